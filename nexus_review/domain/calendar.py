@@ -1,0 +1,31 @@
+"""English school years and terms: 2025-26 runs from 1 September 2025 to 31 August 2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def academic_year_of(day: dt.date) -> str:
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def academic_year_bounds(year: str) -> tuple[dt.date, dt.date]:
+    """First and last day of an academic year written like "2025-26"."""
+    match = _YEAR_RE.match(year)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValueError(f"'{year}' is not an academic year like 2025-26")
+    start = int(match.group(1))
+    return dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
+
+
+def term_of(day: dt.date) -> str:
+    """autumn (Sep-Dec), spring (Jan-Easter, taken as to March) or summer (April-August)."""
+    if day.month >= 9:
+        return "autumn"
+    if day.month <= 3:
+        return "spring"
+    return "summer"

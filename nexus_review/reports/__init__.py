@@ -1,0 +1,1 @@
+"""Reports: one document model, rendered to Word (python-docx) and PDF (reportlab)."""

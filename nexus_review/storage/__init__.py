@@ -1,0 +1,1 @@
+"""Storage: the SQLAlchemy ORM, the database engine and migrations. All SQL lives here."""

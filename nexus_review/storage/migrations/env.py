@@ -1,0 +1,34 @@
+"""Alembic environment: migrations run on a connection the program hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from nexus_review.storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _configure(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    # Developer use: `alembic` against a URL given in the config (e.g. to autogenerate).
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
+    with engine.begin() as conn:
+        _configure(conn)
+        with context.begin_transaction():
+            context.run_migrations()

@@ -1,0 +1,325 @@
+"""The ORM: every record of the network, each one able to merge safely.
+
+Every record carries a UUID key, when it was created and last changed (UTC), the device that
+last changed it, a revision number, a version vector (how many changes each device has made to
+it, which is what lets a merge tell "newer" from "changed on both sides") and a tombstone flag:
+normal use never deletes a row, it marks it deleted so that the deletion can travel to the
+network database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stores UTC without a zone (portable across databases) and gives back aware datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a UTC time")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class SyncMixin:
+    """The columns that let a record be merged from many laptops without loss."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    device_id: Mapped[str] = mapped_column(String(64), default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    vclock: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class School(SyncMixin, Base):
+    __tablename__ = "school"
+
+    name: Mapped[str] = mapped_column(String(200))
+    urn: Mapped[str] = mapped_column(String(20), default="")
+    phase: Mapped[str] = mapped_column(String(40), default="Primary")
+    local_authority: Mapped[str] = mapped_column(String(100), default="")
+    headteacher: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ReviewGroup(SyncMixin, Base):
+    """A triad or quartet of schools for one academic year; members hold the hosting rota."""
+
+    __tablename__ = "review_group"
+
+    name: Mapped[str] = mapped_column(String(200))
+    academic_year: Mapped[str] = mapped_column(String(7), index=True)  # "2025-26"
+    focus: Mapped[str] = mapped_column(Text, default="")
+
+    members: Mapped[list[ReviewGroupMember]] = relationship(
+        back_populates="group", order_by="ReviewGroupMember.position"
+    )
+
+
+class ReviewGroupMember(SyncMixin, Base):
+    """A school in a review group, with the date it hosts the group's review (the rota)."""
+
+    __tablename__ = "review_group_member"
+    __table_args__ = (UniqueConstraint("group_id", "school_id"),)
+
+    group_id: Mapped[str] = mapped_column(ForeignKey("review_group.id"), index=True)
+    school_id: Mapped[str] = mapped_column(ForeignKey("school.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    host_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+    group: Mapped[ReviewGroup] = relationship(back_populates="members")
+    school: Mapped[School] = relationship()
+
+
+class Reviewer(SyncMixin, Base):
+    __tablename__ = "reviewer"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100), default="Headteacher")
+    home_school_id: Mapped[str | None] = mapped_column(ForeignKey("school.id"), default=None)
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+    home_school: Mapped[School | None] = relationship()
+
+
+class SchoolPriority(SyncMixin, Base):
+    """One development-plan priority of a school for an academic year."""
+
+    __tablename__ = "school_priority"
+
+    school_id: Mapped[str] = mapped_column(ForeignKey("school.id"), index=True)
+    academic_year: Mapped[str] = mapped_column(String(7), index=True)
+    theme: Mapped[str] = mapped_column(String(100))  # e.g. "Reading and phonics"
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    school: Mapped[School] = relationship()
+
+
+class Visit(SyncMixin, Base):
+    """One review of a host school: an evaluation day, a half-day review, a walk or a follow-up."""
+
+    __tablename__ = "visit"
+
+    host_school_id: Mapped[str] = mapped_column(ForeignKey("school.id"), index=True)
+    visit_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    framework_key: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(40), default="planned")
+    focus_areas: Mapped[list[Any]] = mapped_column(default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")  # "what went well", one per line
+    areas_for_development: Mapped[str] = mapped_column(Text, default="")  # "even better if"
+    questions: Mapped[str] = mapped_column(Text, default="")  # thought-provoking questions
+
+    host_school: Mapped[School] = relationship()
+    team: Mapped[list[VisitReviewer]] = relationship(
+        back_populates="visit", order_by="VisitReviewer.position"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="visit", order_by="Evidence.position"
+    )
+    judgements: Mapped[list[Judgement]] = relationship(back_populates="visit")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="visit", order_by="Action.position"
+    )
+
+
+class VisitReviewer(SyncMixin, Base):
+    """A member of a visit's review team; one of them leads."""
+
+    __tablename__ = "visit_reviewer"
+    __table_args__ = (UniqueConstraint("visit_id", "reviewer_id"),)
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewer.id"), index=True)
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    visit: Mapped[Visit] = relationship(back_populates="team")
+    reviewer: Mapped[Reviewer] = relationship()
+
+
+class Evidence(SyncMixin, Base):
+    """One activity of a visit: a lesson observation, a learning walk, work scrutiny, ..."""
+
+    __tablename__ = "evidence"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    time_in: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    time_out: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    class_name: Mapped[str] = mapped_column(String(100), default="")
+    year_group: Mapped[str] = mapped_column(String(40), default="")
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    staff: Mapped[str] = mapped_column(String(200), default="")  # named staff; anonymised on export
+    who_what: Mapped[str] = mapped_column(String(300), default="")  # e.g. "6 pupils from Year 5"
+    participants: Mapped[int | None] = mapped_column(Integer, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    areas_for_development: Mapped[str] = mapped_column(Text, default="")
+    focus_links: Mapped[list[Any]] = mapped_column(default=list)  # focus areas it speaks to
+    grades: Mapped[dict[str, Any]] = mapped_column(default=dict)  # area key -> grade key
+    look_fors: Mapped[list[Any]] = mapped_column(default=list)  # learning walk look-fors
+
+    visit: Mapped[Visit] = relationship(back_populates="evidence")
+    drop_ins: Mapped[list[DropIn]] = relationship(
+        back_populates="evidence", order_by="DropIn.position"
+    )
+
+
+class DropIn(SyncMixin, Base):
+    """One classroom visited on a learning walk."""
+
+    __tablename__ = "drop_in"
+
+    evidence_id: Mapped[str] = mapped_column(ForeignKey("evidence.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    class_name: Mapped[str] = mapped_column(String(100), default="")
+    year_group: Mapped[str] = mapped_column(String(40), default="")
+    time: Mapped[dt.time | None] = mapped_column(Time, default=None)
+    look_for_results: Mapped[dict[str, Any]] = mapped_column(default=dict)  # look-for -> result
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    evidence: Mapped[Evidence] = relationship(back_populates="drop_ins")
+
+
+class Judgement(SyncMixin, Base):
+    """The peer judgement of one area of the framework, beside the school's own."""
+
+    __tablename__ = "judgement"
+    __table_args__ = (UniqueConstraint("visit_id", "area_key"),)
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    area_key: Mapped[str] = mapped_column(String(60))
+    peer_grade: Mapped[str | None] = mapped_column(String(60), default=None)
+    self_grade: Mapped[str | None] = mapped_column(String(60), default=None)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    evidence_ids: Mapped[list[Any]] = mapped_column(default=list)
+
+    visit: Mapped[Visit] = relationship(back_populates="judgements")
+
+
+class Action(SyncMixin, Base):
+    """An agreed next step, followed up at later meetings."""
+
+    __tablename__ = "action"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(40), default="open")
+    follow_up: Mapped[list[Any]] = mapped_column(default=list)  # [{"date": ..., "note": ...}]
+
+    visit: Mapped[Visit] = relationship(back_populates="actions")
+
+
+class ImportRecord(SyncMixin, Base):
+    """What one imported review package brought into the network database."""
+
+    __tablename__ = "import_record"
+
+    file_name: Mapped[str] = mapped_column(String(500))
+    package_sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+    reviewer_name: Mapped[str] = mapped_column(String(200), default="")
+    source_device_id: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    conflicts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Conflict(SyncMixin, Base):
+    """Two versions of one record changed on both sides; both kept until someone chooses."""
+
+    __tablename__ = "conflict"
+
+    import_id: Mapped[str | None] = mapped_column(ForeignKey("import_record.id"), default=None)
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    ours: Mapped[dict[str, Any]] = mapped_column()  # version held before the import
+    theirs: Mapped[dict[str, Any]] = mapped_column()  # version the package brought
+    shown: Mapped[str] = mapped_column(String(10), default="ours")  # which one the record holds
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    resolution: Mapped[str | None] = mapped_column(String(10), default=None)  # "ours"/"theirs"
+
+
+class DatabaseInfo(Base):
+    """Key-value facts about this database: its device id, when it last exported a package."""
+
+    __tablename__ = "database_info"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+# Tables whose records travel between laptops, parents before children.
+SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
+    School,
+    ReviewGroup,
+    ReviewGroupMember,
+    Reviewer,
+    SchoolPriority,
+    Visit,
+    VisitReviewer,
+    Evidence,
+    DropIn,
+    Judgement,
+    Action,
+)
+
+Index("ix_visit_status_date", Visit.status, Visit.visit_date)
