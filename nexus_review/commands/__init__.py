@@ -1,0 +1,1 @@
+"""Sub-commands of ``nexus-review``, one module per area of work."""

@@ -1,0 +1,1 @@
+"""Files that travel between computers: visit files (JSON) and review packages (.nxr)."""

@@ -1,0 +1,291 @@
+"""Visit files: one visit with everything in it, as versioned JSON (see docs/visit-json.md).
+
+Export and import round-trip exactly: a visit exported, imported into another database and
+exported again gives the same bytes. Import adds a visit, or updates the same visit by its id;
+an invalid file is refused with the path of the bad field and the database is left untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from nexus_review import __version__
+from nexus_review.domain import vclock
+from nexus_review.errors import InterchangeError
+from nexus_review.fileio import write_bytes_atomic
+from nexus_review.paths import resource_path
+from nexus_review.storage.database import Database, bump
+from nexus_review.storage.models import (
+    Action,
+    DropIn,
+    Evidence,
+    Judgement,
+    Reviewer,
+    School,
+    SyncMixin,
+    Visit,
+    VisitReviewer,
+)
+from nexus_review.storage.repository import load_visit
+from nexus_review.storage.serialize import content_equal, from_dict, to_dict
+
+FORMAT = "nexus-review-visit"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+META_FIELDS = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
+    """The whole visit as a JSON-ready dict (tombstoned records included, so deletions travel)."""
+    visit = load_visit(session, visit_id)
+    team = sorted(visit.team, key=lambda m: (m.position, m.id))
+    reviewers: dict[str, Reviewer] = {m.reviewer.id: m.reviewer for m in team}
+    schools: dict[str, School] = {}
+    for r in reviewers.values():
+        if r.home_school is not None and r.home_school_id != visit.host_school_id:
+            schools[r.home_school.id] = r.home_school
+    evidence = []
+    for e in sorted(visit.evidence, key=lambda e: (e.position, e.id)):
+        item = to_dict(e)
+        item["drop_ins"] = [to_dict(d) for d in sorted(e.drop_ins, key=lambda d: (d.position, d.id))]
+        evidence.append(item)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "program_version": __version__,
+        "visit": to_dict(visit),
+        "host_school": to_dict(visit.host_school),
+        "schools": [to_dict(s) for s in sorted(schools.values(), key=lambda s: s.id)],
+        "reviewers": [to_dict(r) for r in sorted(reviewers.values(), key=lambda r: r.id)],
+        "team": [to_dict(m) for m in team],
+        "evidence": evidence,
+        "judgements": [to_dict(j) for j in sorted(visit.judgements, key=lambda j: (j.area_key, j.id))],
+        "actions": [to_dict(a) for a in sorted(visit.actions, key=lambda a: (a.position, a.id))],
+    }
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def export_visit_file(db: Database, visit_id: str, out: Path) -> Path:
+    with db.reading() as session:
+        document = visit_document(session, visit_id)
+    return write_bytes_atomic(out, dumps(document))
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    visit_id: str
+    created: bool
+    added: int
+    updated: int
+    unchanged: int
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resource_path("schemas", "visit-v1.schema.json").read_text("utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def field_path(parts: Any) -> str:
+    """A JSON location as a reader writes it: evidence[2].drop_ins[0].time."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(the whole file)"
+
+
+def read_visit_file(path: Path) -> dict[str, Any]:
+    """Read and validate a visit file; every problem is one InterchangeError sentence."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InterchangeError(f"{name} is too large to be a visit file ({size // 1_048_576} MB).")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InterchangeError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise InterchangeError(f"{path} is a folder, not a visit file.") from None
+    except OSError as exc:
+        raise InterchangeError(f"{path} cannot be read ({exc.strerror}).") from exc
+    return parse_visit_bytes(raw, name)
+
+
+def parse_visit_bytes(raw: bytes, name: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InterchangeError(f"{name} is not a visit file: it is not UTF-8 text.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InterchangeError(
+            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    except RecursionError:
+        raise InterchangeError(f"{name} is not a visit file: it is nested too deeply.") from None
+    return validate_visit_document(data, name)
+
+
+def validate_visit_document(data: Any, name: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InterchangeError(f"{name} is not a Nexus Review visit file.")
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise InterchangeError(
+            f"{name} was made by a newer version of Nexus Review (visit file version {version}); "
+            "update the program to read it."
+        )
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        raise InterchangeError(
+            f"{name} is not a valid visit file: at {field_path(error.absolute_path)}, {_short(error.message)}."
+        )
+    _check_references(data, name)
+    return data
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= 160 else message[:157] + "..."
+
+
+def _check_references(data: dict[str, Any], name: str) -> None:
+    visit = data["visit"]
+    vid = visit["id"]
+
+    def bad(where: str, what: str) -> InterchangeError:
+        return InterchangeError(f"{name} is not a valid visit file: at {where}, {what}.")
+
+    if visit["host_school_id"] != data["host_school"]["id"]:
+        raise bad("visit.host_school_id", "it does not name the host school given in the file")
+    from nexus_review.frameworks import all_frameworks
+
+    if visit["framework_key"] not in all_frameworks():
+        raise bad("visit.framework_key", f"the framework '{visit['framework_key']}' is not installed")
+    reviewer_ids = {r["id"] for r in data["reviewers"]}
+    school_ids = {data["host_school"]["id"]} | {s["id"] for s in data.get("schools", [])}
+    for i, r in enumerate(data["reviewers"]):
+        if r.get("home_school_id") and r["home_school_id"] not in school_ids:
+            raise bad(f"reviewers[{i}].home_school_id", "the school is not in the file")
+    for i, m in enumerate(data["team"]):
+        if m["visit_id"] != vid:
+            raise bad(f"team[{i}].visit_id", "it belongs to another visit")
+        if m["reviewer_id"] not in reviewer_ids:
+            raise bad(f"team[{i}].reviewer_id", "the reviewer is not in the file")
+    evidence_ids = set()
+    for i, e in enumerate(data["evidence"]):
+        evidence_ids.add(e["id"])
+        if e["visit_id"] != vid:
+            raise bad(f"evidence[{i}].visit_id", "it belongs to another visit")
+        for j, d in enumerate(e["drop_ins"]):
+            if d["evidence_id"] != e["id"]:
+                raise bad(f"evidence[{i}].drop_ins[{j}].evidence_id", "it belongs to other evidence")
+    for key in ("judgements", "actions"):
+        for i, item in enumerate(data[key]):
+            if item["visit_id"] != vid:
+                raise bad(f"{key}[{i}].visit_id", "it belongs to another visit")
+    for i, j in enumerate(data["judgements"]):
+        for k, eid in enumerate(j["evidence_ids"]):
+            if eid not in evidence_ids:
+                raise bad(f"judgements[{i}].evidence_ids[{k}]", "the evidence is not in the file")
+    all_ids = (
+        [vid, data["host_school"]["id"]]
+        + [s["id"] for s in data.get("schools", [])]
+        + [r["id"] for r in data["reviewers"]]
+        + [m["id"] for m in data["team"]]
+        + [e["id"] for e in data["evidence"]]
+        + [d["id"] for e in data["evidence"] for d in e["drop_ins"]]
+        + [x["id"] for x in data["judgements"]]
+        + [x["id"] for x in data["actions"]]
+    )
+    seen: set[str] = set()
+    for rid in all_ids:
+        if rid in seen:
+            raise bad("(the whole file)", f"the id {rid} is used by two records")
+        seen.add(rid)
+
+
+def _records(data: dict[str, Any]) -> list[tuple[type[SyncMixin], str, dict[str, Any]]]:
+    """(model, location, record) in the order parents come before children."""
+    out: list[tuple[type[SyncMixin], str, dict[str, Any]]] = [(School, "host_school", data["host_school"])]
+    out += [(School, f"schools[{i}]", s) for i, s in enumerate(data.get("schools", []))]
+    out += [(Reviewer, f"reviewers[{i}]", r) for i, r in enumerate(data["reviewers"])]
+    out.append((Visit, "visit", data["visit"]))
+    out += [(VisitReviewer, f"team[{i}]", m) for i, m in enumerate(data["team"])]
+    for i, e in enumerate(data["evidence"]):
+        out.append((Evidence, f"evidence[{i}]", {k: v for k, v in e.items() if k != "drop_ins"}))
+        out += [(DropIn, f"evidence[{i}].drop_ins[{j}]", d) for j, d in enumerate(e["drop_ins"])]
+    out += [(Judgement, f"judgements[{i}]", j) for i, j in enumerate(data["judgements"])]
+    out += [(Action, f"actions[{i}]", a) for i, a in enumerate(data["actions"])]
+    return out
+
+
+def apply_record(session: Session, model: type[SyncMixin], data: dict[str, Any], values: dict[str, Any], device: str) -> str:
+    """Add or update one record from a file; returns "added", "updated" or "unchanged"."""
+    obj = session.get(model, values["id"])
+    if obj is None:
+        session.add(model(**values))
+        return "added"
+    if content_equal(obj, data):  # type: ignore[arg-type]
+        return "unchanged"
+    content = {k: v for k, v in values.items() if k not in META_FIELDS}
+    same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})  # type: ignore[arg-type]
+    order = vclock.compare(values.get("vclock") or {}, obj.vclock or {})
+    if order is vclock.Order.AFTER:
+        # A newer version made elsewhere: take it exactly as it was made.
+        for key, value in values.items():
+            setattr(obj, key, value)
+        return "updated"
+    if same_content:
+        return "unchanged"
+    # Edited by hand, or changed on both sides: the imported file is what the user chose.
+    for key, value in content.items():
+        setattr(obj, key, value)
+    bump(obj, device)
+    return "updated"
+
+
+def import_visit_document(db: Database, data: dict[str, Any], name: str) -> ImportResult:
+    records = []
+    for model, where, record in _records(data):
+        try:
+            values = from_dict(model, record)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise InterchangeError(f"{name} is not a valid visit file: at {where}, {exc}.") from None
+        records.append((model, record, values))
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    visit_id = data["visit"]["id"]
+    with db.transaction() as session:
+        session.info["raw_sync"] = True
+        try:
+            created = session.get(Visit, visit_id) is None
+            for model, record, values in records:
+                counts[apply_record(session, model, record, values, db.device_id)] += 1
+        finally:
+            session.info.pop("raw_sync", None)
+    return ImportResult(visit_id, created, counts["added"], counts["updated"], counts["unchanged"])
+
+
+def import_visit_file(db: Database, path: Path) -> ImportResult:
+    data = read_visit_file(Path(path))
+    return import_visit_document(db, data, Path(path).name)

@@ -1,0 +1,259 @@
+"""Queries over the network's records. Functions take a Session and never commit.
+
+They return the frozen records of :mod:`nexus_review.domain.records`, so callers (screens,
+reports, the command line) never hold ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from nexus_review.domain.records import (
+    ActionItem,
+    DropInItem,
+    EvidenceItem,
+    FollowUpNote,
+    JudgementItem,
+    ReviewerItem,
+    SchoolItem,
+    TeamMember,
+    VisitDetail,
+    VisitSummary,
+)
+from nexus_review.errors import NotFoundError
+from nexus_review.storage.models import (
+    Action,
+    Evidence,
+    Judgement,
+    Reviewer,
+    School,
+    Visit,
+    VisitReviewer,
+)
+
+
+def school_item(school: School) -> SchoolItem:
+    return SchoolItem(
+        id=school.id,
+        name=school.name,
+        urn=school.urn,
+        phase=school.phase,
+        local_authority=school.local_authority,
+        headteacher=school.headteacher,
+    )
+
+
+def list_schools(session: Session) -> list[SchoolItem]:
+    rows = session.scalars(select(School).where(School.deleted.is_(False)).order_by(School.name))
+    return [school_item(s) for s in rows]
+
+
+def list_reviewers(session: Session) -> list[ReviewerItem]:
+    rows = session.scalars(
+        select(Reviewer)
+        .where(Reviewer.deleted.is_(False))
+        .options(selectinload(Reviewer.home_school))
+        .order_by(Reviewer.name)
+    )
+    return [
+        ReviewerItem(
+            id=r.id,
+            name=r.name,
+            role=r.role,
+            home_school_id=r.home_school_id,
+            home_school_name=r.home_school.name if r.home_school else "",
+        )
+        for r in rows
+    ]
+
+
+def visit_summaries(
+    session: Session,
+    *,
+    school_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    ids: Iterable[str] | None = None,
+) -> list[VisitSummary]:
+    """The visit list, newest first, with the review team's names (lead first)."""
+    query: Select[Any] = (
+        select(Visit)
+        .where(Visit.deleted.is_(False))
+        .options(
+            selectinload(Visit.host_school),
+            selectinload(Visit.team).selectinload(VisitReviewer.reviewer),
+        )
+        .order_by(Visit.visit_date.desc(), Visit.id)
+    )
+    if school_id:
+        query = query.where(Visit.host_school_id == school_id)
+    if since:
+        query = query.where(Visit.visit_date >= since)
+    if until:
+        query = query.where(Visit.visit_date <= until)
+    if kind:
+        query = query.where(Visit.kind == kind)
+    if status:
+        query = query.where(Visit.status == status)
+    if ids is not None:
+        query = query.where(Visit.id.in_(list(ids)))
+    return [visit_summary(v) for v in session.scalars(query)]
+
+
+def visit_summary(v: Visit) -> VisitSummary:
+    team = sorted((m for m in v.team if not m.deleted), key=lambda m: (not m.is_lead, m.position))
+    return VisitSummary(
+        id=v.id,
+        visit_date=v.visit_date,
+        host_school_id=v.host_school_id,
+        host_school_name=v.host_school.name,
+        kind=v.kind,
+        status=v.status,
+        framework_key=v.framework_key,
+        reviewers=tuple(m.reviewer.name for m in team),
+        focus_areas=tuple(str(f) for f in v.focus_areas or ()),
+        updated_at=v.updated_at,
+    )
+
+
+def resolve_visit_id(session: Session, given: str) -> str:
+    """A visit id from a whole id or a unique prefix of one, as a user types it."""
+    given = given.strip().lower()
+    if len(given) < 4:
+        raise NotFoundError(f"'{given}' is too short to name a visit; give at least 4 characters of its id.")
+    matches = session.scalars(
+        select(Visit.id).where(or_(Visit.id == given, Visit.id.startswith(given))).limit(2)
+    ).all()
+    if not matches:
+        raise NotFoundError(f"There is no visit with the id '{given}'.")
+    if len(matches) > 1 and given not in matches:
+        raise NotFoundError(f"More than one visit has an id starting '{given}'; give more of it.")
+    return given if given in matches else matches[0]
+
+
+def load_visit(session: Session, visit_id: str) -> Visit:
+    visit = session.scalars(
+        select(Visit)
+        .where(Visit.id == visit_id)
+        .options(
+            selectinload(Visit.host_school),
+            selectinload(Visit.team).selectinload(VisitReviewer.reviewer).selectinload(Reviewer.home_school),
+            selectinload(Visit.evidence).selectinload(Evidence.drop_ins),
+            selectinload(Visit.judgements),
+            selectinload(Visit.actions),
+        )
+    ).one_or_none()
+    if visit is None:
+        raise NotFoundError(f"There is no visit with the id '{visit_id}'.")
+    return visit
+
+
+def visit_detail(session: Session, visit_id: str) -> VisitDetail:
+    v = load_visit(session, visit_id)
+    team = sorted((m for m in v.team if not m.deleted), key=lambda m: m.position)
+    return VisitDetail(
+        id=v.id,
+        visit_date=v.visit_date,
+        host_school=school_item(v.host_school),
+        kind=v.kind,
+        status=v.status,
+        framework_key=v.framework_key,
+        focus_areas=tuple(str(f) for f in v.focus_areas or ()),
+        summary=v.summary,
+        strengths=v.strengths,
+        areas_for_development=v.areas_for_development,
+        questions=v.questions,
+        team=tuple(
+            TeamMember(
+                reviewer_id=m.reviewer_id,
+                name=m.reviewer.name,
+                role=m.reviewer.role,
+                home_school_name=m.reviewer.home_school.name if m.reviewer.home_school else "",
+                is_lead=m.is_lead,
+            )
+            for m in team
+        ),
+        evidence=tuple(evidence_item(e) for e in v.evidence if not e.deleted),
+        judgements=tuple(judgement_item(j) for j in v.judgements if not j.deleted),
+        actions=tuple(action_item(a) for a in v.actions if not a.deleted),
+        updated_at=v.updated_at,
+        revision=v.revision,
+    )
+
+
+def evidence_item(e: Evidence) -> EvidenceItem:
+    return EvidenceItem(
+        id=e.id,
+        kind=e.kind,
+        position=e.position,
+        time_in=e.time_in,
+        time_out=e.time_out,
+        class_name=e.class_name,
+        year_group=e.year_group,
+        subject=e.subject,
+        staff=e.staff,
+        who_what=e.who_what,
+        participants=e.participants,
+        notes=e.notes,
+        strengths=e.strengths,
+        areas_for_development=e.areas_for_development,
+        focus_links=tuple(str(f) for f in e.focus_links or ()),
+        grades={str(k): str(v) for k, v in (e.grades or {}).items()},
+        look_fors=tuple(str(x) for x in e.look_fors or ()),
+        drop_ins=tuple(
+            DropInItem(
+                id=d.id,
+                position=d.position,
+                class_name=d.class_name,
+                year_group=d.year_group,
+                time=d.time,
+                look_for_results={str(k): str(v) for k, v in (d.look_for_results or {}).items()},
+                note=d.note,
+            )
+            for d in e.drop_ins
+            if not d.deleted
+        ),
+    )
+
+
+def judgement_item(j: Judgement) -> JudgementItem:
+    return JudgementItem(
+        id=j.id,
+        area_key=j.area_key,
+        peer_grade=j.peer_grade,
+        self_grade=j.self_grade,
+        rationale=j.rationale,
+        evidence_ids=tuple(str(x) for x in j.evidence_ids or ()),
+    )
+
+
+def action_item(a: Action) -> ActionItem:
+    notes = []
+    for entry in a.follow_up or ():
+        if isinstance(entry, dict):
+            raw_date = entry.get("date")
+            try:
+                when = dt.date.fromisoformat(raw_date) if raw_date else None
+            except (TypeError, ValueError):
+                when = None
+            notes.append(FollowUpNote(when, str(entry.get("note", ""))))
+    return ActionItem(
+        id=a.id,
+        position=a.position,
+        description=a.description,
+        owner=a.owner,
+        due_date=a.due_date,
+        status=a.status,
+        follow_up=tuple(notes),
+    )
+
+
+def count_active(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False))) or 0)

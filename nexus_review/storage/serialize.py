@@ -1,0 +1,84 @@
+"""Records as plain JSON-ready dicts and back, column by column.
+
+Used by visit files and review packages alike, so both carry every column, the sync metadata
+included, in one way: dates and times as ISO 8601 text, UTC datetimes with their offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Integer, Time
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import JSON
+
+from nexus_review.storage.models import UTCDateTime
+
+
+def _columns(model: type[DeclarativeBase]) -> list[Any]:
+    return list(model.__table__.columns)  # type: ignore[attr-defined]
+
+
+def column_names(model: type[DeclarativeBase]) -> list[str]:
+    return [c.key for c in _columns(model)]
+
+
+def to_dict(obj: DeclarativeBase) -> dict[str, Any]:
+    """Every column of a record, JSON-ready, in table order."""
+    out: dict[str, Any] = {}
+    for col in _columns(type(obj)):
+        value = getattr(obj, col.key)
+        out[col.key] = _dump(value)
+    return out
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def from_dict(model: type[DeclarativeBase], data: dict[str, Any]) -> dict[str, Any]:
+    """Column values parsed from a dict made by :func:`to_dict` (raises ValueError if bad)."""
+    values: dict[str, Any] = {}
+    for col in _columns(model):
+        if col.key not in data:
+            continue
+        values[col.key] = _load(col.type, data[col.key], col.key)
+    return values
+
+
+def _load(col_type: Any, raw: Any, name: str) -> Any:
+    if raw is None:
+        return None
+    if isinstance(col_type, UTCDateTime):
+        value = dt.datetime.fromisoformat(str(raw))
+        if value.tzinfo is None:
+            raise ValueError(f"{name} needs a time zone")
+        return value.astimezone(dt.UTC)
+    if isinstance(col_type, Date):
+        return dt.date.fromisoformat(str(raw))
+    if isinstance(col_type, Time):
+        return dt.time.fromisoformat(str(raw))
+    if isinstance(col_type, Boolean):
+        if not isinstance(raw, bool):
+            raise ValueError(f"{name} must be true or false")
+        return raw
+    if isinstance(col_type, Integer):
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ValueError(f"{name} must be a whole number")
+        return raw
+    if isinstance(col_type, JSON):
+        return raw
+    if not isinstance(raw, str):
+        raise ValueError(f"{name} must be text")
+    return raw
+
+
+def content_equal(obj: DeclarativeBase, data: dict[str, Any]) -> bool:
+    """True if a record already holds exactly these values (compared as serialised)."""
+    current = to_dict(obj)
+    return all(current.get(k) == v for k, v in data.items())

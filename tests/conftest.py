@@ -1,0 +1,62 @@
+"""Shared test set-up: Qt offscreen, a private data folder, and fresh databases."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# Before any QApplication exists: no screen is needed, and nothing touches the user's data.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("NEXUS_REVIEW_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from nexus_review.storage.database import open_database
+
+    database = open_database(tmp_path / "nexus.db")
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo network filled once per test run; tests get a copy."""
+    from nexus_review.demo import fill_demo_network
+    from nexus_review.storage.database import open_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(path)
+    fill_demo_network(database)
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fresh copy of the demo network database."""
+    import shutil
+
+    from nexus_review.storage.database import open_database
+
+    path = tmp_path / "demo.db"
+    shutil.copyfile(_demo_template, path)
+    database = open_database(path)
+    yield database
+    database.close()
