@@ -184,14 +184,19 @@ def set_info(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
-def current_revision(engine: Engine) -> str | None | bool:
-    """The schema revision stored in the database; None if empty, False if not ours."""
+EMPTY = ""  # the database has no tables yet
+NOT_OURS = "-"  # tables, but no schema version: some other program's file
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision in the database: EMPTY, NOT_OURS, None (version table, no
+    revision yet: migrate from the start) or the revision id."""
     with engine.connect() as conn:
         names = set(inspect(conn).get_table_names())
         if not names:
-            return None
+            return EMPTY
         if VERSION_TABLE not in names:
-            return False
+            return NOT_OURS
         return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
@@ -216,16 +221,16 @@ before_migration_hooks: list[Any] = []
 
 def ensure_schema(engine: Engine, url: str) -> None:
     revision = current_revision(engine)
-    if revision is None:
+    if revision == EMPTY:
         _create_fresh(engine)
-    elif revision is False:
+    elif revision == NOT_OURS:
         raise DatabaseError(
             f"{sqlite_path(url) or url} is not a Nexus Review database; choose another file."
         )
     elif revision != SCHEMA_HEAD:
         from nexus_review.storage.migrate import known_revisions
 
-        if revision not in known_revisions():
+        if revision is not None and revision not in known_revisions():
             raise DatabaseError(
                 f"The database {sqlite_path(url) or url} was made by a newer version of Nexus Review; "
                 "update the program to open it."
