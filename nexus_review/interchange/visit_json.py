@@ -281,6 +281,7 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
             created = session.get(Visit, visit_id) is None
             for model, record, values in records:
                 counts[apply_record(session, model, record, values, db.device_id)] += 1
+            session.flush()  # while records are still written exactly as they arrived
         finally:
             session.info.pop("raw_sync", None)
     return ImportResult(visit_id, created, counts["added"], counts["updated"], counts["unchanged"])
