@@ -250,6 +250,11 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
         raise DatabaseError(f"{path} is a folder, not a database file.")
     try:
         engine = make_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(
+            f"The database URL {make_url(url).render_as_string(hide_password=True)} needs a database "
+            "driver that is not installed here."
+        ) from exc
     except OSError as exc:
         raise DatabaseError(
             f"The database folder for {path or url} cannot be created ({exc.strerror})."

@@ -115,7 +115,7 @@ def test_export_to_an_unwritable_place_is_a_plain_error(capsys: pytest.CaptureFi
 
 def test_bad_database_url_is_a_plain_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", "nosuchdriver://x/y", "schools")
-    assert code == 1 and err.startswith("nexus-review: ") and "Traceback" not in err
+    assert code == 1 and err.startswith("nexus-review: ") and "driver that is not installed" in err
 
 
 def test_installed_command_runs_as_a_process(filled: tuple[Path, str]) -> None:
