@@ -122,7 +122,12 @@ def _setup_logging() -> Path | None:
 GuiOpener = Callable[[argparse.Namespace], int]
 
 
-def main(argv: Sequence[str] | None = None, *, open_gui: GuiOpener | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    open_gui: GuiOpener | None = None,
+    gui_checks: Sequence[Any] = (),
+) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     ctx: Context | None = None
     try:
@@ -130,7 +135,7 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiOpener | None = None
         if args.selftest:
             from nexus_review.selftest import run_selftest
 
-            return run_selftest(sys.stdout)
+            return run_selftest(sys.stdout, gui_checks)
         if args.command is None:
             if open_gui is None:
                 raise NexusError("The desktop program is not part of this installation; give a command.")
