@@ -18,6 +18,7 @@ import datetime as dt
 import random
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -935,6 +936,14 @@ def _lower(phrase: str) -> str:
     return phrase if first.isupper() else phrase[0].lower() + phrase[1:]
 
 
+def _focus_text(focus: list[str]) -> str:
+    """The agreed focus inside a sentence: "reading and phonics (phonics in Year 1)"."""
+    themes = [_lower(f) for f in focus if f in THEMES]
+    narrower = [_lower(f) for f in focus if f not in THEMES]
+    text = " and ".join(themes)
+    return f"{text} ({narrower[0]})" if narrower else text
+
+
 def _at(day: dt.date, hour: int = 17, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
 
@@ -969,7 +978,7 @@ class _Builder:
     used_days: set[dt.date] = field(default_factory=set)
     host_days: dict[str, list[dt.date]] = field(default_factory=dict)
 
-    def add(self, model: type[SyncMixin], record_id: str, when: dt.datetime, **values: Any) -> str:
+    def add(self, model: Callable[..., SyncMixin], record_id: str, when: dt.datetime, **values: Any) -> str:
         """A record with every sync column set explicitly, as the demo device wrote it once."""
         self.records.append(
             model(
@@ -1134,7 +1143,7 @@ class _Builder:
         visit_id = demo_id("visit", plan.key)
         written = _at(plan.day + dt.timedelta(days=r.randint(1, 6)), 16, 30)
         themes = [f for f in plan.focus if f in THEMES]
-        focus_text = " and ".join(_lower(f) for f in plan.focus[:2])
+        focus_text = _focus_text(plan.focus)
         self.add(
             Visit, visit_id, written,
             host_school_id=self.school_ids[plan.host], visit_date=plan.day, kind=plan.kind.value,
@@ -1208,6 +1217,8 @@ class _Builder:
         clock = dt.time(12, 50) if afternoon else dt.time(8, 50)
         years = YEAR_GROUPS[self.phases[plan.host]]
         ids: list[str] = []
+        seen_years: list[str] = []
+        seen_notes: list[str] = []
         for position, kind in enumerate(kinds):
             theme = themes[position % len(themes)]
             bank = THEMES[theme]
@@ -1224,9 +1235,14 @@ class _Builder:
                 "focus_links": [theme] if r.random() < 0.7 else list(plan.focus),
             }
             if kind is EvidenceKind.LESSON_OBSERVATION:
-                year = r.choice([y for y in years if y in bank.years] or years)
+                fitting = [y for y in years if y in bank.years] or [
+                    y for y in years if y != "Reception"
+                ]
+                year = r.choice([y for y in fitting if y not in seen_years] or fitting)
+                seen_years.append(year)
                 class_name, staff = self.classes[plan.host][year]
-                note = r.choice(bank.lesson_notes)
+                note = r.choice([n for n in bank.lesson_notes if n not in seen_notes] or bank.lesson_notes)
+                seen_notes.append(note)
                 values |= {
                     "class_name": class_name, "year_group": year, "subject": _subject_of(note),
                     "staff": staff, "notes": note.format(year=year),
@@ -1238,9 +1254,16 @@ class _Builder:
                     values["grades"] = {TEACHING_AREA[framework.key]: grade}
             elif kind is EvidenceKind.LEARNING_WALK:
                 look_fors = r.sample(bank.look_fors, min(len(bank.look_fors), r.randint(3, 4)))
+                drop_ins = self.plan_drop_ins(plan, look_fors)
+                seen = {lf: sum(d[1][lf] == LookForResult.SEEN for d in drop_ins) for lf in look_fors}
+                best = max(look_fors, key=lambda lf: seen[lf])
+                weakest = min((lf for lf in look_fors if lf != best), key=lambda lf: seen[lf])
+                only = "only " if 2 * seen[weakest] < len(drop_ins) else ""
                 values |= {
                     "look_fors": look_fors, "subject": r.choice(bank.subjects),
                     "notes": f"Joint walk with the school's {_lower(theme)} lead, using the look-fors agreed beforehand.",
+                    "strengths": f"{best}: seen in {seen[best]} of {len(drop_ins)} classrooms.",
+                    "areas_for_development": f"{weakest}: seen in {only}{seen[weakest]} of {len(drop_ins)} classrooms.",
                 }
             elif kind is EvidenceKind.PUPIL_VOICE:
                 pair = sorted(r.sample(range(len(years)), 2))
@@ -1272,27 +1295,34 @@ class _Builder:
                            "notes": r.choice(DATA_NOTES)}
             self.add(Evidence, evidence_id, written, **values)
             if kind is EvidenceKind.LEARNING_WALK:
-                self.add_drop_ins(plan, evidence_id, values["look_fors"], time_in, written)
+                self.add_drop_ins(plan, evidence_id, drop_ins, time_in, written)
             ids.append(evidence_id)
         return ids
 
-    def add_drop_ins(
-        self, plan: _Plan, evidence_id: str, look_fors: list[str], start: dt.time,
-        written: dt.datetime,
-    ) -> None:
+    def plan_drop_ins(
+        self, plan: _Plan, look_fors: list[str]
+    ) -> list[tuple[str, dict[str, LookForResult]]]:
+        """The classrooms of a walk (year group, look-for results), before they are written."""
         r = self.rng
         years = list(YEAR_GROUPS[self.phases[plan.host]])
         visited = r.sample(years, min(len(years), r.randint(4, 8)))
-        if len(visited) < 4:  # an infant school has three classes: see one twice
+        if len(visited) < 4:  # an infant school has three classes: one is seen twice
             visited += r.sample(years, 4 - len(visited))
-        clock = start
         outcomes = (LookForResult.SEEN,) * 5 + (LookForResult.PARTLY,) * 2 + (LookForResult.NOT_SEEN,)
-        for position, year in enumerate(visited):
+        return [(year, {lf: r.choice(outcomes) for lf in look_fors}) for year in visited]
+
+    def add_drop_ins(
+        self, plan: _Plan, evidence_id: str, drop_ins: list[tuple[str, dict[str, LookForResult]]],
+        start: dt.time, written: dt.datetime,
+    ) -> None:
+        r = self.rng
+        clock = start
+        for position, (year, results) in enumerate(drop_ins):
             self.add(
                 DropIn, demo_id("drop-in", evidence_id, str(position)), written,
                 evidence_id=evidence_id, position=position,
                 class_name=self.classes[plan.host][year][0], year_group=year, time=clock,
-                look_for_results={lf: r.choice(outcomes).value for lf in look_fors},
+                look_for_results={lf: result.value for lf, result in results.items()},
                 note=r.choice(DROP_IN_NOTES),
             )
             clock = self.times(clock, r.randint(5, 8))[1]
@@ -1308,6 +1338,8 @@ class _Builder:
             return  # a follow-up checks actions; it makes no new judgements
         else:
             areas = list(framework.areas[:2])
+        # A school's view of itself is fairly even across the areas.
+        base = r.choice(TYPICAL_SELF_GRADES[framework.key][:3]) if framework.graded else ""
         for area in areas:
             peer = school = None
             aspect = AREA_ASPECT.get(area.key, "leadership")
@@ -1317,7 +1349,7 @@ class _Builder:
                 if area.key == SAFEGUARDING_KEY:
                     peer = school = scale[0].key
                 else:
-                    school = r.choice(TYPICAL_SELF_GRADES[framework.key])
+                    school = base if r.random() < 0.7 else r.choice(TYPICAL_SELF_GRADES[framework.key])
                     index = [g.key for g in scale].index(school)
                     step = r.choices((0, -1, 1), weights=(7, 2, 1))[0]
                     # Never out of the scale, never down to the lowest grade in a peer review.
