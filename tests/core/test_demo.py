@@ -1,0 +1,306 @@
+"""The demo network: realistic enough for training and screenshots, and safe to fill twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from nexus_review.demo import DEMO_DEVICE, DemoCounts, fill_demo_network
+from nexus_review.domain.calendar import academic_year_of
+from nexus_review.domain.enums import EvidenceKind, LookForResult, VisitKind, VisitStatus
+from nexus_review.frameworks import SAFEGUARDING_KEY, get_framework
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.models import (
+    SYNCED_MODELS,
+    Action,
+    DropIn,
+    Evidence,
+    Judgement,
+    Reviewer,
+    ReviewGroup,
+    School,
+    SchoolPriority,
+    Visit,
+    VisitReviewer,
+)
+
+NEXUS_SCHOOLS = {
+    "Mangotsfield CE VC Primary",
+    "Blackhorse Primary",
+    "Bromley Heath Junior",
+    "Bromley Heath Infant",
+    "Emersons Green Primary",
+    "Kings Forest Primary",
+    "Staple Hill",
+    "Stanbridge Primary",
+    "St Michaels CE Primary",
+    "St Stephens Junior",
+}
+YEARS = ("2024-25", "2025-26")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[tuple[Database, DemoCounts]]:
+    db = open_database(tmp_path / "demo.db")
+    counts = fill_demo_network(db)
+    yield db, counts
+    db.close()
+
+
+def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every column of every synced row, so two states of the database can be compared."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    with db.reading() as session:
+        for model in SYNCED_MODELS:
+            columns = list(model.__table__.columns)
+            result = session.execute(select(*columns).order_by(model.id))
+            rows[model.__tablename__] = [tuple(r) for r in result]
+    return rows
+
+
+def test_the_ten_nexus_schools(demo: tuple[Database, DemoCounts]) -> None:
+    db, counts = demo
+    with db.reading() as session:
+        schools = session.scalars(select(School)).all()
+        assert {s.name for s in schools} == NEXUS_SCHOOLS
+        assert len(schools) == counts.schools == 10
+        for school in schools:
+            assert school.local_authority == "South Gloucestershire"
+            assert len(school.urn) == 6 and school.urn.startswith("109")
+            assert school.headteacher
+            expected = "Infant" if "Infant" in school.name else "Junior" if "Junior" in school.name else "Primary"
+            assert school.phase == expected
+        heads = session.scalars(select(Reviewer).where(Reviewer.role == "Headteacher")).all()
+        assert {h.home_school_id for h in heads} == {s.id for s in schools}
+        assert counts.reviewers == len(session.scalars(select(Reviewer)).all()) == 12
+
+
+def test_visits_span_both_years_and_every_school_hosts(demo: tuple[Database, DemoCounts]) -> None:
+    db, counts = demo
+    with db.reading() as session:
+        visits = session.scalars(select(Visit)).all()
+        schools = {s.id for s in session.scalars(select(School))}
+        assert len(visits) == counts.visits
+        for year in YEARS:
+            in_year = [v for v in visits if academic_year_of(v.visit_date) == year]
+            assert 20 <= len(in_year) <= 30
+            assert {v.host_school_id for v in in_year} == schools
+            assert {v.kind for v in in_year} == {k.value for k in VisitKind}
+        for v in visits:
+            assert v.visit_date.weekday() < 5, "schools are visited on weekdays"
+            assert dt.date(2024, 9, 1) <= v.visit_date <= dt.date(2026, 7, 31)
+            assert v.focus_areas and all(isinstance(f, str) for f in v.focus_areas)
+            leads = [t for t in v.team if t.is_lead]
+            assert len(leads) == 1
+            if v.kind == VisitKind.EVALUATION_DAY:
+                expected = "eif-2019" if v.visit_date < dt.date(2025, 11, 1) else "ofsted-2025"
+                assert v.framework_key == expected
+        statuses = Counter(v.status for v in visits)
+        assert set(statuses) == {VisitStatus.REPORT_SENT.value, VisitStatus.REPORT_DRAFTED.value}
+        assert 2 <= statuses[VisitStatus.REPORT_DRAFTED.value] <= 3
+        drafted = [v for v in visits if v.status == VisitStatus.REPORT_DRAFTED.value]
+        latest_sent = max(v.visit_date for v in visits if v.status == VisitStatus.REPORT_SENT.value)
+        assert all(v.visit_date >= latest_sent for v in drafted)
+
+
+def test_every_head_does_two_evaluation_days_a_year(demo: tuple[Database, DemoCounts]) -> None:
+    db, _ = demo
+    with db.reading() as session:
+        heads = session.scalars(select(Reviewer).where(Reviewer.role == "Headteacher")).all()
+        for year in YEARS:
+            days: Counter[str] = Counter()
+            for visit in session.scalars(
+                select(Visit).where(Visit.kind == VisitKind.EVALUATION_DAY.value)
+            ):
+                if academic_year_of(visit.visit_date) != year:
+                    continue
+                assert len(visit.team) == 2
+                for member in visit.team:
+                    assert member.reviewer.home_school_id != visit.host_school_id
+                    days[member.reviewer_id] += 1
+            assert all(days[h.id] >= 2 for h in heads), (year, days)
+
+
+def test_groups_are_triads_or_quartets_and_each_member_hosts_once(
+    demo: tuple[Database, DemoCounts],
+) -> None:
+    db, counts = demo
+    with db.reading() as session:
+        groups = session.scalars(select(ReviewGroup)).all()
+        assert len(groups) == counts.groups
+        for year in YEARS:
+            in_year = [g for g in groups if g.academic_year == year]
+            members = [m.school_id for g in in_year for m in g.members]
+            assert sorted(len(g.members) for g in in_year) == [3, 3, 4]
+            assert len(members) == len(set(members)) == 10
+        for group in groups:
+            assert 3 <= len(group.members) <= 4
+            assert [m.position for m in group.members] == list(range(len(group.members)))
+            dates = [m.host_date for m in group.members]
+            assert all(d is not None and d.weekday() < 5 for d in dates)
+            assert dates == sorted(dates) and len(set(dates)) == len(dates)
+            assert {academic_year_of(d) for d in dates if d} == {group.academic_year}
+            reviews = session.scalars(
+                select(Visit).where(Visit.kind == VisitKind.COLLABORATIVE_REVIEW.value)
+            ).all()
+            for member in group.members:
+                hosted = [
+                    v for v in reviews
+                    if v.host_school_id == member.school_id and v.visit_date == member.host_date
+                ]
+                assert len(hosted) == 1
+                team = {t.reviewer.home_school_id for t in hosted[0].team}
+                others = {m.school_id for m in group.members} - {member.school_id}
+                assert team == others
+
+
+def test_priorities_use_the_matrix_vocabulary_and_overlap(demo: tuple[Database, DemoCounts]) -> None:
+    db, counts = demo
+    with db.reading() as session:
+        priorities = session.scalars(select(SchoolPriority)).all()
+        assert len(priorities) == counts.priorities
+        per_school = Counter((p.school_id, p.academic_year) for p in priorities)
+        assert len(per_school) == 20 and all(3 <= n <= 4 for n in per_school.values())
+        for year in YEARS:
+            themes = Counter(p.theme for p in priorities if p.academic_year == year)
+            assert themes.most_common(1)[0][1] >= 4, "groups need shared priorities"
+        for group in session.scalars(select(ReviewGroup)):
+            shared = None
+            for member in group.members:
+                mine = {
+                    p.theme for p in priorities
+                    if p.school_id == member.school_id and p.academic_year == group.academic_year
+                }
+                shared = mine if shared is None else shared & mine
+            assert shared, group.name
+
+
+def test_a_second_fill_changes_nothing(demo: tuple[Database, DemoCounts]) -> None:
+    db, counts = demo
+    assert counts.added > 500
+    before = dump(db)
+    again = fill_demo_network(db)
+    assert again.added == 0
+    assert dump(db) == before
+    assert sum(len(rows) for rows in before.values()) == counts.added
+
+
+def test_fill_is_deterministic_with_fixed_sync_metadata(
+    demo: tuple[Database, DemoCounts], tmp_path: Path
+) -> None:
+    db, _ = demo
+    other = open_database(tmp_path / "other.db")
+    try:
+        fill_demo_network(other)
+        assert dump(other) == dump(db)
+    finally:
+        other.close()
+    with db.reading() as session:
+        for model in SYNCED_MODELS:
+            for row in session.scalars(select(model)):
+                assert row.device_id == DEMO_DEVICE
+                assert row.revision == 1 and row.vclock == {DEMO_DEVICE: 1}
+                assert row.created_at.year in (2024, 2025, 2026) and not row.deleted
+
+
+def test_graded_visits_use_their_frameworks_scale(demo: tuple[Database, DemoCounts]) -> None:
+    db, _ = demo
+    with db.reading() as session:
+        visits = session.scalars(select(Visit)).all()
+        graded_seen = 0
+        for visit in visits:
+            framework = get_framework(visit.framework_key)
+            judged = {j.area_key: j for j in visit.judgements}
+            evidence_ids = {e.id for e in visit.evidence}
+            for judgement in judged.values():
+                assert judgement.rationale
+                assert 1 <= len(judgement.evidence_ids) <= 3
+                assert set(judgement.evidence_ids) <= evidence_ids
+            for evidence in visit.evidence:
+                for area, grade in evidence.grades.items():
+                    assert framework.grade(area, grade) is not None
+            if not framework.graded:
+                assert all(j.peer_grade is None and j.self_grade is None for j in judged.values())
+                continue
+            graded_seen += 1
+            expected = {a.key for a in framework.judged_areas() if not a.where_relevant}
+            assert set(judged) == expected
+            assert (SAFEGUARDING_KEY in judged) == framework.has_safeguarding
+            for key, judgement in judged.items():
+                assert framework.grade(key, judgement.peer_grade) is not None
+                assert framework.grade(key, judgement.self_grade) is not None
+                difference = framework.compare(key, judgement.peer_grade, judgement.self_grade)
+                peer = framework.grade(key, judgement.peer_grade)
+                school = framework.grade(key, judgement.self_grade)
+                assert peer is not None and school is not None
+                assert abs(peer.rank - school.rank) <= 1, "never more than one step apart"
+                if key == SAFEGUARDING_KEY:
+                    assert difference == 0 and judgement.peer_grade in ("met", "effective")
+        assert graded_seen >= 20
+        disagreements = session.scalars(
+            select(Judgement).where(Judgement.peer_grade != Judgement.self_grade)
+        ).all()
+        assert 0 < len(disagreements) < len(session.scalars(select(Judgement)).all()) / 3
+
+
+def test_reports_read_like_peer_review_notes(demo: tuple[Database, DemoCounts]) -> None:
+    db, counts = demo
+    with db.reading() as session:
+        visits = session.scalars(select(Visit)).all()
+        for visit in visits:
+            assert len(visit.summary) > 150
+            assert 3 <= len(visit.strengths.splitlines()) <= 5
+            assert 2 <= len(visit.areas_for_development.splitlines()) <= 4
+            assert 2 <= len(visit.questions.splitlines()) <= 3
+            assert all(q.rstrip().endswith("?") for q in visit.questions.splitlines())
+            assert 2 <= len(visit.actions) <= 4
+            for action in visit.actions:
+                assert action.owner and action.due_date and action.due_date > visit.visit_date
+                for note in action.follow_up:
+                    assert dt.date.fromisoformat(note["date"]) > visit.visit_date and note["note"]
+            if visit.kind == VisitKind.EVALUATION_DAY:
+                assert 4 <= len(visit.evidence) <= 7
+            elif visit.kind == VisitKind.COLLABORATIVE_REVIEW:
+                assert 3 <= len(visit.evidence) <= 4
+        # Different visits on the same theme do not read the same.
+        assert len({v.strengths for v in visits}) == len(visits)
+        assert len({v.summary for v in visits}) == len(visits)
+        evidence = session.scalars(select(Evidence)).all()
+        assert len(evidence) == counts.evidence
+        kinds = Counter(e.kind for e in evidence)
+        assert set(kinds) == {k.value for k in EvidenceKind} - {EvidenceKind.OTHER.value}
+        for item in evidence:
+            if item.kind == EvidenceKind.LESSON_OBSERVATION.value:
+                assert item.time_in and item.time_out and item.time_in < item.time_out
+                assert item.class_name.endswith("class") and item.year_group and item.staff
+                assert item.subject and item.notes
+            if item.kind == EvidenceKind.PUPIL_VOICE.value:
+                assert item.participants and item.who_what.startswith(f"{item.participants} pupils")
+            if item.kind == EvidenceKind.LEARNING_WALK.value:
+                assert 3 <= len(item.look_fors) <= 4
+                assert 4 <= len(item.drop_ins) <= 8
+                for drop_in in item.drop_ins:
+                    assert set(drop_in.look_for_results) == set(item.look_fors)
+                    assert {LookForResult(r) for r in drop_in.look_for_results.values()}
+        assert session.scalars(select(DropIn)).first() is not None
+        statuses = Counter(a.status for a in session.scalars(select(Action)))
+        assert statuses["done"] and statuses["open"] and statuses["in-progress"]
+        assert len(session.scalars(select(VisitReviewer)).all()) >= 2 * len(visits) - 10
+
+
+def test_the_fill_is_quick(tmp_path: Path) -> None:
+    import time
+
+    db = open_database(tmp_path / "quick.db")
+    try:
+        started = time.perf_counter()
+        fill_demo_network(db)
+        assert time.perf_counter() - started < 1.5
+    finally:
+        db.close()
