@@ -1152,6 +1152,8 @@ class _Builder:
             strengths="\n".join(self.lines(themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
             areas_for_development="\n".join(self.lines(themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
             questions="\n".join(self.lines(themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
+            review_group_id=demo_id("group", plan.group.key) if plan.group else None,
+            follow_up_of_id=demo_id("visit", plan.follows.key) if plan.follows else None,
         )
         for position, reviewer in enumerate(plan.team):
             self.add(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -26,8 +26,8 @@ from sqlalchemy import (
     Text,
     Time,
     TypeDecorator,
-    UniqueConstraint,
 )
+from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -68,7 +68,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+    # JSON lists and dicts track in-place changes (``visit.focus_areas.append(...)`` is saved).
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: MutableDict.as_mutable(JSON()),
+        list[Any]: MutableList.as_mutable(JSON()),
+    }
 
 
 class SyncMixin:
@@ -111,7 +116,6 @@ class ReviewGroupMember(SyncMixin, Base):
     """A school in a review group, with the date it hosts the group's review (the rota)."""
 
     __tablename__ = "review_group_member"
-    __table_args__ = (UniqueConstraint("group_id", "school_id"),)
 
     group_id: Mapped[str] = mapped_column(ForeignKey("review_group.id"), index=True)
     school_id: Mapped[str] = mapped_column(ForeignKey("school.id"), index=True)
@@ -147,7 +151,12 @@ class SchoolPriority(SyncMixin, Base):
 
 
 class Visit(SyncMixin, Base):
-    """One review of a host school: an evaluation day, a half-day review, a walk or a follow-up."""
+    """One review of a host school: an evaluation day, a half-day review, a walk or a follow-up.
+
+    Child records (team, evidence, judgements, actions) are loaded with their tombstones, so that
+    deletions travel in files; screens and reports read them through the repository, which
+    leaves tombstones out.
+    """
 
     __tablename__ = "visit"
 
@@ -161,6 +170,11 @@ class Visit(SyncMixin, Base):
     strengths: Mapped[str] = mapped_column(Text, default="")  # "what went well", one per line
     areas_for_development: Mapped[str] = mapped_column(Text, default="")  # "even better if"
     questions: Mapped[str] = mapped_column(Text, default="")  # thought-provoking questions
+    # Soft references (no foreign key), so a visit can arrive from a laptop before the group or
+    # the earlier visit it names: the review group whose rota it belongs to (collaborative
+    # reviews), and the earlier visit whose next steps a follow-up visit checks.
+    review_group_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    follow_up_of_id: Mapped[str | None] = mapped_column(String(36), default=None)
 
     host_school: Mapped[School] = relationship()
     team: Mapped[list[VisitReviewer]] = relationship(
@@ -169,7 +183,9 @@ class Visit(SyncMixin, Base):
     evidence: Mapped[list[Evidence]] = relationship(
         back_populates="visit", order_by="Evidence.position"
     )
-    judgements: Mapped[list[Judgement]] = relationship(back_populates="visit")
+    judgements: Mapped[list[Judgement]] = relationship(
+        back_populates="visit", order_by="Judgement.area_key"
+    )
     actions: Mapped[list[Action]] = relationship(
         back_populates="visit", order_by="Action.position"
     )
@@ -179,7 +195,6 @@ class VisitReviewer(SyncMixin, Base):
     """A member of a visit's review team; one of them leads."""
 
     __tablename__ = "visit_reviewer"
-    __table_args__ = (UniqueConstraint("visit_id", "reviewer_id"),)
 
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
     reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewer.id"), index=True)
@@ -239,7 +254,6 @@ class Judgement(SyncMixin, Base):
     """The peer judgement of one area of the framework, beside the school's own."""
 
     __tablename__ = "judgement"
-    __table_args__ = (UniqueConstraint("visit_id", "area_key"),)
 
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
     area_key: Mapped[str] = mapped_column(String(60))

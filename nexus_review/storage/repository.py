@@ -181,11 +181,29 @@ def visit_detail(session: Session, visit_id: str) -> VisitDetail:
             for m in team
         ),
         evidence=tuple(evidence_item(e) for e in v.evidence if not e.deleted),
-        judgements=tuple(judgement_item(j) for j in v.judgements if not j.deleted),
+        judgements=tuple(
+            judgement_item(j)
+            for j in sorted(
+                (j for j in v.judgements if not j.deleted),
+                key=lambda j: (_area_order(v.framework_key, j.area_key), j.updated_at, j.id),
+            )
+        ),
         actions=tuple(action_item(a) for a in v.actions if not a.deleted),
         updated_at=v.updated_at,
         revision=v.revision,
     )
+
+
+def _area_order(framework_key: str, area_key: str) -> int:
+    """Judgements in the framework's own order (safeguarding last), unknown areas after."""
+    from nexus_review.errors import FrameworkError
+    from nexus_review.frameworks import get_framework
+
+    try:
+        keys = [a.key for a in get_framework(framework_key).judged_areas()]
+    except FrameworkError:
+        return 0
+    return keys.index(area_key) if area_key in keys else len(keys)
 
 
 def evidence_item(e: Evidence) -> EvidenceItem:

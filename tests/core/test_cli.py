@@ -100,7 +100,7 @@ def test_visit_import_into_a_new_database_adds_it(capsys: pytest.CaptureFixture[
 )
 def test_errors_are_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], argv: tuple[str, ...], message: str) -> None:
     path, _ = filled
-    code, out, err = run(capsys, "--db", str(path), *argv)
+    code, _, err = run(capsys, "--db", str(path), *argv)
     assert code == 1
     assert message in err
     assert err.count("\n") == 1 and err.startswith("nexus-review: ")
@@ -132,3 +132,26 @@ def test_installed_command_runs_as_a_process(filled: tuple[Path, str]) -> None:
     )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_demo_fills_two_years_across_all_ten_schools_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    code, out, _ = run(capsys, "--db", path, "demo")
+    assert code == 0 and "10 schools" in out
+    code, out, _ = run(capsys, "--db", path, "visits", "--json")
+    visits = json.loads(out)
+    assert {v["host_school"] for v in visits} == {
+        "Mangotsfield CE VC Primary", "Blackhorse Primary", "Bromley Heath Junior", "Bromley Heath Infant",
+        "Emersons Green Primary", "Kings Forest Primary", "Staple Hill", "Stanbridge Primary",
+        "St Michaels CE Primary", "St Stephens Junior",
+    }
+    import datetime as dt
+
+    from nexus_review.domain.calendar import academic_year_of
+
+    years = {academic_year_of(dt.date.fromisoformat(v["date"])) for v in visits}
+    assert years == {"2024-25", "2025-26"}
+    code, out, _ = run(capsys, "--db", path, "demo")
+    assert code == 0 and "nothing changed" in out
+    code, again, _ = run(capsys, "--db", path, "visits", "--json")
+    assert json.loads(again) == visits

@@ -195,3 +195,19 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> N
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_in_place_changes_to_lists_are_saved_and_versioned(db) -> None:
+    import datetime as dt
+
+    with db.transaction() as session:
+        school = School(name="Staple Hill")
+        visit = Visit(host_school=school, visit_date=dt.date(2025, 10, 1), kind="learning-walk", framework_key="developmental")
+        session.add(visit)
+    with db.transaction() as session:
+        held = session.get(Visit, visit.id)
+        held.focus_areas.append("Oracy")
+    with db.reading() as session:
+        again = session.get(Visit, visit.id)
+        assert again.focus_areas == ["Oracy"]
+        assert again.revision == 2

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-22 07:36:36.735698
+Create Date: 2026-11-22 07:47:13.859054
 """
 
 from alembic import op
@@ -111,8 +111,7 @@ def upgrade() -> None:
     sa.Column('deleted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['group_id'], ['review_group.id'], name=op.f('fk_review_group_member_group_id_review_group')),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_review_group_member_school_id_school')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_group_member')),
-    sa.UniqueConstraint('group_id', 'school_id', name=op.f('uq_review_group_member_group_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_group_member'))
     )
     with op.batch_alter_table('review_group_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_review_group_member_group_id'), ['group_id'], unique=False)
@@ -163,6 +162,8 @@ def upgrade() -> None:
     sa.Column('strengths', sa.Text(), nullable=False),
     sa.Column('areas_for_development', sa.Text(), nullable=False),
     sa.Column('questions', sa.Text(), nullable=False),
+    sa.Column('review_group_id', sa.String(length=36), nullable=True),
+    sa.Column('follow_up_of_id', sa.String(length=36), nullable=True),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -175,6 +176,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visit_host_school_id'), ['host_school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_visit_review_group_id'), ['review_group_id'], unique=False)
         batch_op.create_index('ix_visit_status_date', ['status', 'visit_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_visit_date'), ['visit_date'], unique=False)
 
@@ -245,8 +247,7 @@ def upgrade() -> None:
     sa.Column('vclock', sa.JSON(), nullable=False),
     sa.Column('deleted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_judgement_visit_id_visit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_judgement')),
-    sa.UniqueConstraint('visit_id', 'area_key', name=op.f('uq_judgement_visit_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_judgement'))
     )
     with op.batch_alter_table('judgement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_judgement_visit_id'), ['visit_id'], unique=False)
@@ -265,8 +266,7 @@ def upgrade() -> None:
     sa.Column('deleted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['reviewer_id'], ['reviewer.id'], name=op.f('fk_visit_reviewer_reviewer_id_reviewer')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_reviewer_visit_id_visit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_reviewer')),
-    sa.UniqueConstraint('visit_id', 'reviewer_id', name=op.f('uq_visit_reviewer_visit_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_reviewer'))
     )
     with op.batch_alter_table('visit_reviewer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visit_reviewer_reviewer_id'), ['reviewer_id'], unique=False)
@@ -322,6 +322,7 @@ def downgrade() -> None:
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_visit_visit_date'))
         batch_op.drop_index('ix_visit_status_date')
+        batch_op.drop_index(batch_op.f('ix_visit_review_group_id'))
         batch_op.drop_index(batch_op.f('ix_visit_host_school_id'))
 
     op.drop_table('visit')
