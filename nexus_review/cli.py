@@ -24,7 +24,7 @@ from nexus_review.errors import NexusError
 PROG = "nexus-review"
 
 # Each module adds its sub-commands; order is the order of `--help`.
-COMMAND_MODULES = ("nexus_review.commands.core",)
+COMMAND_MODULES = ("nexus_review.commands.core", "nexus_review.commands.reports")
 
 log = logging.getLogger("nexus_review")
 

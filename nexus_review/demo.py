@@ -32,7 +32,7 @@ from nexus_review.domain.enums import (
     VisitStatus,
 )
 from nexus_review.frameworks import SAFEGUARDING_KEY, Framework, get_framework
-from nexus_review.storage.database import Database
+from nexus_review.storage.database import Database, get_info, set_info
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -53,6 +53,7 @@ DEMO_NAMESPACE = uuid.UUID("6f1d0c52-8a4e-5b1f-9c3d-2e7a4b9f0d11")
 DEMO_DEVICE = "demo"
 DEMO_SEED = 20240901
 LOCAL_AUTHORITY = "South Gloucestershire"
+NETWORK_NAME = "NEXUS Teaching School Alliance"
 ACADEMIC_YEARS = ("2024-25", "2025-26")
 # The renewed Ofsted framework (report cards) replaced the EIF in November 2025.
 REPORT_CARDS_FROM = dt.date(2025, 11, 1)
@@ -1440,4 +1441,6 @@ def fill_demo_network(db: Database) -> DemoCounts:
             else:
                 session.info["raw_sync"] = previous
         added = len(new)
+        if not get_info(session, "network_name"):
+            set_info(session, "network_name", NETWORK_NAME)
     return dataclasses.replace(counts, added=added)

@@ -1,0 +1,346 @@
+"""The short feedback report a host school receives after a visit, as a document tree.
+
+Built once from the visit; the Word and PDF renderers draw the same tree. Sections with
+nothing in them are left out rather than printed as empty headings. The evidence base says
+what was seen, never who was seen; staff names are replaced by "Teacher A", "Teacher B"...
+when the report is anonymised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from nexus_review.domain.enums import EvidenceKind, VisitKind, label_of
+from nexus_review.domain.records import EvidenceItem, VisitDetail
+from nexus_review.frameworks import Framework, get_framework
+from nexus_review.reports.document import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    KeyValue,
+    Paragraph,
+    Table,
+    lines_of,
+)
+
+PAPER_SIZES = ("a4", "letter")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the reviewer chose in the export dialog (or on the command line)."""
+
+    include_notes: bool = False  # each observation's own notes, in an appendix
+    anonymise: bool = False  # staff names become "Teacher A", "Teacher B"...
+    paper: str = "a4"
+    evidence_points: bool = False  # add the evidence log's strengths and EBIs to WWW / EBI
+
+
+# ---------------------------------------------------------------------------- anonymising
+
+
+class StaffNames:
+    """Replaces each named member of staff with the same "Teacher X" throughout one report."""
+
+    def __init__(self, names: Iterable[str], enabled: bool) -> None:
+        self.enabled = enabled
+        self._aliases: dict[str, str] = {}
+        for name in names:
+            name = name.strip()
+            if name and name not in self._aliases:
+                self._aliases[name] = f"Teacher {_letters(len(self._aliases))}"
+        # Longest first, so "Mrs J. Patel-Smith" is replaced before "Mrs J. Patel".
+        ordered = sorted(self._aliases, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(re.escape(n) for n in ordered)) if ordered and enabled else None
+        )
+
+    def name(self, staff: str) -> str:
+        staff = staff.strip()
+        if not self.enabled:
+            return staff
+        return self._aliases.get(staff, staff)
+
+    def clean(self, text: str) -> str:
+        """Text with every staff name in it replaced, when anonymising."""
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(lambda m: self._aliases[m.group(0)], text)
+
+
+def _letters(n: int) -> str:
+    """A, B, ... Z, AA, AB, ... for the n-th member of staff."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
+# ---------------------------------------------------------------------------- evidence base
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{'a' if n == 1 else n} {one if n == 1 else many}"
+
+
+def _join(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# Subjects written with a capital inside a sentence.
+_PROPER = {"english", "french", "spanish", "german", "re", "pshe", "pe", "rse"}
+
+
+def _subject_word(subject: str) -> str:
+    if subject.isupper() or subject.lower() in _PROPER:
+        return subject
+    return subject[0].lower() + subject[1:]
+
+
+def _subjects(items: Sequence[EvidenceItem]) -> str:
+    """" in English and mathematics": the subjects seen, each once."""
+    subjects: list[str] = []
+    for e in items:
+        if e.subject.strip() and e.subject.lower() not in (s.lower() for s in subjects):
+            subjects.append(e.subject.strip())
+    return f" in {_join([_subject_word(s) for s in subjects])}" if subjects else ""
+
+
+def describe_evidence(evidence: Sequence[EvidenceItem]) -> list[str]:
+    """What was seen, as a reader counts it: "6 lesson observations", "a learning walk through
+    8 classes", "pupil voice with 6 pupils", "work scrutiny in English". Never names staff."""
+    by_kind: dict[str, list[EvidenceItem]] = {}
+    for e in evidence:
+        by_kind.setdefault(e.kind, []).append(e)
+    parts: list[str] = []
+    for kind in EvidenceKind:
+        items = by_kind.pop(kind.value, [])
+        if not items:
+            continue
+        n = len(items)
+        if kind is EvidenceKind.LESSON_OBSERVATION:
+            parts.append(_count(n, "lesson observation", "lesson observations") + _subjects(items))
+        elif kind is EvidenceKind.LEARNING_WALK:
+            classes = sum(len(e.drop_ins) for e in items)
+            walks = _count(n, "learning walk", "learning walks")
+            parts.append(f"{walks} through {classes} classes" if classes else walks)
+        elif kind is EvidenceKind.PUPIL_VOICE:
+            pupils = sum(e.participants or 0 for e in items)
+            text = "pupil voice" if n == 1 else f"{n} pupil voice discussions"
+            parts.append(f"{text} with {pupils} pupils" if pupils else text)
+        elif kind is EvidenceKind.WORK_SCRUTINY:
+            text = "work scrutiny" if n == 1 else f"{n} work scrutiny sessions"
+            parts.append(text + _subjects(items))
+        elif kind is EvidenceKind.LEADER_MEETING:
+            parts.append(_count(n, "meeting with leaders", "meetings with leaders"))
+        elif kind is EvidenceKind.DATA_REVIEW:
+            parts.append("a review of the school's data" if n == 1 else f"{n} reviews of the school's data")
+        else:
+            parts.append(_count(n, "other activity", "other activities"))
+    for kind, items in by_kind.items():  # kinds from a newer program
+        parts.append(f"{len(items)} × {kind}")
+    return parts
+
+
+# ---------------------------------------------------------------------------- the report
+
+
+def _paragraphs(text: str, clean: StaffNames) -> list[Block]:
+    return [Paragraph(clean.clean(p.strip())) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _items(texts: Iterable[str], clean: StaffNames) -> list[str]:
+    seen: list[str] = []
+    for text in texts:
+        for line in lines_of(text):
+            line = clean.clean(line)
+            if line not in seen:
+                seen.append(line)
+    return seen
+
+
+def _team_text(visit: VisitDetail) -> str:
+    members = []
+    for m in sorted(visit.team, key=lambda m: not m.is_lead):
+        where = f", {m.home_school_name}" if m.home_school_name else ""
+        members.append(f"{m.name} ({m.role}{where}){' – lead reviewer' if m.is_lead else ''}")
+    return "; ".join(members)
+
+
+def _agreement(framework: Framework, area: str, peer: str | None, school: str | None) -> str:
+    order = framework.compare(area, peer, school)
+    if order is None:
+        return "–"
+    return {0: "Agreed", 1: "Peer judgement higher", -1: "Peer judgement lower"}[order]
+
+
+def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: StaffNames) -> list[Block]:
+    if not framework.graded:
+        return []
+    rows = []
+    rationales: list[Block] = []
+    for area in framework.judged_areas():
+        j = visit.judgement(area.key)
+        if j is None or not (j.peer_grade or j.self_grade):
+            continue
+        rows.append(
+            (
+                area.name,
+                framework.grade_label(area.key, j.self_grade) or "–",
+                framework.grade_label(area.key, j.peer_grade) or "–",
+                _agreement(framework, area.key, j.peer_grade, j.self_grade),
+            )
+        )
+        if j.rationale.strip():
+            rationales += [Heading(area.name, 2), *_paragraphs(j.rationale, clean)]
+    if not rows:
+        return []
+    agreed = sum(r[3] == "Agreed" for r in rows)
+    compared = sum(r[3] != "–" for r in rows)
+    blocks: list[Block] = [Heading("Judgements")]
+    if compared:
+        blocks.append(
+            Paragraph(
+                f"The review team's judgements agreed with the school's own self-evaluation in "
+                f"{agreed} of {compared} areas ({framework.short_name}).",
+                "muted",
+            )
+        )
+    blocks.append(
+        Table(
+            ("Area", "School's self-evaluation", "Peer judgement", "Agreement"),
+            tuple(rows),
+            widths=(3.2, 2.2, 2.2, 2.0),
+        )
+    )
+    return blocks + rationales
+
+
+def _evidence_title(e: EvidenceItem, staff: StaffNames) -> str:
+    bits = [label_of(EvidenceKind, e.kind)]
+    where = ", ".join(x for x in (e.year_group, e.class_name, e.subject) if x)
+    if where:
+        bits.append(where)
+    if e.time_in:
+        bits.append(e.time_in.strftime("%H:%M") + (f"–{e.time_out:%H:%M}" if e.time_out else ""))
+    who = staff.name(e.staff) if e.staff else staff.clean(e.who_what)
+    if who:
+        bits.append(who)
+    return " · ".join(bits)
+
+
+def _notes_blocks(visit: VisitDetail, staff: StaffNames) -> list[Block]:
+    blocks: list[Block] = []
+    for e in visit.evidence:
+        inner: list[Block] = _paragraphs(e.notes, staff)
+        if e.drop_ins:
+            inner.append(
+                BulletList(
+                    tuple(
+                        staff.clean(
+                            ", ".join(x for x in (d.year_group, d.class_name) if x)
+                            + (f": {d.note}" if d.note else "")
+                        )
+                        for d in e.drop_ins
+                    )
+                )
+            )
+        strengths = _items([e.strengths], staff)
+        ebis = _items([e.areas_for_development], staff)
+        if strengths:
+            inner += [Paragraph("Strengths", "lead"), BulletList(tuple(strengths))]
+        if ebis:
+            inner += [Paragraph("Areas for development", "lead"), BulletList(tuple(ebis))]
+        if inner:
+            blocks += [Heading(_evidence_title(e, staff), 2), *inner]
+    return [Heading("Observation notes"), *blocks] if blocks else []
+
+
+def network_name_or_default(name: str | None) -> str:
+    return (name or "").strip() or "School-to-school peer review"
+
+
+def build_feedback_report(
+    visit: VisitDetail, options: ReportOptions = ReportOptions(), network_name: str = ""
+) -> Document:
+    framework = get_framework(visit.framework_key)
+    staff = StaffNames((e.staff for e in visit.evidence), options.anonymise)
+    school = visit.host_school.name
+    network = network_name_or_default(network_name)
+
+    header = [
+        ("Network", network),
+        ("School", school),
+        ("Date of visit", f"{visit.visit_date:%A} {visit.visit_date.day} {visit.visit_date:%B %Y}"),
+        ("Kind of visit", label_of(VisitKind, visit.kind)),
+    ]
+    if visit.team:
+        header.append(("Review team", _team_text(visit)))
+    header.append(("Framework", framework.name))
+    blocks: list[Block] = [KeyValue(tuple(header))]
+
+    focus = [staff.clean(f) for f in visit.focus_areas if f.strip()]
+    if focus:
+        blocks += [Heading("Focus of the review"), BulletList(tuple(focus))]
+
+    summary = _paragraphs(visit.summary, staff)
+    if summary:
+        blocks += [Heading("Summary"), *summary]
+
+    blocks += _judgement_blocks(visit, framework, staff)
+
+    www_sources = [visit.strengths]
+    ebi_sources = [visit.areas_for_development]
+    if options.evidence_points:
+        www_sources += [e.strengths for e in visit.evidence]
+        ebi_sources += [e.areas_for_development for e in visit.evidence]
+    for title, sources in (("What went well", www_sources), ("Even better if", ebi_sources)):
+        items = _items(sources, staff)
+        if items:
+            blocks += [Heading(title), BulletList(tuple(items))]
+
+    seen = describe_evidence(visit.evidence)
+    if seen:
+        sentence = _join(seen)
+        blocks += [
+            Heading("Evidence base"),
+            Paragraph(f"The review team's evidence included {sentence}."),
+        ]
+
+    questions = _items([visit.questions], staff)
+    if questions:
+        blocks += [Heading("Thought-provoking questions"), BulletList(tuple(questions))]
+
+    if visit.actions:
+        rows = tuple(
+            (
+                staff.clean(a.description),
+                staff.clean(a.owner) or "–",
+                f"{a.due_date.day} {a.due_date:%B %Y}" if a.due_date else "–",
+            )
+            for a in visit.actions
+        )
+        blocks += [
+            Heading("Agreed next steps"),
+            Table(("Action", "Owner", "By when"), rows, widths=(5.5, 2.4, 1.8)),
+        ]
+
+    if options.include_notes:
+        blocks += _notes_blocks(visit, staff)
+
+    lead = visit.lead
+    return Document(
+        title="Peer review feedback",
+        subtitle=school,
+        author=lead.name if lead else network,
+        footer=school,
+        confidential=True,
+        blocks=tuple(blocks),
+    )
