@@ -48,6 +48,8 @@ def atomic_write(target: Path | str) -> Iterator[Path]:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        if exc.filename not in (None, str(tmp), str(target)):
+            raise  # about some other file (a missing template, say), not the one being written
         raise _explain(exc, target) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)

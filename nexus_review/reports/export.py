@@ -61,7 +61,14 @@ def export_document(document: Document, fmt: str, out: Path | str, paper: str = 
     with atomic_write(target) as tmp:
         try:
             exporter.render(document, tmp, paper)
-        except (OSError, NexusError):
+        except NexusError:
+            raise
+        except OSError as exc:
+            if exc.filename not in (None, str(tmp)):  # a file the renderer needs, not ours
+                raise ExportError(
+                    f"The {exporter.name} file {target.name} could not be made: the program is "
+                    f"missing {Path(exc.filename).name}; reinstall Nexus Review."
+                ) from exc
             raise
         except Exception as exc:  # a renderer's own failure, never a half file
             raise ExportError(

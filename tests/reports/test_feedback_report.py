@@ -264,3 +264,15 @@ def test_report_command_line(demo_db: Database, tmp_path: Path) -> None:
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1 and "does not exist" in bad.stderr
+
+
+def test_a_missing_program_file_is_not_blamed_on_the_target_folder(db: Database, visit_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nexus_review.reports import export
+
+    def missing_template(*_args: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "/opt/app/docx/templates/default-footer.xml")
+
+    monkeypatch.setitem(export.EXPORTERS, "docx", export.Exporter("docx", "Word", ".docx", missing_template))
+    with pytest.raises(ExportError, match="missing default-footer.xml; reinstall"):
+        export_visit_report(db, visit_id, "docx", tmp_path / "r.docx")
+    assert not (tmp_path / "r.docx").exists()
