@@ -1,4 +1,4 @@
-"""Starting the desktop program: the application object, the database, the main window."""
+"""Starting the desktop program: the application object, first run, the database, the window."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from nexus_review import APP_NAME, __version__
 from nexus_review.errors import NexusError
+from nexus_review.paths import resource_path
 from nexus_review.storage.database import Database, open_database
+from ui.errors import install_excepthook, setup_logging, show_error
+from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -22,25 +27,86 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Nexus")
     app.setApplicationVersion(__version__)
+    icon = resource_path("icons", "nexus-review.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app  # type: ignore[return-value]
 
 
-def open_db(db_target: str | None) -> Database:
+def apply_theme(theme: str) -> None:
+    """Light, dark, or whatever the system uses (the default)."""
+    hints = QGuiApplication.styleHints()
+    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
+    if hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(scheme)
+
+
+def database_target(cli_target: str | None, settings: Settings) -> str | Path:
     from nexus_review.paths import default_database_path
 
-    return open_database(db_target or default_database_path())
+    return cli_target or settings.get("database/path") or default_database_path()
+
+
+def first_run(settings: Settings, cli_target: str | None) -> Database | None:
+    """Ask who the reviewer is and where to keep the reviews; None if the user cancels."""
+    from ui.dialogs import FirstRunDialog
+
+    db = open_database(database_target(cli_target, settings))
+    with db.reading() as s:
+        from nexus_review.storage.repository import list_schools
+
+        schools = list_schools(s)
+    dialog = FirstRunDialog(schools)
+    dialog.demo.setChecked(not schools)
+    while True:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            db.close()
+            return None
+        if dialog.name.text().strip():
+            break
+        QMessageBox.information(dialog, APP_NAME, "Please give your name: it goes on your review teams and reports.")
+    if dialog.database_path() and not cli_target:
+        db.close()
+        settings.set("database/path", dialog.database_path())
+        db = open_database(dialog.database_path())
+    remember_identity(db, settings, dialog.name.text(), dialog.school_name(), dialog.school_id(), dialog.demo.isChecked())
+    return db
+
+
+def remember_identity(db: Database, settings: Settings, name: str, school_name: str, school_id: str, demo: bool) -> None:
+    from nexus_review.workspace import ensure_reviewer, ensure_school
+
+    if demo:
+        from nexus_review.demo import fill_demo_network
+
+        fill_demo_network(db)
+    if school_name and not school_id:
+        school_id = ensure_school(db, school_name)
+    settings.set("reviewer/name", name.strip())
+    settings.set("reviewer/home_school_id", school_id)
+    settings.set("reviewer/id", ensure_reviewer(db, name, school_id or None))
+    settings.set("general/first_run_done", True)
 
 
 def run_app(db_target: str | None = None) -> int:
+    setup_logging()
     app = make_application()
+    install_excepthook()
+    settings = Settings()
+    apply_theme(settings.get("appearance/theme"))
     try:
-        db = open_db(db_target)
+        if not settings.get("general/first_run_done"):
+            db = first_run(settings, db_target)
+            if db is None:
+                return 0
+        else:
+            db = open_database(database_target(db_target, settings))
     except NexusError as err:
-        QMessageBox.critical(None, APP_NAME, str(err))
+        show_error(None, err)
         return 1
     from ui.main_window import MainWindow
 
-    window = MainWindow(db)
+    window = MainWindow(db, settings)
     window.show()
     code = app.exec()
     db.close()

@@ -1,90 +1,531 @@
-"""The main window: a navigation pane on the left and the chosen view in the centre."""
+"""The main window: a navigation pane (Visits, Schools, Network, Imports) and the chosen view.
+
+Opening a visit shows its editor in the Visits area; the status bar always says when the work
+was last saved. Window geometry and splitter positions are remembered between runs.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
     QListWidget,
     QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
-from nexus_review import APP_NAME
-from nexus_review.domain.enums import VisitKind, VisitStatus, label_of
-from nexus_review.domain.records import VisitSummary
+from nexus_review import APP_NAME, __version__
+from nexus_review.domain.calendar import academic_year_of
+from nexus_review.domain.enums import VisitKind, VisitStatus
+from nexus_review.errors import NexusError
 from nexus_review.storage.database import Database
-from nexus_review.storage.repository import visit_summaries
+from nexus_review.storage.repository import list_reviewers, list_schools, visit_summaries
+from nexus_review.workspace import create_visit, search_visit_ids
+from ui.dialogs import ExportDialog, NewVisitDialog, SettingsDialog, default_export_folder, suggested_report_name
+from ui.editing import VisitSession
+from ui.errors import show_error
+from ui.models import ID_ROLE, VisitFilterModel, VisitTableModel
+from ui.settings import Settings
+from ui.tasks import TaskRunner
+from ui.visit_editor import VisitEditor
 
-Index = QModelIndex | QPersistentModelIndex
 
+class VisitListPage(QWidget):
+    """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
 
-class VisitTableModel(QAbstractTableModel):
-    """The visit list: date, host school, kind, status, review team."""
-
-    HEADERS = ("Date", "Host school", "Kind", "Status", "Review team")
-
-    def __init__(self, rows: list[VisitSummary] | None = None) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__()
-        self._rows = rows or []
+        self.window_ = window
+        self.model = VisitTableModel()
+        self.proxy = VisitFilterModel()
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((120, 200, 190, 110, 260)):
+            header.resizeSection(col, width)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find text in any note (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.school = QComboBox()
+        self.year = QComboBox()
+        self.kind = QComboBox()
+        self.kind.addItem("Every kind", "")
+        for k in VisitKind:
+            self.kind.addItem(k.label, k.value)
+        self.status = QComboBox()
+        self.status.addItem("Every status", "")
+        for st in VisitStatus:
+            self.status.addItem(st.label, st.value)
+        for combo in (self.school, self.year, self.kind, self.status):
+            combo.activated.connect(lambda _i: self.apply_filters())
+        self.count = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for w in (self.school, self.year, self.kind, self.status):
+            bar.addWidget(w)
+        bar.addWidget(self.count)
+        self.open_button = QPushButton("Open visit")
+        self.open_button.clicked.connect(self.open_selected)
+        self.new_button = QPushButton("New visit…")
+        self.new_button.clicked.connect(window.new_visit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
 
-    def set_rows(self, rows: list[VisitSummary]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+    def refresh(self) -> None:
+        db = self.window_.db
+        with db.reading() as s:
+            rows = visit_summaries(s)
+            schools = list_schools(s)
+        self.model.set_rows(rows)
+        current_school = self.school.currentData()
+        self.school.clear()
+        self.school.addItem("Every school", "")
+        for sc in schools:
+            self.school.addItem(sc.name, sc.id)
+        self.school.setCurrentIndex(max(self.school.findData(current_school), 0))
+        current_year = self.year.currentData()
+        self.year.clear()
+        self.year.addItem("Every year", "")
+        for year in sorted({academic_year_of(v.visit_date) for v in rows}, reverse=True):
+            self.year.addItem(year, year)
+        self.year.setCurrentIndex(max(self.year.findData(current_year), 0))
+        self.apply_search()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def apply_filters(self) -> None:
+        self.proxy.set_filters(
+            school_id=self.school.currentData() or "",
+            year=self.year.currentData() or "",
+            kind=self.kind.currentData() or "",
+            status=self.status.currentData() or "",
+        )
+        self._show_count()
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+    def apply_search(self) -> None:
+        text = self.search.text().strip()
+        if text:
+            with self.window_.db.reading() as s:
+                self.proxy.matching_ids = search_visit_ids(s, text)
+        else:
+            self.proxy.matching_ids = None
+        self.apply_filters()
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        v = self._rows[index.row()]
-        return (
-            v.visit_date.strftime("%d %b %Y"),
-            v.host_school_name,
-            label_of(VisitKind, v.kind),
-            label_of(VisitStatus, v.status),
-            ", ".join(v.reviewers),
-        )[index.column()]
+    def _show_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{shown} of {total} visits" if shown != total else f"{total} visits")
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def selected_visit_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return self.proxy.data(index, ID_ROLE) if index.isValid() else None
+
+    def open_selected(self) -> None:
+        visit_id = self.selected_visit_id()
+        if visit_id:
+            self.window_.open_visit(visit_id)
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        visit_id = self.proxy.data(index, ID_ROLE)
+        if visit_id:
+            self.window_.open_visit(visit_id)
+
+
+class SchoolsPage(QWidget):
+    """The network's schools with their headteachers and this year's priorities."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("The schools of the network, with the development priorities they have shared."))
+        layout.addWidget(self.table)
+
+    def refresh(self) -> None:
+        from nexus_review.workspace import school_priorities
+
+        with self.db.reading() as s:
+            year = academic_year_of(dt.date.today())
+            rows = [(sc, school_priorities(s, sc.id, year) or school_priorities(s, sc.id)) for sc in list_schools(s)]
+        headers = ("School", "URN", "Phase", "Headteacher", "Priorities shared")
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        for r, (sc, themes) in enumerate(rows):
+            for c, text in enumerate((sc.name, sc.urn, sc.phase, sc.headteacher, ", ".join(themes))):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
 
 
 class MainWindow(QMainWindow):
     SECTIONS = ("Visits", "Schools", "Network", "Imports")
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
         super().__init__()
         self.db = db
+        self.settings = settings or Settings()
+        self.tasks = TaskRunner(self)
+        self.session: VisitSession | None = None
+        self.editor: VisitEditor | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1100, 700)
+        self.resize(1200, 760)
         self.nav = QListWidget()
         self.nav.addItems(self.SECTIONS)
-        self.nav.setMaximumWidth(180)
+        self.nav.setMaximumWidth(200)
+        self.nav.setMinimumWidth(120)
+        self.nav.setObjectName("navigation")
+        self.visits = VisitListPage(self)
+        self.visit_area = QStackedWidget()
+        self.visit_area.addWidget(self.visits)
+        self.schools = SchoolsPage(db)
         self.stack = QStackedWidget()
-        self.visit_model = VisitTableModel()
-        self.visit_view = QTableView()
-        self.visit_view.setModel(self.visit_model)
-        self.visit_view.horizontalHeader().setStretchLastSection(True)
-        self.stack.addWidget(self.visit_view)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+        self.stack.addWidget(self.visit_area)
+        self.stack.addWidget(self.schools)
+        self.network = self._network_page()
+        self.imports = self._imports_page()
+        self.stack.addWidget(self.network)
+        self.stack.addWidget(self.imports)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([160, 1040])
+        self.setCentralWidget(self.splitter)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        self.saved_label = QLabel("Nothing to save yet")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._build_actions()
+        self._restore_state()
         self.nav.setCurrentRow(0)
         self.refresh()
 
+    # ---- building -----------------------------------------------------------------------
+
+    def _network_page(self) -> QWidget:
+        from ui.network_view import NetworkPage
+
+        return NetworkPage(self)
+
+    def _imports_page(self) -> QWidget:
+        from ui.imports_view import ImportsPage
+
+        return ImportsPage(self)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_visit_action = self._action("&New visit…", self.new_visit, QKeySequence.StandardKey.New, "Plan a new visit")
+        self.save_action = self._action("&Save now", self.save_now, QKeySequence.StandardKey.Save, "Work is saved as you type; this saves at once")
+        self.export_word_action = self._action("Export report as &Word…", lambda: self.export_report("docx"))
+        self.export_pdf_action = self._action("Export report as &PDF…", lambda: self.export_report("pdf"))
+        self.settings_action = self._action("Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.find_action = self._action("&Find…", self.find, QKeySequence.StandardKey.Find, "Find text in any note")
+        self.back_action = self._action("&Back to visits", self.close_visit, "Alt+Left")
+        self.about_action = self._action(f"&About {APP_NAME}", self.about)
+        file_menu = self.menuBar().addMenu("&File")
+        for a in (self.new_visit_action, self.save_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_word_action)
+        file_menu.addAction(self.export_pdf_action)
+        self.file_menu = file_menu
+        self.package_separator = file_menu.addSeparator()
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit = self.menuBar().addMenu("&Edit")
+        for a in (self.undo_action, self.redo_action):
+            edit.addAction(a)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.back_action)
+        self.evidence_menu = self.menuBar().addMenu("E&vidence")
+        self.menuBar().addMenu("&Help").addAction(self.about_action)
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.new_visit_action, self.back_action, self.save_action, self.undo_action, self.redo_action, self.find_action, self.export_word_action, self.export_pdf_action):
+            toolbar.addAction(a)
+        self.addToolBar(toolbar)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        open_visit = self.session is not None
+        for a in (self.back_action, self.export_word_action, self.export_pdf_action):
+            a.setEnabled(open_visit or a is not self.back_action)
+        self.back_action.setEnabled(open_visit)
+        stack = self.session.undo_stack if self.session else None
+        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
+        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
+        self.evidence_menu.clear()
+        self.evidence_menu.setEnabled(open_visit)
+        if self.editor is not None:
+            for action in self.editor.evidence.add_actions.values():
+                self.evidence_menu.addAction(action)
+            self.evidence_menu.addSeparator()
+            self.evidence_menu.addAction(self.editor.evidence.form.add_drop_in_action)
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.window_state("main-geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state("main-state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.window_state("main-splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def _save_state(self) -> None:
+        self.settings.set_window_state("main-geometry", self.saveGeometry())
+        self.settings.set_window_state("main-state", self.saveState())
+        self.settings.set_window_state("main-splitter", self.splitter.saveState())
+        if self.editor is not None:
+            self.settings.set_window_state("evidence-splitter", self.editor.evidence.splitter.saveState())
+
+    # ---- navigation ---------------------------------------------------------------------
+
     def refresh(self) -> None:
-        with self.db.reading() as session:
-            self.visit_model.set_rows(visit_summaries(session))
+        self.visits.refresh()
+        self.schools.refresh()
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(max(row, 0))
+        page = self.stack.currentWidget()
+        if hasattr(page, "refresh") and page is not self.visit_area:
+            page.refresh()
+
+    def show_section(self, name: str) -> None:
+        self.nav.setCurrentRow(self.SECTIONS.index(name))
+
+    def find(self) -> None:
+        if self.session is not None and not self.close_visit():
+            return
+        self.show_section("Visits")
+        self.visits.search.setFocus()
+        self.visits.search.selectAll()
+
+    # ---- visits -------------------------------------------------------------------------
+
+    def new_visit(self) -> None:
+        with self.db.reading() as s:
+            schools = list_schools(s)
+            reviewers = list_reviewers(s)
+        if not schools:
+            show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
+            return
+        dialog = NewVisitDialog(schools, reviewers, self.settings.get("visits/default_framework"), self.settings.get("reviewer/id"), self)
+        if dialog.exec() != dialog.DialogCode.Accepted:
+            return
+        try:
+            visit_id = create_visit(self.db, **dialog.values())  # type: ignore[arg-type]
+        except NexusError as err:
+            show_error(self, err)
+            return
+        self.visits.refresh()
+        self.open_visit(visit_id)
+
+    def open_visit(self, visit_id: str) -> VisitEditor | None:
+        if self.session is not None and not self.close_visit():
+            return None
+        try:
+            session = VisitSession(self.db, visit_id, self.settings.get("editing/autosave_ms"), self)
+        except NexusError as err:
+            show_error(self, err)
+            return None
+        self.session = session
+        session.saved.connect(self._on_session_saved)
+        session.save_failed.connect(self._on_session_save_failed)
+        session.undo_stack.canUndoChanged.connect(lambda _b: self._update_actions())
+        session.undo_stack.canRedoChanged.connect(lambda _b: self._update_actions())
+        self.editor = VisitEditor(session)
+        self.editor.export_requested.connect(self.export_report)
+        state = self.settings.window_state("evidence-splitter")
+        if state is not None:
+            self.editor.evidence.splitter.restoreState(state)
+        self.visit_area.addWidget(self.editor)
+        self.visit_area.setCurrentWidget(self.editor)
+        self.show_section("Visits")
+        self.saved_label.setText("All changes saved")
+        self._update_actions()
+        return self.editor
+
+    def close_visit(self) -> bool:
+        """Save and close the open visit; False if its work could not be saved."""
+        if self.session is None:
+            return True
+        if not self.session.flush():
+            answer = QMessageBox.question(
+                self, APP_NAME,
+                f"{self.session.last_error} Keep the visit open so nothing is lost?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                return False
+        if self.editor is not None:
+            self.settings.set_window_state("evidence-splitter", self.editor.evidence.splitter.saveState())
+            self.visit_area.removeWidget(self.editor)
+            self.editor.deleteLater()
+        self.session.deleteLater()
+        self.session, self.editor = None, None
+        self.visits.refresh()
+        self.visit_area.setCurrentWidget(self.visits)
+        self._update_actions()
+        return True
+
+    def save_now(self) -> None:
+        if self.session is not None:
+            self.session.flush()
+
+    def undo(self) -> None:
+        if self.session is not None:
+            self.session.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.session is not None:
+            self.session.undo_stack.redo()
+
+    def _on_session_saved(self, when: dt.datetime) -> None:
+        self.saved_label.setText(f"Saved {when:%H:%M:%S}")
+        self.saved_label.setStyleSheet("")
+
+    def _on_session_save_failed(self, message: str) -> None:
+        self.saved_label.setText("Not saved yet – retrying")
+        self.saved_label.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.statusBar().showMessage(message, 10000)
+
+    # ---- reports ------------------------------------------------------------------------
+
+    def export_report(self, fmt: str, target: str | None = None, options: Any = None) -> None:
+        visit_id = self.session.visit_id if self.session else self.visits.selected_visit_id()
+        if not visit_id:
+            show_error(self, NexusError("Choose a visit first: open it, or select it in the list."))
+            return
+        if self.session is not None:
+            self.session.flush()
+        open_after = False
+        if options is None:
+            dialog = ExportDialog(fmt, self)
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return
+            options = dialog.options()
+            open_after = dialog.open_after.isChecked()
+        if target is None:
+            with self.db.reading() as s:
+                from nexus_review.storage.repository import visit_detail
+
+                detail = visit_detail(s, visit_id)
+            suggested = default_export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
+            kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
+            target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
+            if not target:
+                return
+        from nexus_review.reports.export import export_visit_report
+
+        db = self.db
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.statusBar().showMessage("Exporting the feedback report…")
+
+        def done(path: Path) -> None:
+            self.progress.setVisible(False)
+            self.statusBar().showMessage(f"Feedback report written to {path}", 8000)
+            self.last_export = path
+            if open_after and not os.environ.get("NEXUS_REVIEW_NO_OPEN"):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        def failed(exc: BaseException) -> None:
+            self.progress.setVisible(False)
+            self.statusBar().clearMessage()
+            show_error(self, exc)
+
+        self.tasks.run(lambda: export_visit_report(db, visit_id, fmt, target, options), done, failed)
+
+    # ---- settings and the rest ------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        with self.db.reading() as s:
+            schools = list_schools(s)
+        dialog = SettingsDialog(self.settings, schools, self)
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            dialog.apply()
+            from ui.app import apply_theme
+
+            apply_theme(self.settings.get("appearance/theme"))
+            if self.session is not None:
+                self.session.set_autosave_ms(self.settings.get("editing/autosave_ms"))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\nDatabase: {self.db.path or self.db.url}",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_visit():
+            event.ignore()
+            return
+        self._save_state()
+        event.accept()

@@ -1,0 +1,296 @@
+"""The reviewer's editing use cases: what the desktop program saves as a head types.
+
+The program keeps a queue of field changes (``Change``) and saves them in one unit of work a
+moment after the last keystroke. A change names a table, a record id and the new values; a
+record the database has not seen yet is created with the id the program gave it, so undoing
+and redoing an "add" or a "delete" is only a change of the ``deleted`` flag (a tombstone). A
+failed save raises a :class:`DatabaseError` and changes nothing, so the queue can try again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from nexus_review.domain.enums import VisitStatus
+from nexus_review.errors import NexusError, NotFoundError
+from nexus_review.storage.database import Database
+from nexus_review.storage.models import (
+    Action,
+    DropIn,
+    Evidence,
+    Judgement,
+    Reviewer,
+    School,
+    SchoolPriority,
+    SyncMixin,
+    Visit,
+    VisitReviewer,
+    new_id,
+)
+
+EDITABLE: dict[str, type[SyncMixin]] = {
+    "visit": Visit,
+    "visit_reviewer": VisitReviewer,
+    "evidence": Evidence,
+    "drop_in": DropIn,
+    "judgement": Judgement,
+    "action": Action,
+    "reviewer": Reviewer,
+    "school": School,
+}
+# Columns a change may never set: identity and the sync bookkeeping the session stamps itself.
+PROTECTED = frozenset({"id", "created_at", "updated_at", "device_id", "revision", "vclock"})
+
+
+@dataclass
+class Change:
+    """New values for one record; ``create`` holds the values a new record starts with."""
+
+    table: str
+    record_id: str
+    values: dict[str, Any] = field(default_factory=dict)
+    create: dict[str, Any] | None = None
+
+    def merged_with(self, later: Change) -> Change:
+        values = {**self.values, **later.values}
+        create = self.create if self.create is not None else later.create
+        return Change(self.table, self.record_id, values, create)
+
+
+def _model(table: str) -> type[SyncMixin]:
+    try:
+        return EDITABLE[table]
+    except KeyError:
+        raise NexusError(f"The program cannot edit records of the kind '{table}'.") from None
+
+
+def _apply(session: Session, change: Change) -> None:
+    model = _model(change.table)
+    bad = PROTECTED & set(change.values)
+    if bad:
+        raise NexusError(f"The program tried to change {', '.join(sorted(bad))} by hand.")
+    obj = session.get(model, change.record_id)
+    if obj is None:
+        if change.create is None:
+            raise NotFoundError(f"The record {change.record_id} is no longer in the database.")
+        obj = model(id=change.record_id, **{**change.create, **change.values})
+        session.add(obj)
+        return
+    for key, value in change.values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+
+
+def save_changes(db: Database, changes: Sequence[Change]) -> int:
+    """Write queued changes in one transaction (all or none); gives how many records changed."""
+    pending = coalesce(changes)
+    if not pending:
+        return 0
+    with db.transaction() as session:
+        for change in pending:
+            _apply(session, change)
+            session.flush()  # parents before children, in the order they were made
+    return len(pending)
+
+
+def coalesce(changes: Iterable[Change]) -> list[Change]:
+    """One change per record, in the order records were first touched."""
+    out: dict[tuple[str, str], Change] = {}
+    for change in changes:
+        key = (change.table, change.record_id)
+        out[key] = out[key].merged_with(change) if key in out else change
+    return list(out.values())
+
+
+# ---------------------------------------------------------------------------- creating
+
+
+def new_visit_change(
+    *,
+    host_school_id: str,
+    visit_date: dt.date,
+    kind: str,
+    framework_key: str,
+    team: Sequence[str] = (),
+    lead_id: str | None = None,
+    focus_areas: Sequence[str] = (),
+) -> list[Change]:
+    """The changes that create a planned visit with its review team."""
+    visit_id = new_id()
+    changes = [
+        Change(
+            "visit",
+            visit_id,
+            create={
+                "host_school_id": host_school_id,
+                "visit_date": visit_date,
+                "kind": kind,
+                "framework_key": framework_key,
+                "status": VisitStatus.PLANNED.value,
+                "focus_areas": list(focus_areas),
+            },
+        )
+    ]
+    for position, reviewer_id in enumerate(team):
+        changes.append(
+            Change(
+                "visit_reviewer",
+                new_id(),
+                create={
+                    "visit_id": visit_id,
+                    "reviewer_id": reviewer_id,
+                    "position": position,
+                    "is_lead": reviewer_id == (lead_id or team[0]),
+                },
+            )
+        )
+    return changes
+
+
+def create_visit(db: Database, **kwargs: Any) -> str:
+    changes = new_visit_change(**kwargs)
+    save_changes(db, changes)
+    return changes[0].record_id
+
+
+def ensure_reviewer(db: Database, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
+    """The reviewer record for the person using this laptop (found by name, or made)."""
+    name = name.strip()
+    if not name:
+        raise NexusError("Give the reviewer's name.")
+    with db.transaction() as session:
+        found = session.scalars(
+            select(Reviewer).where(Reviewer.name == name, Reviewer.deleted.is_(False)).limit(1)
+        ).first()
+        if found is not None:
+            if home_school_id and found.home_school_id != home_school_id:
+                found.home_school_id = home_school_id
+            return found.id
+        reviewer = Reviewer(name=name, role=role, home_school_id=home_school_id)
+        session.add(reviewer)
+        session.flush()
+        return reviewer.id
+
+
+def ensure_school(db: Database, name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise NexusError("Give the school's name.")
+    with db.transaction() as session:
+        found = session.scalars(
+            select(School).where(School.name == name, School.deleted.is_(False)).limit(1)
+        ).first()
+        if found is not None:
+            return found.id
+        school = School(name=name)
+        session.add(school)
+        session.flush()
+        return school.id
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every live record of a visit as plain column values, by table and id: the editor's
+    working copy. Lists and dicts are copies, so editing them never touches the session."""
+    from nexus_review.storage.repository import load_visit
+
+    visit = load_visit(session, visit_id)
+    out: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in ("visit", "visit_reviewer", "evidence", "drop_in", "judgement", "action")}
+
+    def put(table: str, obj: SyncMixin) -> None:
+        values = {}
+        for col in obj.__table__.columns:  # type: ignore[attr-defined]
+            value = getattr(obj, col.key)
+            if isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = dict(value)
+            values[col.key] = value
+        out[table][obj.id] = values
+
+    put("visit", visit)
+    for m in visit.team:
+        if not m.deleted:
+            put("visit_reviewer", m)
+    for e in visit.evidence:
+        if not e.deleted:
+            put("evidence", e)
+            for d in e.drop_ins:
+                if not d.deleted:
+                    put("drop_in", d)
+    for j in visit.judgements:
+        if not j.deleted:
+            put("judgement", j)
+    for a in visit.actions:
+        if not a.deleted:
+            put("action", a)
+    return out
+
+
+def school_priorities(session: Session, school_id: str, academic_year: str | None = None) -> list[str]:
+    query = select(SchoolPriority.theme).where(
+        SchoolPriority.school_id == school_id, SchoolPriority.deleted.is_(False)
+    )
+    if academic_year:
+        query = query.where(SchoolPriority.academic_year == academic_year)
+    return list(dict.fromkeys(session.scalars(query.order_by(SchoolPriority.theme))))
+
+
+def search_visit_ids(session: Session, text: str) -> set[str]:
+    """Visits with the text anywhere in their notes: the visit's own writing, its evidence,
+    drop-ins, judgements and next steps (case-insensitive)."""
+    text = text.strip()
+    if not text:
+        return set()
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+
+    def like(col: Any) -> Any:
+        return col.ilike(pattern, escape="\\")
+
+    found: set[str] = set()
+    found |= set(
+        session.scalars(
+            select(Visit.id).where(
+                Visit.deleted.is_(False),
+                or_(like(Visit.summary), like(Visit.strengths), like(Visit.areas_for_development),
+                    like(Visit.questions)),
+            )
+        )
+    )
+    found |= set(
+        session.scalars(
+            select(Evidence.visit_id).where(
+                Evidence.deleted.is_(False),
+                or_(like(Evidence.notes), like(Evidence.strengths), like(Evidence.areas_for_development),
+                    like(Evidence.who_what), like(Evidence.subject), like(Evidence.class_name),
+                    like(Evidence.staff)),
+            )
+        )
+    )
+    found |= set(
+        session.scalars(
+            select(Evidence.visit_id)
+            .join(DropIn, DropIn.evidence_id == Evidence.id)
+            .where(DropIn.deleted.is_(False), like(DropIn.note))
+        )
+    )
+    found |= set(
+        session.scalars(select(Judgement.visit_id).where(Judgement.deleted.is_(False), like(Judgement.rationale)))
+    )
+    found |= set(
+        session.scalars(
+            select(Action.visit_id).where(
+                Action.deleted.is_(False), or_(like(Action.description), like(Action.owner))
+            )
+        )
+    )
+    return found

@@ -1,0 +1,272 @@
+"""The program's dialogs: first run, settings, a new visit, and the report export options."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nexus_review import APP_NAME
+from nexus_review.domain.enums import VisitKind
+from nexus_review.domain.records import ReviewerItem, SchoolItem
+from nexus_review.frameworks import all_frameworks
+from nexus_review.paths import data_dir, default_database_path
+from nexus_review.reports.feedback import ReportOptions
+from ui.settings import Settings
+
+
+class RememberedDialog(QDialog):
+    """A dialog that keeps its size and place between uses."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name = name
+        self.setObjectName(name)
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+        state = Settings().window_state(f"dialog-{self._name}")
+        if state is not None:
+            self.restoreGeometry(state)
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def done(self, result: int) -> None:
+        Settings().set_window_state(f"dialog-{self._name}", self.saveGeometry())
+        super().done(result)
+
+
+def _buttons(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class FirstRunDialog(QDialog):
+    """Who the reviewer is, and which database to use."""
+
+    def __init__(self, schools: list[SchoolItem], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Welcome to {APP_NAME}")
+        intro = QLabel(
+            "Nexus Review keeps your review notes on this laptop and saves every word as you type, "
+            "with or without a network. First, tell it who you are."
+        )
+        intro.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Mrs Helen Ashworth")
+        self.school = QComboBox()
+        self.school.setEditable(True)
+        self.school.addItem("", "")
+        for s in schools:
+            self.school.addItem(s.name, s.id)
+        self.embedded = QRadioButton(f"Keep my reviews in this computer's data folder ({default_database_path()})")
+        self.embedded.setChecked(True)
+        self.other = QRadioButton("Use another database file:")
+        self.path = QLineEdit()
+        self.path.setEnabled(False)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        self.other.toggled.connect(self.path.setEnabled)
+        self.demo = QCheckBox("Load the demo network (the ten NEXUS schools and two years of reviews) to try things out")
+        form = QFormLayout()
+        form.addRow("Your name", self.name)
+        form.addRow("Your school", self.school)
+        other_row = QHBoxLayout()
+        other_row.addWidget(self.other)
+        other_row.addWidget(self.path, 1)
+        other_row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Database"))
+        layout.addWidget(self.embedded)
+        layout.addLayout(other_row)
+        layout.addWidget(self.demo)
+        self.buttons = _buttons(self, "Start")
+        layout.addWidget(self.buttons)
+        self.resize(640, 300)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Database file", str(data_dir()), "Nexus Review database (*.db)")
+        if path:
+            self.path.setText(path)
+
+    def database_path(self) -> str:
+        return self.path.text().strip() if self.other.isChecked() else ""
+
+    def school_name(self) -> str:
+        return self.school.currentText().strip()
+
+    def school_id(self) -> str:
+        index = self.school.findText(self.school.currentText())
+        return str(self.school.itemData(index) or "") if index >= 0 else ""
+
+
+class SettingsDialog(RememberedDialog):
+    """Reviewer identity, default framework, data folder, autosave interval, theme."""
+
+    def __init__(self, settings: Settings, schools: list[SchoolItem], parent: QWidget | None = None) -> None:
+        super().__init__("settings", parent)
+        self.settings = settings
+        self.setWindowTitle("Settings")
+        self.name = QLineEdit(settings.get("reviewer/name"))
+        self.school = QComboBox()
+        self.school.addItem("", "")
+        for s in schools:
+            self.school.addItem(s.name, s.id)
+        self.school.setCurrentIndex(max(self.school.findData(settings.get("reviewer/home_school_id")), 0))
+        self.framework = QComboBox()
+        for key, fw in all_frameworks().items():
+            self.framework.addItem(fw.name, key)
+        self.framework.setCurrentIndex(max(self.framework.findData(settings.get("visits/default_framework")), 0))
+        self.database = QLineEdit(settings.get("database/path") or str(default_database_path()))
+        self.database.setReadOnly(True)
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        db_row = QHBoxLayout()
+        db_row.addWidget(self.database, 1)
+        db_row.addWidget(browse)
+        self.data_folder = QLabel(str(data_dir()))
+        self.data_folder.setToolTip("Backups, the log file and the settings live here")
+        self.autosave = QSpinBox()
+        self.autosave.setRange(1, 30)
+        self.autosave.setSuffix(" s after the last keystroke")
+        self.autosave.setValue(max(1, settings.get("editing/autosave_ms") // 1000))
+        self.theme = QComboBox()
+        for key, label in (("system", "Follow the system (light or dark)"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(max(self.theme.findData(settings.get("appearance/theme")), 0))
+        form = QFormLayout(self)
+        form.addRow("Your name", self.name)
+        form.addRow("Your school", self.school)
+        form.addRow("Framework for new visits", self.framework)
+        form.addRow("Database", db_row)
+        form.addRow("Data folder", self.data_folder)
+        form.addRow("Save automatically", self.autosave)
+        form.addRow("Appearance", self.theme)
+        self.note = QLabel("A new database is opened the next time the program starts.")
+        self.note.setVisible(False)
+        form.addRow(self.note)
+        form.addRow(_buttons(self, "Save"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Database file", self.database.text(), "Nexus Review database (*.db)")
+        if path:
+            self.database.setText(path)
+            self.note.setVisible(True)
+
+    def apply(self) -> None:
+        s = self.settings
+        s.set("reviewer/name", self.name.text().strip())
+        s.set("reviewer/home_school_id", self.school.currentData() or "")
+        s.set("visits/default_framework", self.framework.currentData())
+        db = self.database.text().strip()
+        s.set("database/path", "" if db == str(default_database_path()) else db)
+        s.set("editing/autosave_ms", self.autosave.value() * 1000)
+        s.set("appearance/theme", self.theme.currentData())
+
+
+class NewVisitDialog(RememberedDialog):
+    """Plan a visit: host school, date, kind, framework, and the review team's lead."""
+
+    def __init__(self, schools: list[SchoolItem], reviewers: list[ReviewerItem], default_framework: str, me: str = "", parent: QWidget | None = None) -> None:
+        super().__init__("new-visit", parent)
+        self.setWindowTitle("New visit")
+        self.school = QComboBox()
+        for s in schools:
+            self.school.addItem(s.name, s.id)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dddd d MMMM yyyy")
+        self.kind = QComboBox()
+        for k in VisitKind:
+            self.kind.addItem(k.label, k.value)
+        self.framework = QComboBox()
+        for key, fw in all_frameworks().items():
+            self.framework.addItem(fw.name, key)
+        self.framework.setCurrentIndex(max(self.framework.findData(default_framework), 0))
+        self.lead = QComboBox()
+        for r in reviewers:
+            self.lead.addItem(r.name, r.id)
+        self.lead.setCurrentIndex(max(self.lead.findData(me), 0))
+        form = QFormLayout(self)
+        form.addRow("Host school", self.school)
+        form.addRow("Date", self.date)
+        form.addRow("Kind of visit", self.kind)
+        form.addRow("Framework", self.framework)
+        form.addRow("Lead reviewer", self.lead)
+        hint = QLabel("Add the rest of the team, the focus areas and the school's self-evaluation on the visit's Plan page.")
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        form.addRow(_buttons(self, "Create visit"))
+
+    def values(self) -> dict[str, object]:
+        lead = self.lead.currentData()
+        return {
+            "host_school_id": self.school.currentData(),
+            "visit_date": self.date.date().toPython(),
+            "kind": self.kind.currentData(),
+            "framework_key": self.framework.currentData(),
+            "team": [lead] if lead else [],
+            "lead_id": lead,
+        }
+
+
+class ExportDialog(RememberedDialog):
+    """The report options: observation notes, anonymised staff, evidence points, paper size."""
+
+    def __init__(self, fmt: str, parent: QWidget | None = None) -> None:
+        super().__init__("export-report", parent)
+        self.setWindowTitle("Export as Word" if fmt == "docx" else "Export as PDF")
+        self.notes = QCheckBox("Include each observation's own notes")
+        self.anonymise = QCheckBox('Anonymise staff (names become "Teacher A", "Teacher B"…)')
+        self.points = QCheckBox("Add the strengths and areas for development from the evidence log")
+        self.paper = QComboBox()
+        self.paper.addItem("A4", "a4")
+        self.paper.addItem("Letter", "letter")
+        self.open_after = QCheckBox("Open the file afterwards")
+        self.open_after.setChecked(True)
+        form = QFormLayout(self)
+        form.addRow(self.notes)
+        form.addRow(self.anonymise)
+        form.addRow(self.points)
+        form.addRow("Paper", self.paper)
+        form.addRow(self.open_after)
+        form.addRow(_buttons(self, "Choose where to save…"))
+
+    def options(self) -> ReportOptions:
+        return ReportOptions(
+            include_notes=self.notes.isChecked(),
+            anonymise=self.anonymise.isChecked(),
+            paper=self.paper.currentData(),
+            evidence_points=self.points.isChecked(),
+        )
+
+
+def suggested_report_name(school: str, day: dt.date, fmt: str) -> str:
+    safe = "".join(c for c in school if c.isalnum() or c in " -").strip().replace(" ", "-")
+    return f"Peer-review-feedback-{safe}-{day.isoformat()}.{fmt}"
+
+
+def default_export_folder() -> Path:
+    docs = Path.home() / "Documents"
+    return docs if docs.is_dir() else Path.home()

@@ -1,0 +1,86 @@
+"""Showing problems: one plain sentence for what the user can fix, a crash dialog for bugs.
+
+Problems with files and the environment are :class:`NexusError`: shown as they are. Anything
+else is a bug: logged with its traceback to the log file in the data folder and shown once, with
+where the log is; the program keeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from nexus_review import APP_NAME
+from nexus_review.errors import NexusError
+
+log = logging.getLogger("nexus_review.ui")
+
+_shown_crash = False
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = APP_NAME) -> None:
+    """The one way the program shows a failure."""
+    if isinstance(exc, NexusError):
+        QMessageBox.warning(parent, title, str(exc))
+        return
+    report_crash(type(exc), exc, exc.__traceback__, parent)
+
+
+def log_file() -> str:
+    from nexus_review.paths import log_path
+
+    return str(log_path())
+
+
+def setup_logging() -> None:
+    from nexus_review.paths import log_path
+
+    root = logging.getLogger()
+    if any(getattr(h, "_nexus", False) for h in root.handlers):
+        return
+    try:
+        handler = logging.FileHandler(log_path(), encoding="utf-8")
+    except OSError:
+        return
+    handler._nexus = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def report_crash(
+    kind: type[BaseException], exc: BaseException, tb: TracebackType | None, parent: QWidget | None = None
+) -> None:
+    """Log an unexpected error; tell the user once per run, with where the details are."""
+    global _shown_crash
+    setup_logging()
+    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    if _shown_crash:
+        return
+    _shown_crash = True
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(f"{APP_NAME}: something went wrong")
+    box.setText(
+        "Something went wrong that the program did not expect. Your saved work is safe; "
+        "the program will keep running."
+    )
+    box.setInformativeText(f"The details are in {log_file()}; please send that file to your network administrator.")
+    box.open()
+
+
+def install_excepthook() -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        if isinstance(exc, NexusError):
+            show_error(None, exc)
+            return
+        report_crash(kind, exc, tb)
+
+    sys.excepthook = hook

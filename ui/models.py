@@ -1,0 +1,510 @@
+"""Qt models over the visit list and over the open visit's records.
+
+The visit list holds frozen ``VisitSummary`` rows. The editor's models read the open visit's
+working copy (:class:`ui.editing.VisitSession`) and write every edit back through it, so undo,
+redo and autosave cover table edits as they cover typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from nexus_review.domain.calendar import academic_year_of
+from nexus_review.domain.enums import ActionStatus, EvidenceKind, LookForResult, VisitKind, VisitStatus, label_of
+from nexus_review.domain.records import VisitSummary
+from nexus_review.frameworks import Framework
+from ui.editing import VisitSession
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()
+DISPLAY = Qt.ItemDataRole.DisplayRole
+EDIT = Qt.ItemDataRole.EditRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CHOICES_ROLE = Qt.ItemDataRole.UserRole + 2  # [(key, label)] an editor offers
+ID_ROLE = Qt.ItemDataRole.UserRole + 3
+
+AGREED = QColor("#2e7d32")
+HIGHER = QColor("#1565c0")
+LOWER = QColor("#c62828")
+
+
+def _time_text(value: dt.time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def parse_time(text: str) -> dt.time | None:
+    """"9:05", "09:05", "0905" or "9.05" as a time; empty for none."""
+    text = text.strip().replace(".", ":")
+    if not text:
+        return None
+    if ":" not in text and text.isdigit() and len(text) in (3, 4):
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        hours, minutes = (int(p) for p in text.split(":", 1))
+        return dt.time(hours, minutes)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- the visit list
+
+
+class VisitTableModel(QAbstractTableModel):
+    """The visit list: date, host school, kind, status, review team, focus."""
+
+    HEADERS = ("Date", "Host school", "Kind", "Status", "Review team", "Focus")
+
+    def __init__(self, rows: list[VisitSummary] | None = None) -> None:
+        super().__init__()
+        self._rows = rows or []
+
+    def set_rows(self, rows: list[VisitSummary]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def visit(self, row: int) -> VisitSummary:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        v = self._rows[index.row()]
+        col = index.column()
+        if role == DISPLAY:
+            return (
+                v.visit_date.strftime("%a %d %b %Y"),
+                v.host_school_name,
+                label_of(VisitKind, v.kind),
+                label_of(VisitStatus, v.status),
+                ", ".join(v.reviewers),
+                "; ".join(v.focus_areas),
+            )[col]
+        if role == SORT_ROLE:
+            return v.visit_date.isoformat() if col == 0 else self.data(index, DISPLAY)
+        if role == ID_ROLE:
+            return v.id
+        if role == Qt.ItemDataRole.ToolTipRole and col in (4, 5):
+            return self.data(index, DISPLAY)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+
+class VisitFilterModel(QSortFilterProxyModel):
+    """Filters the visit list by school, academic year, kind, status and a note search."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSortRole(SORT_ROLE)
+        self.school_id = ""
+        self.year = ""
+        self.kind = ""
+        self.status = ""
+        self.matching_ids: set[str] | None = None  # None: no search
+
+    def set_filters(self, **filters: Any) -> None:
+        for key, value in filters.items():
+            setattr(self, key, value)
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, VisitTableModel)
+        v = model.visit(source_row)
+        if self.school_id and v.host_school_id != self.school_id:
+            return False
+        if self.year and academic_year_of(v.visit_date) != self.year:
+            return False
+        if self.kind and v.kind != self.kind:
+            return False
+        if self.status and v.status != self.status:
+            return False
+        return self.matching_ids is None or v.id in self.matching_ids
+
+
+# ---------------------------------------------------------------------------- the evidence log
+
+
+def evidence_title(row: dict[str, Any]) -> str:
+    kind = label_of(EvidenceKind, row.get("kind") or "")
+    when = _time_text(row.get("time_in"))
+    where = ", ".join(x for x in (row.get("year_group"), row.get("class_name"), row.get("subject")) if x)
+    who = row.get("who_what") or ""
+    detail = where or who
+    return " ".join(x for x in (when, kind) if x) + (f" – {detail}" if detail else "")
+
+
+class EvidenceListModel(QAbstractListModel):
+    """The visit's evidence log, in the order it was gathered."""
+
+    def __init__(self, session: VisitSession) -> None:
+        super().__init__()
+        self.session = session
+        self._ids: list[str] = []
+        self.reload()
+        session.changed.connect(self._on_session_changed)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = [r["id"] for r in self.session.rows("evidence")]
+        self.endResetModel()
+
+    def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
+        if table != "evidence":
+            return
+        if field in ("", "deleted", "position"):
+            self.reload()
+        elif record_id in self._ids:
+            row = self._ids.index(record_id)
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def evidence_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, evidence_id: str) -> int:
+        return self._ids.index(evidence_id) if evidence_id in self._ids else -1
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        record = self.session.record("evidence", self._ids[index.row()])
+        if role == DISPLAY:
+            return evidence_title(record)
+        if role == ID_ROLE:
+            return record["id"]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (record.get("notes") or "")[:300]
+        return None
+
+
+class DropInTableModel(QAbstractTableModel):
+    """The classrooms of one learning walk: class, year, time, each look-for, a note."""
+
+    FIXED = ("Class", "Year group", "Time")
+
+    def __init__(self, session: VisitSession, evidence_id: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.evidence_id = evidence_id
+        self._ids: list[str] = []
+        self.look_fors: list[str] = []
+        self.reload()
+        session.changed.connect(self._on_session_changed)
+
+    def set_evidence(self, evidence_id: str | None) -> None:
+        self.evidence_id = evidence_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        if self.evidence_id and self.evidence_id in self.session.records["evidence"]:
+            self._ids = [r["id"] for r in self.session.rows("drop_in", lambda r: r["evidence_id"] == self.evidence_id)]
+            self.look_fors = [str(x) for x in self.session.value("evidence", self.evidence_id, "look_fors") or []]
+        else:
+            self._ids, self.look_fors = [], []
+        self.endResetModel()
+
+    def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
+        if table == "evidence" and record_id == self.evidence_id and field == "look_fors":
+            self.reload()
+        elif table == "drop_in":
+            if field in ("", "deleted"):
+                self.reload()
+            elif record_id in self._ids:
+                row = self._ids.index(record_id)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def drop_in_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.FIXED) + len(self.look_fors) + 1
+
+    def _field(self, col: int) -> tuple[str, str | None]:
+        if col < len(self.FIXED):
+            return ("class_name", "year_group", "time")[col], None
+        if col < len(self.FIXED) + len(self.look_fors):
+            return "look_for_results", self.look_fors[col - len(self.FIXED)]
+        return "note", None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        record = self.session.record("drop_in", self._ids[index.row()])
+        field, look_for = self._field(index.column())
+        if look_for is not None:
+            result = (record.get("look_for_results") or {}).get(look_for, "")
+            if role == DISPLAY:
+                return label_of(LookForResult, result) if result else ""
+            if role == EDIT:
+                return result
+            if role == CHOICES_ROLE:
+                return [("", "–")] + [(r.value, r.label) for r in LookForResult]
+            if role == Qt.ItemDataRole.ForegroundRole and result:
+                return QBrush({"seen": AGREED, "partly": QColor("#ef6c00"), "not-seen": LOWER}.get(result, QColor("black")))
+            return None
+        value = record.get(field)
+        if role in (DISPLAY, EDIT):
+            return _time_text(value) if field == "time" else (value or "")
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
+        if not index.isValid() or role != EDIT:
+            return False
+        drop_in_id = self._ids[index.row()]
+        field, look_for = self._field(index.column())
+        if look_for is not None:
+            results = dict(self.session.value("drop_in", drop_in_id, "look_for_results") or {})
+            if value:
+                results[look_for] = str(value)
+            else:
+                results.pop(look_for, None)
+            self.session.edit("drop_in", drop_in_id, "look_for_results", results, text="Mark a look-for", merge=False)
+        elif field == "time":
+            self.session.edit("drop_in", drop_in_id, "time", parse_time(str(value)), merge=False)
+        else:
+            self.session.edit("drop_in", drop_in_id, field, str(value), text=f"Edit drop-in {field.replace('_', ' ')}", merge=False)
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            if section < len(self.FIXED):
+                return self.FIXED[section]
+            if section < len(self.FIXED) + len(self.look_fors):
+                return self.look_fors[section - len(self.FIXED)]
+            return "Note"
+        if orientation == Qt.Orientation.Vertical and role == DISPLAY:
+            return str(section + 1)
+        return None
+
+
+# ---------------------------------------------------------------------------- judgements
+
+
+class JudgementTableModel(QAbstractTableModel):
+    """One row per area of the framework (safeguarding last): the school's own grade, the peer
+    grade, agreement at a glance, the rationale and how many pieces of evidence support it."""
+
+    HEADERS = ("Area", "School's self-evaluation", "Peer judgement", "Agreement", "Rationale", "Evidence")
+    SELF, PEER, AGREEMENT, RATIONALE, EVIDENCE = 1, 2, 3, 4, 5
+
+    def __init__(self, session: VisitSession, framework: Framework) -> None:
+        super().__init__()
+        self.session = session
+        self.framework = framework
+        self.areas = list(framework.judged_areas())
+        session.changed.connect(self._on_session_changed)
+
+    def set_framework(self, framework: Framework) -> None:
+        self.beginResetModel()
+        self.framework = framework
+        self.areas = list(framework.judged_areas())
+        self.endResetModel()
+
+    def judgement_for(self, area_key: str) -> dict[str, Any] | None:
+        return next((j for j in self.session.rows("judgement") if j["area_key"] == area_key), None)
+
+    def ensure_judgement(self, area_key: str) -> str:
+        found = self.judgement_for(area_key)
+        if found is not None:
+            return str(found["id"])
+        return self.session.add("judgement", {"visit_id": self.session.visit_id, "area_key": area_key, "evidence_ids": []}, text="Add a judgement")
+
+    def _on_session_changed(self, table: str, _record_id: str, _field: str) -> None:
+        if table == "judgement" and self.areas:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.areas) - 1, len(self.HEADERS) - 1))
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.areas)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def agreement(self, area_key: str) -> int | None:
+        j = self.judgement_for(area_key)
+        if j is None:
+            return None
+        return self.framework.compare(area_key, j.get("peer_grade"), j.get("self_grade"))
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.areas):
+            return None
+        area = self.areas[index.row()]
+        j = self.judgement_for(area.key) or {}
+        col = index.column()
+        if col == 0:
+            if role == DISPLAY:
+                return area.name + (" (where relevant)" if area.where_relevant else "")
+            return None
+        if col in (self.SELF, self.PEER):
+            key = j.get("self_grade" if col == self.SELF else "peer_grade")
+            if role == DISPLAY:
+                return self.framework.grade_label(area.key, key)
+            if role == EDIT:
+                return key or ""
+            if role == CHOICES_ROLE:
+                return [("", "–")] + [(g.key, g.label) for g in self.framework.scale_for(area.key)]
+            return None
+        if col == self.AGREEMENT:
+            order = self.agreement(area.key)
+            if role == DISPLAY:
+                return {None: "", 0: "✓ Agreed", 1: "▲ Peer higher", -1: "▼ Peer lower"}[order]
+            if role == Qt.ItemDataRole.ForegroundRole and order is not None:
+                return QBrush({0: AGREED, 1: HIGHER, -1: LOWER}[order])
+            return None
+        if col == self.RATIONALE:
+            if role in (DISPLAY, EDIT):
+                return j.get("rationale") or ""
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return j.get("rationale") or None
+            return None
+        if col == self.EVIDENCE and role == DISPLAY:
+            n = len(j.get("evidence_ids") or [])
+            return f"{n} linked" if n else ""
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
+        if not index.isValid() or role != EDIT or index.column() not in (self.SELF, self.PEER, self.RATIONALE):
+            return False
+        area = self.areas[index.row()]
+        field = {self.SELF: "self_grade", self.PEER: "peer_grade", self.RATIONALE: "rationale"}[index.column()]
+        value = (str(value) or None) if field != "rationale" else str(value)
+        self.session.begin_macro(f"Judge {area.name}")
+        judgement_id = self.ensure_judgement(area.key)
+        self.session.edit("judgement", judgement_id, field, value, merge=False)
+        self.session.end_macro()
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in (self.SELF, self.PEER, self.RATIONALE):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+
+# ---------------------------------------------------------------------------- next steps
+
+
+class ActionTableModel(QAbstractTableModel):
+    """The agreed next steps: action, owner, by when, status."""
+
+    HEADERS = ("Agreed next step", "Owner", "By when", "Status")
+    FIELDS = ("description", "owner", "due_date", "status")
+
+    def __init__(self, session: VisitSession) -> None:
+        super().__init__()
+        self.session = session
+        self._ids: list[str] = []
+        self.reload()
+        session.changed.connect(self._on_session_changed)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = [r["id"] for r in self.session.rows("action")]
+        self.endResetModel()
+
+    def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
+        if table != "action":
+            return
+        if field in ("", "deleted"):
+            self.reload()
+        elif record_id in self._ids:
+            row = self._ids.index(record_id)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def action_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        record = self.session.record("action", self._ids[index.row()])
+        field = self.FIELDS[index.column()]
+        value = record.get(field)
+        if field == "due_date":
+            if role == DISPLAY:
+                return value.strftime("%d %b %Y") if value else ""
+            if role == EDIT:
+                return value.isoformat() if value else ""
+            return None
+        if field == "status":
+            if role == DISPLAY:
+                return label_of(ActionStatus, value or "open")
+            if role == EDIT:
+                return value or "open"
+            if role == CHOICES_ROLE:
+                return [(s.value, s.label) for s in ActionStatus]
+            return None
+        if role in (DISPLAY, EDIT):
+            return value or ""
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
+        if not index.isValid() or role != EDIT:
+            return False
+        field = self.FIELDS[index.column()]
+        if field == "due_date":
+            text = str(value).strip()
+            try:
+                value = dt.date.fromisoformat(text) if text else None
+            except ValueError:
+                return False
+        else:
+            value = str(value)
+        self.session.edit("action", self._ids[index.row()], field, value, text="Edit a next step", merge=False)
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
+            return self.HEADERS[section]
+        return None

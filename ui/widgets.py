@@ -1,0 +1,156 @@
+"""Small building blocks: item delegates and the binding of a form field to the open visit.
+
+A bound field writes every change through the visit session (undo, autosave) and shows
+changes that arrive from elsewhere (undo, redo) without writing them back again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTimeEdit,
+    QWidget,
+)
+
+from ui.editing import VisitSession
+from ui.models import CHOICES_ROLE
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box of the (key, label) choices the model offers for a cell."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        for key, label in index.data(CHOICES_ROLE) or []:
+            combo.addItem(label, key)
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        pos = editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.setCurrentIndex(max(pos, 0))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class DateDelegate(QStyledItemDelegate):
+    """A calendar date editor for ISO dates in a table."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        editor = QDateEdit(parent)
+        editor.setCalendarPopup(True)
+        editor.setDisplayFormat("dd MMM yyyy")
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QDateEdit)
+        text = index.data(Qt.ItemDataRole.EditRole) or ""
+        day = dt.date.fromisoformat(text) if text else dt.date.today()
+        editor.setDate(QDate(day.year, day.month, day.day))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QDateEdit)
+        model.setData(index, editor.date().toPython().isoformat(), Qt.ItemDataRole.EditRole)
+
+
+def to_qtime(value: dt.time | None) -> QTime:
+    return QTime(value.hour, value.minute) if value else QTime()
+
+
+class FieldBinder(QObject):
+    """Binds form widgets to fields of one record of the open visit; the record can change
+    (another piece of evidence selected) and the widgets follow."""
+
+    def __init__(self, session: VisitSession, table: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.table = table
+        self.record_id: str | None = None
+        self._fields: dict[str, tuple[QWidget, Callable[[Any], None], str]] = {}
+        self._loading = False
+        session.changed.connect(self._on_session_changed)
+
+    def _write(self, field: str, value: Any, merge: bool = True, label: str = "") -> None:
+        if self._loading or self.record_id is None:
+            return
+        self.session.edit(self.table, self.record_id, field, value, text=label or f"Edit {field.replace('_', ' ')}", merge=merge)
+
+    def text(self, widget: QLineEdit | QPlainTextEdit, field: str, label: str = "") -> None:
+        if isinstance(widget, QPlainTextEdit):
+            widget.setUndoRedoEnabled(False)  # undo covers the whole visit instead
+
+            def show(value: Any) -> None:
+                if widget.toPlainText() != (value or ""):
+                    widget.setPlainText(value or "")
+                    widget.moveCursor(widget.textCursor().MoveOperation.End)
+
+            widget.textChanged.connect(lambda: self._write(field, widget.toPlainText(), label=label))
+        else:
+
+            def show(value: Any) -> None:
+                if widget.text() != (value or ""):
+                    widget.setText(value or "")
+
+            widget.textEdited.connect(lambda t: self._write(field, t, label=label))
+        self._fields[field] = (widget, show, "text")
+
+    def time(self, widget: QTimeEdit, field: str) -> None:
+        def show(value: Any) -> None:
+            widget.setTime(to_qtime(value) if value else QTime(0, 0))
+
+        def changed(qtime: QTime) -> None:
+            value = None if qtime == QTime(0, 0) else dt.time(qtime.hour(), qtime.minute())
+            self._write(field, value, merge=True)
+
+        widget.timeChanged.connect(changed)
+        self._fields[field] = (widget, show, "time")
+
+    def number(self, widget: QSpinBox, field: str) -> None:
+        def show(value: Any) -> None:
+            widget.setValue(int(value or 0))
+
+        widget.valueChanged.connect(lambda v: self._write(field, int(v) or None))
+        self._fields[field] = (widget, show, "number")
+
+    def choice(self, widget: QComboBox, field: str) -> None:
+        def show(value: Any) -> None:
+            pos = widget.findData(value)
+            widget.setCurrentIndex(max(pos, 0))
+
+        widget.activated.connect(lambda _i: self._write(field, widget.currentData(), merge=False))
+        self._fields[field] = (widget, show, "choice")
+
+    def set_record(self, record_id: str | None) -> None:
+        self.record_id = record_id
+        self._loading = True
+        try:
+            for field, (widget, show, _kind) in self._fields.items():
+                widget.setEnabled(record_id is not None)
+                show(self.session.value(self.table, record_id, field) if record_id else None)
+        finally:
+            self._loading = False
+
+    def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
+        if table != self.table or record_id != self.record_id or field not in self._fields:
+            return
+        self._loading = True
+        try:
+            self._fields[field][1](self.session.value(table, record_id, field))
+        finally:
+            self._loading = False
