@@ -12,6 +12,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nexus_review import APP_NAME
@@ -20,14 +21,25 @@ from nexus_review.errors import NexusError
 log = logging.getLogger("nexus_review.ui")
 
 _shown_crash = False
+# The sentences shown this run, newest last (the status of the program, and what tests read).
+shown: list[str] = []
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = APP_NAME) -> None:
-    """The one way the program shows a failure."""
-    if isinstance(exc, NexusError):
-        QMessageBox.warning(parent, title, str(exc))
+    """The one way the program shows a failure: a plain sentence for problems the user can
+    fix; the crash dialog for anything else. Over a window the box is window-modal and does
+    not block the program's own work (autosave goes on)."""
+    if not isinstance(exc, NexusError):
+        report_crash(type(exc), exc, exc.__traceback__, parent)
         return
-    report_crash(type(exc), exc, exc.__traceback__, parent)
+    shown.append(str(exc))
+    box = QMessageBox(QMessageBox.Icon.Warning, title, str(exc), QMessageBox.StandardButton.Ok, parent)
+    if parent is None:
+        box.exec()
+    else:
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
 
 def log_file() -> str:
@@ -59,6 +71,7 @@ def report_crash(
     global _shown_crash
     setup_logging()
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+    shown.append(f"unexpected: {exc!r}")
     if _shown_crash:
         return
     _shown_crash = True

@@ -96,6 +96,9 @@ class VisitListPage(QWidget):
             self.status.addItem(st.label, st.value)
         for combo in (self.school, self.year, self.kind, self.status):
             combo.activated.connect(lambda _i: self.apply_filters())
+            # Narrow laptop screens: the filters shrink rather than push the list off screen.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -334,9 +337,15 @@ class MainWindow(QMainWindow):
         state = self.settings.window_state("main-state")
         if state is not None:
             self.restoreState(state)
-        splitter = self.settings.window_state("main-splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not getattr(self, "_splitter_restored", False):
+            # Once the window has its size, so the saved proportions come back exactly.
+            self._splitter_restored = True
+            splitter = self.settings.window_state("main-splitter")
+            if splitter is not None:
+                self.splitter.restoreState(splitter)
 
     def _save_state(self) -> None:
         self.settings.set_window_state("main-geometry", self.saveGeometry())
@@ -398,8 +407,8 @@ class MainWindow(QMainWindow):
         self.session = session
         session.saved.connect(self._on_session_saved)
         session.save_failed.connect(self._on_session_save_failed)
-        session.undo_stack.canUndoChanged.connect(lambda _b: self._update_actions())
-        session.undo_stack.canRedoChanged.connect(lambda _b: self._update_actions())
+        session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
+        session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
         self.editor = VisitEditor(session)
         self.editor.export_requested.connect(self.export_report)
         state = self.settings.window_state("evidence-splitter")
@@ -434,6 +443,9 @@ class MainWindow(QMainWindow):
         self.visit_area.setCurrentWidget(self.visits)
         self._update_actions()
         return True
+
+    def _on_undo_stack_changed(self, _can: bool) -> None:
+        self._update_actions()
 
     def save_now(self) -> None:
         if self.session is not None:

@@ -82,14 +82,18 @@ def visit_summaries(
     status: str | None = None,
     ids: Iterable[str] | None = None,
 ) -> list[VisitSummary]:
-    """The visit list, newest first, with the review team's names (lead first)."""
+    """The visit list, newest first, with the review team's names (lead first).
+
+    Read as plain columns in two queries (visits, then every team), not as ORM objects: the
+    list of a network database with ten thousand visits opens in a fraction of a second.
+    """
     query: Select[Any] = (
-        select(Visit)
-        .where(Visit.deleted.is_(False))
-        .options(
-            selectinload(Visit.host_school),
-            selectinload(Visit.team).selectinload(VisitReviewer.reviewer),
+        select(
+            Visit.id, Visit.visit_date, Visit.host_school_id, School.name, Visit.kind, Visit.status,
+            Visit.framework_key, Visit.focus_areas, Visit.updated_at,
         )
+        .join(School, School.id == Visit.host_school_id)
+        .where(Visit.deleted.is_(False))
         .order_by(Visit.visit_date.desc(), Visit.id)
     )
     if school_id:
@@ -102,9 +106,36 @@ def visit_summaries(
         query = query.where(Visit.kind == kind)
     if status:
         query = query.where(Visit.status == status)
-    if ids is not None:
-        query = query.where(Visit.id.in_(list(ids)))
-    return [visit_summary(v) for v in session.scalars(query)]
+    id_list = list(ids) if ids is not None else None
+    if id_list is not None:
+        query = query.where(Visit.id.in_(id_list))
+    rows = session.execute(query).all()
+    team_query = (
+        select(VisitReviewer.visit_id, Reviewer.name)
+        .join(Reviewer, Reviewer.id == VisitReviewer.reviewer_id)
+        .where(VisitReviewer.deleted.is_(False))
+        .order_by(VisitReviewer.visit_id, VisitReviewer.is_lead.desc(), VisitReviewer.position)
+    )
+    if id_list is not None:
+        team_query = team_query.where(VisitReviewer.visit_id.in_(id_list))
+    teams: dict[str, list[str]] = {}
+    for visit_id, name in session.execute(team_query):
+        teams.setdefault(visit_id, []).append(name)
+    return [
+        VisitSummary(
+            id=r[0],
+            visit_date=r[1],
+            host_school_id=r[2],
+            host_school_name=r[3],
+            kind=r[4],
+            status=r[5],
+            framework_key=r[6],
+            reviewers=tuple(teams.get(r[0], ())),
+            focus_areas=tuple(str(f) for f in r[7] or ()),
+            updated_at=r[8],
+        )
+        for r in rows
+    ]
 
 
 def visit_summary(v: Visit) -> VisitSummary:
