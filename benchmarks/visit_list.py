@@ -30,7 +30,7 @@ from nexus_review.storage.models import Evidence, Visit, VisitReviewer, utcnow  
 from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
 
 VISITS = 10_000
-WORDS = "pupils teacher reading phonics oracy talk vocabulary books progress leaders curriculum".split()
+WORDS = ["pupils", "teacher", "reading", "phonics", "oracy", "talk", "vocabulary", "books", "progress", "leaders", "curriculum"]
 
 
 def build(path: Path) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nexus_review.domain.enums import VisitStatus
@@ -27,12 +26,12 @@ from nexus_review.storage.models import (
     Judgement,
     Reviewer,
     School,
-    SchoolPriority,
     SyncMixin,
     Visit,
     VisitReviewer,
     new_id,
 )
+from nexus_review.storage.repository import reviewer_named, school_named
 
 EDITABLE: dict[str, type[SyncMixin]] = {
     "visit": Visit,
@@ -79,7 +78,7 @@ def _apply(session: Session, change: Change) -> None:
     if obj is None:
         if change.create is None:
             raise NotFoundError(f"The record {change.record_id} is no longer in the database.")
-        obj = model(id=change.record_id, **{**change.create, **change.values})
+        obj = model(id=change.record_id, **{**change.create, **change.values})  # type: ignore[call-arg]
         session.add(obj)
         return
     for key, value in change.values.items():
@@ -165,9 +164,7 @@ def ensure_reviewer(db: Database, name: str, home_school_id: str | None, role: s
     if not name:
         raise NexusError("Give the reviewer's name.")
     with db.transaction() as session:
-        found = session.scalars(
-            select(Reviewer).where(Reviewer.name == name, Reviewer.deleted.is_(False)).limit(1)
-        ).first()
+        found = reviewer_named(session, name)
         if found is not None:
             if home_school_id and found.home_school_id != home_school_id:
                 found.home_school_id = home_school_id
@@ -183,9 +180,7 @@ def ensure_school(db: Database, name: str) -> str:
     if not name:
         raise NexusError("Give the school's name.")
     with db.transaction() as session:
-        found = session.scalars(
-            select(School).where(School.name == name, School.deleted.is_(False)).limit(1)
-        ).first()
+        found = school_named(session, name)
         if found is not None:
             return found.id
         school = School(name=name)
@@ -233,64 +228,3 @@ def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[s
         if not a.deleted:
             put("action", a)
     return out
-
-
-def school_priorities(session: Session, school_id: str, academic_year: str | None = None) -> list[str]:
-    query = select(SchoolPriority.theme).where(
-        SchoolPriority.school_id == school_id, SchoolPriority.deleted.is_(False)
-    )
-    if academic_year:
-        query = query.where(SchoolPriority.academic_year == academic_year)
-    return list(dict.fromkeys(session.scalars(query.order_by(SchoolPriority.theme))))
-
-
-def search_visit_ids(session: Session, text: str) -> set[str]:
-    """Visits with the text anywhere in their notes: the visit's own writing, its evidence,
-    drop-ins, judgements and next steps (case-insensitive)."""
-    text = text.strip()
-    if not text:
-        return set()
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-
-    def like(col: Any) -> Any:
-        return col.ilike(pattern, escape="\\")
-
-    found: set[str] = set()
-    found |= set(
-        session.scalars(
-            select(Visit.id).where(
-                Visit.deleted.is_(False),
-                or_(like(Visit.summary), like(Visit.strengths), like(Visit.areas_for_development),
-                    like(Visit.questions)),
-            )
-        )
-    )
-    found |= set(
-        session.scalars(
-            select(Evidence.visit_id).where(
-                Evidence.deleted.is_(False),
-                or_(like(Evidence.notes), like(Evidence.strengths), like(Evidence.areas_for_development),
-                    like(Evidence.who_what), like(Evidence.subject), like(Evidence.class_name),
-                    like(Evidence.staff)),
-            )
-        )
-    )
-    found |= set(
-        session.scalars(
-            select(Evidence.visit_id)
-            .join(DropIn, DropIn.evidence_id == Evidence.id)
-            .where(DropIn.deleted.is_(False), like(DropIn.note))
-        )
-    )
-    found |= set(
-        session.scalars(select(Judgement.visit_id).where(Judgement.deleted.is_(False), like(Judgement.rationale)))
-    )
-    found |= set(
-        session.scalars(
-            select(Action.visit_id).where(
-                Action.deleted.is_(False), or_(like(Action.description), like(Action.owner))
-            )
-        )
-    )
-    return found

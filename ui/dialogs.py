@@ -41,7 +41,7 @@ class RememberedDialog(QDialog):
         self._name = name
         self.setObjectName(name)
 
-    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: object) -> None:
         state = Settings().window_state(f"dialog-{self._name}")
         if state is not None:
             self.restoreGeometry(state)

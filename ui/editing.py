@@ -55,7 +55,7 @@ class _SetField(QUndoCommand):
     def id(self) -> int:
         return (hash((self.table, self.record_id, self.field)) & 0x7FFFFFFF) if self.merge else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, _SetField) or (other.table, other.record_id, other.field) != (self.table, self.record_id, self.field):
             return False
         self.new = other.new

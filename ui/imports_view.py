@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
-from sqlalchemy import select
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from nexus_review.storage.models import ImportRecord
+from nexus_review.storage.repository import import_history
 
 
 class ImportsPage(QWidget):
@@ -23,7 +29,7 @@ class ImportsPage(QWidget):
 
     def refresh(self) -> None:
         with self.window_.db.reading() as s:
-            rows = list(s.scalars(select(ImportRecord).order_by(ImportRecord.imported_at.desc())))
+            rows = import_history(s)
             data = [
                 (f"{r.imported_at:%d %b %Y %H:%M}", r.file_name, r.reviewer_name, str(r.added), str(r.updated), str(r.unchanged), str(r.conflicts))
                 for r in rows

@@ -41,9 +41,20 @@ from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.errors import NexusError
 from nexus_review.storage.database import Database
-from nexus_review.storage.repository import list_reviewers, list_schools, visit_summaries
-from nexus_review.workspace import create_visit, search_visit_ids
-from ui.dialogs import ExportDialog, NewVisitDialog, SettingsDialog, default_export_folder, suggested_report_name
+from nexus_review.storage.repository import (
+    list_reviewers,
+    list_schools,
+    search_visit_ids,
+    visit_summaries,
+)
+from nexus_review.workspace import create_visit
+from ui.dialogs import (
+    ExportDialog,
+    NewVisitDialog,
+    SettingsDialog,
+    default_export_folder,
+    suggested_report_name,
+)
 from ui.editing import VisitSession
 from ui.errors import show_error
 from ui.models import ID_ROLE, VisitFilterModel, VisitTableModel
@@ -189,7 +200,7 @@ class SchoolsPage(QWidget):
         layout.addWidget(self.table)
 
     def refresh(self) -> None:
-        from nexus_review.workspace import school_priorities
+        from nexus_review.storage.repository import school_priorities
 
         with self.db.reading() as s:
             year = academic_year_of(dt.date.today())
@@ -338,7 +349,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not getattr(self, "_splitter_restored", False):
             # Once the window has its size, so the saved proportions come back exactly.

@@ -21,7 +21,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from nexus_review.domain.calendar import academic_year_of
-from nexus_review.domain.enums import ActionStatus, EvidenceKind, LookForResult, VisitKind, VisitStatus, label_of
+from nexus_review.domain.enums import (
+    ActionStatus,
+    EvidenceKind,
+    LookForResult,
+    VisitKind,
+    VisitStatus,
+    label_of,
+)
 from nexus_review.domain.records import VisitSummary
 from nexus_review.frameworks import Framework
 from ui.editing import VisitSession

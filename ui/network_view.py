@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.network import priority_matrix, priority_years
+from nexus_review.storage.repository import priority_matrix, priority_years
 
 
 class NetworkPage(QWidget):

@@ -48,10 +48,15 @@ from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
 from nexus_review.frameworks import Framework, all_frameworks, get_framework
-from nexus_review.storage.repository import list_reviewers, list_schools
-from nexus_review.workspace import school_priorities
+from nexus_review.storage.repository import list_reviewers, list_schools, school_priorities
 from ui.editing import VisitSession
-from ui.models import ActionTableModel, DropInTableModel, EvidenceListModel, JudgementTableModel, evidence_title
+from ui.models import (
+    ActionTableModel,
+    DropInTableModel,
+    EvidenceListModel,
+    JudgementTableModel,
+    evidence_title,
+)
 from ui.widgets import ChoiceDelegate, DateDelegate, FieldBinder
 
 QUICK_ADD = (

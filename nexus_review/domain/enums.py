@@ -91,6 +91,6 @@ class ActionStatus(StrEnum):
 def label_of(enum_type: type[StrEnum], value: str) -> str:
     """The display word for a stored value, or the value itself if it is unknown."""
     try:
-        return enum_type(value).label  # type: ignore[attr-defined,no-any-return]
+        return enum_type(value).label  # type: ignore[attr-defined]
     except ValueError:
         return value

@@ -144,8 +144,8 @@ def describe_evidence(evidence: Sequence[EvidenceItem]) -> list[str]:
             parts.append("a review of the school's data" if n == 1 else f"{n} reviews of the school's data")
         else:
             parts.append(_count(n, "other activity", "other activities"))
-    for kind, items in by_kind.items():  # kinds from a newer program
-        parts.append(f"{len(items)} × {kind}")
+    for other, items in by_kind.items():  # kinds from a newer program
+        parts.append(f"{len(items)} × {other}")
     return parts
 
 

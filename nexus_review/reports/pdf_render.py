@@ -65,7 +65,7 @@ def _register_fonts() -> dict[str, frozenset[int]]:
 
     if not getattr(ttfonts.makeToUnicodeCMap, "_nexus", False):
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap(ttfonts.makeToUnicodeCMap)
-        ttfonts.makeToUnicodeCMap._nexus = True  # type: ignore[attr-defined]
+        ttfonts.makeToUnicodeCMap._nexus = True
 
     files = {
         BODY: "DejaVuSans.ttf",
@@ -158,7 +158,7 @@ PAGE_SIZES = {"a4": "A4", "letter": "LETTER"}
 def _page_size(paper: str) -> tuple[float, float]:
     from reportlab.lib import pagesizes
 
-    return getattr(pagesizes, PAGE_SIZES.get(paper, "A4"))  # type: ignore[no-any-return]
+    return getattr(pagesizes, PAGE_SIZES.get(paper, "A4"))
 
 
 def _numbered_canvas(footer: str, confidential: bool) -> Any:
@@ -334,7 +334,7 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
         match block:
             case Heading(text=text, level=level):
                 para = P(markup(text), styles["h1" if level <= 1 else "h2"])
-                para._nexus_level = level  # type: ignore[attr-defined]
+                para._nexus_level = level
                 story.append(para)
             case Paragraph(text=text, style=style):
                 story.append(P(markup(text), styles.get(style, styles["body"])))

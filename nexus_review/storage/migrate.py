@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config():  # type: ignore[no-untyped-def]
+def alembic_config() -> Any:
     from alembic.config import Config
 
     cfg = Config()

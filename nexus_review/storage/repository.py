@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -26,12 +26,18 @@ from nexus_review.domain.records import (
     VisitSummary,
 )
 from nexus_review.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from nexus_review.network import PriorityMatrix
 from nexus_review.storage.models import (
     Action,
+    DropIn,
     Evidence,
+    ImportRecord,
     Judgement,
     Reviewer,
     School,
+    SchoolPriority,
     Visit,
     VisitReviewer,
 )
@@ -306,3 +312,108 @@ def action_item(a: Action) -> ActionItem:
 
 def count_active(session: Session, model: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False))) or 0)
+
+
+def reviewer_named(session: Session, name: str) -> Reviewer | None:
+    return session.scalars(
+        select(Reviewer).where(Reviewer.name == name, Reviewer.deleted.is_(False)).limit(1)
+    ).first()
+
+
+def school_named(session: Session, name: str) -> School | None:
+    return session.scalars(
+        select(School).where(School.name == name, School.deleted.is_(False)).limit(1)
+    ).first()
+
+
+def school_priorities(session: Session, school_id: str, academic_year: str | None = None) -> list[str]:
+    query = select(SchoolPriority.theme).where(
+        SchoolPriority.school_id == school_id, SchoolPriority.deleted.is_(False)
+    )
+    if academic_year:
+        query = query.where(SchoolPriority.academic_year == academic_year)
+    return list(dict.fromkeys(session.scalars(query.order_by(SchoolPriority.theme))))
+
+
+def search_visit_ids(session: Session, text: str) -> set[str]:
+    """Visits with the text anywhere in their notes: the visit's own writing, its evidence,
+    drop-ins, judgements and next steps (case-insensitive)."""
+    text = text.strip()
+    if not text:
+        return set()
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+
+    def like(col: Any) -> Any:
+        return col.ilike(pattern, escape="\\")
+
+    found: set[str] = set()
+    found |= set(
+        session.scalars(
+            select(Visit.id).where(
+                Visit.deleted.is_(False),
+                or_(like(Visit.summary), like(Visit.strengths), like(Visit.areas_for_development),
+                    like(Visit.questions)),
+            )
+        )
+    )
+    found |= set(
+        session.scalars(
+            select(Evidence.visit_id).where(
+                Evidence.deleted.is_(False),
+                or_(like(Evidence.notes), like(Evidence.strengths), like(Evidence.areas_for_development),
+                    like(Evidence.who_what), like(Evidence.subject), like(Evidence.class_name),
+                    like(Evidence.staff)),
+            )
+        )
+    )
+    found |= set(
+        session.scalars(
+            select(Evidence.visit_id)
+            .join(DropIn, DropIn.evidence_id == Evidence.id)
+            .where(DropIn.deleted.is_(False), like(DropIn.note))
+        )
+    )
+    found |= set(
+        session.scalars(select(Judgement.visit_id).where(Judgement.deleted.is_(False), like(Judgement.rationale)))
+    )
+    found |= set(
+        session.scalars(
+            select(Action.visit_id).where(
+                Action.deleted.is_(False), or_(like(Action.description), like(Action.owner))
+            )
+        )
+    )
+    return found
+
+
+def priority_years(session: Session) -> list[str]:
+    years = session.scalars(
+        select(SchoolPriority.academic_year).where(SchoolPriority.deleted.is_(False)).distinct()
+    )
+    return sorted(set(years), reverse=True)
+
+
+def priority_matrix(session: Session, year: str) -> PriorityMatrix:
+    from nexus_review.network import PriorityMatrix
+
+    schools = session.execute(
+        select(School.id, School.name).where(School.deleted.is_(False)).order_by(School.name)
+    ).all()
+    rows = session.execute(
+        select(SchoolPriority.school_id, SchoolPriority.theme).where(
+            SchoolPriority.academic_year == year, SchoolPriority.deleted.is_(False)
+        )
+    ).all()
+    cells = frozenset((r.school_id, r.theme) for r in rows)
+    counts: dict[str, int] = {}
+    for _school, theme in cells:
+        counts[theme] = counts.get(theme, 0) + 1
+    themes = tuple(sorted(counts, key=lambda t: (-counts[t], t)))
+    return PriorityMatrix(year, tuple((s.id, s.name) for s in schools), themes, cells)
+
+
+def import_history(session: Session) -> list[ImportRecord]:
+    """Every package imported, newest first (plain rows for the Imports view)."""
+    rows = session.scalars(select(ImportRecord).order_by(ImportRecord.imported_at.desc()))
+    return list(rows)

@@ -17,7 +17,7 @@ from nexus_review.storage.models import UTCDateTime
 
 
 def _columns(model: type[DeclarativeBase]) -> list[Any]:
-    return list(model.__table__.columns)  # type: ignore[attr-defined]
+    return list(model.__table__.columns)
 
 
 def column_names(model: type[DeclarativeBase]) -> list[str]:

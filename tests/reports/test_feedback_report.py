@@ -273,6 +273,6 @@ def test_a_missing_program_file_is_not_blamed_on_the_target_folder(db: Database,
         raise FileNotFoundError(2, "No such file or directory", "/opt/app/docx/templates/default-footer.xml")
 
     monkeypatch.setitem(export.EXPORTERS, "docx", export.Exporter("docx", "Word", ".docx", missing_template))
-    with pytest.raises(ExportError, match="missing default-footer.xml; reinstall"):
+    with pytest.raises(ExportError, match=r"missing default-footer\.xml; reinstall"):
         export_visit_report(db, visit_id, "docx", tmp_path / "r.docx")
     assert not (tmp_path / "r.docx").exists()

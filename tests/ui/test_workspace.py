@@ -17,11 +17,22 @@ from PySide6.QtWidgets import QApplication, QComboBox
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Evidence
-from nexus_review.storage.repository import list_reviewers, list_schools, visit_detail, visit_summaries
+from nexus_review.storage.repository import (
+    list_reviewers,
+    list_schools,
+    visit_detail,
+    visit_summaries,
+)
 from nexus_review.workspace import create_visit
 from ui.editing import VisitSession
 from ui.main_window import MainWindow
-from ui.models import ActionTableModel, DropInTableModel, EvidenceListModel, JudgementTableModel, VisitTableModel
+from ui.models import (
+    ActionTableModel,
+    DropInTableModel,
+    EvidenceListModel,
+    JudgementTableModel,
+    VisitTableModel,
+)
 from ui.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
