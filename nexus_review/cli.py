@@ -24,7 +24,11 @@ from nexus_review.errors import NexusError
 PROG = "nexus-review"
 
 # Each module adds its sub-commands; order is the order of `--help`.
-COMMAND_MODULES = ("nexus_review.commands.core", "nexus_review.commands.reports")
+COMMAND_MODULES = (
+    "nexus_review.commands.core",
+    "nexus_review.commands.reports",
+    "nexus_review.commands.packages",
+)
 
 log = logging.getLogger("nexus_review")
 

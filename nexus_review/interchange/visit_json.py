@@ -269,7 +269,7 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
     records = []
     for model, where, record in _records(data):
         try:
-            values = from_dict(model, record)  # type: ignore[arg-type]
+            values = from_dict(model, record)
         except ValueError as exc:
             raise InterchangeError(f"{name} is not a valid visit file: at {where}, {exc}.") from None
         records.append((model, record, values))

@@ -417,3 +417,149 @@ def import_history(session: Session) -> list[ImportRecord]:
     """Every package imported, newest first (plain rows for the Imports view)."""
     rows = session.scalars(select(ImportRecord).order_by(ImportRecord.imported_at.desc()))
     return list(rows)
+
+
+# ---------------------------------------------------------------------------- review packages
+
+
+def all_visit_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(Visit.id).order_by(Visit.visit_date, Visit.id)))
+
+
+def visits_changed_since(session: Session, since: dt.datetime | None, by_device: str | None = None) -> list[str]:
+    """Visits (tombstoned ones too) with any change to them or their records since a time,
+    or, with no time, last changed by one device."""
+
+    def recent(model: Any) -> Any:
+        return model.updated_at > since if since is not None else model.device_id == by_device
+
+    if since is None and by_device is None:
+        return all_visit_ids(session)
+    changed = set(session.scalars(select(Visit.id).where(recent(Visit))))
+    for model in (VisitReviewer, Evidence, Judgement, Action):
+        changed |= set(session.scalars(select(model.visit_id).where(recent(model))))
+    changed |= set(
+        session.scalars(select(Evidence.visit_id).join(DropIn, DropIn.evidence_id == Evidence.id).where(recent(DropIn)))
+    )
+    return sorted(changed)
+
+
+def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[Any]]:
+    """Everything a review package of these visits holds, tombstones included, parents first:
+    the visits and their records, the schools and reviewers they name, those schools'
+    priorities, and the review groups the visits belong to with their members."""
+    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+
+    visits = list(session.scalars(select(Visit).where(Visit.id.in_(visit_ids)).order_by(Visit.id)))
+    team = list(session.scalars(select(VisitReviewer).where(VisitReviewer.visit_id.in_(visit_ids)).order_by(VisitReviewer.id)))
+    evidence = list(session.scalars(select(Evidence).where(Evidence.visit_id.in_(visit_ids)).order_by(Evidence.id)))
+    evidence_ids = [e.id for e in evidence]
+    drop_ins = list(session.scalars(select(DropIn).where(DropIn.evidence_id.in_(evidence_ids)).order_by(DropIn.id)))
+    judgements = list(session.scalars(select(Judgement).where(Judgement.visit_id.in_(visit_ids)).order_by(Judgement.id)))
+    actions = list(session.scalars(select(Action).where(Action.visit_id.in_(visit_ids)).order_by(Action.id)))
+    reviewer_ids = sorted({m.reviewer_id for m in team})
+    reviewers = list(session.scalars(select(Reviewer).where(Reviewer.id.in_(reviewer_ids)).order_by(Reviewer.id)))
+    group_ids = sorted({v.review_group_id for v in visits if v.review_group_id})
+    groups = list(session.scalars(select(ReviewGroup).where(ReviewGroup.id.in_(group_ids)).order_by(ReviewGroup.id)))
+    members = list(session.scalars(select(ReviewGroupMember).where(ReviewGroupMember.group_id.in_(group_ids)).order_by(ReviewGroupMember.id)))
+    school_ids = sorted(
+        {v.host_school_id for v in visits}
+        | {r.home_school_id for r in reviewers if r.home_school_id}
+        | {m.school_id for m in members}
+    )
+    schools = list(session.scalars(select(School).where(School.id.in_(school_ids)).order_by(School.id)))
+    priorities = list(session.scalars(select(SchoolPriority).where(SchoolPriority.school_id.in_(school_ids)).order_by(SchoolPriority.id)))
+    return {
+        "school": schools,
+        "review_group": groups,
+        "review_group_member": members,
+        "reviewer": reviewers,
+        "school_priority": priorities,
+        "visit": visits,
+        "visit_reviewer": team,
+        "evidence": evidence,
+        "drop_in": drop_ins,
+        "judgement": judgements,
+        "action": actions,
+    }
+
+
+def lead_reviewer_name(session: Session, visit_ids: list[str]) -> str:
+    """Who a package is from: the reviewer who leads most of its visits."""
+    names = list(
+        session.scalars(
+            select(Reviewer.name)
+            .join(VisitReviewer, VisitReviewer.reviewer_id == Reviewer.id)
+            .where(VisitReviewer.visit_id.in_(visit_ids), VisitReviewer.is_lead.is_(True), VisitReviewer.deleted.is_(False))
+        )
+    )
+    return max(sorted(set(names)), key=names.count) if names else ""
+
+
+def rows_by_id(session: Session, model: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Records as serialised dicts (as :func:`serialize.to_dict` gives them), read as plain
+    rows: much quicker than loading ORM objects when a merge compares thousands of records."""
+    from nexus_review.storage.serialize import dump_value
+
+    table = model.__table__
+    keys = [c.key for c in table.columns]
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in session.execute(select(*table.columns).where(table.c.id.in_(chunk))):
+            out[row[0] if keys[0] == "id" else row._mapping["id"]] = {k: dump_value(v) for k, v in zip(keys, row, strict=True)}
+    return out
+
+
+def records_by_id(session: Session, model: Any, ids: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for start in range(0, len(ids), 500):  # within SQLite's limit on bound values
+        chunk = ids[start : start + 500]
+        out.update({obj.id: obj for obj in session.scalars(select(model).where(model.id.in_(chunk)))})
+    return out
+
+
+def conflicts(session: Session, *, open_only: bool = True) -> list[Any]:
+    from nexus_review.storage.models import Conflict
+
+    query = select(Conflict).order_by(Conflict.created_at, Conflict.id)
+    if open_only:
+        query = query.where(Conflict.resolved_at.is_(None))
+    return list(session.scalars(query))
+
+
+def conflict_by_prefix(session: Session, given: str) -> Any:
+    from nexus_review.storage.models import Conflict
+
+    given = given.strip().lower()
+    if len(given) < 4:
+        raise NotFoundError(f"'{given}' is too short to name a conflict; give at least 4 characters of its id.")
+    found = list(session.scalars(select(Conflict).where(Conflict.id.startswith(given)).limit(2)))
+    if not found:
+        raise NotFoundError(f"There is no conflict with the id '{given}'.")
+    if len(found) > 1:
+        raise NotFoundError(f"More than one conflict has an id starting '{given}'; give more of it.")
+    return found[0]
+
+
+def describe_record(session: Session, table: str, record_id: str, data: dict[str, Any]) -> str:
+    """A reader's name for a record: "Evidence (lesson observation) in the visit to X, 3 Mar 2026"."""
+    visit_id = data.get("visit_id")
+    if table == "drop_in":
+        ev = session.get(Evidence, data.get("evidence_id"))
+        visit_id = ev.visit_id if ev else None
+    if table == "visit":
+        visit_id = record_id
+    label = {
+        "visit": "The visit", "evidence": "Evidence", "drop_in": "A learning-walk classroom", "judgement": "A judgement",
+        "action": "A next step", "visit_reviewer": "A review team member", "school": "A school", "reviewer": "A reviewer",
+    }.get(table, table.replace("_", " ").capitalize())
+    if table == "evidence" and data.get("kind"):
+        label += f" ({str(data['kind']).replace('-', ' ')})"
+    if table in ("school", "reviewer") and data.get("name"):
+        return f"{label}: {data['name']}"
+    visit = session.get(Visit, visit_id) if visit_id else None
+    if visit is None:
+        return label
+    where = f"the visit to {visit.host_school.name}, {visit.visit_date.day} {visit.visit_date:%b %Y}"
+    return where[0].upper() + where[1:] if table == "visit" else f"{label} in {where}"

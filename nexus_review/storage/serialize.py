@@ -33,6 +33,10 @@ def to_dict(obj: DeclarativeBase) -> dict[str, Any]:
     return out
 
 
+def dump_value(value: Any) -> Any:
+    return _dump(value)
+
+
 def _dump(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
@@ -41,7 +45,7 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def from_dict(model: type[DeclarativeBase], data: dict[str, Any]) -> dict[str, Any]:
+def from_dict(model: type[Any], data: dict[str, Any]) -> dict[str, Any]:
     """Column values parsed from a dict made by :func:`to_dict` (raises ValueError if bad)."""
     values: dict[str, Any] = {}
     for col in _columns(model):

@@ -1,0 +1,363 @@
+"""Review packages and merging: many laptops into one network database, nothing lost."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from nexus_review.errors import InterchangeError
+from nexus_review.interchange.package import read_package, write_package
+from nexus_review.merge import (
+    before_import_hooks,
+    export_review_package,
+    import_package_files,
+    list_conflicts,
+    resolve_conflict,
+)
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.models import SYNCED_MODELS, Conflict, Evidence, ImportRecord, Visit
+from nexus_review.storage.serialize import to_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def snapshot(db: Database) -> dict[str, list[dict[str, object]]]:
+    """Every synced record, as serialised: what "the same data" means."""
+    with db.reading() as s:
+        return {
+            m.__tablename__: sorted((to_dict(o) for o in s.scalars(select(m))), key=lambda d: str(d["id"]))  # type: ignore[attr-defined]
+            for m in SYNCED_MODELS
+        }
+
+
+def content(db: Database) -> dict[str, dict[str, dict[str, object]]]:
+    """Records without bookkeeping that may differ by arrival order (nothing should)."""
+    return {t: {str(r["id"]): r for r in rows} for t, rows in snapshot(db).items()}
+
+
+@pytest.fixture
+def network(demo_db: Database, tmp_path: Path) -> dict[str, object]:
+    """The administrator's network database, and two laptops that took the network's visits."""
+    base = tmp_path / "network.nxr"
+    export_review_package(demo_db, base, all_visits=True)
+    laptops = {}
+    for name in ("a", "b"):
+        laptop = open_database(tmp_path / f"laptop-{name}.db")
+        import_package_files(laptop, [base])
+        laptops[name] = laptop
+    yield {"admin": demo_db, "a": laptops["a"], "b": laptops["b"], "tmp": tmp_path}
+    for laptop in laptops.values():
+        laptop.close()
+
+
+def _visits(db: Database) -> list[str]:
+    with db.reading() as s:
+        return list(s.scalars(select(Visit.id).order_by(Visit.visit_date, Visit.id)))
+
+
+def _edit_summary(db: Database, visit_id: str, text: str) -> None:
+    with db.transaction() as s:
+        s.get(Visit, visit_id).summary = text
+
+
+def _copy_db(src: Database, dest: Path) -> Database:
+    import shutil
+
+    with src.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(src.path, dest)  # type: ignore[arg-type]
+    return open_database(dest)
+
+
+def test_two_laptops_in_either_order_give_every_edit_and_one_conflict(network: dict[str, object]) -> None:
+    admin, a, b, tmp = network["admin"], network["a"], network["b"], network["tmp"]
+    assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(b, Database) and isinstance(tmp, Path)
+    visits = _visits(admin)
+    only_a, only_b, shared = visits[0], visits[1], visits[2]
+    _edit_summary(a, only_a, "Edited on laptop A")
+    _edit_summary(b, only_b, "Edited on laptop B")
+    _edit_summary(a, shared, "Laptop A's view of the shared visit")
+    _edit_summary(b, shared, "Laptop B's view of the shared visit")
+    with a.transaction() as s:  # a deletion travels as a tombstone
+        gone = s.scalars(select(Evidence).where(Evidence.visit_id == only_a)).first()
+        assert gone is not None
+        gone.deleted = True
+        gone_id = gone.id
+    pa, pb = tmp / "a.nxr", tmp / "b.nxr"
+    assert export_review_package(a, pa).visits == 2  # only what this laptop changed
+    export_review_package(b, pb)
+
+    second = _copy_db(admin, tmp / "admin-2.db")
+    try:
+        import_package_files(admin, [pa, pb])
+        results = import_package_files(second, [pb, pa])
+        assert [r.conflicts for r in results] == [0, 1]
+        assert content(admin) == content(second)  # the order of arrival changes nothing
+        for db in (admin, second):
+            with db.reading() as s:
+                assert s.get(Visit, only_a).summary == "Edited on laptop A"
+                assert s.get(Visit, only_b).summary == "Edited on laptop B"
+                assert s.get(Evidence, gone_id).deleted is True
+            (conflict,) = list_conflicts(db)
+            assert conflict.record_id == shared and conflict.table == "visit"
+            assert {conflict.ours["summary"], conflict.theirs["summary"]} == {
+                "Laptop A's view of the shared visit", "Laptop B's view of the shared visit"}
+            assert ("summary", conflict.ours["summary"], conflict.theirs["summary"]) in conflict.differences()
+        with admin.reading() as s:
+            shown = s.get(Visit, shared).summary
+        (conflict,) = list_conflicts(admin)
+        other = "theirs" if conflict.shown == "ours" else "ours"
+        resolve_conflict(admin, conflict.id[:8], other)
+        with admin.reading() as s:
+            kept = s.get(Visit, shared).summary
+        assert kept != shown and kept in {"Laptop A's view of the shared visit", "Laptop B's view of the shared visit"}
+        assert list_conflicts(admin) == []
+        # The choice sticks: the laptops' packages arriving again change nothing.
+        again = import_package_files(admin, [pa, pb])
+        assert all(r.applied is False and r.conflicts == 0 for r in again)
+        with admin.reading() as s:
+            assert s.get(Visit, shared).summary == kept
+    finally:
+        second.close()
+
+
+def test_importing_the_same_package_twice_changes_nothing(network: dict[str, object]) -> None:
+    admin, a, tmp = network["admin"], network["a"], network["tmp"]
+    assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(tmp, Path)
+    _edit_summary(a, _visits(a)[5], "Once only")
+    export_review_package(a, tmp / "once.nxr")
+    first = import_package_files(admin, [tmp / "once.nxr"])
+    assert first[0].updated == 1 and first[0].applied
+    before = snapshot(admin)
+    with admin.reading() as s:
+        imports = len(list(s.scalars(select(ImportRecord))))
+    second = import_package_files(admin, [tmp / "once.nxr"])
+    assert second[0].applied is False and second[0].updated == second[0].added == 0
+    assert snapshot(admin) == before
+    with admin.reading() as s:
+        assert len(list(s.scalars(select(ImportRecord)))) == imports
+
+
+def test_each_import_is_recorded_and_backed_up_first(network: dict[str, object]) -> None:
+    admin, a, tmp = network["admin"], network["a"], network["tmp"]
+    assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(tmp, Path)
+    _edit_summary(a, _visits(a)[7], "Recorded")
+    export_review_package(a, tmp / "r.nxr")
+    calls: list[str] = []
+    before_import_hooks.append(lambda db: calls.append(db.url))
+    try:
+        (result,) = import_package_files(admin, [tmp / "r.nxr"])
+    finally:
+        before_import_hooks.pop()
+    assert calls == [admin.url]
+    with admin.reading() as s:
+        record = s.get(ImportRecord, result.import_id)
+        assert record is not None
+        assert (record.file_name, record.updated, record.conflicts) == ("r.nxr", 1, 0)
+        assert record.source_device_id == a.device_id
+        assert record.unchanged == result.unchanged > 0
+
+
+def test_an_import_applies_completely_or_not_at_all(network: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    admin, a, tmp = network["admin"], network["a"], network["tmp"]
+    assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(tmp, Path)
+    for i, vid in enumerate(_visits(a)[:4]):
+        _edit_summary(a, vid, f"Change {i}")
+    export_review_package(a, tmp / "all-or-nothing.nxr")
+    before = snapshot(admin)
+    import nexus_review.merge as merge
+
+    real = merge._apply_concurrent
+    calls = {"n": 0}
+    original_flush = merge.Session.flush
+
+    def failing_flush(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("power cut in the middle of an import")
+        return original_flush(self, *args, **kwargs)
+
+    monkeypatch.setattr(merge.Session, "flush", failing_flush)
+    with pytest.raises(RuntimeError):
+        import_package_files(admin, [tmp / "all-or-nothing.nxr"])
+    monkeypatch.setattr(merge.Session, "flush", original_flush)
+    assert real is merge._apply_concurrent
+    assert snapshot(admin) == before
+
+
+# ---------------------------------------------------------------------------- bad packages
+
+
+@pytest.fixture
+def good_package(network: dict[str, object]) -> Path:
+    a, tmp = network["a"], network["tmp"]
+    assert isinstance(a, Database) and isinstance(tmp, Path)
+    out = tmp / "good.nxr"
+    export_review_package(a, out, all_visits=True)
+    return out
+
+
+def _rezip(src: Path, dest: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(src) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members = change(members)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return dest
+
+
+def _manifest_change(**updates):  # type: ignore[no-untyped-def]
+    def change(members):  # type: ignore[no-untyped-def]
+        manifest = json.loads(members["manifest.json"])
+        manifest.update(updates)
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    return change
+
+
+def _payload_change(edit):  # type: ignore[no-untyped-def]
+    import hashlib
+
+    def change(members):  # type: ignore[no-untyped-def]
+        payload = json.loads(members["payload.json"])
+        edit(payload)
+        members["payload.json"] = json.dumps(payload).encode()
+        manifest = json.loads(members["manifest.json"])
+        manifest["payload_sha256"] = hashlib.sha256(members["payload.json"]).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    return change
+
+
+def _bad_packages(good: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
+    def write(name: str, data: bytes) -> Path:
+        path = tmp / name
+        path.write_bytes(data)
+        return path
+
+    raw = good.read_bytes()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(good) as zf:
+        manifest = zf.read("manifest.json")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", manifest)
+        zf.writestr("payload.json", b"0" * (50 * 1024 * 1024))  # 50 MB of zeros in 50 kB
+    return {
+        "not a zip": (write("notes.nxr", b"Dear administrator, here are my notes."), "not a Nexus Review review package (it is not a zip file)"),
+        "truncated": (write("cut.nxr", raw[: len(raw) // 2]), "damaged or incomplete"),
+        "newer": (_rezip(good, tmp / "newer.nxr", _manifest_change(format_version=99)), "made by a newer version of Nexus Review"),
+        "tampered": (_rezip(good, tmp / "tampered.nxr", lambda m: {**m, "payload.json": m["payload.json"].replace(b"Reviewers", b"Attackers", 1)}), "changed since it was made"),
+        "bomb": (write("bomb.nxr", bomb.getvalue()), "expands far beyond its size"),
+        "dot-dot": (_rezip(good, tmp / "dotdot.nxr", lambda m: {**m, "../../etc/evil": b"x"}), "names a file outside itself"),
+        "absolute": (_rezip(good, tmp / "abs.nxr", lambda m: {**m, "/etc/evil": b"x"}), "names a file outside itself"),
+        "schema": (_rezip(good, tmp / "schema.nxr", _payload_change(lambda p: p["records"]["visit"][0].__setitem__("visit_date", 20260101))), "not a valid review package: at records.visit[0].visit_date"),
+        "missing reference": (_rezip(good, tmp / "orphan.nxr", _payload_change(lambda p: p["records"]["visit"][0].__setitem__("host_school_id", "00000000-0000-4000-8000-000000000000"))), "refers to a school (00000000-0000-4000-8000-000000000000) that is neither in the package nor in this database"),
+        "no manifest": (_rezip(good, tmp / "nomanifest.nxr", lambda m: {"payload.json": m["payload.json"]}), "has no manifest"),
+    }
+
+
+def test_every_bad_package_gets_one_sentence_and_leaves_the_database_untouched(network: dict[str, object], good_package: Path, tmp_path: Path) -> None:
+    fresh = open_database(tmp_path / "fresh-admin.db")
+    try:
+        before = snapshot(fresh)
+        for label, (path, words) in _bad_packages(good_package, tmp_path).items():
+            with pytest.raises(InterchangeError) as err:
+                import_package_files(fresh, [path])
+            message = str(err.value)
+            assert words in message, (label, message)
+            assert "\n" not in message and "Traceback" not in message
+            assert snapshot(fresh) == before, label
+    finally:
+        fresh.close()
+
+
+def test_passphrase_protected_packages(network: dict[str, object], tmp_path: Path) -> None:
+    a = network["a"]
+    assert isinstance(a, Database)
+    out = tmp_path / "sealed.nxr"
+    export_review_package(a, out, all_visits=True, passphrase="correct horse battery staple")
+    with zipfile.ZipFile(out) as zf:
+        assert sorted(zf.namelist()) == ["manifest.json", "payload.bin"]
+        sealed = zf.read("payload.bin")
+    # Unreadable without the passphrase: no name, note or school in the clear.
+    for words in (b"Reviewers", b"Blackhorse", b"Mrs ", b"phonics"):
+        assert words not in sealed
+    with pytest.raises(InterchangeError, match="protected with a passphrase; give the passphrase"):
+        read_package(out)
+    with pytest.raises(InterchangeError, match="not the one sealed.nxr was protected with"):
+        read_package(out, "wrong")
+    package = read_package(out, "correct horse battery staple")
+    assert package.visit_count == 50
+
+
+def test_a_package_written_with_extra_members_or_duplicates_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "dup.nxr"
+    write_package(out, {"school": []}, reviewer="x", device_id="d")
+    _rezip(out, tmp_path / "extra.nxr", lambda m: {**m, "script.py": b"import os"})
+    with pytest.raises(InterchangeError, match="a file a package never has"):
+        read_package(tmp_path / "extra.nxr")
+
+
+def test_package_command_line(network: dict[str, object], tmp_path: Path) -> None:
+    admin, a = network["admin"], network["a"]
+    assert isinstance(admin, Database) and isinstance(a, Database)
+    _edit_summary(a, _visits(a)[3], "From the command line")
+    env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "nexus_review", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+
+    secret = tmp_path / "pass.txt"
+    secret.write_text("staffroom kettle\n", encoding="utf-8")
+    out = tmp_path / "cli.nxr"
+    proc = run("--db", a.url, "package", "export", "--out", str(out), "--passphrase-file", str(secret))
+    assert proc.returncode == 0, proc.stderr
+    assert "protected with a passphrase" in proc.stdout
+    dry = run("--db", admin.url, "package", "import", str(out), "--passphrase-file", str(secret), "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    (counts,) = json.loads(dry.stdout)
+    assert counts["updated"] == 1 and counts["applied"] is False
+    with admin.reading() as s:
+        assert s.get(Visit, _visits(a)[3]).summary != "From the command line"
+    done = run("--db", admin.url, "package", "import", str(out), "--passphrase-file", str(secret))
+    assert done.returncode == 0 and "updated 1" in done.stdout
+    no_pass = run("--db", admin.url, "package", "import", str(out))
+    assert no_pass.returncode == 1 and "give the passphrase" in no_pass.stderr and "Traceback" not in no_pass.stderr
+    listed = run("--db", admin.url, "conflicts", "--json")
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    bad = run("--db", admin.url, "conflicts", "resolve", "abcd1234", "--keep", "theirs")
+    assert bad.returncode == 1 and "There is no conflict" in bad.stderr
+
+
+def test_conflicts_on_the_command_line(network: dict[str, object], tmp_path: Path) -> None:
+    admin, a, b = network["admin"], network["a"], network["b"]
+    assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(b, Database)
+    shared = _visits(a)[9]
+    _edit_summary(a, shared, "A says")
+    _edit_summary(b, shared, "B says")
+    export_review_package(a, tmp_path / "a.nxr")
+    export_review_package(b, tmp_path / "b.nxr")
+    env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
+    run = lambda *args: subprocess.run([sys.executable, "-m", "nexus_review", "--db", admin.url, *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)  # noqa: E731
+    assert "conflicts 1" in run("package", "import", str(tmp_path / "a.nxr"), str(tmp_path / "b.nxr")).stdout
+    listing = run("conflicts")
+    assert "The visit to" in listing.stdout and "summary: ours" in listing.stdout
+    with admin.reading() as s:
+        conflict = s.scalars(select(Conflict)).one()
+    keep = "ours" if conflict.shown == "theirs" else "theirs"
+    resolved = run("conflicts", "resolve", conflict.id[:8], "--keep", keep)
+    assert resolved.returncode == 0, resolved.stderr
+    with admin.reading() as s:
+        assert s.get(Visit, shared).summary == (conflict.ours if keep == "ours" else conflict.theirs)["summary"]
+    assert "There are no open conflicts." in run("conflicts").stdout
