@@ -270,3 +270,43 @@ def suggested_report_name(school: str, day: dt.date, fmt: str) -> str:
 def default_export_folder() -> Path:
     docs = Path.home() / "Documents"
     return docs if docs.is_dir() else Path.home()
+
+
+class ExportPackageDialog(RememberedDialog):
+    """Which visits go in the review package, and an optional passphrase."""
+
+    def __init__(self, selected_visit: str | None, parent: QWidget | None = None) -> None:
+        super().__init__("export-package", parent)
+        self.setWindowTitle("Export review package")
+        self.changed = QRadioButton("Every visit changed since my last review package")
+        self.changed.setChecked(True)
+        self.everything = QRadioButton("Every visit in this database")
+        self.selected = QRadioButton("Only the visit I have open or selected")
+        self.selected.setEnabled(selected_visit is not None)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("Optional: recommended when the package goes by email")
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #c62828;")
+        form = QFormLayout(self)
+        form.addRow(self.changed)
+        form.addRow(self.everything)
+        form.addRow(self.selected)
+        form.addRow("Passphrase", self.passphrase)
+        form.addRow("Passphrase again", self.confirm)
+        note = QLabel("Notes name staff: protect the package with a passphrase and tell the administrator it by phone, not in the same email.")
+        note.setWordWrap(True)
+        form.addRow(note)
+        form.addRow(self.problem)
+        form.addRow(_buttons(self, "Choose where to save…"))
+
+    def accept(self) -> None:
+        if self.passphrase.text() != self.confirm.text():
+            self.problem.setText("The two passphrases are not the same.")
+            return
+        super().accept()
+
+    def choice(self) -> str:
+        return "all" if self.everything.isChecked() else "selected" if self.selected.isChecked() else "changed"

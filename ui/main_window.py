@@ -303,7 +303,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_word_action)
         file_menu.addAction(self.export_pdf_action)
         self.file_menu = file_menu
-        self.package_separator = file_menu.addSeparator()
+        file_menu.addSeparator()
+        self.export_package_action = self._action("Export review &package…", self.export_package, None, "Send your visits to the network administrator")
+        self.import_package_action = self._action("&Import review packages…", self.import_packages, None, "Merge reviewers' packages into this database")
+        file_menu.addAction(self.export_package_action)
+        file_menu.addAction(self.import_package_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -525,6 +529,41 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
 
         self.tasks.run(lambda: export_visit_report(db, visit_id, fmt, target, options), done, failed)
+
+    # ---- review packages ------------------------------------------------------------------
+
+    def export_package(self, target: str | None = None, choice: str | None = None, passphrase: str = "") -> None:
+        from nexus_review.merge import export_review_package
+        from ui.dialogs import ExportPackageDialog
+
+        if self.session is not None:
+            self.session.flush()
+        selected = self.session.visit_id if self.session else self.visits.selected_visit_id()
+        if choice is None:
+            dialog = ExportPackageDialog(selected, self)
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return
+            choice, passphrase = dialog.choice(), dialog.passphrase.text()
+        if target is None:
+            name = f"review-package-{dt.date.today().isoformat()}.nxr"
+            target, _ = QFileDialog.getSaveFileName(self, "Export review package", str(default_export_folder() / name), "Review packages (*.nxr)")
+            if not target:
+                return
+        db, me = self.db, self.settings.get("reviewer/name")
+        visit_ids = [selected] if choice == "selected" and selected else None
+
+        def work() -> Any:
+            return export_review_package(db, target, visit_ids=visit_ids, all_visits=choice == "all", passphrase=passphrase or None, reviewer=me)
+
+        def done(result: Any) -> None:
+            self.statusBar().showMessage(f"Review package written to {result.path}: {result.visits} visits.", 10000)
+            self.last_package = result.path
+
+        self.tasks.run(work, done, lambda exc: show_error(self, exc))
+
+    def import_packages(self) -> None:
+        self.show_section("Imports")
+        self.imports.choose_files()  # type: ignore[attr-defined]
 
     # ---- settings and the rest ------------------------------------------------------------
 

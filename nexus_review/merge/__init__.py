@@ -240,10 +240,13 @@ def import_packages(
     *,
     dry_run: bool = False,
     progress: Callable[[int, ImportResult], None] | None = None,
+    backup: bool = True,
 ) -> list[ImportResult]:
-    """Import packages one after another, each in its own transaction."""
+    """Import packages one after another, each in its own transaction. The database is backed
+    up once, before the first package that changes it (``backup=False`` when the caller
+    imports a batch one package at a time and has backed up already)."""
     results = []
-    backed_up = False
+    backed_up = not backup
     for i, package in enumerate(packages):
         with db.reading() as session:
             plan = plan_import(session, package)

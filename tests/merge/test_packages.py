@@ -295,7 +295,7 @@ def test_passphrase_protected_packages(network: dict[str, object], tmp_path: Pat
         assert words not in sealed
     with pytest.raises(InterchangeError, match="protected with a passphrase; give the passphrase"):
         read_package(out)
-    with pytest.raises(InterchangeError, match="not the one sealed.nxr was protected with"):
+    with pytest.raises(InterchangeError, match=r"not the one sealed\.nxr was protected with"):
         read_package(out, "wrong")
     package = read_package(out, "correct horse battery staple")
     assert package.visit_count == 50
