@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.core",
     "nexus_review.commands.reports",
     "nexus_review.commands.packages",
+    "nexus_review.commands.safety",
 )
 
 log = logging.getLogger("nexus_review")
@@ -53,10 +54,22 @@ class Context:
     @property
     def db(self) -> Any:
         if self._db is None:
-            from nexus_review.storage.database import open_database
+            from nexus_review.storage.database import database_url, open_database, sqlite_path
+            from nexus_review.storage.safety import daily_backup, install_hooks
 
-            self._db = open_database(self.args.db or default_db_target())
+            install_hooks()
+            target = self.args.db or default_db_target()
+            path = sqlite_path(database_url(target))
+            if path is not None and path.exists() and path.stat().st_size:
+                from nexus_review.storage.safety import check_integrity
+
+                if check_integrity(path) is None:
+                    daily_backup(path)
+            self._db = open_database(target)
         return self._db
+
+    def default_target(self) -> Path:
+        return default_db_target()
 
     def close(self) -> None:
         if self._db is not None:

@@ -88,21 +88,76 @@ def remember_identity(db: Database, settings: Settings, name: str, school_name: 
     settings.set("general/first_run_done", True)
 
 
+def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
+    """The database is damaged: say so, and offer the newest good backup. True if restored."""
+    from nexus_review.storage.safety import newest_good_backup, restore_backup
+
+    good = newest_good_backup(path)
+    if good is None:
+        show_error(None, NexusError(message))
+        return False
+    if ask:
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, message)
+        restore = box.addButton(f"Restore the backup from {good.made:%d %B %Y %H:%M}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Close the program", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return False
+    try:
+        restore_backup(path, good.path)
+    except NexusError as err:
+        show_error(None, err)
+        return False
+    return True
+
+
+def open_for_editing(target: str | Path) -> tuple[Database, object]:
+    """Open the database the desktop program works on: checked, backed up once a day, and
+    locked so that a second copy of the program is told where it is already open."""
+    from nexus_review.storage.database import database_url, sqlite_path
+    from nexus_review.storage.safety import (
+        DatabaseLock,
+        check_integrity,
+        daily_backup,
+        damaged_message,
+        install_hooks,
+    )
+
+    install_hooks()
+    path = sqlite_path(database_url(target))
+    lock = None
+    if path is not None:
+        lock = DatabaseLock(path)
+        lock.acquire()
+        try:
+            if path.exists() and path.stat().st_size:
+                if check_integrity(path) is not None and not offer_restore(path, damaged_message(path)):
+                    raise NexusError(damaged_message(path))
+                daily_backup(path)
+            return open_database(target), lock
+        except BaseException:
+            lock.release()
+            raise
+    return open_database(target), lock
+
+
 def run_app(db_target: str | None = None) -> int:
     setup_logging()
     app = make_application()
     install_excepthook()
     settings = Settings()
     apply_theme(settings.get("appearance/theme"))
+    lock = None
     try:
         if not settings.get("general/first_run_done"):
             db = first_run(settings, db_target)
             if db is None:
                 return 0
-        else:
-            db = open_database(database_target(db_target, settings))
+            db.close()
+        db, lock = open_for_editing(database_target(db_target, settings))
     except NexusError as err:
-        show_error(None, err)
+        if "damaged" not in str(err):
+            show_error(None, err)
         return 1
     from ui.main_window import MainWindow
 
@@ -110,6 +165,8 @@ def run_app(db_target: str | None = None) -> int:
     window.show()
     code = app.exec()
     db.close()
+    if lock is not None:
+        lock.release()  # type: ignore[attr-defined]
     return int(code)
 
 

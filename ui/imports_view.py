@@ -187,7 +187,13 @@ class ConflictPanel(QWidget):
 
 
 def _text(value: Any, field: str = "") -> str:
-    from nexus_review.domain.enums import ActionStatus, EvidenceKind, VisitKind, VisitStatus, label_of
+    from nexus_review.domain.enums import (
+        ActionStatus,
+        EvidenceKind,
+        VisitKind,
+        VisitStatus,
+        label_of,
+    )
 
     if value is None:
         return "–"

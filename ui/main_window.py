@@ -309,6 +309,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_package_action)
         file_menu.addAction(self.import_package_action)
         file_menu.addSeparator()
+        self.backup_action = self._action("&Back up now", self.backup_now, None, "Make a backup of the database now")
+        self.restore_action = self._action("&Restore from backup…", self.restore_from_backup, None, "Replace the database with one of its backups")
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -565,12 +570,91 @@ class MainWindow(QMainWindow):
         self.show_section("Imports")
         self.imports.choose_files()  # type: ignore[attr-defined]
 
+    # ---- backups ------------------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        from nexus_review.storage.safety import make_backup
+
+        if self.db.path is None:
+            show_error(self, NexusError("Backups here are for SQLite database files."))
+            return
+        if self.session is not None:
+            self.session.flush()
+        try:
+            path = make_backup(self.db.path, "manual")
+        except NexusError as err:
+            show_error(self, err)
+            return
+        self.statusBar().showMessage(f"Backup written to {path}", 8000)
+
+    def restore_from_backup(self, backup: str | None = None, confirm: bool = True) -> bool:
+        """Back up the current database, restore the chosen backup, reopen it."""
+        from nexus_review.storage.database import open_database
+        from nexus_review.storage.safety import backups_dir, restore_backup
+
+        path = self.db.path
+        if path is None:
+            show_error(self, NexusError("Backups here are for SQLite database files."))
+            return False
+        if backup is None:
+            backup, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backups_dir(path)), "Nexus Review backups (*.db)")
+            if not backup:
+                return False
+        if confirm:
+            answer = QMessageBox.question(
+                self, APP_NAME,
+                f"Replace the database with the backup {Path(backup).name}? The database as it is now is backed up first.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if not self.close_visit():
+            return False
+        self.db.close()
+        try:
+            restore_backup(path, Path(backup))
+        except NexusError as err:
+            show_error(self, err)
+        self.db = open_database(path)
+        self.schools.db = self.db
+        self.refresh()
+        self.statusBar().showMessage(f"Restored from {Path(backup).name}", 8000)
+        return True
+
+    def apply_retention(self, years: int, confirm: bool = True) -> int:
+        """Delete visits older than a number of years, after saying how many and a backup."""
+        from nexus_review.storage.safety import apply_retention
+
+        try:
+            preview = apply_retention(self.db, years, dry_run=True)
+            if not preview.visits:
+                if confirm:
+                    QMessageBox.information(self, APP_NAME, f"No visit is older than {preview.cutoff:%d %B %Y}; nothing to delete.")
+                return 0
+            if confirm:
+                answer = QMessageBox.question(
+                    self, APP_NAME,
+                    f"Delete {len(preview.visits)} visit(s) from before {preview.cutoff:%d %B %Y}, with all their notes? "
+                    "A backup is made first.",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return 0
+            if not self.close_visit():
+                return 0
+            result = apply_retention(self.db, years)
+        except NexusError as err:
+            show_error(self, err)
+            return 0
+        self.refresh()
+        self.statusBar().showMessage(f"{len(result.visits)} old visit(s) deleted; backup in {result.backup}", 10000)
+        return len(result.visits)
+
     # ---- settings and the rest ------------------------------------------------------------
 
     def open_settings(self) -> None:
         with self.db.reading() as s:
             schools = list_schools(s)
         dialog = SettingsDialog(self.settings, schools, self)
+        dialog.retention_button.clicked.connect(lambda: self.apply_retention(dialog.retention_years.value()))
         if dialog.exec() == dialog.DialogCode.Accepted:
             dialog.apply()
             from ui.app import apply_theme

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -368,7 +369,7 @@ def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Packa
             if member not in members or member == MANIFEST:
                 raise InterchangeError(f"{name} is damaged or incomplete: its records are missing.")
             payload = _bounded_read(zf, members[member], MAX_PAYLOAD_BYTES, name)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
             raise InterchangeError(f"{name} is damaged or incomplete; ask for it to be sent again.") from None
     if hashlib.sha256(payload).hexdigest() != manifest["payload_sha256"]:
         raise InterchangeError(f"{name} is damaged or has been changed since it was made (its records do not match their checksum).")

@@ -152,9 +152,12 @@ def translate_error(exc: DBAPIError, url: str) -> DatabaseError:
             f"The database {where} is busy in another program; close it there and try again."
         )
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
-        return DatabaseError(
-            f"The database {where} is damaged; restore it from a backup (nexus-review restore)."
-        )
+        path = sqlite_path(url)
+        if path is not None:
+            from nexus_review.storage.safety import damaged_message
+
+            return DatabaseError(damaged_message(path))
+        return DatabaseError(f"The database {where} is damaged; restore it from a backup.")
     if "readonly" in msg or "read-only" in msg:
         return DatabaseError(f"The database {where} is read-only; check the file's permissions.")
     if "disk is full" in msg or "disk full" in msg:
@@ -248,6 +251,12 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
         raise DatabaseError(f"There is no database at {path}.")
     if path is not None and path.exists() and path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
+    if path is not None and path.exists() and path.stat().st_size > 0:
+        # Checked read-only before anything else: a damaged database is never written to.
+        from nexus_review.storage.safety import check_integrity, damaged_message
+
+        if check_integrity(path) is not None:
+            raise DatabaseError(damaged_message(path))
     try:
         engine = make_engine(url)
     except (ArgumentError, ImportError) as exc:

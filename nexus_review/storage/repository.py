@@ -563,3 +563,38 @@ def describe_record(session: Session, table: str, record_id: str, data: dict[str
         return label
     where = f"the visit to {visit.host_school.name}, {visit.visit_date.day} {visit.visit_date:%b %Y}"
     return where[0].upper() + where[1:] if table == "visit" else f"{label} in {where}"
+
+
+# ---------------------------------------------------------------------------- retention
+
+
+def visits_before(session: Session, cutoff: dt.date) -> list[tuple[str, dt.date, str]]:
+    """(id, date, host school) of every visit before a date, tombstoned ones included."""
+    rows = session.execute(
+        select(Visit.id, Visit.visit_date, School.name)
+        .join(School, School.id == Visit.host_school_id)
+        .where(Visit.visit_date < cutoff)
+        .order_by(Visit.visit_date)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def purge_visits(session: Session, visit_ids: list[str]) -> int:
+    """Remove visits and everything in them for good (retention, not everyday deleting),
+    tombstones included; gives how many records went."""
+    from sqlalchemy import delete
+
+    removed = 0
+    for start in range(0, len(visit_ids), 500):
+        chunk = visit_ids[start : start + 500]
+        evidence_ids = list(session.scalars(select(Evidence.id).where(Evidence.visit_id.in_(chunk))))
+        for e_start in range(0, len(evidence_ids), 500):
+            removed += _deleted(session.execute(delete(DropIn).where(DropIn.evidence_id.in_(evidence_ids[e_start : e_start + 500]))))
+        for model in (Evidence, Judgement, Action, VisitReviewer):
+            removed += _deleted(session.execute(delete(model).where(model.visit_id.in_(chunk))))
+        removed += _deleted(session.execute(delete(Visit).where(Visit.id.in_(chunk))))
+    return removed
+
+
+def _deleted(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
