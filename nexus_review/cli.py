@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.reports",
     "nexus_review.commands.packages",
     "nexus_review.commands.safety",
+    "nexus_review.commands.network",
 )
 
 log = logging.getLogger("nexus_review")

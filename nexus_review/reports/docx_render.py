@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from nexus_review import __version__
 from nexus_review.reports.document import (
@@ -70,79 +71,71 @@ def _footer(section: Any, text: str) -> None:
     _field(para, "NUMPAGES", 16)
 
 
-def _look(table: Any, first_row: bool) -> None:
-    """Which parts of the table style apply: a header row or none, never banded columns."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+def _para(doc: Any, text: str = "", style_id: str | None = None) -> Any:
+    """A paragraph in a style given by its id (looking styles up by name each time is what
+    makes python-docx slow on a long document)."""
+    para = doc.add_paragraph()
+    if style_id:
+        para._p.style = style_id
+    if text:
+        para.add_run(clean_text(text))
+    return para
 
-    props = table._tbl.tblPr
-    for old in props.findall(qn("w:tblLook")):
-        props.remove(old)
-    look = OxmlElement("w:tblLook")
-    flags = (("firstRow", first_row, 0x20), ("lastRow", False, 0x40), ("firstColumn", True, 0x80),
+
+_STYLE_IDS: dict[tuple[int, str], str | None] = {}
+
+
+def _style_id(doc: Any, name: str) -> str | None:
+    key = (id(doc), name)
+    if key not in _STYLE_IDS:
+        _STYLE_IDS[key] = doc.styles[name].style_id if name in doc.styles else None
+    return _STYLE_IDS[key]
+
+
+def _cell_xml(text: str, width: int, bold: bool = False) -> str:
+    """One table cell as WordprocessingML: its width, one paragraph per line of text."""
+    runs = []
+    for line in clean_text(text).split("\n") or [""]:
+        props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        runs.append(f'<w:p><w:r>{props}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>')
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{"".join(runs)}</w:tc>'
+
+
+def _add_table(doc: Any, style: str, rows: list[tuple[str, ...]], widths_mm: list[float], *, header: bool, bold_first: bool = False) -> None:
+    """A whole table written as XML in one go: python-docx's row-by-row building takes seconds
+    for the hundreds of rows of a network compilation, this takes milliseconds."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    twips = [round(w / 25.4 * 1440) for w in widths_mm]
+    flags = (("firstRow", header, 0x20), ("lastRow", False, 0x40), ("firstColumn", True, 0x80),
              ("lastColumn", False, 0x100), ("noHBand", False, 0x200), ("noVBand", True, 0x400))
-    for key, on, _bit in flags:
-        look.set(qn(f"w:{key}"), "1" if on else "0")
-    # The older bit mask, which LibreOffice reads.
-    look.set(qn("w:val"), f"{sum(bit for _k, on, bit in flags if on):04X}")
-    props.append(look)
-
-
-def _widths(table: Any, widths_mm: list[float]) -> None:
-    """Column widths Word and LibreOffice both honour: the grid and every cell."""
-    from docx.shared import Mm
-
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
-
-
-def _set_cell(cell: Any, text: str, bold: bool = False) -> None:
-    para = cell.paragraphs[0]
-    run = para.add_run(clean_text(text))
-    run.bold = bold or None
+    look = " ".join(f'w:{k}="{int(on)}"' for k, on, _b in flags)
+    mask = f"{sum(bit for _k, on, bit in flags if on):04X}"
+    body = []
+    for i, row in enumerate(rows):
+        row_props = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if header and i == 0 else ""
+        cells = "".join(_cell_xml(text, w, bold_first and c == 0) for c, (text, w) in enumerate(zip(row, twips, strict=True)))
+        body.append(f"<w:tr>{row_props}{cells}</w:tr>")
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+    style_id = _style_id(doc, style) or ""
+    xml = (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{style_id}"/>'
+        f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="{mask}" {look}/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
+    )
+    doc.element.body._insert_tbl(parse_xml(xml))
+    doc.add_paragraph()
 
 
 def _table(doc: Any, block: Table, width_mm: float) -> None:
-    table = doc.add_table(rows=1, cols=len(block.header))
-    table.style = doc.styles[TABLE_STYLE]
-    for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-        _set_cell(cell, text)
-    for row in block.rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            _set_cell(cell, text)
     weights = block.widths or (1.0,) * len(block.header)
     total = sum(weights)
-    _widths(table, [width_mm * w / total for w in weights])
-    _look(table, first_row=True)
-    _mark_header_row(table)
-    doc.add_paragraph()
-
-
-def _mark_header_row(table: Any) -> None:
-    """The first row repeats on every page, as a table heading does in Word."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    _add_table(doc, TABLE_STYLE, [block.header, *block.rows], [width_mm * w / total for w in weights], header=True)
 
 
 def _key_value(doc: Any, block: KeyValue, width_mm: float) -> None:
-    table = doc.add_table(rows=0, cols=2)
-    table.style = doc.styles[FACTS_STYLE]
-    for key, value in block.pairs:
-        cells = table.add_row().cells
-        _set_cell(cells[0], key, bold=True)
-        _set_cell(cells[1], value)
-    _widths(table, [width_mm * 0.26, width_mm * 0.74])
-    _look(table, first_row=False)
-    doc.add_paragraph()
+    _add_table(doc, FACTS_STYLE, list(block.pairs), [width_mm * 0.26, width_mm * 0.74], header=False, bold_first=True)
 
 
 def _chart(doc: Any, block: BarChart, width_mm: float) -> None:
@@ -155,7 +148,7 @@ def _chart(doc: Any, block: BarChart, width_mm: float) -> None:
     points = width_mm / 25.4 * 72
     drawing = chart_drawing(block, points)
     png = renderPM.drawToString(drawing, fmt="PNG", dpi=200)
-    doc.add_paragraph(clean_text(block.title), style="Caption" if "Caption" in doc.styles else None)
+    _para(doc, block.title, _style_id(doc, "Caption"))
     doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
 
 
@@ -164,7 +157,7 @@ def _contents(doc: Any, title: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    doc.add_heading(clean_text(title), level=1)
+    _para(doc, title, _style_id(doc, "Heading 1"))
     para = doc.add_paragraph()
     run = para.add_run()
     begin = OxmlElement("w:fldChar")
@@ -185,7 +178,7 @@ def _end_contents(doc: Any, headings: list[str]) -> None:
 
     # The cached result of the TOC field: the headings themselves, until Word updates it.
     for text in headings:
-        doc.add_paragraph(clean_text(text), style="List Paragraph" if "List Paragraph" in doc.styles else None)
+        _para(doc, text, _style_id(doc, "List Paragraph"))
     end_para = doc.add_paragraph()
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
@@ -219,15 +212,15 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
     props.subject = document.subtitle
     props.comments = f"Made with Nexus Review {__version__}"
 
-    doc.add_heading(clean_text(document.title), level=0)
+    _para(doc, document.title, _style_id(doc, "Title"))
     if document.subtitle:
-        doc.add_paragraph(clean_text(document.subtitle), style="Subtitle")
+        _para(doc, document.subtitle, _style_id(doc, "Subtitle"))
 
     level_one = [b.text for b in document.blocks if isinstance(b, Heading) and b.level <= 1]
     for block in document.blocks:
         match block:
             case Heading(text=text, level=level):
-                doc.add_heading(clean_text(text), level=1 if level <= 1 else 2)
+                _para(doc, text, _style_id(doc, "Heading 1" if level <= 1 else "Heading 2"))
             case Paragraph(text=text, style=style):
                 para = doc.add_paragraph()
                 run = para.add_run(clean_text(text))
@@ -239,7 +232,7 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
                     run.font.size = Pt(8.5)
             case BulletList(items=items):
                 for item in items:
-                    doc.add_paragraph(clean_text(item), style="List Bullet")
+                    _para(doc, item, _style_id(doc, "List Bullet"))
             case Table():
                 _table(doc, block, text_width)
             case KeyValue():

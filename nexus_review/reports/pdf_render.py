@@ -161,8 +161,57 @@ def _page_size(paper: str) -> tuple[float, float]:
     return getattr(pagesizes, PAGE_SIZES.get(paper, "A4"))
 
 
-def _numbered_canvas(footer: str, confidential: bool) -> Any:
-    """A canvas that knows the page count when it draws each footer ("Page 2 of 3")."""
+class Contents:
+    """The contents list, drawn in one pass: its flowable keeps room for the entries on the
+    first pages, the headings note their pages as they are laid out, and the canvas writes the
+    page numbers in when it saves (reportlab's own contents needs the document built twice)."""
+
+    def __init__(self, titles: list[str], style: Any) -> None:
+        self.titles = titles
+        self.style = style
+        self.pages: dict[str, int] = {}
+        self.where: tuple[int, float, float, float] | None = None  # page, x, top y, width
+
+    def flowable(self) -> Any:
+        from reportlab.platypus.flowables import Flowable
+
+        contents = self
+
+        class _Room(Flowable):
+            def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+                self.width = avail_width
+                return avail_width, contents.style.leading * len(contents.titles)
+
+            def draw(self) -> None:
+                x, y = self.canv.absolutePosition(0, 0)
+                contents.where = (self.canv.getPageNumber(), x, y + contents.style.leading * len(contents.titles), self.width)
+
+        return _Room()
+
+    def draw(self, canvas: Any) -> None:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        assert self.where is not None
+        _page, x, top, width = self.where
+        size, leading = self.style.fontSize, self.style.leading
+        canvas.saveState()
+        canvas.setFont(BODY, size)
+        dot = stringWidth(" .", BODY, size)
+        for i, title in enumerate(self.titles):
+            y = top - leading * (i + 1) + (leading - size) / 2
+            number = str(self.pages.get(title, ""))
+            canvas.drawString(x + 6, y, _display_order(title))
+            canvas.drawRightString(x + width, y, number)
+            start = x + 12 + stringWidth(_display_order(title), BODY, size)
+            end = x + width - stringWidth(number, BODY, size) - 6
+            if end > start:
+                canvas.drawString(start, y, " ." * int((end - start) / dot))
+        canvas.restoreState()
+
+
+def _numbered_canvas(footer: str, confidential: bool, contents: Contents | None = None) -> Any:
+    """A canvas that knows the page count when it draws each footer ("Page 2 of 3"), and
+    the page of every heading when it draws the contents."""
     from reportlab.lib import colors
     from reportlab.pdfgen.canvas import Canvas
 
@@ -181,6 +230,8 @@ def _numbered_canvas(footer: str, confidential: bool) -> Any:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
+                if contents is not None and contents.where is not None and contents.where[0] == self._pageNumber:
+                    contents.draw(self)
                 self._draw_footer(total)
                 super().showPage()
             super().save()
@@ -254,7 +305,7 @@ def chart_drawing(block: BarChart, width: float, height: float = 190) -> Any:
     """A grouped bar chart drawn by reportlab.graphics (also rendered to PNG for Word)."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.charts.legends import Legend
-    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
 
     _register_fonts()
@@ -287,8 +338,6 @@ def chart_drawing(block: BarChart, width: float, height: float = 190) -> Any:
     legend.deltax = 110
     legend.colorNamePairs = [(palette[i % len(palette)], name) for i, (name, _v) in enumerate(block.series)]
     drawing.add(legend)
-    if block.value_label:
-        drawing.add(String(2, 58 + (height - 90) / 2, block.value_label, fontName=BODY, fontSize=7))
     return drawing
 
 
@@ -298,7 +347,6 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     from reportlab.platypus import PageBreak as RLPageBreak
     from reportlab.platypus import Paragraph as P
     from reportlab.platypus.doctemplate import BaseDocTemplate, Frame, PageTemplate
-    from reportlab.platypus.tableofcontents import TableOfContents as RLContents
 
     _register_fonts()
     styles = _styles()
@@ -306,10 +354,13 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     margin = 18 * mm
     frame_width = size[0] - 2 * margin
 
+    contents: Contents | None = None
+
     class _Template(BaseDocTemplate):
         def afterFlowable(self, flowable: Any) -> None:
-            if getattr(flowable, "_nexus_level", None) == 1:
-                self.notify("TOCEntry", (0, escape(flowable.getPlainText()), self.page))
+            title = getattr(flowable, "_nexus_title", None)
+            if contents is not None and title is not None and title not in contents.pages:
+                contents.pages[title] = self.page
 
     doc = _Template(
         str(path),
@@ -329,12 +380,12 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     story: list[Any] = [P(markup(document.title), styles["title"])]
     if document.subtitle:
         story.append(P(markup(document.subtitle), styles["subtitle"]))
-    has_contents = False
     for block in document.blocks:
         match block:
             case Heading(text=text, level=level):
                 para = P(markup(text), styles["h1" if level <= 1 else "h2"])
-                para._nexus_level = level
+                if level <= 1:
+                    para._nexus_title = text
                 story.append(para)
             case Paragraph(text=text, style=style):
                 story.append(P(markup(text), styles.get(style, styles["body"])))
@@ -359,13 +410,7 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
             case PageBreak():
                 story.append(RLPageBreak())
             case TableOfContents(title=title):
-                has_contents = True
-                contents = RLContents()
-                contents.levelStyles = [styles["toc1"]]
-                contents.dotsMinLevel = 0
-                story += [P(markup(title), styles["h1"]), contents]
-    canvas = _numbered_canvas(document.footer, document.confidential)
-    if has_contents:
-        doc.multiBuild(story, canvasmaker=canvas)
-    else:
-        doc.build(story, canvasmaker=canvas)
+                titles = [b.text for b in document.blocks if isinstance(b, Heading) and b.level <= 1]
+                contents = Contents(titles, styles["toc1"])
+                story += [P(markup(title), styles["h1"]), contents.flowable()]
+    doc.build(story, canvasmaker=_numbered_canvas(document.footer, document.confidential, contents))

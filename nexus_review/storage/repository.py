@@ -193,7 +193,30 @@ def load_visit(session: Session, visit_id: str) -> Visit:
 
 
 def visit_detail(session: Session, visit_id: str) -> VisitDetail:
-    v = load_visit(session, visit_id)
+    return _detail(load_visit(session, visit_id))
+
+
+def visit_details(session: Session, visit_ids: list[str]) -> list[VisitDetail]:
+    """Many whole visits in a handful of queries (for compilations), oldest first."""
+    out: list[VisitDetail] = []
+    for start in range(0, len(visit_ids), 500):
+        chunk = visit_ids[start : start + 500]
+        visits = session.scalars(
+            select(Visit)
+            .where(Visit.id.in_(chunk))
+            .options(
+                selectinload(Visit.host_school),
+                selectinload(Visit.team).selectinload(VisitReviewer.reviewer).selectinload(Reviewer.home_school),
+                selectinload(Visit.evidence).selectinload(Evidence.drop_ins),
+                selectinload(Visit.judgements),
+                selectinload(Visit.actions),
+            )
+        )
+        out += [_detail(v) for v in visits]
+    return sorted(out, key=lambda v: (v.visit_date, v.host_school.name, v.id))
+
+
+def _detail(v: Visit) -> VisitDetail:
     team = sorted((m for m in v.team if not m.deleted), key=lambda m: m.position)
     return VisitDetail(
         id=v.id,
@@ -598,3 +621,94 @@ def purge_visits(session: Session, visit_ids: list[str]) -> int:
 
 def _deleted(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# ---------------------------------------------------------------------------- the network
+
+
+def visit_ids_between(session: Session, start: dt.date, end: dt.date, *, school_ids: list[str] | None = None, group_id: str | None = None) -> list[str]:
+    query = select(Visit.id).where(Visit.deleted.is_(False), Visit.visit_date >= start, Visit.visit_date <= end)
+    if school_ids is not None:
+        query = query.where(Visit.host_school_id.in_(school_ids))
+    if group_id is not None:
+        from nexus_review.storage.models import ReviewGroupMember
+
+        members = select(ReviewGroupMember.school_id).where(ReviewGroupMember.group_id == group_id, ReviewGroupMember.deleted.is_(False))
+        query = query.where(or_(Visit.review_group_id == group_id, Visit.host_school_id.in_(members)))
+    return list(session.scalars(query.order_by(Visit.visit_date, Visit.id)))
+
+
+def school_ids_named(session: Session, names: Any) -> list[str]:
+    ids = []
+    for name in names:
+        found = session.scalars(select(School.id).where(School.deleted.is_(False), func.lower(School.name) == name.strip().lower())).first()
+        if found is None:
+            raise NotFoundError(f"There is no school called '{name}' in this database.")
+        ids.append(found)
+    return ids
+
+
+def review_group_named(session: Session, name: str, year: str) -> str:
+    from nexus_review.storage.models import ReviewGroup
+
+    found = session.scalars(
+        select(ReviewGroup.id).where(ReviewGroup.deleted.is_(False), ReviewGroup.academic_year == year, func.lower(ReviewGroup.name) == name.strip().lower())
+    ).first()
+    if found is None:
+        raise NotFoundError(f"There is no review group called '{name}' in {year}.")
+    return found
+
+
+def review_groups(session: Session, year: str) -> list[tuple[Any, ...]]:
+    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+
+    groups = session.scalars(
+        select(ReviewGroup).where(ReviewGroup.deleted.is_(False), ReviewGroup.academic_year == year)
+        .options(selectinload(ReviewGroup.members).selectinload(ReviewGroupMember.school))
+        .order_by(ReviewGroup.name)
+    )
+    return [
+        (g.id, g.name, g.academic_year, g.focus,
+         tuple((m.id, m.school_id, m.school.name, m.host_date) for m in sorted(g.members, key=lambda m: (m.host_date or dt.date.max, m.position)) if not m.deleted))
+        for g in groups
+    ]
+
+
+def retire_review_groups(session: Session, year: str) -> None:
+    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+
+    for g in session.scalars(select(ReviewGroup).where(ReviewGroup.academic_year == year, ReviewGroup.deleted.is_(False))):
+        g.deleted = True
+        for m in session.scalars(select(ReviewGroupMember).where(ReviewGroupMember.group_id == g.id)):
+            m.deleted = True
+
+
+def add_review_group(session: Session, year: str, name: str, focus: str, school_ids: list[str], dates: list[dt.date]) -> str:
+    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+
+    group = ReviewGroup(name=name, academic_year=year, focus=focus)
+    session.add(group)
+    session.flush()
+    for position, (school_id, day) in enumerate(zip(school_ids, dates, strict=True)):
+        session.add(ReviewGroupMember(group_id=group.id, school_id=school_id, position=position, host_date=day))
+    session.flush()
+    return group.id
+
+
+def set_host_date(session: Session, member_id: str, day: dt.date | None) -> None:
+    from nexus_review.storage.models import ReviewGroupMember
+
+    member = session.get(ReviewGroupMember, member_id)
+    if member is None:
+        raise NotFoundError("That school is no longer in the review group.")
+    member.host_date = day
+
+
+def update_action(session: Session, action_id: str, *, status: str | None, note: str, when: dt.date) -> None:
+    action = session.get(Action, action_id)
+    if action is None or action.deleted:
+        raise NotFoundError("That next step is no longer in the database.")
+    if status is not None:
+        action.status = status
+    if note:
+        action.follow_up = [*(action.follow_up or []), {"date": when.isoformat(), "note": note}]

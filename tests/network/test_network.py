@@ -1,0 +1,177 @@
+"""The network view's core: grouping, rota, consistency, follow-up, the compilation, CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from nexus_review.network import (
+    PriorityMatrix,
+    consistency,
+    group_sizes,
+    network_visits,
+    propose_rota,
+    review_groups,
+    save_groups,
+    suggest_groups,
+    tracked_actions,
+    update_action,
+)
+from nexus_review.reports.compilation import CompilationOptions, build_compilation, export_compilation
+from nexus_review.selftest import read_document_text
+from nexus_review.storage.database import Database
+from nexus_review.storage.repository import priority_matrix
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 7, 20)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_group_sizes_are_triads_and_quartets() -> None:
+    for n in range(6, 30):
+        sizes = group_sizes(n)
+        assert sum(sizes) == n and all(s in (3, 4) for s in sizes)
+    assert group_sizes(10) == [4, 3, 3]
+
+
+def test_schools_sharing_most_priorities_end_up_together() -> None:
+    themes = ("Reading", "Oracy", "SEND", "Writing", "Maths", "Attendance")
+    plan = {  # three clear clusters of alike schools, shuffled names
+        "s1": {"Reading", "Oracy"}, "s5": {"Reading", "Oracy"}, "s9": {"Reading", "Oracy", "Maths"},
+        "s2": {"SEND", "Writing"}, "s6": {"SEND", "Writing"}, "s7": {"SEND", "Writing", "Attendance"},
+        "s3": {"Maths", "Attendance"}, "s4": {"Maths", "Attendance"}, "s8": {"Maths", "Attendance"}, "s0": {"Maths", "Attendance", "Reading"},
+    }
+    matrix = PriorityMatrix("2025-26", tuple((s, s) for s in sorted(plan)), themes, frozenset((s, t) for s, ts in plan.items() for t in ts))
+    groups = suggest_groups(matrix)
+    assert sorted(len(g) for g in groups) == [3, 3, 4]
+    assert sorted(itertools.chain(*groups)) == sorted(plan)  # every school in exactly one group
+    assert {frozenset(g) for g in groups} == {frozenset({"s1", "s5", "s9"}), frozenset({"s2", "s6", "s7"}), frozenset({"s3", "s4", "s8", "s0"})}
+    total = sum(matrix.shared(a, b) for g in groups for a, b in itertools.combinations(g, 2))
+    for other in itertools.islice(itertools.permutations(sorted(plan)), 0, 2000, 7):  # no other split of this shape does better
+        split = [other[:4], other[4:7], other[7:]]
+        assert sum(matrix.shared(a, b) for g in split for a, b in itertools.combinations(g, 2)) <= total
+
+
+def test_the_demo_networks_grouping_and_rota(demo_db: Database) -> None:
+    with demo_db.reading() as s:
+        matrix = priority_matrix(s, "2025-26")
+    groups = suggest_groups(matrix)
+    assert sorted(itertools.chain(*groups)) == sorted(sid for sid, _ in matrix.schools)
+    ids = save_groups(demo_db, "2025-26", groups, names=[f"Group {i}" for i in range(len(groups))])
+    saved = review_groups(demo_db, "2025-26")
+    assert len(saved) == len(ids) == len(groups)
+    for group in saved:
+        dates = [m[3] for m in group.members]
+        assert len(set(dates)) == len(dates) == len(group.members)  # each school hosts exactly once
+        assert all(dt.date(2025, 9, 1) <= d <= dt.date(2026, 8, 31) and d.weekday() == 2 for d in dates)  # type: ignore[operator,union-attr]
+    assert propose_rota("2025-26", 3) == sorted(propose_rota("2025-26", 3))
+    with pytest.raises(Exception, match="only one review group"):
+        save_groups(demo_db, "2025-26", [groups[0], groups[0]])
+
+
+def test_consistency_counts_agree_with_the_judgements(demo_db: Database) -> None:
+    visits = network_visits(demo_db, "2025-26")
+    rows = consistency(visits)
+    from nexus_review.frameworks import get_framework
+
+    for row in rows:
+        expected = [0, 0, 0]
+        for v in visits:
+            if v.framework_key != row.framework_key:
+                continue
+            j = v.judgement(row.area_key)
+            c = get_framework(v.framework_key).compare(row.area_key, j.peer_grade, j.self_grade) if j else None
+            if c is not None:
+                expected[{0: 0, 1: 1, -1: 2}[c]] += 1
+        assert [row.agreed, row.higher, row.lower] == expected
+        assert row.judged == sum(expected)
+
+
+def test_marking_progress_and_adding_a_follow_up_note(demo_db: Database) -> None:
+    visits = network_visits(demo_db, "2025-26")
+    action = next(a for a in tracked_actions(visits) if a.status == "open")
+    update_action(demo_db, action.id, status="in-progress", note="Reported at the spring group meeting", when=dt.date(2026, 3, 4))
+    after = next(a for a in tracked_actions(network_visits(demo_db, "2025-26")) if a.id == action.id)
+    assert after.status == "in-progress"
+    assert after.follow_up[-1] == (dt.date(2026, 3, 4), "Reported at the spring group meeting")
+    with pytest.raises(Exception, match="not a status"):
+        update_action(demo_db, action.id, status="finished")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_the_compilation_reads_back_with_the_databases_figures(demo_db: Database, tmp_path: Path, fmt: str) -> None:
+    options = CompilationOptions(year="2025-26", today=TODAY)
+    out = export_compilation(demo_db, fmt, tmp_path / f"compilation.{fmt}", options)
+    text = _flat(read_document_text(out))  # type: ignore[arg-type]
+    visits = network_visits(demo_db, "2025-26")
+    schools = sorted({v.host_school.name for v in visits})
+    for heading in ("Contents", "Overview", "Themes", "Judgement consistency", "The reviews, school by school", "Thought-provoking questions", "Follow-up of agreed next steps"):
+        assert heading in text
+    assert f"Reviews {len(visits)}" in text
+    assert f"Schools reviewed {len(schools)}: {', '.join(schools)}" in text
+    rows = consistency(visits)
+    judged, agreed = sum(r.judged for r in rows), sum(r.agreed for r in rows)
+    assert f"the peer judgement agreed with the school's own self-evaluation {agreed} times ({agreed / judged:.0%})" in text
+    for r in rows:
+        assert f"{r.area_name} {r.judged} {r.agreed} {r.higher} {r.lower} {r.rate:.0%}" in text
+    for v in visits:  # each school's summary
+        first_sentence = v.summary.split(". ")[0]
+        assert _flat(first_sentence) in text
+    for a in tracked_actions(visits):  # each next step
+        assert _flat(a.description) in text
+    staff = {e.staff for v in visits for e in v.evidence if e.staff}
+    assert staff and not any(name in text for name in staff)  # anonymised by default
+    if fmt == "pdf":
+        reader = PdfReader(str(out))
+        assert reader.metadata.title.startswith("Collaborative review compilation")
+        assert len(reader.pages) > len(visits)  # a page for each review
+    else:
+        document = docx.Document(str(out))
+        assert document.inline_shapes  # the chart, as a picture of the same chart
+        assert any(p.style.name == "Heading 1" and p.text == "Themes" for p in document.paragraphs)
+
+
+def test_a_compilation_for_one_term_or_school_holds_only_those_reviews(demo_db: Database) -> None:
+    visits = network_visits(demo_db, "2025-26", term="autumn")
+    assert visits and all(v.visit_date.month >= 9 for v in visits)
+    one = network_visits(demo_db, "2025-26", schools=["Staple Hill"])
+    assert one and {v.host_school.name for v in one} == {"Staple Hill"}
+    document = build_compilation(one, CompilationOptions("2025-26", schools=("Staple Hill",), named_staff=True, today=TODAY))
+    assert "Staple Hill" in document.subtitle
+    text = document.text()
+    assert "Blackhorse Primary:" not in text
+    with pytest.raises(Exception, match="no school called"):
+        network_visits(demo_db, "2025-26", schools=["Nowhere Primary"])
+
+
+def test_compile_and_csv_on_the_command_line(demo_db: Database, tmp_path: Path) -> None:
+    env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "nexus_review", "--db", demo_db.url, *a], cwd=ROOT, capture_output=True, text=True, env=env, timeout=180)  # noqa: E731
+    proc = run("compile", "--format", "pdf", "--out", str(tmp_path / "c.pdf"), "--year", "2025-26", "--term", "spring")
+    assert proc.returncode == 0, proc.stderr
+    assert "Collaborative review compilation" in read_document_text(tmp_path / "c.pdf")
+    proc = run("data", "export", "--format", "csv", "--what", "judgements", "--out", str(tmp_path / "j.csv"), "--year", "2025-26")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "j.csv").read_text(encoding="utf-8-sig"))))
+    visits = network_visits(demo_db, "2025-26")
+    assert len(rows) == sum(len(v.judgements) for v in visits)
+    assert {r["agreement"] for r in rows} <= {"agreed", "peer higher", "peer lower", ""}
+    proc = run("data", "export", "--format", "csv", "--what", "actions", "--out", str(tmp_path / "a.csv"))
+    assert proc.returncode == 0
+    actions = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))))
+    assert len(actions) == 145
+    bad = run("compile", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "--year", "2025")
+    assert bad.returncode == 1 and "is not an academic year" in bad.stderr
