@@ -59,7 +59,10 @@ def group_sizes(n: int) -> list[int]:
 
 
 def _score(matrix: PriorityMatrix, group: Sequence[str]) -> int:
-    return sum(matrix.shared(a, b) for a, b in itertools.combinations(group, 2))
+    """How alike a group is: the priorities its pairs share, and above all the priorities
+    every member shares (a group's review looks at one development issue they all have)."""
+    pairs = sum(matrix.shared(a, b) for a, b in itertools.combinations(group, 2))
+    return pairs + 4 * len(matrix.shared_by(group))
 
 
 def suggest_groups(matrix: PriorityMatrix) -> list[list[str]]:

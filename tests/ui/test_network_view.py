@@ -1,0 +1,83 @@
+"""The Network dashboard: priority matrix and grouping, rota, judgements, next steps, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+
+from nexus_review.network import network_visits, review_groups
+from nexus_review.selftest import read_document_text
+from nexus_review.storage.database import Database
+from ui.main_window import MainWindow
+
+
+def _window(qtbot, db: Database) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(db)
+    window.tasks.run_inline = True
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("Network")
+    page = window.network
+    page.year.setCurrentText("2025-26")
+    page.show_year()
+    return window
+
+
+def test_matrix_grouping_and_rota(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_db)
+    tab = window.network.priorities
+    assert tab.grid.rowCount() == 10
+    themes = [tab.grid.horizontalHeaderItem(c).text() for c in range(tab.grid.columnCount())]
+    assert "Oracy" in themes and "Early years" in themes
+    titles = [tab.groups.topLevelItem(i).text(0) for i in range(tab.groups.topLevelItemCount())]
+    assert titles == ["1. Oracy quartet 2025-26 (4 schools)", "2. Early years triad 2025-26 (3 schools)", "3. Writing triad 2025-26 (3 schools)"]
+    # The administrator moves a school, then saves.
+    first = tab.proposal[0][0]
+    tab.move_selected(first, 2)
+    assert first in tab.proposal[2] and len(tab.proposal[0]) == 3
+    tab.save()
+    groups = review_groups(demo_db, "2025-26")
+    assert sorted(len(g.members) for g in groups) == [3, 3, 4]
+    rota = window.network.rota
+    assert rota.table.rowCount() == 10
+    member_id = next(iter(rota.editors))
+    rota.editors[member_id].setDate(QDate(2026, 2, 11))
+    saved = {m[0]: m[3] for g in review_groups(demo_db, "2025-26") for m in g.members}
+    assert saved[member_id] == dt.date(2026, 2, 11)
+
+
+def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_db)
+    judgements = window.network.judgements.table
+    assert judgements.columnCount() > 0 and judgements.rowCount() > 0
+    texts = [judgements.item(r, c).text() for r in range(judgements.rowCount()) for c in range(judgements.columnCount()) if judgements.item(r, c)]
+    assert any(" / " in t for t in texts)
+    tracker = window.network.actions
+    tracker.today = dt.date(2026, 7, 20)
+    total = len(tracker.actions)
+    assert tracker.table.rowCount() == total == sum(len(v.actions) for v in network_visits(demo_db, "2025-26"))
+    tracker.overdue.setChecked(True)
+    overdue = tracker.table.rowCount()
+    assert 0 < overdue < total
+    assert all("overdue" in tracker.table.item(r, 4).text() for r in range(overdue))
+    tracker.table.selectRow(0)
+    action_id = tracker.selected_id()
+    tracker.add_note("Checked at the summer group meeting")
+    tracker.mark("done")
+    after = next(a for v in network_visits(demo_db, "2025-26") for a in v.actions if a.id == action_id)
+    assert after.status == "done" and after.follow_up[-1].note == "Checked at the summer group meeting"
+    assert tracker.table.rowCount() == overdue - 1  # done, so no longer overdue
+
+
+def test_compilation_and_spreadsheets_from_the_dashboard(qtbot, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_db)
+    page = window.network
+    page.export_compilation("pdf", str(tmp_path / "c.pdf"))
+    assert page.last_export == tmp_path / "c.pdf"
+    text = read_document_text(tmp_path / "c.pdf")
+    assert "Collaborative review compilation" in text and "2025-26" in text
+    page.export_csv("actions", str(tmp_path / "a.csv"))
+    lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("action_id,school") and len(lines) > 10
