@@ -173,6 +173,7 @@ class SettingsDialog(RememberedDialog):
         retention_row.addWidget(self.retention_years)
         retention_row.addWidget(self.retention_button)
         retention_row.addStretch(1)
+        form.addRow("Keep visits for", retention_row)
         self.note = QLabel("A new database is opened the next time the program starts.")
         self.note.setVisible(False)
         form.addRow(self.note)

@@ -199,29 +199,44 @@ def evidence_title(row: dict[str, Any]) -> str:
     return " ".join(x for x in (when, kind) if x) + (f" – {detail}" if detail else "")
 
 
-class EvidenceListModel(QAbstractListModel):
-    """The visit's evidence log, in the order it was gathered."""
+class _VisitRecords:
+    """What the evidence and next-steps models share: the ids of one table's live records of
+    the open visit, reloaded when a record appears, goes or moves, and a changed row repainted."""
 
-    def __init__(self, session: VisitSession) -> None:
-        super().__init__()
+    TABLE = ""
+    session: VisitSession
+    _ids: list[str]
+
+    def _watch(self, session: VisitSession) -> None:
         self.session = session
-        self._ids: list[str] = []
+        self._ids = []
         self.reload()
         session.changed.connect(self._on_session_changed)
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self._ids = [r["id"] for r in self.session.rows("evidence")]
-        self.endResetModel()
+        self.beginResetModel()  # type: ignore[attr-defined]
+        self._ids = [r["id"] for r in self.session.rows(self.TABLE)]
+        self.endResetModel()  # type: ignore[attr-defined]
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if table != "evidence":
+        if table != self.TABLE:
             return
         if field in ("", "deleted", "position"):
             self.reload()
         elif record_id in self._ids:
             row = self._ids.index(record_id)
-            self.dataChanged.emit(self.index(row), self.index(row))
+            last = self.columnCount() - 1 if isinstance(self, QAbstractTableModel) else 0
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))  # type: ignore[attr-defined]
+
+
+class EvidenceListModel(_VisitRecords, QAbstractListModel):
+    """The visit's evidence log, in the order it was gathered."""
+
+    TABLE = "evidence"
+
+    def __init__(self, session: VisitSession) -> None:
+        QAbstractListModel.__init__(self)
+        self._watch(session)
 
     def evidence_id(self, row: int) -> str:
         return self._ids[row]
@@ -468,32 +483,16 @@ class JudgementTableModel(QAbstractTableModel):
 # ---------------------------------------------------------------------------- next steps
 
 
-class ActionTableModel(QAbstractTableModel):
+class ActionTableModel(_VisitRecords, QAbstractTableModel):
     """The agreed next steps: action, owner, by when, status."""
 
     HEADERS = ("Agreed next step", "Owner", "By when", "Status")
     FIELDS = ("description", "owner", "due_date", "status")
+    TABLE = "action"
 
     def __init__(self, session: VisitSession) -> None:
-        super().__init__()
-        self.session = session
-        self._ids: list[str] = []
-        self.reload()
-        session.changed.connect(self._on_session_changed)
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._ids = [r["id"] for r in self.session.rows("action")]
-        self.endResetModel()
-
-    def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if table != "action":
-            return
-        if field in ("", "deleted"):
-            self.reload()
-        elif record_id in self._ids:
-            row = self._ids.index(record_id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+        QAbstractTableModel.__init__(self)
+        self._watch(session)
 
     def action_id(self, row: int) -> str:
         return self._ids[row]

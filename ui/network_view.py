@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -393,17 +395,20 @@ class NetworkPage(QWidget):
         self.year.activated.connect(lambda _i: self.show_year())
         self.compile_word = QPushButton("Compilation as Word…")
         self.compile_pdf = QPushButton("Compilation as PDF…")
-        self.csv_judgements = QPushButton("Judgements (CSV)…")
-        self.csv_actions = QPushButton("Next steps (CSV)…")
         self.compile_word.clicked.connect(lambda: self.export_compilation("docx"))
         self.compile_pdf.clicked.connect(lambda: self.export_compilation("pdf"))
-        self.csv_judgements.clicked.connect(lambda: self.export_csv("judgements"))
-        self.csv_actions.clicked.connect(lambda: self.export_csv("actions"))
+        self.spreadsheets = QToolButton()
+        self.spreadsheets.setText("Spreadsheets")
+        self.spreadsheets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.spreadsheets)
+        menu.addAction("Judgements (CSV)…", lambda: self.export_csv("judgements"))
+        menu.addAction("Next steps (CSV)…", lambda: self.export_csv("actions"))
+        self.spreadsheets.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(QLabel("Academic year"))
         top.addWidget(self.year)
         top.addStretch(1)
-        for b in (self.compile_word, self.compile_pdf, self.csv_judgements, self.csv_actions):
+        for b in (self.compile_word, self.compile_pdf, self.spreadsheets):
             top.addWidget(b)
         self.priorities = PrioritiesTab(self)
         self.rota = RotaTab(self)

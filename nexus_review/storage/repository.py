@@ -175,17 +175,22 @@ def resolve_visit_id(session: Session, given: str) -> str:
     return given if given in matches else matches[0]
 
 
+def _whole_visit() -> tuple[Any, ...]:
+    """Loader options that bring a visit with everything in it, in one query per table."""
+    return (
+        selectinload(Visit.host_school),
+        selectinload(Visit.team).selectinload(VisitReviewer.reviewer).selectinload(Reviewer.home_school),
+        selectinload(Visit.evidence).selectinload(Evidence.drop_ins),
+        selectinload(Visit.judgements),
+        selectinload(Visit.actions),
+    )
+
+
 def load_visit(session: Session, visit_id: str) -> Visit:
     visit = session.scalars(
         select(Visit)
         .where(Visit.id == visit_id)
-        .options(
-            selectinload(Visit.host_school),
-            selectinload(Visit.team).selectinload(VisitReviewer.reviewer).selectinload(Reviewer.home_school),
-            selectinload(Visit.evidence).selectinload(Evidence.drop_ins),
-            selectinload(Visit.judgements),
-            selectinload(Visit.actions),
-        )
+        .options(*_whole_visit())
     ).one_or_none()
     if visit is None:
         raise NotFoundError(f"There is no visit with the id '{visit_id}'.")
@@ -204,13 +209,7 @@ def visit_details(session: Session, visit_ids: list[str]) -> list[VisitDetail]:
         visits = session.scalars(
             select(Visit)
             .where(Visit.id.in_(chunk))
-            .options(
-                selectinload(Visit.host_school),
-                selectinload(Visit.team).selectinload(VisitReviewer.reviewer).selectinload(Reviewer.home_school),
-                selectinload(Visit.evidence).selectinload(Evidence.drop_ins),
-                selectinload(Visit.judgements),
-                selectinload(Visit.actions),
-            )
+            .options(*_whole_visit())
         )
         out += [_detail(v) for v in visits]
     return sorted(out, key=lambda v: (v.visit_date, v.host_school.name, v.id))

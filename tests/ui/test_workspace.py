@@ -301,14 +301,17 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, demo_db: Database) 
     win.show()
     win.resize(760, 540)
     qtbot.waitUntil(lambda: win.splitter.width() > 700)
-    win.splitter.setSizes([165, 595])
-    assert win.splitter.sizes()[0] == 165
+    room = win.splitter.width() - win.splitter.handleWidth() - win.stack.minimumSizeHint().width()
+    nav = min(150, room)
+    assert nav >= 125  # the views fit beside the navigation pane on a small screen
+    win.splitter.setSizes([nav, 760 - nav])
+    assert win.splitter.sizes()[0] == nav
     win.close()
     again = MainWindow(demo_db)
     qtbot.addWidget(again)
     again.show()
     assert (again.size().width(), again.size().height()) == (760, 540)
-    assert again.splitter.sizes()[0] == 165
+    assert again.splitter.sizes()[0] == nav
 
 
 def test_report_export_from_the_window_reads_back(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -442,3 +445,20 @@ def test_killing_the_program_after_autosave_loses_nothing(demo_db: Database, tmp
             assert visit_detail(s, visit_id).summary == "Typed moments before the battery died"
     finally:
         db.close()
+
+
+def test_retention_from_the_settings_page(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs import SettingsDialog
+
+    with demo_db.reading() as s:
+        schools = list_schools(s)
+    dialog = SettingsDialog(window.settings, schools, window)
+    qtbot.addWidget(dialog)
+    assert dialog.retention_button.isVisibleTo(dialog)
+    with demo_db.reading() as s:
+        before = len(visit_summaries(s))
+    deleted = window.apply_retention(1, confirm=False)
+    assert deleted > 0
+    with demo_db.reading() as s:
+        assert len(visit_summaries(s)) == before - deleted
+    assert window.visits.model.rowCount() == before - deleted
