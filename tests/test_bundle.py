@@ -94,3 +94,15 @@ def test_frozen_command_line_works(bundle: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     proc = subprocess.run([str(bundle / "nexus-review"), "--db", str(db), "visit", "export", "nope", "--out", "x"], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    # The Word compilation draws its chart with renderPM, which needs reportlab's own fonts.
+    out = tmp_path / "compilation.docx"
+    proc = subprocess.run([str(bundle / "nexus-review"), "--db", str(db), "compile", "--format", "docx", "--out", str(out), "--year", "2025-26"], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 50_000
+    secret = tmp_path / "pass.txt"
+    secret.write_text("kettle\n", encoding="utf-8")
+    package = tmp_path / "all.nxr"
+    proc = subprocess.run([str(bundle / "nexus-review"), "--db", str(db), "package", "export", "--all", "--out", str(package), "--passphrase-file", str(secret)], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([str(bundle / "nexus-review"), "--db", str(tmp_path / "network.db"), "package", "import", str(package), "--passphrase-file", str(secret)], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "50 visits; added" in proc.stdout and "conflicts 0" in proc.stdout, proc.stderr
