@@ -21,6 +21,7 @@ from nexus_review.errors import NexusError
 log = logging.getLogger("nexus_review.ui")
 
 _shown_crash = False
+_crash_box: QMessageBox | None = None
 # The sentences shown this run, newest last (the status of the program, and what tests read).
 shown: list[str] = []
 
@@ -83,6 +84,8 @@ def report_crash(
         "the program will keep running."
     )
     box.setInformativeText(f"The details are in {log_file()}; please send that file to your network administrator.")
+    global _crash_box
+    _crash_box = box  # kept: a box without a parent would otherwise vanish at once
     box.open()
 
 

@@ -475,3 +475,75 @@ def test_fuzzed_packages_give_the_programs_own_error_and_change_nothing(fuzz_db:
     # nothing, because it holds the same records.
     results = import_packages(fuzz_db, [package])
     assert all(not r.applied for r in results)
+
+
+def test_a_migration_is_preceded_by_a_backup(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    from nexus_review.storage.migrate import upgrade
+
+    install_hooks()
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "base")  # a database made before the first revision
+    engine.dispose()
+    open_database(path).close()
+    (backup,) = list_backups(path)
+    assert backup.reason == "before-migration"
+    assert check_integrity(backup.path) is None
+
+
+def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    assert demo_db.path is not None
+    backup = make_backup(demo_db.path, "manual")
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    with window.db.transaction() as s:
+        s.scalars(select(Visit)).first().summary = "typed after the backup"  # type: ignore[union-attr]
+    assert window.restore_from_backup(str(backup), confirm=False) is True
+    with window.db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "typed after the backup")) == 0
+    assert any(b.reason == "before-restore" for b in list_backups(demo_db.path))
+    assert window.visits.model.rowCount() == 50
+    window.db.close()
+
+
+def test_an_unexpected_error_is_logged_and_shown_once(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from nexus_review.paths import log_path
+    from ui import errors
+
+    errors._shown_crash = False
+    try:
+        raise RuntimeError("a bug the program did not expect")
+    except RuntimeError as exc:
+        errors.report_crash(type(exc), exc, exc.__traceback__)
+        errors.report_crash(type(exc), exc, exc.__traceback__)
+    log = log_path().read_text(encoding="utf-8")
+    assert log.count("a bug the program did not expect") >= 2 and "Traceback" in log
+    boxes = [w for w in __import__("PySide6.QtWidgets", fromlist=["QApplication"]).QApplication.topLevelWidgets() if w.windowTitle().endswith("something went wrong")]
+    assert len(boxes) == 1  # shown once, however often it happens
+    assert str(log_path()) in boxes[0].informativeText()
+    for box in boxes:
+        box.close()
+
+
+def test_the_program_opens_its_database_locked_checked_and_backed_up(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import open_for_editing
+
+    assert demo_db.path is not None
+    path = demo_db.path
+    demo_db.close()
+    db, lock = open_for_editing(path)
+    try:
+        assert [b.reason for b in list_backups(path)] == ["daily"]
+        with pytest.raises(DatabaseError, match="already open"):
+            open_for_editing(path)
+    finally:
+        db.close()
+        lock.release()  # type: ignore[attr-defined]
+    again, lock2 = open_for_editing(path)  # released: it opens again, and no second backup today
+    again.close()
+    lock2.release()  # type: ignore[attr-defined]
+    assert len(list_backups(path)) == 1
