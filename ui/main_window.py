@@ -336,8 +336,6 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         open_visit = self.session is not None
-        for a in (self.back_action, self.export_word_action, self.export_pdf_action):
-            a.setEnabled(open_visit or a is not self.back_action)
         self.back_action.setEnabled(open_visit)
         stack = self.session.undo_stack if self.session else None
         self.undo_action.setEnabled(bool(stack and stack.canUndo()))

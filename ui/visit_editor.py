@@ -51,6 +51,7 @@ from nexus_review.frameworks import Framework, all_frameworks, get_framework
 from nexus_review.storage.repository import list_reviewers, list_schools, school_priorities
 from ui.editing import VisitSession
 from ui.models import (
+    CHOICES_ROLE,
     ActionTableModel,
     DropInTableModel,
     EvidenceListModel,
@@ -350,7 +351,7 @@ class ChoiceDelegateForLookFors(ChoiceDelegate):
     """Combo boxes for look-for cells; plain text editors for class, year, time and note."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
-        if index.data(Qt.ItemDataRole.UserRole + 2) is None:
+        if index.data(CHOICES_ROLE) is None:
             return super(ChoiceDelegate, self).createEditor(parent, option, index)
         return super().createEditor(parent, option, index)
 

@@ -40,7 +40,7 @@ from nexus_review.interchange.package import (
 )
 from nexus_review.storage import repository as repo
 from nexus_review.storage.database import Database, bump, get_info, set_info
-from nexus_review.storage.models import Conflict, ImportRecord, SyncMixin, Visit, utcnow
+from nexus_review.storage.models import Conflict, ImportRecord, SyncMixin, utcnow
 from nexus_review.storage.serialize import from_dict, to_dict
 
 LAST_EXPORT_KEY = "last_package_exported_at"
@@ -395,7 +395,7 @@ def resolve_conflict(db: Database, conflict_id: str, keep: str) -> ConflictItem:
 
 
 __all__ = [
-    "ConflictItem", "ImportPlan", "ImportResult", "Visit", "before_import_hooks", "export_review_package",
+    "ConflictItem", "ImportPlan", "ImportResult", "before_import_hooks", "export_review_package",
     "import_package_files", "import_packages", "list_conflicts", "plan_import", "preview_import",
     "read_package", "resolve_conflict",
 ]

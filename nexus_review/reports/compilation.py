@@ -31,7 +31,7 @@ from nexus_review.reports.document import (
     TableOfContents,
     lines_of,
 )
-from nexus_review.reports.feedback import StaffNames, _join, network_name_or_default
+from nexus_review.reports.feedback import StaffNames, join_words, network_name_or_default
 
 TERMS = {"autumn": "autumn term", "spring": "spring term", "summer": "summer term"}
 
@@ -180,7 +180,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
     if options.group:
         scope.append(f"the {options.group}")
     if options.schools:
-        scope.append(_join(list(options.schools)))
+        scope.append(join_words(list(options.schools)))
     subtitle = f"{network} · {period}" + (f" · {', '.join(scope)}" if scope else "")
     blocks: list[Block] = [
         Paragraph(

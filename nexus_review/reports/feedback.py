@@ -88,7 +88,8 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{'a' if n == 1 else n} {one if n == 1 else many}"
 
 
-def _join(parts: Sequence[str]) -> str:
+def join_words(parts: Sequence[str]) -> str:
+    """"a, b and c": items as a sentence lists them."""
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -110,7 +111,7 @@ def _subjects(items: Sequence[EvidenceItem]) -> str:
     for e in items:
         if e.subject.strip() and e.subject.lower() not in (s.lower() for s in subjects):
             subjects.append(e.subject.strip())
-    return f" in {_join([_subject_word(s) for s in subjects])}" if subjects else ""
+    return f" in {join_words([_subject_word(s) for s in subjects])}" if subjects else ""
 
 
 def describe_evidence(evidence: Sequence[EvidenceItem]) -> list[str]:
@@ -308,7 +309,7 @@ def build_feedback_report(
 
     seen = describe_evidence(visit.evidence)
     if seen:
-        sentence = _join(seen)
+        sentence = join_words(seen)
         blocks += [
             Heading("Evidence base"),
             Paragraph(f"The review team's evidence included {sentence}."),
