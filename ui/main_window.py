@@ -11,10 +11,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -216,6 +217,31 @@ class SchoolsPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
 
 
+class UndoRouter(QObject):
+    """Ctrl+Z and Ctrl+Shift+Z typed in any field of the open visit undo and redo on the
+    visit's own history. Text fields would otherwise take the keys for their own (switched
+    off) undo, and the window's Undo would never see them."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return False
+        editor, session = self.window_.editor, self.window_.session
+        if editor is None or session is None or not isinstance(watched, QWidget) or not editor.isAncestorOf(watched):
+            return False
+        assert isinstance(event, QKeyEvent)
+        for key, act in ((QKeySequence.StandardKey.Undo, session.undo_stack.undo), (QKeySequence.StandardKey.Redo, session.undo_stack.redo)):
+            if event.matches(key):
+                if event.type() == QEvent.Type.KeyPress:
+                    act()
+                event.accept()
+                return True
+        return False
+
+
 class MainWindow(QMainWindow):
     SECTIONS = ("Visits", "Schools", "Network", "Imports")
 
@@ -259,6 +285,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.saved_label)
         self._build_actions()
+        self.undo_router = UndoRouter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.undo_router)
         self._restore_state()
         self.nav.setCurrentRow(0)
         self.refresh()
@@ -671,5 +701,8 @@ class MainWindow(QMainWindow):
         if not self.close_visit():
             event.ignore()
             return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.undo_router)
         self._save_state()
         event.accept()

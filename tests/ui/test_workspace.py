@@ -462,3 +462,18 @@ def test_retention_from_the_settings_page(qtbot, window: MainWindow, demo_db: Da
     with demo_db.reading() as s:
         assert len(visit_summaries(s)) == before - deleted
     assert window.visits.model.rowCount() == before - deleted
+
+
+def test_ctrl_z_in_a_note_undoes_on_the_visits_history(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    editor = window.open_visit(_new_visit(demo_db))
+    assert editor is not None
+    editor.tabs.setCurrentWidget(editor.report)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    box = editor.report.questions
+    box.setFocus()
+    qtbot.keyClicks(box, "What will you stop doing?")
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.toPlainText() == ""
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert box.toPlainText() == "What will you stop doing?"
