@@ -477,3 +477,51 @@ def test_ctrl_z_in_a_note_undoes_on_the_visits_history(qtbot, window: MainWindow
     assert box.toPlainText() == ""
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert box.toPlainText() == "What will you stop doing?"
+
+
+def test_first_run_asks_then_opens_the_chosen_database(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from ui import app as app_module
+    from ui.dialogs import FirstRunDialog
+
+    def answer(dialog: FirstRunDialog) -> int:
+        dialog.name.setText("Mrs Helen Ashworth")
+        dialog.demo.setChecked(True)
+        dialog.other.setChecked(True)
+        dialog.path.setText(str(tmp_path / "chosen.db"))
+        return FirstRunDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FirstRunDialog, "exec", answer)
+    settings = Settings()
+    db = app_module.first_run(settings, None)
+    assert db is not None
+    try:
+        assert db.path == tmp_path / "chosen.db"
+        assert settings.get("database/path") == str(tmp_path / "chosen.db")
+        assert settings.get("general/first_run_done") is True
+        with db.reading() as s:
+            assert len(visit_summaries(s)) == 50
+            me = next(r for r in list_reviewers(s) if r.id == settings.get("reviewer/id"))
+        assert me.name == "Mrs Helen Ashworth"
+    finally:
+        db.close()
+
+
+def test_new_visit_dialog_plans_a_visit_with_its_lead(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs import NewVisitDialog
+
+    def answer(dialog: NewVisitDialog) -> int:
+        dialog.school.setCurrentIndex(dialog.school.findText("Staple Hill"))
+        dialog.kind.setCurrentIndex(dialog.kind.findData("learning-walk"))
+        dialog.lead.setCurrentIndex(dialog.lead.findText("Mr Gareth Price"))
+        return NewVisitDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NewVisitDialog, "exec", answer)
+    window.new_visit_action.trigger()
+    assert window.session is not None
+    visit = window.session.visit
+    assert visit["kind"] == "learning-walk" and visit["status"] == "planned"
+    with demo_db.reading() as s:
+        detail = visit_detail(s, window.session.visit_id)
+    assert detail.host_school.name == "Staple Hill"
+    assert [(m.name, m.is_lead) for m in detail.team] == [("Mr Gareth Price", True)]
+    assert window.visits.model.rowCount() == 51
