@@ -197,7 +197,7 @@ def _check_references(data: dict[str, Any], name: str) -> None:
         evidence_ids.add(e["id"])
         if e["visit_id"] != vid:
             raise bad(f"evidence[{i}].visit_id", "it belongs to another visit")
-        for j, d in enumerate(e["drop_ins"]):
+        for j, d in enumerate(e.get("drop_ins", [])):
             if d["evidence_id"] != e["id"]:
                 raise bad(f"evidence[{i}].drop_ins[{j}].evidence_id", "it belongs to other evidence")
     for key in ("judgements", "actions"):
@@ -205,7 +205,7 @@ def _check_references(data: dict[str, Any], name: str) -> None:
             if item["visit_id"] != vid:
                 raise bad(f"{key}[{i}].visit_id", "it belongs to another visit")
     for i, j in enumerate(data["judgements"]):
-        for k, eid in enumerate(j["evidence_ids"]):
+        for k, eid in enumerate(j.get("evidence_ids", [])):
             if eid not in evidence_ids:
                 raise bad(f"judgements[{i}].evidence_ids[{k}]", "the evidence is not in the file")
     all_ids = (
@@ -214,7 +214,7 @@ def _check_references(data: dict[str, Any], name: str) -> None:
         + [r["id"] for r in data["reviewers"]]
         + [m["id"] for m in data["team"]]
         + [e["id"] for e in data["evidence"]]
-        + [d["id"] for e in data["evidence"] for d in e["drop_ins"]]
+        + [d["id"] for e in data["evidence"] for d in e.get("drop_ins", [])]
         + [x["id"] for x in data["judgements"]]
         + [x["id"] for x in data["actions"]]
     )
@@ -234,7 +234,7 @@ def _records(data: dict[str, Any]) -> list[tuple[type[SyncMixin], str, dict[str,
     out += [(VisitReviewer, f"team[{i}]", m) for i, m in enumerate(data["team"])]
     for i, e in enumerate(data["evidence"]):
         out.append((Evidence, f"evidence[{i}]", {k: v for k, v in e.items() if k != "drop_ins"}))
-        out += [(DropIn, f"evidence[{i}].drop_ins[{j}]", d) for j, d in enumerate(e["drop_ins"])]
+        out += [(DropIn, f"evidence[{i}].drop_ins[{j}]", d) for j, d in enumerate(e.get("drop_ins", []))]
     out += [(Judgement, f"judgements[{i}]", j) for i, j in enumerate(data["judgements"])]
     out += [(Action, f"actions[{i}]", a) for i, a in enumerate(data["actions"])]
     return out

@@ -246,18 +246,19 @@ def import_packages(
     up once, before the first package that changes it (``backup=False`` when the caller
     imports a batch one package at a time and has backed up already)."""
     results = []
-    backed_up = not backup
+    state = {"backed_up": not backup}
+
+    def before_first_change() -> None:
+        if not state["backed_up"]:
+            for hook in before_import_hooks:
+                hook(db)
+            state["backed_up"] = True
+
     for i, package in enumerate(packages):
-        with db.reading() as session:
-            plan = plan_import(session, package)
-        if dry_run or not plan.changes:
-            result = _result(plan, applied=False)
+        if dry_run:
+            result = _result(preview_import(db, package), applied=False)
         else:
-            if not backed_up:
-                for hook in before_import_hooks:
-                    hook(db)
-                backed_up = True
-            result = apply_plan(db, plan)
+            result = apply_package(db, package, before_first_change)
         results.append(result)
         if progress is not None:
             progress(i, result)
@@ -269,17 +270,20 @@ def import_package_files(db: Database, paths: Sequence[Path | str], *, passphras
     return import_packages(db, packages, dry_run=dry_run)
 
 
-def apply_plan(db: Database, plan: ImportPlan) -> ImportResult:
-    """Apply a plan in one transaction: all of it, or (on any error) none of it."""
+def apply_package(db: Database, package: Package, before_first_change: Callable[[], None] = lambda: None) -> ImportResult:
+    """Plan and apply a package in one transaction: all of it, or (on any error) none of it.
+    Planned inside the transaction, so nothing written meanwhile (an autosave) is overwritten
+    unseen; a package that changes nothing writes nothing."""
     with db.transaction() as session:
+        plan = plan_import(session, package)
+        if not plan.changes:
+            return _result(plan, applied=False)
+        before_first_change()  # the backup reads the database as it is: nothing written yet
         session.info["raw_sync"] = True
         try:
-            # The plan was made outside this transaction: make it again inside, so that
-            # nothing written meanwhile (autosave) is overwritten unseen.
-            plan = plan_import(session, plan.package)
             record = ImportRecord(
-                file_name=plan.package.name, package_sha256=plan.package.sha256,
-                reviewer_name=plan.package.reviewer, source_device_id=plan.package.device_id,
+                file_name=package.name, package_sha256=package.sha256,
+                reviewer_name=package.reviewer, source_device_id=package.device_id,
                 imported_at=utcnow(), added=plan.count("add"), updated=plan.count("update"),
                 unchanged=plan.count("unchanged"), conflicts=plan.count("conflict"),
                 device_id=db.device_id, vclock={db.device_id: 1},
