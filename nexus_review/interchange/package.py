@@ -344,7 +344,7 @@ def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Packa
         raise InterchangeError(f"{name} is not a Nexus Review review package (it is not a zip file).")
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise InterchangeError(f"{name} is damaged or incomplete (the zip file cannot be opened); ask for it to be sent again.") from None
     with zf:
         infos = zf.infolist()

@@ -361,3 +361,14 @@ def test_conflicts_on_the_command_line(network: dict[str, object], tmp_path: Pat
     with admin.reading() as s:
         assert s.get(Visit, shared).summary == (conflict.ours if keep == "ours" else conflict.theirs)["summary"]
     assert "There are no open conflicts." in run("conflicts").stdout
+
+
+def test_a_package_claiming_a_zip_version_the_reader_lacks_is_refused_plainly(good_package: Path, tmp_path: Path) -> None:
+    """Found by fuzzing: a damaged "version needed to extract" made the zip reader itself fail."""
+    data = bytearray(good_package.read_bytes())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6] = 64  # version needed to extract: 6.4
+    bad = tmp_path / "version.nxr"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(InterchangeError, match="damaged or incomplete"):
+        read_package(bad)
