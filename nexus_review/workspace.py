@@ -204,27 +204,19 @@ def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[s
         values = {}
         for col in obj.__table__.columns:  # type: ignore[attr-defined]
             value = getattr(obj, col.key)
-            if isinstance(value, list):
-                value = list(value)
-            elif isinstance(value, dict):
-                value = dict(value)
-            values[col.key] = value
+            # Plain copies: editing the working copy never touches the session's tracked lists.
+            values[col.key] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
         out[table][obj.id] = values
 
     put("visit", visit)
-    for m in visit.team:
-        if not m.deleted:
-            put("visit_reviewer", m)
+    for table, records in (("visit_reviewer", visit.team), ("judgement", visit.judgements), ("action", visit.actions)):
+        for record in records:
+            if not record.deleted:
+                put(table, record)
     for e in visit.evidence:
         if not e.deleted:
             put("evidence", e)
             for d in e.drop_ins:
                 if not d.deleted:
                     put("drop_in", d)
-    for j in visit.judgements:
-        if not j.deleted:
-            put("judgement", j)
-    for a in visit.actions:
-        if not a.deleted:
-            put("action", a)
     return out
