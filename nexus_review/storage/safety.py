@@ -65,6 +65,24 @@ def _copy(source: Path | sqlite3.Connection, target: Path) -> None:
             src.close()
 
 
+def _copy_into(source: Path, target: Path, *, replacing_live: bool = False) -> None:
+    """A consistent copy of a database written beside the target, then renamed over it: a
+    failure leaves the target as it was. When the target is a live database (a restore), its
+    write-ahead log goes only once the new copy is complete, just before the rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _copy(source, tmp)
+        if replacing_live:
+            for suffix in ("-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _explain_os(exc: OSError, what: str) -> DatabaseError:
     import errno
 
@@ -82,15 +100,7 @@ def make_backup(db_path: Path, reason: str = "manual", out: Path | None = None, 
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     target = out if out is not None else backups_dir(db_path) / f"{db_path.stem}-{stamp}-{reason}.db"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            _copy(db_path, tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _copy_into(db_path, target)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"The database {db_path} could not be backed up ({exc}).") from exc
     except OSError as exc:
@@ -195,17 +205,7 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
     if db_path.exists() and check_integrity(db_path) is None:
         safety = make_backup(db_path, "before-restore")
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(db_path) + suffix).unlink(missing_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".restore", dir=db_path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            _copy(backup, tmp)
-            os.replace(tmp, db_path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _copy_into(backup, db_path, replacing_live=True)
     except OSError as exc:
         raise _explain_os(exc, f"restore {db_path.name}") from exc
     return safety or backup
