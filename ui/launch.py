@@ -43,7 +43,22 @@ def _check_main_window(state: dict[str, Any]) -> str:
     return f"main window shown ({platform})"
 
 
-GUI_CHECKS = (("desktop program", _check_main_window),)
+def _check_qt_references(state: dict[str, Any]) -> str:
+    """Qt for Python must keep None referenced (PySide6 6.12.0 on Python 3.11 does not)."""
+    from ui.app import make_application
+    from ui.qt_guard import none_refcount_drop, qt_version
+
+    make_application()
+    drop = none_refcount_drop(100_000)
+    if drop >= 50:
+        raise AssertionError(
+            f"PySide6 {qt_version()} loses a reference to None on each Qt call; "
+            "install a release without this fault (see the README)"
+        )
+    return f"PySide6 {qt_version()}, 100,000 calls keep None referenced"
+
+
+GUI_CHECKS = (("Qt references", _check_qt_references), ("desktop program", _check_main_window))
 
 
 def main(argv: list[str] | None = None) -> int:
