@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-from PySide6.QtCore import Qt
 
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import visit_detail, visit_summaries
