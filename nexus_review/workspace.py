@@ -62,6 +62,74 @@ class Change:
         return Change(self.table, self.record_id, values, create)
 
 
+class InvalidChangeError(ValueError):
+    """The program tried to queue a value its database column cannot hold: a bug in the
+    program, refused before it can reach the save queue (and block every later save)."""
+
+
+# The shape of each JSON column a reviewer's edits can set: a list of what, or a dict of what.
+JSON_SHAPES: dict[str, tuple[type, type]] = {
+    "focus_areas": (list, str),
+    "focus_links": (list, str),
+    "look_fors": (list, str),
+    "evidence_ids": (list, str),
+    "grades": (dict, str),
+    "look_for_results": (dict, str),
+    "follow_up": (list, dict),
+}
+_INT64 = 2**63
+
+
+def _column_kinds(model: type[SyncMixin]) -> dict[str, tuple[type, bool]]:
+    """Each column's Python type and whether it may be empty (None)."""
+    out: dict[str, tuple[type, bool]] = {}
+    for col in model.__table__.columns:  # type: ignore[attr-defined]
+        try:
+            kind = col.type.python_type
+        except NotImplementedError:
+            kind = object
+        out[col.key] = (kind, bool(col.nullable))
+    return out
+
+
+def check_change(table: str, values: dict[str, Any]) -> None:
+    """Refuse at once a value that could never be saved: an unknown field, a protected one, or
+    a value of the wrong type or shape. Raises :class:`InvalidChangeError`."""
+    model = EDITABLE.get(table)
+    if model is None:
+        raise InvalidChangeError(f"records of the kind {table!r} cannot be edited")
+    kinds = _column_kinds(model)
+    for field_name, value in values.items():
+        if field_name in PROTECTED or field_name not in kinds:
+            raise InvalidChangeError(f"{table}.{field_name} cannot be set")
+        kind, nullable = kinds[field_name]
+        if value is None:
+            if not nullable:
+                raise InvalidChangeError(f"{table}.{field_name} cannot be empty")
+            continue
+        shape = JSON_SHAPES.get(field_name)
+        if shape is not None:
+            outer, inner = shape
+            items = value.values() if isinstance(value, dict) else value
+            if not isinstance(value, outer) or not all(isinstance(x, inner) for x in items):
+                raise InvalidChangeError(f"{table}.{field_name} must be a {outer.__name__} of {inner.__name__}, not {value!r}")
+            if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
+                raise InvalidChangeError(f"{table}.{field_name} must have text keys")
+            continue
+        if kind is bool:
+            ok = isinstance(value, bool)
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+        elif kind is dt.date:
+            ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        elif kind is object:
+            ok = True
+        else:
+            ok = isinstance(value, kind)
+        if not ok:
+            raise InvalidChangeError(f"{table}.{field_name} cannot hold {value!r}")
+
+
 def _model(table: str) -> type[SyncMixin]:
     try:
         return EDITABLE[table]

@@ -9,6 +9,8 @@ from pathlib import Path
 # Before any QApplication exists: no screen is needed, and nothing touches the user's data.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# Exported files are never opened in another program during tests.
+os.environ.setdefault("NEXUS_REVIEW_NO_OPEN", "1")
 
 import pytest
 from hypothesis import settings as hypothesis_settings

@@ -85,7 +85,7 @@ def remember_identity(db: Database, settings: Settings, name: str, school_name: 
     settings.set("reviewer/name", name.strip())
     settings.set("reviewer/home_school_id", school_id)
     settings.set("reviewer/id", ensure_reviewer(db, name, school_id or None))
-    settings.set("general/first_run_done", True)
+    settings.set("program/first_run_done", True)
 
 
 def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
@@ -149,7 +149,7 @@ def run_app(db_target: str | None = None) -> int:
     apply_theme(settings.get("appearance/theme"))
     lock = None
     try:
-        if not settings.get("general/first_run_done"):
+        if not settings.get("program/first_run_done"):
             db = first_run(settings, db_target)
             if db is None:
                 return 0

@@ -219,6 +219,11 @@ class NewVisitDialog(RememberedDialog):
         for r in reviewers:
             self.lead.addItem(r.name, r.id)
         self.lead.setCurrentIndex(max(self.lead.findData(me), 0))
+        # A reviewer visits another school: the host starts as the first school that is not
+        # the lead reviewer's own.
+        self.reviewers = {r.id: r for r in reviewers}
+        self._choose_host_away_from_lead()
+        self.lead.activated.connect(lambda _i: self._choose_host_away_from_lead())
         form = QFormLayout(self)
         form.addRow("Host school", self.school)
         form.addRow("Date", self.date)
@@ -229,6 +234,15 @@ class NewVisitDialog(RememberedDialog):
         hint.setWordWrap(True)
         form.addRow(hint)
         form.addRow(_buttons(self, "Create visit"))
+
+    def _choose_host_away_from_lead(self) -> None:
+        lead = self.reviewers.get(self.lead.currentData())
+        own = lead.home_school_id if lead is not None else None
+        if own and self.school.currentData() == own:
+            for i in range(self.school.count()):
+                if self.school.itemData(i) != own:
+                    self.school.setCurrentIndex(i)
+                    break
 
     def values(self) -> dict[str, object]:
         lead = self.lead.currentData()
@@ -245,8 +259,9 @@ class NewVisitDialog(RememberedDialog):
 class ExportDialog(RememberedDialog):
     """The report options: observation notes, anonymised staff, evidence points, paper size."""
 
-    def __init__(self, fmt: str, parent: QWidget | None = None) -> None:
+    def __init__(self, fmt: str, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__("export-report", parent)
+        self.settings = settings
         self.setWindowTitle("Export as Word" if fmt == "docx" else "Export as PDF")
         self.notes = QCheckBox("Include each observation's own notes")
         self.anonymise = QCheckBox('Anonymise staff (names become "Teacher A", "Teacher B"…)')
@@ -255,7 +270,12 @@ class ExportDialog(RememberedDialog):
         self.paper.addItem("A4", "a4")
         self.paper.addItem("Letter", "letter")
         self.open_after = QCheckBox("Open the file afterwards")
-        self.open_after.setChecked(True)
+        self.anonymise.setToolTip("On by default for anything that leaves the school")
+        self.notes.setChecked(settings.get("export/notes"))
+        self.anonymise.setChecked(settings.get("export/anonymise"))
+        self.points.setChecked(settings.get("export/evidence_points"))
+        self.paper.setCurrentIndex(max(self.paper.findData(settings.get("export/paper")), 0))
+        self.open_after.setChecked(settings.get("export/open_after"))
         form = QFormLayout(self)
         form.addRow(self.notes)
         form.addRow(self.anonymise)
@@ -263,6 +283,14 @@ class ExportDialog(RememberedDialog):
         form.addRow("Paper", self.paper)
         form.addRow(self.open_after)
         form.addRow(_buttons(self, "Choose where to save…"))
+
+    def remember(self) -> None:
+        s = self.settings
+        s.set("export/notes", self.notes.isChecked())
+        s.set("export/anonymise", self.anonymise.isChecked())
+        s.set("export/evidence_points", self.points.isChecked())
+        s.set("export/paper", self.paper.currentData())
+        s.set("export/open_after", self.open_after.isChecked())
 
     def options(self) -> ReportOptions:
         return ReportOptions(

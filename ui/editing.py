@@ -4,7 +4,10 @@ Every edit goes through :class:`VisitSession`: it changes the working copy at on
 never waits for the disk), is pushed on one undo stack for the whole visit, and is queued for
 saving. The queue is written a moment after the last keystroke (one second by default) or at
 once with Ctrl+S. If a save fails (the database is locked, the disk is full) the typing stays
-in the queue and the session tries again; nothing is ever dropped.
+in the queue, is kept on disk too (``nexus_review.unsaved``) and the session tries again;
+nothing is ever dropped. A value no column could hold is refused when it is queued, and a
+record the database refuses is retried on its own, so one bad change never holds back the
+others.
 
 Adding a record gives it its id straight away; deleting one sets its tombstone, so undoing a
 delete is only clearing the flag again.
@@ -20,10 +23,19 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from nexus_review import unsaved
 from nexus_review.errors import NexusError
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import new_id
-from nexus_review.workspace import EDITABLE, PROTECTED, Change, save_changes, visit_records
+from nexus_review.workspace import (
+    EDITABLE,
+    PROTECTED,
+    Change,
+    check_change,
+    coalesce,
+    save_changes,
+    visit_records,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +103,7 @@ class VisitSession(QObject):
     changed = Signal(str, str, str)  # table, record id, field ("" when a record appears)
     saved = Signal(object)  # the local time of the save
     save_failed = Signal(str)  # the sentence to show
+    record_refused = Signal(object)  # an unexpected error the database raised for one record
 
     def __init__(self, db: Database, visit_id: str, autosave_ms: int = 1000, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +120,7 @@ class VisitSession(QObject):
         self._timer.timeout.connect(self.flush)
         self.last_saved: dt.datetime | None = None
         self.last_error = ""
+        self.recovered = self._recover()
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -130,6 +144,7 @@ class VisitSession(QObject):
     # ---- editing (undoable) -----------------------------------------------------------
 
     def edit(self, table: str, record_id: str, field: str, value: Any, *, text: str = "", merge: bool = True) -> None:
+        check_change(table, {field: value})  # a bad value never enters the undo history or the queue
         old = self.records[table][record_id].get(field)
         if old == value:
             return
@@ -140,6 +155,7 @@ class VisitSession(QObject):
         self.undo_stack.push(_SetField(self, table, record_id, field, old, value, text or f"Edit {field.replace('_', ' ')}", merge))
 
     def add(self, table: str, values: dict[str, Any], *, text: str = "") -> str:
+        check_change(table, values)
         record_id = new_id()
         self.undo_stack.push(_AddRecord(self, table, record_id, values, text or f"Add {table.replace('_', ' ')}"))
         return record_id
@@ -177,22 +193,98 @@ class VisitSession(QObject):
     def set_autosave_ms(self, ms: int) -> None:
         self._autosave_ms = max(100, ms)
 
+    @property
+    def journal_key(self) -> str:
+        return str(self.db.path or self.db.url)
+
+    def _recover(self) -> int:
+        """Save what an earlier session of the program could not; the count saved."""
+        changes = unsaved.kept(self.journal_key, self.visit_id)
+        if not changes:
+            return 0
+        try:
+            save_changes(self.db, changes)
+        except NexusError as err:
+            log.warning("unsaved changes from last time still cannot be saved: %s", err)
+            for change in changes:  # shown on screen, and saved with the next save
+                table = self.records.setdefault(change.table, {})
+                if change.record_id not in table and change.create is not None:
+                    table[change.record_id] = {**column_defaults(change.table), **change.create, "id": change.record_id}
+                if change.record_id in table:
+                    table[change.record_id].update(change.values)
+            self._pending.extend(changes)
+            self._timer.start(RETRY_MS)
+            return 0
+        unsaved.forget(self.journal_key, self.visit_id)
+        with self.db.reading() as session:
+            self.records = visit_records(session, self.visit_id)
+        return len(changes)
+
+    def keep_unsaved(self) -> None:
+        """Write the queue to disk, so the next start saves it (called after a failed save and
+        when the window closes with work it could not save)."""
+        if not self._pending:
+            unsaved.forget(self.journal_key, self.visit_id)
+            return
+        try:
+            unsaved.keep(self.journal_key, self.visit_id, self._pending)
+        except OSError as exc:
+            log.error("unsaved changes could not be kept on disk either: %s", exc)
+
+    def discard_queue(self) -> None:
+        """Forget the queue (after :meth:`keep_unsaved` has put it on disk)."""
+        self._timer.stop()
+        self._pending = []
+
     def flush(self) -> bool:
-        """Save everything queued now; True when nothing is left unsaved."""
+        """Save everything queued now; True when nothing is left unsaved.
+
+        The queue is saved in one transaction. If the database cannot be written (locked,
+        disk full) everything stays queued and is retried. If it refuses one record for a
+        reason nobody foresaw, each record is saved on its own, so the rest are saved and
+        only that one stays queued (and is reported)."""
         self._timer.stop()
         if not self._pending:
             return True
-        batch = list(self._pending)
+        batch = coalesce(self._pending)
         try:
             save_changes(self.db, batch)
         except NexusError as err:
-            self.last_error = str(err)
-            log.warning("autosave failed, will retry: %s", err)
-            self._timer.start(RETRY_MS)
-            self.save_failed.emit(f"Not saved yet: {err} Your typing is kept and will be saved as soon as it can.")
-            return False
-        del self._pending[: len(batch)]
+            return self._failed(str(err))
+        except Exception:
+            log.exception("a save was refused; saving the records one by one")
+            return self._save_one_by_one(batch)
+        self._pending = []
+        return self._succeeded()
+
+    def _save_one_by_one(self, batch: list[Change]) -> bool:
+        left: list[Change] = []
+        for n, change in enumerate(batch):
+            try:
+                save_changes(self.db, [change])
+            except NexusError as err:
+                self._pending = left + batch[n:]
+                return self._failed(str(err))
+            except Exception as exc:
+                left.append(change)
+                self.record_refused.emit(exc)
+        self._pending = left
+        if left:
+            what = left[0].table.replace("_", " ")
+            return self._failed(f"The database refused to save a change to a {what}.")
+        return self._succeeded()
+
+    def _failed(self, reason: str) -> bool:
+        self.last_error = reason
+        log.warning("autosave failed, will retry: %s", reason)
+        self.keep_unsaved()
+        self._timer.start(RETRY_MS)
+        self.save_failed.emit(reason)
+        return False
+
+    def _succeeded(self) -> bool:
         self.last_error = ""
+        unsaved.forget(self.journal_key, self.visit_id)
         self.last_saved = dt.datetime.now()
         self.saved.emit(self.last_saved)
         if self._pending:

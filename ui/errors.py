@@ -1,14 +1,16 @@
 """Showing problems: one plain sentence for what the user can fix, a crash dialog for bugs.
 
 Problems with files and the environment are :class:`NexusError`: shown as they are. Anything
-else is a bug: logged with its traceback to the log file in the data folder and shown once, with
-where the log is; the program keeps running.
+else is a bug: logged with its traceback to the log file in the data folder and shown, with where
+the log is (the same error again within a minute is folded into the dialog already shown); the
+program keeps running.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 import traceback
 from types import TracebackType
 
@@ -20,7 +22,8 @@ from nexus_review.errors import NexusError
 
 log = logging.getLogger("nexus_review.ui")
 
-_shown_crash = False
+FOLD_SECONDS = 60.0
+_last_shown: dict[str, float] = {}  # an error's text -> when its dialog was last shown
 _crash_box: QMessageBox | None = None
 # The sentences shown this run, newest last (the status of the program, and what tests read).
 shown: list[str] = []
@@ -68,14 +71,17 @@ def setup_logging() -> None:
 def report_crash(
     kind: type[BaseException], exc: BaseException, tb: TracebackType | None, parent: QWidget | None = None
 ) -> None:
-    """Log an unexpected error; tell the user once per run, with where the details are."""
-    global _shown_crash
+    """Log an unexpected error and tell the user, with where the details are. The same error
+    again within a minute is logged and counted, not shown in a second dialog."""
+    global _crash_box
     setup_logging()
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
     shown.append(f"unexpected: {exc!r}")
-    if _shown_crash:
+    key = f"{kind.__name__}: {exc}"
+    now = time.monotonic()
+    if now - _last_shown.get(key, -FOLD_SECONDS) < FOLD_SECONDS:
         return
-    _shown_crash = True
+    _last_shown[key] = now
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(f"{APP_NAME}: something went wrong")
@@ -84,7 +90,7 @@ def report_crash(
         "the program will keep running."
     )
     box.setInformativeText(f"The details are in {log_file()}; please send that file to your network administrator.")
-    global _crash_box
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _crash_box = box  # kept: a box without a parent would otherwise vanish at once
     box.open()
 

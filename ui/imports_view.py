@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import InterchangeError, NexusError
 from nexus_review.interchange.package import Package, read_package
 from nexus_review.merge import (
@@ -92,7 +93,7 @@ class ImportPreviewDialog(QDialog):
         total = sum(plan.count("conflict") for plan in plans)
         note = QLabel(
             "Nothing is changed until you choose Import. The database is backed up first."
-            + (f" {total} record(s) were changed on both sides: both versions will be kept for you to choose." if total else "")
+            + (f" {counted(total, 'record')} {plural('was', total)} changed on both sides: both versions will be kept for you to choose." if total else "")
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -266,8 +267,8 @@ class ImportsPage(QWidget):
             event.acceptProposedAction()
             self.import_files(paths)
 
-    def ask_passphrase(self, name: str) -> str | None:
-        text, ok = QInputDialog.getText(self, "Protected package", f"{name} is protected. Its passphrase:", QLineEdit.EchoMode.Password)
+    def ask_passphrase(self, prompt: str) -> str | None:
+        text, ok = QInputDialog.getText(self, "Protected package", prompt, QLineEdit.EchoMode.Password)
         return text if ok and text else None
 
     def read_packages(self, paths: list[Path]) -> list[Package] | None:
@@ -279,17 +280,22 @@ class ImportsPage(QWidget):
                 if "protected with a passphrase" not in str(err):
                     show_error(self, err)
                     return None
-                passphrase = self.ask_passphrase(path.name)
-                if passphrase is None:
-                    return None
-                try:
-                    packages.append(read_package(path, passphrase))
-                except NexusError as again:
-                    show_error(self, again)
-                    return None
+                prompt = f"{path.name} is protected. Its passphrase:"
+                while True:  # a mistyped passphrase asks again; Cancel ends the import
+                    passphrase = self.ask_passphrase(prompt)
+                    if passphrase is None:
+                        return None
+                    try:
+                        packages.append(read_package(path, passphrase))
+                        break
+                    except NexusError as again:
+                        if "passphrase is not" not in str(again):
+                            show_error(self, again)
+                            return None
+                        prompt = f"That is not the passphrase {path.name} was protected with. Try again:"
         return packages
 
-    def import_files(self, paths: list[Path], *, confirm: bool = True) -> None:
+    def import_files(self, paths: list[Path]) -> None:
         packages = self.read_packages(paths)
         if not packages:
             return
@@ -299,10 +305,9 @@ class ImportsPage(QWidget):
         except NexusError as err:
             show_error(self, err)
             return
-        if confirm:
-            dialog = ImportPreviewDialog(plans, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
+        dialog = ImportPreviewDialog(plans, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
         self.progress.setRange(0, len(packages))
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -340,8 +345,8 @@ class ImportsPage(QWidget):
         self.import_button.setEnabled(True)
         conflicts = sum(r.conflicts for r in results)
         self.window_.statusBar().showMessage(
-            f"Imported {len(results)} package(s): {sum(r.added for r in results)} records added, "
-            f"{sum(r.updated for r in results)} updated, {conflicts} conflict(s).", 10000,
+            f"Imported {counted(len(results), 'review package')}: {counted(sum(r.added for r in results), 'record')} added, "
+            f"{sum(r.updated for r in results):,} updated, {counted(conflicts, 'conflict')}.", 10000,
         )
         self.refresh()
         self.window_.visits.refresh()

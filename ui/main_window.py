@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from nexus_review import APP_NAME, __version__
 from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
+from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import (
@@ -57,7 +58,7 @@ from ui.dialogs import (
     suggested_report_name,
 )
 from ui.editing import VisitSession
-from ui.errors import show_error
+from ui.errors import report_crash, show_error
 from ui.models import ID_ROLE, VisitFilterModel, VisitTableModel
 from ui.settings import Settings
 from ui.tasks import TaskRunner
@@ -88,6 +89,11 @@ class VisitListPage(QWidget):
         for col, width in enumerate((120, 200, 190, 110, 260)):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.open_action = QAction("Open the selected visit", self.view)
+        self.open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.open_action.triggered.connect(self.open_selected)
+        self.view.addAction(self.open_action)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find text in any note (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -252,7 +258,6 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.session: VisitSession | None = None
         self.editor: VisitEditor | None = None
-        self.setWindowTitle(APP_NAME)
         self.resize(1200, 760)
         self.nav = QListWidget()
         self.nav.addItems(self.SECTIONS)
@@ -289,6 +294,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.undo_router)
+        self._update_title()
         self._restore_state()
         self.nav.setCurrentRow(0)
         self.refresh()
@@ -326,6 +332,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find…", self.find, QKeySequence.StandardKey.Find, "Find text in any note")
         self.back_action = self._action("&Back to visits", self.close_visit, "Alt+Left")
         self.about_action = self._action(f"&About {APP_NAME}", self.about)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", "Every keyboard shortcut of the program")
         file_menu = self.menuBar().addMenu("&File")
         for a in (self.new_visit_action, self.save_action):
             file_menu.addAction(a)
@@ -355,7 +362,9 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.back_action)
         self.evidence_menu = self.menuBar().addMenu("E&vidence")
-        self.menuBar().addMenu("&Help").addAction(self.about_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -434,7 +443,9 @@ class MainWindow(QMainWindow):
             show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
             return
         dialog = NewVisitDialog(schools, reviewers, self.settings.get("visits/default_framework"), self.settings.get("reviewer/id"), self)
-        if dialog.exec() != dialog.DialogCode.Accepted:
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
             return
         try:
             visit_id = create_visit(self.db, **dialog.values())  # type: ignore[arg-type]
@@ -455,6 +466,7 @@ class MainWindow(QMainWindow):
         self.session = session
         session.saved.connect(self._on_session_saved)
         session.save_failed.connect(self._on_session_save_failed)
+        session.record_refused.connect(self._on_session_record_refused)
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
         self.editor = VisitEditor(session)
@@ -466,21 +478,29 @@ class MainWindow(QMainWindow):
         self.visit_area.setCurrentWidget(self.editor)
         self.show_section("Visits")
         self.saved_label.setText("All changes saved")
+        self.saved_label.setStyleSheet("")
+        if session.recovered:
+            self.statusBar().showMessage(f"{counted(session.recovered, 'change')} that could not be saved last time {plural('was', session.recovered)} saved now.", 10000)
         self._update_actions()
         return self.editor
 
     def close_visit(self) -> bool:
-        """Save and close the open visit; False if its work could not be saved."""
+        """Save and close the open visit. If its last changes cannot be saved, ask: stay (the
+        program keeps retrying) or close anyway (the changes are kept on disk and saved the
+        next time the visit is opened). False if the visit stays open."""
         if self.session is None:
             return True
         if not self.session.flush():
-            answer = QMessageBox.question(
-                self, APP_NAME,
-                f"{self.session.last_error} Keep the visit open so nothing is lost?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )
-            if answer == QMessageBox.StandardButton.Yes:
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"Your latest changes are not saved yet: {self.session.last_error}", parent=self)
+            box.setInformativeText("Stay here and the program keeps trying to save them. Close anyway and they are kept on this computer and saved the next time you open the visit.")
+            stay = box.addButton("Stay and keep trying", QMessageBox.ButtonRole.RejectRole)
+            box.addButton("Close anyway", QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(stay)
+            box.exec()
+            if box.clickedButton() is stay or box.clickedButton() is None:
                 return False
+            self.session.keep_unsaved()
+            self.session.discard_queue()
         if self.editor is not None:
             self.settings.set_window_state("evidence-splitter", self.editor.evidence.splitter.saveState())
             self.visit_area.removeWidget(self.editor)
@@ -509,79 +529,111 @@ class MainWindow(QMainWindow):
 
     def _on_session_saved(self, when: dt.datetime) -> None:
         self.saved_label.setText(f"Saved {when:%H:%M:%S}")
+        self.saved_label.setToolTip("")
         self.saved_label.setStyleSheet("")
 
-    def _on_session_save_failed(self, message: str) -> None:
-        self.saved_label.setText("Not saved yet – retrying")
+    def _on_session_save_failed(self, reason: str) -> None:
+        self.saved_label.setText("Not saved — retrying")
+        self.saved_label.setToolTip(f"{reason} Your typing is kept and saved as soon as it can be.")
         self.saved_label.setStyleSheet("color: #c62828; font-weight: 600;")
-        self.statusBar().showMessage(message, 10000)
+        self.statusBar().showMessage(f"Not saved: {reason}", 10000)
+
+    def _on_session_record_refused(self, exc: BaseException) -> None:
+        report_crash(type(exc), exc, exc.__traceback__, self)
 
     # ---- reports ------------------------------------------------------------------------
 
-    def export_report(self, fmt: str, target: str | None = None, options: Any = None) -> None:
+    def export_report(self, fmt: str) -> None:
+        """Export the open (or selected) visit's feedback report: options, then where to save."""
         visit_id = self.session.visit_id if self.session else self.visits.selected_visit_id()
         if not visit_id:
             show_error(self, NexusError("Choose a visit first: open it, or select it in the list."))
             return
         if self.session is not None:
             self.session.flush()
-        open_after = False
-        if options is None:
-            dialog = ExportDialog(fmt, self)
-            if dialog.exec() != dialog.DialogCode.Accepted:
-                return
-            options = dialog.options()
-            open_after = dialog.open_after.isChecked()
-        if target is None:
-            with self.db.reading() as s:
-                from nexus_review.storage.repository import visit_detail
+        dialog = ExportDialog(fmt, self.settings, self)
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
+            return
+        dialog.remember()
+        options = dialog.options()
+        open_after = dialog.open_after.isChecked()
+        with self.db.reading() as s:
+            from nexus_review.storage.repository import visit_detail
 
-                detail = visit_detail(s, visit_id)
-            suggested = default_export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
-            kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
-            target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
-            if not target:
-                return
+            detail = visit_detail(s, visit_id)
+        suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
+        kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
+        target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
+        if not target:
+            return
+        self.remember_export_folder(target)
         from nexus_review.reports.export import export_visit_report
 
         db = self.db
-        self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.statusBar().showMessage("Exporting the feedback report…")
 
         def done(path: Path) -> None:
-            self.progress.setVisible(False)
             self.statusBar().showMessage(f"Feedback report written to {path}", 8000)
             self.last_export = path
             if open_after and not os.environ.get("NEXUS_REVIEW_NO_OPEN"):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-        def failed(exc: BaseException) -> None:
+        self.run_task("Exporting the feedback report…", lambda: export_visit_report(db, visit_id, fmt, target, options), done)
+
+    def export_folder(self) -> Path:
+        remembered = self.settings.get("export/folder")
+        return Path(remembered) if remembered and Path(remembered).is_dir() else default_export_folder()
+
+    def remember_export_folder(self, target: str) -> None:
+        self.settings.set("export/folder", str(Path(target).parent))
+
+    def run_task(self, message: str, work: Any, done: Any) -> None:
+        """Run slow work off the GUI thread; a busy bar shows only if it takes a while, and a
+        failure goes to the one error display."""
+        self.statusBar().showMessage(message)
+        busy = QTimer(self)
+        busy.setSingleShot(True)
+        busy.timeout.connect(lambda: (self.progress.setRange(0, 0), self.progress.setVisible(True)))
+        busy.start(600)
+
+        def finished() -> None:
+            busy.stop()
+            busy.deleteLater()
             self.progress.setVisible(False)
             self.statusBar().clearMessage()
+
+        def on_done(result: Any) -> None:
+            finished()
+            done(result)
+
+        def on_failed(exc: BaseException) -> None:
+            finished()
             show_error(self, exc)
 
-        self.tasks.run(lambda: export_visit_report(db, visit_id, fmt, target, options), done, failed)
+        self.tasks.run(work, on_done, on_failed)
 
     # ---- review packages ------------------------------------------------------------------
 
-    def export_package(self, target: str | None = None, choice: str | None = None, passphrase: str = "") -> None:
+    def export_package(self) -> None:
+        """Export a review package for the network administrator: which visits, then where."""
         from nexus_review.merge import export_review_package
         from ui.dialogs import ExportPackageDialog
 
         if self.session is not None:
             self.session.flush()
         selected = self.session.visit_id if self.session else self.visits.selected_visit_id()
-        if choice is None:
-            dialog = ExportPackageDialog(selected, self)
-            if dialog.exec() != dialog.DialogCode.Accepted:
-                return
-            choice, passphrase = dialog.choice(), dialog.passphrase.text()
-        if target is None:
-            name = f"review-package-{dt.date.today().isoformat()}.nxr"
-            target, _ = QFileDialog.getSaveFileName(self, "Export review package", str(default_export_folder() / name), "Review packages (*.nxr)")
-            if not target:
-                return
+        dialog = ExportPackageDialog(selected, self)
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
+            return
+        choice, passphrase = dialog.choice(), dialog.passphrase.text()
+        name = f"review-package-{dt.date.today().isoformat()}.nxr"
+        target, _ = QFileDialog.getSaveFileName(self, "Export review package", str(self.export_folder() / name), "Review packages (*.nxr)")
+        if not target:
+            return
+        self.remember_export_folder(target)
         db, me = self.db, self.settings.get("reviewer/name")
         visit_ids = [selected] if choice == "selected" and selected else None
 
@@ -589,10 +641,10 @@ class MainWindow(QMainWindow):
             return export_review_package(db, target, visit_ids=visit_ids, all_visits=choice == "all", passphrase=passphrase or None, reviewer=me)
 
         def done(result: Any) -> None:
-            self.statusBar().showMessage(f"Review package written to {result.path}: {result.visits} visits.", 10000)
+            self.statusBar().showMessage(f"Review package written to {result.path}: {counted(result.visits, 'visit')}.", 10000)
             self.last_package = result.path
 
-        self.tasks.run(work, done, lambda exc: show_error(self, exc))
+        self.run_task("Writing the review package…", work, done)
 
     def import_packages(self) -> None:
         self.show_section("Imports")
@@ -615,57 +667,59 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Backup written to {path}", 8000)
 
-    def restore_from_backup(self, backup: str | None = None, confirm: bool = True) -> bool:
-        """Back up the current database, restore the chosen backup, reopen it."""
+    def restore_from_backup(self) -> None:
+        """Choose a backup, confirm, back up the database as it is now, restore, reopen."""
         from nexus_review.storage.database import open_database
         from nexus_review.storage.safety import backups_dir, restore_backup
 
         path = self.db.path
         if path is None:
             show_error(self, NexusError("Backups here are for SQLite database files."))
-            return False
-        if backup is None:
-            backup, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backups_dir(path)), "Nexus Review backups (*.db)")
-            if not backup:
-                return False
-        if confirm:
-            answer = QMessageBox.question(
-                self, APP_NAME,
-                f"Replace the database with the backup {Path(backup).name}? The database as it is now is backed up first.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
+            return
+        backup, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backups_dir(path)), "Nexus Review backups (*.db)")
+        if not backup:
+            return
+        answer = QMessageBox.question(
+            self, APP_NAME,
+            f"Replace the database with the backup {Path(backup).name}? The database as it is now is backed up first.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         if not self.close_visit():
-            return False
+            return
         self.db.close()
         try:
             restore_backup(path, Path(backup))
         except NexusError as err:
+            self._reopen(open_database(path))
             show_error(self, err)
-        self.db = open_database(path)
-        self.schools.db = self.db
-        self.refresh()
+            return
+        self._reopen(open_database(path))
         self.statusBar().showMessage(f"Restored from {Path(backup).name}", 8000)
-        return True
 
-    def apply_retention(self, years: int, confirm: bool = True) -> int:
+    def _reopen(self, db: Database) -> None:
+        self.db = db
+        self.schools.db = db
+        self._update_title()
+        self.refresh()
+
+    def apply_retention(self, years: int) -> int:
         """Delete visits older than a number of years, after saying how many and a backup."""
         from nexus_review.storage.safety import apply_retention
 
         try:
             preview = apply_retention(self.db, years, dry_run=True)
             if not preview.visits:
-                if confirm:
-                    QMessageBox.information(self, APP_NAME, f"No visit is older than {preview.cutoff:%d %B %Y}; nothing to delete.")
+                QMessageBox.information(self, APP_NAME, f"No visit is older than {preview.cutoff:%d %B %Y}; nothing to delete.")
                 return 0
-            if confirm:
-                answer = QMessageBox.question(
-                    self, APP_NAME,
-                    f"Delete {len(preview.visits)} visit(s) from before {preview.cutoff:%d %B %Y}, with all their notes? "
-                    "A backup is made first.",
-                )
-                if answer != QMessageBox.StandardButton.Yes:
-                    return 0
+            count = len(preview.visits)
+            answer = QMessageBox.question(
+                self, APP_NAME,
+                f"Delete {counted(count, 'visit')} from before {preview.cutoff:%d %B %Y}, with all their notes? "
+                "A backup is made first.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
             if not self.close_visit():
                 return 0
             result = apply_retention(self.db, years)
@@ -673,7 +727,7 @@ class MainWindow(QMainWindow):
             show_error(self, err)
             return 0
         self.refresh()
-        self.statusBar().showMessage(f"{len(result.visits)} old visit(s) deleted; backup in {result.backup}", 10000)
+        self.statusBar().showMessage(f"{counted(len(result.visits), 'old visit')} deleted; the backup made first is {result.backup}", 10000)
         return len(result.visits)
 
     # ---- settings and the rest ------------------------------------------------------------
@@ -682,14 +736,32 @@ class MainWindow(QMainWindow):
         with self.db.reading() as s:
             schools = list_schools(s)
         dialog = SettingsDialog(self.settings, schools, self)
-        dialog.retention_button.clicked.connect(lambda: self.apply_retention(dialog.retention_years.value()))
-        if dialog.exec() == dialog.DialogCode.Accepted:
+        years = dialog.retention_years
+        dialog.retention_button.clicked.connect(lambda: self.apply_retention(years.value()))
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        if accepted:
             dialog.apply()
+        dialog.deleteLater()
+        if accepted:
             from ui.app import apply_theme
 
             apply_theme(self.settings.get("appearance/theme"))
+            self._update_title()
             if self.session is not None:
                 self.session.set_autosave_ms(self.settings.get("editing/autosave_ms"))
+
+    def show_shortcuts(self) -> None:
+        from ui.shortcuts import shortcuts_html
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(), QMessageBox.StandardButton.Close, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.exec()
+
+    def _update_title(self) -> None:
+        who = self.settings.get("reviewer/name")
+        where = self.db.path.name if self.db.path is not None else self.db.url.split("@")[-1]
+        self.setWindowTitle(" – ".join(p for p in (APP_NAME, who, where) if p))
+        self.setWindowFilePath(str(self.db.path or ""))
 
     def about(self) -> None:
         QMessageBox.about(

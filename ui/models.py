@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from nexus_review.domain.calendar import academic_year_of
+from nexus_review.domain.calendar import academic_year_of, half_a_term_after, parse_typed_date
 from nexus_review.domain.enums import (
     ActionStatus,
     EvidenceKind,
@@ -39,6 +39,7 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 EDIT = Qt.ItemDataRole.EditRole
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 2  # [(key, label)] an editor offers
 ID_ROLE = Qt.ItemDataRole.UserRole + 3
+DEFAULT_DATE_ROLE = Qt.ItemDataRole.UserRole + 4  # the date an empty date cell's editor starts from
 
 AGREED = QColor("#2e7d32")
 HIGHER = QColor("#1565c0")
@@ -514,6 +515,8 @@ class ActionTableModel(_VisitRecords, QAbstractTableModel):
                 return value.strftime("%d %b %Y") if value else ""
             if role == EDIT:
                 return value.isoformat() if value else ""
+            if role == DEFAULT_DATE_ROLE:
+                return half_a_term_after(self.session.visit["visit_date"])
             return None
         if field == "status":
             if role == DISPLAY:
@@ -532,9 +535,8 @@ class ActionTableModel(_VisitRecords, QAbstractTableModel):
             return False
         field = self.FIELDS[index.column()]
         if field == "due_date":
-            text = str(value).strip()
             try:
-                value = dt.date.fromisoformat(text) if text else None
+                value = parse_typed_date(str(value))
             except ValueError:
                 return False
         else:

@@ -160,10 +160,11 @@ class PrioritiesTab(QWidget):
             self.move_to.addItem(f"{i + 1}. {title}", i)
         self.groups.expandAll()
 
-    def move_selected(self, school_id: str | None = None, target: int | None = None) -> None:
+    def move_selected(self) -> None:
+        """Move the school chosen in the groups to the group chosen beside "Move to"."""
         item = self.groups.currentItem()
-        school_id = school_id or (item.data(0, Qt.ItemDataRole.UserRole) if item else None)
-        target = self.move_to.currentData() if target is None else target
+        school_id = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        target = self.move_to.currentData()
         if not school_id or target is None:
             return
         for group in self.proposal:
@@ -365,14 +366,13 @@ class ActionsTab(QWidget):
         self.page.refresh_visits()
         self._reselect(action_id)
 
-    def add_note(self, text: str | None = None) -> None:
+    def add_note(self) -> None:
         action_id = self.selected_id()
         if not action_id:
             return
-        if text is None:
-            text, ok = QInputDialog.getMultiLineText(self, "Follow-up note", "What was reported at the meeting:")
-            if not ok or not text.strip():
-                return
+        text, ok = QInputDialog.getMultiLineText(self, "Follow-up note", "What was reported at the meeting:")
+        if not ok or not text.strip():
+            return
         try:
             update_action(self.page.window_.db, action_id, note=text)
         except NexusError as err:
@@ -453,41 +453,34 @@ class NetworkPage(QWidget):
         self.rota.show_year(year)
         self.refresh_visits()
 
-    def export_compilation(self, fmt: str, target: str | None = None) -> None:
+    def export_compilation(self, fmt: str) -> None:
         from nexus_review.reports.compilation import CompilationOptions, export_compilation
-        from ui.dialogs import default_export_folder
 
         year = self.current_year()
-        if target is None:
-            suggested = default_export_folder() / f"Collaborative-review-compilation-{year}.{fmt}"
-            kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
-            target, _ = QFileDialog.getSaveFileName(self, "Export the compilation", str(suggested), kind)
-            if not target:
-                return
-        db, window = self.window_.db, self.window_
-        window.progress.setRange(0, 0)
-        window.progress.setVisible(True)
+        window = self.window_
+        suggested = window.export_folder() / f"Collaborative-review-compilation-{year}.{fmt}"
+        kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
+        target, _ = QFileDialog.getSaveFileName(self, "Export the compilation", str(suggested), kind)
+        if not target:
+            return
+        window.remember_export_folder(target)
+        db = window.db
 
         def done(path: Any) -> None:
-            window.progress.setVisible(False)
             self.last_export = Path(str(path))
             window.statusBar().showMessage(f"Compilation written to {path}", 8000)
 
-        def failed(exc: BaseException) -> None:
-            window.progress.setVisible(False)
-            show_error(self, exc)
+        window.run_task("Compiling the collaborative review compilation…", lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)), done)
 
-        window.tasks.run(lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)), done, failed)
-
-    def export_csv(self, what: str, target: str | None = None) -> None:
+    def export_csv(self, what: str) -> None:
         from nexus_review.network import actions_csv, judgements_csv, write_csv
-        from ui.dialogs import default_export_folder
 
         year = self.current_year()
-        if target is None:
-            target, _ = QFileDialog.getSaveFileName(self, "Export a spreadsheet", str(default_export_folder() / f"{what}-{year}.csv"), "CSV spreadsheet (*.csv)")
-            if not target:
-                return
+        window = self.window_
+        target, _ = QFileDialog.getSaveFileName(self, "Export a spreadsheet", str(window.export_folder() / f"{what}-{year}.csv"), "CSV spreadsheet (*.csv)")
+        if not target:
+            return
+        window.remember_export_folder(target)
         text = judgements_csv(self.visits) if what == "judgements" else actions_csv(tracked_actions(self.visits))
         try:
             path = write_csv(text, target)
@@ -495,4 +488,4 @@ class NetworkPage(QWidget):
             show_error(self, err)
             return
         self.last_export = path
-        self.window_.statusBar().showMessage(f"Spreadsheet written to {path}", 8000)
+        window.statusBar().showMessage(f"Spreadsheet written to {path}", 8000)

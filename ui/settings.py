@@ -33,9 +33,21 @@ OPTIONS: dict[str, Option] = {
         Option("visits/default_framework", str, "ofsted-2025", "Framework for new visits"),
         Option("editing/autosave_ms", int, 1000, "Save this long after the last keystroke"),
         Option("appearance/theme", str, "system", "system, light or dark"),
-        Option("general/first_run_done", bool, False, "The first-run questions were answered"),
+        # Not under "general/": QSettings keeps INI keys of a group named General in [%General]
+        # and gave back the default when they were read, so the welcome returned on every start.
+        Option("program/first_run_done", bool, False, "The first-run questions were answered"),
+        Option("export/anonymise", bool, True, "Anonymise staff in exported reports (anything leaving the school)"),
+        Option("export/notes", bool, False, "Include each observation's own notes in exported reports"),
+        Option("export/evidence_points", bool, False, "Add the evidence log's strengths and areas to reports"),
+        Option("export/paper", str, "a4", "Paper size of exported reports: a4 or letter"),
+        Option("export/open_after", bool, True, "Open an exported report afterwards"),
+        Option("export/folder", str, "", "The folder the last export went to"),
     )
 }
+
+
+# Keys earlier versions wrote elsewhere, read when the new key has not been written yet.
+LEGACY = {"program/first_run_done": "first_run_done"}
 
 
 def _qsettings() -> QSettings:
@@ -50,7 +62,8 @@ class Settings:
 
     def get(self, key: str) -> Any:
         option = OPTIONS[key]
-        raw = self._store.value(key, option.default)
+        fallback = self._store.value(LEGACY[key], option.default) if key in LEGACY else option.default
+        raw = self._store.value(key, fallback)
         if option.type is bool:
             return raw in (True, "true", "1", 1)
         if option.type is int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.domain.calendar import academic_year_of
+from nexus_review.domain.calendar import academic_year_of, half_a_term_after
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
 from nexus_review.frameworks import Framework, all_frameworks, get_framework
@@ -58,7 +58,7 @@ from ui.models import (
     JudgementTableModel,
     evidence_title,
 )
-from ui.widgets import ChoiceDelegate, DateDelegate, FieldBinder
+from ui.widgets import ChoiceDelegate, DateDelegate, FieldBinder, QuietComboBox
 
 QUICK_ADD = (
     (EvidenceKind.LESSON_OBSERVATION, "Ctrl+1"),
@@ -149,7 +149,7 @@ class EvidenceForm(QWidget):
             times.addWidget(w)
         times.addStretch(1)
         self.class_name = QLineEdit()
-        self.year_group = QComboBox()
+        self.year_group = QuietComboBox()
         self.year_group.setEditable(True)
         self.year_group.addItems(["", *YEAR_GROUPS])
         self.subject = QLineEdit()
@@ -175,6 +175,13 @@ class EvidenceForm(QWidget):
         self.add_drop_in_button.clicked.connect(self.add_drop_in)
         self.delete_drop_in_button = QPushButton("Remove classroom")
         self.delete_drop_in_button.clicked.connect(self.delete_drop_in)
+        self.drop_ins.setWordWrap(True)
+        self.drop_ins.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap)
+        self.drop_ins.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.drop_in_model.modelReset.connect(self._fit_drop_ins)
+        self.drop_in_model.dataChanged.connect(lambda *_: self.drop_ins.resizeRowsToContents())
+        self.drop_ins.selectionModel().selectionChanged.connect(lambda *_: self._update_walk_buttons())
+        self.drop_in_model.modelReset.connect(self._update_walk_buttons)
         walk_buttons = QHBoxLayout()
         walk_buttons.addWidget(self.add_drop_in_button)
         walk_buttons.addWidget(self.delete_drop_in_button)
@@ -235,6 +242,17 @@ class EvidenceForm(QWidget):
     def evidence_id(self) -> str | None:
         return self.binder.record_id
 
+    def first_field(self) -> QWidget:
+        """Where typing starts for this kind of evidence: its first text field on screen."""
+        kind = self.session.value("evidence", self.evidence_id, "kind") if self.evidence_id else ""
+        if kind == EvidenceKind.LESSON_OBSERVATION:
+            return self.class_name
+        if kind == EvidenceKind.LEARNING_WALK:
+            return self.look_fors
+        if kind == EvidenceKind.WORK_SCRUTINY:
+            return self.subject
+        return self.who_what
+
     def set_evidence(self, evidence_id: str | None) -> None:
         self._loading = True
         self.binder.set_record(evidence_id)
@@ -278,7 +296,7 @@ class EvidenceForm(QWidget):
             return
         grades = self.session.value("evidence", self.evidence_id, "grades") or {}
         for area in framework.areas:
-            combo = QComboBox()
+            combo = QuietComboBox()
             combo.addItem("–", "")
             for g in framework.scale:
                 combo.addItem(g.label, g.key)
@@ -340,6 +358,23 @@ class EvidenceForm(QWidget):
         self.drop_ins.setCurrentIndex(index)
         self.drop_ins.setFocus()
         self.drop_ins.edit(index)
+
+    def _fit_drop_ins(self) -> None:
+        """Long look-fors and notes wrap onto more lines instead of being cut off."""
+        header = self.drop_ins.horizontalHeader()
+        metrics = header.fontMetrics()
+        tallest = metrics.height()
+        for col in range(self.drop_in_model.columnCount()):
+            header.resizeSection(col, max(90, min(220, header.sectionSizeHint(col))))
+            title = str(self.drop_in_model.headerData(col, Qt.Orientation.Horizontal) or "")
+            box = metrics.boundingRect(0, 0, header.sectionSize(col) - 10, 2000, int(Qt.TextFlag.TextWordWrap), title)
+            tallest = max(tallest, box.height())
+        header.setMinimumHeight(tallest + 10)
+        self.drop_ins.resizeRowsToContents()
+        self._update_walk_buttons()
+
+    def _update_walk_buttons(self) -> None:
+        self.delete_drop_in_button.setEnabled(self.drop_ins.selectionModel().hasSelection() and self.drop_in_model.rowCount() > 0)
 
     def delete_drop_in(self) -> None:
         index = self.drop_ins.currentIndex()
@@ -426,8 +461,15 @@ class EvidencePage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.splitter)
         self.model.modelReset.connect(self._after_reset)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.rowsRemoved.connect(self._update_buttons)
+        self.list.selectionModel().selectionChanged.connect(self._update_buttons)
         if self.model.rowCount():
             self.select(self.model.evidence_id(0))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.delete_button.setEnabled(self.list.selectionModel().hasSelection())
 
     def add_evidence(self, kind: EvidenceKind) -> str:
         rows = self.session.rows("evidence")
@@ -439,9 +481,17 @@ class EvidencePage(QWidget):
             self.session.edit("visit", self.session.visit_id, "status", VisitStatus.IN_PROGRESS.value, merge=False)
         self.session.end_macro()
         self.select(evidence_id)
-        first = self.form.class_name if kind == EvidenceKind.LESSON_OBSERVATION else self.form.look_fors if kind == EvidenceKind.LEARNING_WALK else self.form.who_what
-        first.setFocus()
+        self.show_form_top()
         return evidence_id
+
+    def show_form_top(self) -> None:
+        """The form scrolled to its top, with the cursor in its first field, so what the
+        reviewer types next lands where they can see it."""
+        first = self.form.first_field()
+        self.form_page.verticalScrollBar().setValue(0)
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Once the layout has settled (fields shown or hidden for this kind), the top again.
+        QTimer.singleShot(0, lambda: self.form_page.verticalScrollBar().setValue(0))
 
     def select(self, evidence_id: str) -> None:
         row = self.model.row_of(evidence_id)
@@ -533,7 +583,7 @@ class JudgementsPage(QWidget):
         self.evidence_list = QListWidget()
         self.evidence_list.setMaximumHeight(110)
         self.link_button = QPushButton("Link evidence…")
-        self.link_button.clicked.connect(self.link_evidence)
+        self.link_button.clicked.connect(self._on_link_button_clicked)
         below = QVBoxLayout()
         below.addWidget(self.area_label)
         below.addWidget(QLabel("Rationale"))
@@ -601,16 +651,23 @@ class JudgementsPage(QWidget):
         else:
             self.session.edit("judgement", existing["id"], "rationale", self.rationale.toPlainText(), text="Write a rationale")
 
-    def link_evidence(self, chosen: list[str] | None = None) -> None:
+    def _on_link_button_clicked(self) -> None:
+        """Tick the evidence behind the chosen area's judgement in a dialog."""
         key = self.current_area()
         if key is None:
             return
         current = list((self.model.judgement_for(key) or {}).get("evidence_ids") or [])
-        if chosen is None:
-            dialog = EvidencePickerDialog(self.session, current, self)
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            chosen = dialog.chosen()
+        dialog = EvidencePickerDialog(self.session, current, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
+            self.link_evidence(dialog.chosen())
+
+    def link_evidence(self, chosen: list[str]) -> None:
+        """Link the chosen area's judgement to these pieces of evidence (and only these)."""
+        key = self.current_area()
+        if key is None:
+            return
         self.session.begin_macro("Link evidence to a judgement")
         judgement_id = self.model.ensure_judgement(key)
         self.session.edit("judgement", judgement_id, "evidence_ids", chosen, merge=False)
@@ -631,19 +688,19 @@ class PlanPage(QWidget):
         super().__init__()
         self.session = session
         self.binder = FieldBinder(session, "visit", self)
-        self.school = QComboBox()
+        self.school = QuietComboBox()
         for s in schools:
             self.school.addItem(s.name, s.id)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dddd d MMMM yyyy")
-        self.kind = QComboBox()
+        self.kind = QuietComboBox()
         for k in VisitKind:
             self.kind.addItem(k.label, k.value)
-        self.framework = QComboBox()
+        self.framework = QuietComboBox()
         for key, fw in all_frameworks().items():
             self.framework.addItem(fw.name, key)
-        self.status = QComboBox()
+        self.status = QuietComboBox()
         for st in VisitStatus:
             self.status.addItem(st.label, st.value)
         self.focus = _text_box("One focus area per line, as agreed with the school", 70)
@@ -663,7 +720,7 @@ class PlanPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             self.team.addItem(item)
-        self.lead = QComboBox()
+        self.lead = QuietComboBox()
         self.self_model = JudgementTableModel(session, get_framework(session.visit["framework_key"]))
         self.self_table = QTableView()
         self.self_table.setModel(self.self_model)
@@ -688,6 +745,11 @@ class PlanPage(QWidget):
         focus_row.addWidget(self.priorities_button, 0, Qt.AlignmentFlag.AlignLeft)
         form.addRow("Agreed focus areas", focus_row)
         form.addRow("Review team", self.team)
+        self.team_warning = QLabel()
+        self.team_warning.setWordWrap(True)
+        self.team_warning.setStyleSheet("color: #b45309; font-weight: 600;")
+        self.team_warning.setVisible(False)
+        form.addRow("", self.team_warning)
         form.addRow("Lead reviewer", self.lead)
         layout = QHBoxLayout(self)
         left = QWidget()
@@ -728,7 +790,19 @@ class PlanPage(QWidget):
             if m.get("is_lead"):
                 lead_index = pos
         self.lead.setCurrentIndex(lead_index)
+        self._show_team_warning()
         self._loading = False
+
+    def _show_team_warning(self) -> None:
+        """A school's own head reviewing it is no peer review: say so beside the team."""
+        host = self.session.visit["host_school_id"]
+        members = {m["reviewer_id"] for m in self.session.rows("visit_reviewer")}
+        own = [r.name for r in self.reviewers if r.id in members and r.home_school_id == host]
+        self.team_warning.setText(
+            f"{' and '.join(own)} {'leads' if len(own) == 1 else 'lead'} the host school: a peer review is made by heads from other schools."
+            if own else ""
+        )
+        self.team_warning.setVisible(bool(own))
 
     def _on_date_changed(self, qdate: QDate) -> None:
         if not self._loading:
@@ -780,7 +854,7 @@ class PlanPage(QWidget):
         self.session.end_macro()
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
-        if table == "visit_reviewer" or (table == "visit" and field in ("visit_date", "focus_areas")):
+        if table == "visit_reviewer" or (table == "visit" and field in ("visit_date", "focus_areas", "host_school_id")):
             self._show_visit()
         if table == "visit" and field == "framework_key":
             self.self_model.set_framework(get_framework(self.session.visit["framework_key"]))
@@ -795,7 +869,7 @@ class ReportPage(QWidget):
         super().__init__()
         self.session = session
         self.binder = FieldBinder(session, "visit", self)
-        self.status = QComboBox()
+        self.status = QuietComboBox()
         for st in VisitStatus:
             self.status.addItem(st.label, st.value)
         self.summary = _text_box("A short evaluative summary, in the Ofsted inspection style", 110)
@@ -814,6 +888,11 @@ class ReportPage(QWidget):
         add.clicked.connect(self.add_action)
         remove = QPushButton("Remove")
         remove.clicked.connect(self.remove_action)
+        self.remove_button = remove
+        self.actions.setWordWrap(True)
+        self.actions.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.actions_model.modelReset.connect(self._update_buttons)
+        self.actions_model.rowsRemoved.connect(self._update_buttons)
         self.export_word = QPushButton("Export as Word…")
         self.export_pdf = QPushButton("Export as PDF…")
         self.export_word.clicked.connect(lambda: self.export_requested.emit("docx"))
@@ -846,11 +925,16 @@ class ReportPage(QWidget):
         b.text(self.areas, "areas_for_development")
         b.text(self.questions, "questions")
         b.set_record(session.visit_id)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.remove_button.setEnabled(self.actions.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
 
     def add_action(self) -> str:
         rows = self.session.rows("action")
         position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        action_id = self.session.add("action", {"visit_id": self.session.visit_id, "position": position, "description": "", "status": "open", "follow_up": []}, text="Add a next step")
+        due = half_a_term_after(self.session.visit["visit_date"])
+        action_id = self.session.add("action", {"visit_id": self.session.visit_id, "position": position, "description": "", "status": "open", "due_date": due, "follow_up": []}, text="Add a next step")
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
         self.actions.setCurrentIndex(index)
         self.actions.setFocus()

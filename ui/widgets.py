@@ -10,8 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, QTime
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTime
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QLineEdit,
@@ -24,20 +27,59 @@ from PySide6.QtWidgets import (
 )
 
 from ui.editing import VisitSession
-from ui.models import CHOICES_ROLE
+from ui.models import CHOICES_ROLE, DEFAULT_DATE_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+class QuietComboBox(QComboBox):
+    """A combo box the mouse wheel never changes: turning the wheel over a grade while
+    scrolling a form scrolls the form, as a reviewer expects, and changes no grade."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()  # passed on to the scrolling form
+
+
+def _move_current(editor: QWidget, rows: int) -> None:
+    """Make the cell ``rows`` below (or above) the edited one current, in the same column."""
+    view = editor.parentWidget().parentWidget() if editor.parentWidget() is not None else None
+    if not isinstance(view, QAbstractItemView):
+        return
+    current = view.currentIndex()
+    target = current.sibling(current.row() + rows, current.column())
+    if target.isValid():
+        view.setCurrentIndex(target)
+
+
 class ChoiceDelegate(QStyledItemDelegate):
-    """A combo box of the (key, label) choices the model offers for a cell."""
+    """A combo box of the (key, label) choices the model offers for a cell. Picking a choice
+    saves it and closes the editor; the arrow keys move to the row above or below (they do
+    not change the choice) unless the list is open; the wheel changes nothing."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        combo = QComboBox(parent)
+        combo = QuietComboBox(parent)
         for key, label in index.data(CHOICES_ROLE) or []:
             combo.addItem(label, key)
-        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        combo.activated.connect(lambda _i: self._on_combo_activated(combo))
         return combo
+
+    def _on_combo_activated(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if isinstance(editor, QComboBox) and event.type() == QEvent.Type.KeyPress and not editor.view().isVisible():
+            assert isinstance(event, QKeyEvent)
+            step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+            if step is not None and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                _move_current(editor, step)
+                return True
+        return super().eventFilter(editor, event)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
@@ -50,18 +92,25 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 
 class DateDelegate(QStyledItemDelegate):
-    """A calendar date editor for ISO dates in a table."""
+    """A date cell: type the date (15/01/2027, 15 Jan 2027, 2027-01-15) or pick it from a
+    calendar that opens below the cell and is kept on screen. An empty cell starts from the
+    date the model suggests."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         editor = QDateEdit(parent)
         editor.setCalendarPopup(True)
-        editor.setDisplayFormat("dd MMM yyyy")
+        editor.setDisplayFormat("dd/MM/yyyy")
+        editor.setToolTip("Type a date such as 15/01/2027, or open the calendar")
+        calendar = editor.calendarWidget()
+        calendar.setGridVisible(True)
+        calendar.setMinimumSize(calendar.sizeHint())
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QDateEdit)
         text = index.data(Qt.ItemDataRole.EditRole) or ""
-        day = dt.date.fromisoformat(text) if text else dt.date.today()
+        suggested = index.data(DEFAULT_DATE_ROLE)
+        day = dt.date.fromisoformat(text) if text else suggested or dt.date.today()
         editor.setDate(QDate(day.year, day.month, day.day))
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:

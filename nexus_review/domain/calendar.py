@@ -29,3 +29,26 @@ def term_of(day: dt.date) -> str:
     if day.month <= 3:
         return "spring"
     return "summer"
+
+
+HALF_TERM = dt.timedelta(weeks=6)
+
+
+def half_a_term_after(day: dt.date) -> dt.date:
+    """When an agreed next step is due unless the team says otherwise: about half a term
+    (six school weeks) after the visit."""
+    return day + HALF_TERM
+
+
+def parse_typed_date(text: str) -> dt.date | None:
+    """A date as a person types it: 2026-01-15, 15/01/2026, 15/1/26, 15 Jan 2026, 15 January 2026.
+    None for empty text; ValueError for anything else."""
+    text = " ".join(text.replace(",", " ").split())
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date like 15/01/2027")

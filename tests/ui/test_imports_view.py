@@ -14,6 +14,7 @@ from nexus_review.merge import export_review_package, import_package_files
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
 from ui.imports_view import ImportPreviewDialog
+from tests.ui.answering import answering
 from ui.main_window import MainWindow
 
 
@@ -98,6 +99,14 @@ def test_export_review_package_from_the_file_menu(qtbot, demo_db: Database, tmp_
     window.tasks.run_inline = True
     qtbot.addWidget(window)
     target = tmp_path / "mine.nxr"
-    window.export_package(str(target), "all", "secret words")
+
+    def fill(dialog: QDialog) -> None:
+        dialog.everything.setChecked(True)  # type: ignore[attr-defined]
+        dialog.passphrase.setText("secret words")  # type: ignore[attr-defined]
+        dialog.confirm.setText("secret words")  # type: ignore[attr-defined]
+
+    with answering(tmp_path, save_as=[target]) as answerer:
+        answerer.fill = fill
+        window.export_package_action.trigger()
     assert window.last_package == target
     assert read_package(target, "secret words").visit_count == 50

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate
 from nexus_review.network import network_visits, review_groups
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database
+from tests.ui.answering import answering, click
 from ui.main_window import MainWindow
 
 
@@ -35,9 +36,11 @@ def test_matrix_grouping_and_rota(qtbot, demo_db: Database) -> None:  # type: ig
     assert titles == ["1. Oracy quartet 2025-26 (4 schools)", "2. Early years triad 2025-26 (3 schools)", "3. Writing triad 2025-26 (3 schools)"]
     # The administrator moves a school, then saves.
     first = tab.proposal[0][0]
-    tab.move_selected(first, 2)
+    tab.groups.setCurrentItem(tab.groups.topLevelItem(0).child(0))
+    tab.move_to.setCurrentIndex(2)
+    click(tab.move_button)
     assert first in tab.proposal[2] and len(tab.proposal[0]) == 3
-    tab.save()
+    click(tab.save_button)
     groups = review_groups(demo_db, "2025-26")
     assert sorted(len(g.members) for g in groups) == [3, 3, 4]
     rota = window.network.rota
@@ -64,8 +67,9 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
     assert all("overdue" in tracker.table.item(r, 4).text() for r in range(overdue))
     tracker.table.selectRow(0)
     action_id = tracker.selected_id()
-    tracker.add_note("Checked at the summer group meeting")
-    tracker.mark("done")
+    with answering(Path("."), note="Checked at the summer group meeting"):
+        click(tracker.note)
+    click(tracker.done)
     after = next(a for v in network_visits(demo_db, "2025-26") for a in v.actions if a.id == action_id)
     assert after.status == "done" and after.follow_up[-1].note == "Checked at the summer group meeting"
     assert tracker.table.rowCount() == overdue - 1  # done, so no longer overdue
@@ -74,10 +78,12 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
 def test_compilation_and_spreadsheets_from_the_dashboard(qtbot, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window = _window(qtbot, demo_db)
     page = window.network
-    page.export_compilation("pdf", str(tmp_path / "c.pdf"))
+    with answering(tmp_path, save_as=[tmp_path / "c.pdf"]):
+        click(page.compile_pdf)
     assert page.last_export == tmp_path / "c.pdf"
     text = read_document_text(tmp_path / "c.pdf")
     assert "Collaborative review compilation" in text and "2025-26" in text
-    page.export_csv("actions", str(tmp_path / "a.csv"))
+    with answering(tmp_path, save_as=[tmp_path / "a.csv"]):
+        next(a for a in page.spreadsheets.menu().actions() if a.text().startswith("Next steps")).trigger()
     lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("action_id,school") and len(lines) > 10

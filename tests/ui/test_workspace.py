@@ -24,6 +24,7 @@ from nexus_review.storage.repository import (
     visit_summaries,
 )
 from nexus_review.workspace import create_visit
+from tests.ui.answering import answering, click
 from ui.editing import VisitSession
 from ui.main_window import MainWindow
 from ui.models import (
@@ -112,7 +113,18 @@ def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(qtbo
     jm.setData(jm.index(0, JudgementTableModel.PEER), "expected-standard")
     assert jm.index(1, JudgementTableModel.AGREEMENT).data() == "▲ Peer higher"
     editor.judgements.table.selectRow(1)
-    editor.judgements.link_evidence([lesson_id, walk_id])
+
+    def tick_both(dialog):  # type: ignore[no-untyped-def]
+        for i in range(dialog.list.count()):
+            item = dialog.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in (lesson_id, walk_id):
+                item.setCheckState(Qt.CheckState.Checked)
+
+    with answering(tmp_path) as answerer:
+        answerer.fill = tick_both
+        click(editor.judgements.link_button)
+    win.activateWindow()  # back from the dialog
+    qtbot.waitUntil(win.isActiveWindow)
     qtbot.keyClicks(editor.judgements.rationale, "Phonics teaching is consistently strong.")
 
     # The report draft and a next step.
@@ -252,7 +264,7 @@ def test_a_failed_save_keeps_the_typing_and_saves_it_later(qtbot, window: MainWi
     monkeypatch.setattr(ui.editing, "save_changes", locked_once)
     qtbot.keyClicks(editor.report.summary, "Nothing lost")
     assert window.session.flush() is False
-    assert window.saved_label.text() == "Not saved yet – retrying"
+    assert window.saved_label.text() == "Not saved — retrying"
     assert window.session.has_unsaved()
     assert window.session.flush() is True
     with demo_db.reading() as s:
@@ -322,12 +334,15 @@ def test_report_export_from_the_window_reads_back(qtbot, window: MainWindow, dem
         visit = next(v for v in visit_summaries(s) if v.kind == "evaluation-day")
     window.open_visit(visit.id)
     target = tmp_path / "feedback.docx"
-    window.export_report("docx", str(target), ReportOptions(anonymise=True))
+    with answering(tmp_path, save_as=[target]):
+        window.export_word_action.trigger()
     assert window.last_export == target
     assert visit.host_school_name in read_document_text(target)
+    assert window.settings.get("export/folder") == str(tmp_path)  # remembered for next time
     from ui import errors
 
-    window.export_report("pdf", str(tmp_path / "missing" / "f.pdf"), ReportOptions())
+    with answering(tmp_path, save_as=[tmp_path / "missing" / "f.pdf"]):
+        window.export_pdf_action.trigger()
     # The failure is shown as one sentence, not raised.
     assert errors.shown[-1].endswith("does not exist; choose another place to save.")
     assert not (tmp_path / "missing").exists()
@@ -372,11 +387,21 @@ def test_first_run_records_who_the_reviewer_is(qtbot, db: Database) -> None:  # 
 
     settings = Settings()
     remember_identity(db, settings, "Mr New Head", "Emersons Green Primary", "", demo=True)
-    assert settings.get("general/first_run_done") is True
+    assert settings.get("program/first_run_done") is True
     with db.reading() as s:
         me = next(r for r in list_reviewers(s) if r.id == settings.get("reviewer/id"))
         assert len(visit_summaries(s)) == 50
     assert me.name == "Mr New Head" and me.home_school_name == "Emersons Green Primary"
+
+
+def test_the_welcome_is_shown_once_the_next_start_reads_it_back(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """The first-run answers are read back by a new start of the program (a new process)."""
+    from ui.app import remember_identity
+
+    remember_identity(db, Settings(), "Mrs Second Start", "", "", demo=False)
+    code = "from ui.settings import Settings; print(Settings().get('program/first_run_done'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "True"
 
 
 def test_first_run_dialog_asks_name_school_and_database(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -448,20 +473,31 @@ def test_killing_the_program_after_autosave_loses_nothing(demo_db: Database, tmp
 
 
 def test_retention_from_the_settings_page(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
     from ui.dialogs import SettingsDialog
 
     with demo_db.reading() as s:
-        schools = list_schools(s)
-    dialog = SettingsDialog(window.settings, schools, window)
-    qtbot.addWidget(dialog)
-    assert dialog.retention_button.isVisibleTo(dialog)
-    with demo_db.reading() as s:
         before = len(visit_summaries(s))
-    deleted = window.apply_retention(1, confirm=False)
+    used: list[SettingsDialog] = []
+
+    def delete_old(dialog) -> bool:  # type: ignore[no-untyped-def]
+        if not isinstance(dialog, SettingsDialog) or used:
+            return False
+        used.append(dialog)
+        assert dialog.retention_button.isVisibleTo(dialog)
+        dialog.retention_years.setValue(1)
+        QTimer.singleShot(0, lambda: click(dialog.retention_button))
+        return True
+
+    with answering(Path(".")) as answerer:
+        answerer.fill = delete_old
+        window.settings_action.trigger()
+    assert any(seen.text.startswith("Delete ") and "visits from before" in seen.text for seen in answerer.seen)
+    deleted = before - window.visits.model.rowCount()
     assert deleted > 0
     with demo_db.reading() as s:
         assert len(visit_summaries(s)) == before - deleted
-    assert window.visits.model.rowCount() == before - deleted
 
 
 def test_ctrl_z_in_a_note_undoes_on_the_visits_history(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -497,7 +533,7 @@ def test_first_run_asks_then_opens_the_chosen_database(qtbot, tmp_path: Path, mo
     try:
         assert db.path == tmp_path / "chosen.db"
         assert settings.get("database/path") == str(tmp_path / "chosen.db")
-        assert settings.get("general/first_run_done") is True
+        assert settings.get("program/first_run_done") is True
         with db.reading() as s:
             assert len(visit_summaries(s)) == 50
             me = next(r for r in list_reviewers(s) if r.id == settings.get("reviewer/id"))

@@ -1,0 +1,106 @@
+"""Edits that could not be saved yet, kept on disk beside the settings until they are.
+
+When a save fails (the database is locked by another program, the disk is full) the desktop
+program keeps typing in its queue and retries. So that a reviewer who has to close the laptop
+(or whose battery dies) still loses nothing, the queue is also written here after every failed
+save, and saved into the database the next time the visit is opened. The file is JSON with
+dates and times tagged; nothing in it is ever executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nexus_review.paths import data_dir
+from nexus_review.workspace import Change, check_change, coalesce
+
+MAX_BYTES = 32 * 1024 * 1024  # far beyond a day of typing; anything larger is not ours
+
+
+def journal_path(database: str, visit_id: str) -> Path:
+    key = hashlib.sha256(f"{database}\n{visit_id}".encode()).hexdigest()[:24]
+    return data_dir() / "unsaved" / f"{key}.json"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            (tag, raw), = value.items()
+            if tag == "$date":
+                return dt.date.fromisoformat(raw)
+            if tag == "$time":
+                return dt.time.fromisoformat(raw)
+            if tag == "$datetime":
+                return dt.datetime.fromisoformat(raw)
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def keep(database: str, visit_id: str, changes: Sequence[Change]) -> Path:
+    """Write the unsaved changes of a visit (replacing what was kept before)."""
+    path = journal_path(database, visit_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "database": database,
+        "visit_id": visit_id,
+        "kept_at": dt.datetime.now(dt.UTC).isoformat(),
+        "changes": [
+            {"table": c.table, "id": c.record_id, "values": _encode(c.values), "create": _encode(c.create)}
+            for c in coalesce(changes)
+        ],
+    }
+    tmp = path.with_suffix(".part")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(body, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def kept(database: str, visit_id: str) -> list[Change]:
+    """The changes kept for a visit, oldest first; none if there is no readable file."""
+    path = journal_path(database, visit_id)
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return []
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    out: list[Change] = []
+    for raw in body.get("changes", []) if isinstance(body, dict) else []:
+        try:
+            change = Change(str(raw["table"]), str(raw["id"]), _decode(raw.get("values") or {}), _decode(raw.get("create")))
+            check_change(change.table, change.values)
+            if change.create is not None:
+                check_change(change.table, change.create)
+        except (KeyError, TypeError, ValueError):
+            continue
+        out.append(change)
+    return out
+
+
+def forget(database: str, visit_id: str) -> None:
+    journal_path(database, visit_id).unlink(missing_ok=True)
