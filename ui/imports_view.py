@@ -253,7 +253,7 @@ class ImportsPage(QWidget):
     # ---- bringing packages in ------------------------------------------------------------
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import review packages", "", "Review packages (*.nxr)")
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import review packages", str(self.window_.export_folder()), "Review packages (*.nxr)")
         if paths:
             self.import_files([Path(p) for p in paths])
 

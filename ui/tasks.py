@@ -40,6 +40,7 @@ class TaskRunner(QObject):
     """Runs callables off the GUI thread; keeps their signal objects alive until done."""
 
     run_inline = False
+    idle = Signal()  # the last running task has finished (its result handled)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,11 +66,19 @@ class TaskRunner(QObject):
 
         def done(result: Any) -> None:
             self._live.discard(signals)
-            on_done(result)
+            try:
+                on_done(result)
+            finally:
+                if not self._live:
+                    self.idle.emit()
 
         def failed(exc: BaseException) -> None:
             self._live.discard(signals)
-            on_error(exc)
+            try:
+                on_error(exc)
+            finally:
+                if not self._live:
+                    self.idle.emit()
 
         signals.finished.connect(done)
         signals.failed.connect(failed)

@@ -886,6 +886,7 @@ class ReportPage(QWidget):
         self.actions.setMinimumHeight(120)
         add = QPushButton("Add a next step")
         add.clicked.connect(self.add_action)
+        self.add_button = add
         remove = QPushButton("Remove")
         remove.clicked.connect(self.remove_action)
         self.remove_button = remove

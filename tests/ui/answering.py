@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 ACCEPT, REJECT = "accept", "reject"
+_NAMES = itertools.count(1)
 CRASH_TITLE = "something went wrong"
+
+
+def _later(action: Callable[[], object]) -> None:
+    """Press a button once the answerer's own call has returned (see ``_tick``)."""
+    QTimer.singleShot(0, action)
 
 
 @dataclass
@@ -53,7 +60,7 @@ class DialogAnswerer(QObject):
         self.note = "Reported at the spring heads' meeting: on track."
         self.seen: list[Seen] = []
         self.save_as: list[Path] = []  # names for the next save dialogs, in order
-        self._count = 0
+        self._busy = False
         self._tried: dict[int, int] = {}
         self.timer = QTimer()
         self.timer.setInterval(15)
@@ -69,19 +76,30 @@ class DialogAnswerer(QObject):
     # ---- answering ---------------------------------------------------------------------
 
     def _tick(self) -> None:
+        # Answer outside the timer's own call: an answer may open another dialog (a question
+        # after a file is chosen), whose loop must find this timer free to answer it too.
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            self._answer_one()
+        finally:
+            self._busy = False
+
+    def _answer_one(self) -> None:
         widget = QApplication.activeModalWidget() or QApplication.activePopupWidget()
         if widget is None:
             widget = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()), None)
         if widget is None or not widget.isVisible():
             return
         if isinstance(widget, QMenu):
-            widget.close()
+            _later(widget.close)
             return
         tries = self._tried.get(id(widget), 0)
         self._tried[id(widget)] = tries + 1
         mode = self.mode if tries == 0 else REJECT  # a dialog that refused our answer is cancelled
         if tries > 2:
-            widget.close()
+            _later(widget.close)
             return
         if isinstance(widget, QFileDialog):
             self._file_dialog(widget, mode)
@@ -90,10 +108,11 @@ class DialogAnswerer(QObject):
         elif isinstance(widget, QInputDialog):
             self._record(widget, "input", mode)
             if mode == ACCEPT:
-                widget.setTextValue(self.note)
-                widget.accept()
+                secret = widget.textEchoMode() == QLineEdit.EchoMode.Password
+                widget.setTextValue(self.passphrase if secret else self.note)
+                _later(widget.accept)
             else:
-                widget.reject()
+                _later(widget.reject)
         elif isinstance(widget, QDialog):
             self._dialog(widget, mode)
 
@@ -103,13 +122,12 @@ class DialogAnswerer(QObject):
     def _file_dialog(self, dialog: QFileDialog, mode: str) -> None:
         self._record(dialog, "file", mode)
         if mode == REJECT:
-            dialog.reject()
+            _later(dialog.reject)
             return
         patterns = re.findall(r"\*(\.[A-Za-z0-9]+)", ";".join(dialog.nameFilters()))
         if dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
-            self._count += 1
             suffix = patterns[0] if patterns else ""
-            target = self.save_as.pop(0) if self.save_as else self.folder / f"answer-{self._count}{suffix}"
+            target = self.save_as.pop(0) if self.save_as else self.folder / f"answer-{next(_NAMES)}{suffix}"
         else:
             folder = Path(dialog.directory().absolutePath())
             found = sorted(
@@ -117,13 +135,13 @@ class DialogAnswerer(QObject):
                 key=lambda p: p.stat().st_mtime,
             )
             if not found:
-                dialog.reject()
+                _later(dialog.reject)
                 return
             target = found[-1]
         edit = dialog.findChild(QLineEdit, "fileNameEdit")
         assert edit is not None, "the file dialog has no file name box"
         edit.setText(str(target))
-        dialog.accept()
+        _later(dialog.accept)
 
     def _message_box(self, box: QMessageBox, mode: str) -> None:
         self._record(box, "message", mode, box.text())
@@ -135,13 +153,13 @@ class DialogAnswerer(QObject):
         for role in roles:
             for button in box.buttons():
                 if box.buttonRole(button) == role:
-                    button.click()
+                    _later(button.click)
                     return
         buttons = box.buttons()
         if buttons:
-            buttons[0].click()
+            _later(buttons[0].click)
         else:
-            box.close()
+            _later(box.close)
 
     def _dialog(self, dialog: QDialog, mode: str) -> None:
         self._record(dialog, "dialog", mode)
@@ -156,12 +174,12 @@ class DialogAnswerer(QObject):
             role = QDialogButtonBox.ButtonRole.AcceptRole if mode == ACCEPT else QDialogButtonBox.ButtonRole.RejectRole
             for button in box.buttons():
                 if box.buttonRole(button) == role and button.isEnabled():
-                    button.click()
+                    _later(button.click)
                     return
         if mode == ACCEPT:
-            dialog.accept()
+            _later(dialog.accept)
         else:
-            dialog.reject()
+            _later(dialog.reject)
 
 
 @contextlib.contextmanager

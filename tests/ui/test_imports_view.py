@@ -13,8 +13,8 @@ from sqlalchemy import select
 from nexus_review.merge import export_review_package, import_package_files
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
-from ui.imports_view import ImportPreviewDialog
 from tests.ui.answering import answering
+from ui.imports_view import ImportPreviewDialog
 from ui.main_window import MainWindow
 
 

@@ -327,7 +327,6 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, demo_db: Database) 
 
 
 def test_report_export_from_the_window_reads_back(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from nexus_review.reports.feedback import ReportOptions
     from nexus_review.selftest import read_document_text
 
     with demo_db.reading() as s:

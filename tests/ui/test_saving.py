@@ -1,0 +1,130 @@
+"""A failed save is never silent and never blocks later saves; nothing typed is ever lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from sqlalchemy.exc import IntegrityError
+
+import nexus_review.workspace as workspace
+import ui.editing
+from nexus_review import unsaved
+from nexus_review.errors import DatabaseError
+from nexus_review.storage.database import Database
+from nexus_review.storage.repository import list_reviewers, list_schools, visit_detail
+from nexus_review.workspace import InvalidChangeError, create_visit
+from tests.ui.answering import ACCEPT, REJECT, answering, click
+from ui.main_window import MainWindow
+
+
+def _visit(db: Database) -> str:
+    with db.reading() as s:
+        school = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
+        lead = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
+    return create_visit(db, host_school_id=school.id, visit_date=dt.date(2026, 11, 24), kind="evaluation-day",
+                        framework_key="ofsted-2025", team=[lead.id], lead_id=lead.id, focus_areas=["Oracy"])
+
+
+@pytest.fixture
+def window(qtbot, demo_db: Database) -> MainWindow:  # type: ignore[no-untyped-def]
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_a_value_no_column_can_hold_is_refused_at_once_and_later_edits_still_save(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    editor = window.open_visit(_visit(demo_db))
+    assert editor is not None and window.session is not None
+    session = window.session
+    judgement = editor.judgements.model.ensure_judgement("inclusion")
+    session.flush()
+    # What Link evidence… queued when its clicked(bool) signal handed the slot False.
+    with pytest.raises(InvalidChangeError):
+        session.edit("judgement", judgement, "evidence_ids", False)
+    with pytest.raises(InvalidChangeError):
+        session.edit("evidence", judgement, "participants", 2**63)
+    assert not session.has_unsaved()
+    with qtbot.waitSignal(session.saved, timeout=3000):
+        qtbot.keyClicks(editor.report.summary, "Still saved")
+    with demo_db.reading() as s:
+        assert visit_detail(s, session.visit_id).summary == "Still saved"
+
+
+def test_a_record_the_database_refuses_does_not_hold_back_the_others(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    editor = window.open_visit(_visit(demo_db))
+    assert editor is not None and window.session is not None
+    session = window.session
+    real_apply = workspace._apply
+
+    def refuse_actions(db_session, change):  # type: ignore[no-untyped-def]
+        if change.table == "action":
+            raise IntegrityError("INSERT INTO action", {}, Exception("refused"))
+        return real_apply(db_session, change)
+
+    monkeypatch.setattr(workspace, "_apply", refuse_actions)
+    editor.tabs.setCurrentWidget(editor.report)
+    click(editor.report.add_button)
+    qtbot.keyClicks(editor.report.summary, "Saved although a next step was refused")
+    refused: list[BaseException] = []
+    session.record_refused.connect(refused.append)
+    assert session.flush() is False
+    assert refused and isinstance(refused[0], IntegrityError)
+    with demo_db.reading() as s:
+        assert visit_detail(s, session.visit_id).summary == "Saved although a next step was refused"
+    assert window.saved_label.text() == "Not saved — retrying"
+    assert "refused" in window.saved_label.toolTip()
+    assert [c.table for c in session._pending] == ["action"]  # only the refused record waits
+    # The crash dialog tells the reviewer (every different error is shown).
+    crash = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle().endswith("something went wrong")]
+    assert crash
+    for w in crash:
+        w.close()
+    # Once the database takes it again, the waiting record is saved too.
+    monkeypatch.setattr(workspace, "_apply", real_apply)
+    assert session.flush() is True
+    assert window.saved_label.text().startswith("Saved ")
+
+
+def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(qtbot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    visit_id = _visit(demo_db)
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.show()
+    editor = window.open_visit(visit_id)
+    assert editor is not None and window.session is not None
+
+    def locked(db, changes):  # type: ignore[no-untyped-def]
+        raise DatabaseError("The database is busy in another program; close it there and try again.")
+
+    real_save = ui.editing.save_changes
+    monkeypatch.setattr(ui.editing, "save_changes", locked)
+    qtbot.keyClicks(editor.report.summary, "Typed while the database was locked")
+    window.save_action.trigger()
+    assert window.saved_label.text() == "Not saved — retrying"
+    assert unsaved.journal_path(str(demo_db.path), visit_id).exists()  # kept on disk at once
+
+    # Closing asks; "Stay" keeps the window open and the typing queued.
+    with answering(tmp_path, REJECT) as answerer:
+        window.close()
+    assert window.isVisible() and window.session is not None and window.session.has_unsaved()
+    assert any("not saved yet" in seen.text for seen in answerer.seen)
+    # "Close anyway" closes; the typing stays on disk.
+    with answering(tmp_path, ACCEPT):
+        window.close()
+    assert not window.isVisible()
+    monkeypatch.setattr(ui.editing, "save_changes", real_save)  # the other program has let go
+
+    again = MainWindow(demo_db)
+    qtbot.addWidget(again)
+    again.show()
+    reopened = again.open_visit(visit_id)
+    assert reopened is not None
+    with demo_db.reading() as s:
+        assert visit_detail(s, visit_id).summary == "Typed while the database was locked"
+    assert "saved now" in again.statusBar().currentMessage()
+    assert not unsaved.journal_path(str(demo_db.path), visit_id).exists()
+    assert reopened.report.summary.toPlainText() == "Typed while the database was locked"
