@@ -63,9 +63,15 @@ def may_hold_surrogates(raw: bytes) -> bool:
     return _ESCAPED_SURROGATE.search(raw) is not None
 
 
-def printable_key(key: str) -> str:
-    """A name from a file as it can be shown in a message (never a lone surrogate)."""
-    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+def printable_key(key: str, longest: int = 40) -> str:
+    """A name from a file as a message can show it: on one line, never a lone surrogate or a
+    control character (escaped as in Python), and shortened when long."""
+    text = (
+        key
+        if key.isprintable()
+        else "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in key)
+    )
+    return text if len(text) <= longest else text[: longest - 3] + "..."
 
 
 def check_tree(data: Any, name: str, what: str, *, surrogates: bool = True) -> None:

@@ -183,6 +183,7 @@ def test_every_json_column_has_a_declared_shape(
         ("evidence", "notes", "Pupils read \ud800 aloud"),
         ("school", "name", "\udfff"),
         ("evidence", "grades", {"\ud800": "strong-standard"}),
+        ("evidence", "grades", {"two\nlines": ["not", "a", "grade"]}),  # the message stays one line
     ],
 )
 def test_bad_values_are_refused_in_one_sentence(
