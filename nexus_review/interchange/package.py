@@ -398,7 +398,8 @@ def _json(data: bytes, name: str, what: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InterchangeError(f"{name} is damaged: its {what} is not valid JSON (line {exc.lineno}).") from None
     except RecursionError:
-        raise InterchangeError(f"{name} is damaged: its {what} is nested too deeply.") from None
+        verb = "are" if what == "records" else "is"
+        raise InterchangeError(f"{name} is damaged: its {what} {verb} nested too deeply.") from None
     except ValueError:  # a number of thousands of digits, which Python refuses to read
         raise InterchangeError(f"{name} is damaged: its {what} holds a number far too long to be one of ours.") from None
 
@@ -510,6 +511,8 @@ def validate_payload(data: Any, name: str, *, surrogates: bool = True) -> dict[s
         if error is None:  # the quick check is never looser; say what it found
             raise InterchangeError(f"{name} is not a valid review package: its records do not match the package schema.")
         message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+        if error.validator == "pattern" and error.validator_value == ID_PATTERN:
+            message = f"{error.instance!r:.60} is not a record id"
         raise InterchangeError(f"{name} is not a valid review package: at {field_path(error.absolute_path)}, {message}.")
     records: dict[str, list[dict[str, Any]]] = data["records"]
     seen: set[tuple[str, str]] = set()
