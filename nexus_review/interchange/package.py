@@ -492,6 +492,8 @@ def check_manifest(manifest: Any, name: str) -> dict[str, Any]:
             raise InterchangeError(f"{name} is damaged: its manifest has no {key.replace('_', ' ')}.")
         if len(manifest[key]) > longest:
             raise InterchangeError(f"{name} is damaged: the {key.replace('_', ' ')} in its manifest is too long to be one of ours.")
+        if not manifest[key].isprintable():  # a line break in a name would forge lines of output
+            raise InterchangeError(f"{name} is damaged: the {key.replace('_', ' ')} in its manifest holds characters no name has.")
     return manifest
 
 

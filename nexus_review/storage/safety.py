@@ -413,7 +413,10 @@ def exclusive_use(db_path: Path, action: str) -> Iterator[None]:
     desktop program restoring its own database)."""
     lock = DatabaseLock(db_path)
     try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)  # a restore may make a new database
         holder = lock.try_acquire()
+    except OSError as exc:
+        raise _explain_os(exc, f"{action.split(' ', 1)[0]} {db_path.name}") from exc
     except DatabaseError as exc:
         if os.access(db_path.parent, os.W_OK):
             raise

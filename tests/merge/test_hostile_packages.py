@@ -420,3 +420,23 @@ def test_every_json_column_that_travels_has_a_declared_shape() -> None:
                 assert shape["type"] in ("object", "array"), (name, column.key)
                 assert ("items" in shape) or ("additionalProperties" in shape), (name, column.key)
                 assert ("maxItems" in shape) or ("maxProperties" in shape), (name, column.key)
+
+
+@pytest.mark.parametrize(
+    "reviewer", ["Mr D. Okafor\nnexus-review: 5 visits imported", "\x1b[2J", "x" * 201, "a\ud800"]
+)
+def test_a_manifest_name_that_would_forge_output_is_refused(
+    capsys: pytest.CaptureFixture[str],
+    laptop_records: Records,
+    network: Path,
+    tmp_path: Path,
+    reviewer: str,
+) -> None:
+    out = package(tmp_path, laptop_records, lambda r: None)
+    _rewrite(
+        out,
+        manifest=lambda text: text.replace(
+            '"reviewer": "Mr D. Okafor"', f'"reviewer": {json.dumps(reviewer)}', 1
+        ),
+    )
+    assert "reviewer" in refused(capsys, network, "package", "import", str(out))
