@@ -654,7 +654,7 @@ def test_the_desktop_program_can_tell_its_database_was_replaced(demo_db: Databas
 
 
 @pytest.mark.parametrize("journal", ["wal", "delete"])
-def test_a_database_another_process_holds_locked_is_busy_not_damaged(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
+def test_a_database_held_locked_elsewhere_is_busy_not_damaged(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
     import sqlite3
 
     from nexus_review.errors import DatabaseUnavailableError
@@ -665,6 +665,8 @@ def test_a_database_another_process_holds_locked_is_busy_not_damaged(db: Databas
     path = db.path
     backup = make_backup(path, "manual")
     db.close()
+    # Another connection holding an exclusive lock stands in for another program writing:
+    # SQLite's locks apply between connections as between processes.
     conn = sqlite3.connect(path, timeout=0.2)
     conn.execute(f"PRAGMA journal_mode={journal}")
     before = _dump(path)
