@@ -23,6 +23,11 @@ class DatabaseError(NexusError):
     """The database cannot be opened, read or written."""
 
 
+class DatabaseUnavailableError(DatabaseError):
+    """The database cannot be read just now (busy in another program, or in a folder the
+    program may not write to); it is not damaged, and nothing may replace it meanwhile."""
+
+
 class FrameworkError(NexusError):
     """A judgement framework file is missing or malformed."""
 

@@ -32,6 +32,13 @@ from sqlalchemy.types import JSON
 from nexus_review import __version__
 from nexus_review.errors import InterchangeError
 from nexus_review.fileio import atomic_write
+from nexus_review.interchange.limits import (
+    TooLarge,
+    check_tree,
+    may_hold_surrogates,
+    megabytes,
+    read_at_most,
+)
 from nexus_review.storage.models import SYNCED_MODELS, SyncMixin, UTCDateTime
 
 FORMAT = "nexus-review-package"
@@ -43,8 +50,15 @@ MEMBERS = {MANIFEST, PLAIN_PAYLOAD, SEALED_PAYLOAD}
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024
+MANIFEST_TEXT = {"reviewer": 200, "device_id": 64, "exported_at": 40, "program_version": 40}  # longest
 MAX_RATIO = 200  # JSON compresses well, but not a thousandfold
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+# What a reader accepts: up to twice the writer's cost (at most 64 MB of memory), refused
+# before any key is derived. A manifest cannot make the reader spend more.
+SCRYPT_LIMITS = {"n": (2**10, 2**16), "r": (1, 8), "p": (1, 2)}
+SALT_BYTES = (8, 64)
+ID_PATTERN = r"^[0-9a-fA-F-]{8,36}$"
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # positions, counts of participants
 TABLES: dict[str, type[SyncMixin]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
 
 
@@ -81,14 +95,42 @@ class ExportResult:
 # ---------------------------------------------------------------------------- the schema
 
 
-def _json_type(column: Any) -> dict[str, Any]:
+@cache
+def column_shapes() -> dict[str, Any]:
+    """The declared shape of every JSON column, as the visit-file schema gives it
+    (``resources/schemas/visit-v1.schema.json``, ``$defs`` named ``table.column``, and
+    ``vclock``), with its references resolved: one declaration for both formats."""
+    from nexus_review.paths import resource_path
+
+    defs: dict[str, Any] = json.loads(resource_path("schemas", "visit-v1.schema.json").read_text("utf-8"))["$defs"]
+    defs = {**defs, "uuid": {"type": "string", "pattern": ID_PATTERN}}  # a package's ids, as its own
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {k: resolve(v) for k, v in node.items() if k != "description"}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    return {key: resolve(value) for key, value in defs.items()}
+
+
+def _json_type(table: str, column: Any) -> dict[str, Any]:
     kind = column.type
+    shapes = column_shapes()
     if isinstance(kind, Boolean):
         base: dict[str, Any] = {"type": "boolean"}
     elif isinstance(kind, Integer):
-        base = {"type": "integer"}
+        low, high = INTEGER_RANGE
+        base = shapes["count"] if column.key == "revision" else {"type": "integer", "minimum": low, "maximum": high}
     elif isinstance(kind, JSON):
-        base = {"type": ["object", "array"]}
+        shape = shapes.get("vclock" if column.key == "vclock" else f"{table}.{column.key}")
+        if shape is None:
+            raise LookupError(f"the JSON column {table}.{column.key} has no declared shape in visit-v1.schema.json")
+        base = shape
     elif isinstance(kind, UTCDateTime):
         base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)$"}
     elif isinstance(kind, Date):
@@ -99,8 +141,8 @@ def _json_type(column: Any) -> dict[str, Any]:
         base = {"type": "string"}
         length = getattr(kind, "length", None)
         base["maxLength"] = length if length else 1_000_000
-    if column.key == "vclock":
-        base = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}, "maxProperties": 1000}
+        if column.foreign_keys or (column.key.endswith("_id") and length == 36):
+            base = {"type": "string", "pattern": ID_PATTERN}  # a reference, hard or soft
     if column.nullable and not column.primary_key:
         base = {"anyOf": [base, {"type": "null"}]}
     return base
@@ -112,8 +154,8 @@ def payload_schema() -> dict[str, Any]:
     tables = {}
     for name, model in TABLES.items():
         columns = list(model.__table__.columns)  # type: ignore[attr-defined]
-        properties: dict[str, Any] = {c.key: _json_type(c) for c in columns}
-        properties["id"] = {"type": "string", "pattern": r"^[0-9a-fA-F-]{8,36}$"}
+        properties: dict[str, Any] = {c.key: _json_type(name, c) for c in columns}
+        properties["id"] = {"type": "string", "pattern": ID_PATTERN}
         record = {
             "type": "object",
             "properties": properties,
@@ -147,16 +189,31 @@ _TYPES: dict[str, Any] = {
 }
 
 
+_KEYWORDS = {
+    "$schema", "type", "pattern", "maxLength", "minLength", "minimum", "maximum", "maxItems", "maxProperties",
+    "propertyNames", "items", "properties", "required", "additionalProperties", "anyOf", "allOf", "enum",
+}
+
+
 def compile_check(schema: dict[str, Any]) -> Any:
     """A quick yes/no check of data against the payload schema: the same keywords, compiled
     once into plain Python tests. When it says no, jsonschema explains where and why; it is
     only ever stricter than nothing, never looser than the schema (a test compares them)."""
     import re
 
+    unknown = set(schema) - _KEYWORDS
+    if unknown:  # a keyword this check would ignore would make it looser than the schema
+        raise ValueError(f"the quick check does not know the schema keyword(s) {sorted(unknown)}")
     checks: list[Any] = []
     if "anyOf" in schema:
         options = [compile_check(o) for o in schema["anyOf"]]
         return lambda v: any(o(v) for o in options)
+    if "allOf" in schema:
+        parts = [compile_check(o) for o in schema["allOf"]]
+        checks.append(lambda v: all(o(v) for o in parts))
+    if "enum" in schema:
+        allowed = schema["enum"]
+        checks.append(lambda v: any(type(v) is type(a) and v == a for a in allowed))
     if "type" in schema:
         kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         tests = [_TYPES[k] for k in kinds]
@@ -167,15 +224,24 @@ def compile_check(schema: dict[str, Any]) -> Any:
     if "maxLength" in schema:
         limit = schema["maxLength"]
         checks.append(lambda v: not isinstance(v, str) or len(v) <= limit)
+    if "minLength" in schema:
+        shortest = schema["minLength"]
+        checks.append(lambda v: not isinstance(v, str) or len(v) >= shortest)
     if "minimum" in schema:
         low = schema["minimum"]
         checks.append(lambda v: not isinstance(v, int | float) or isinstance(v, bool) or v >= low)
+    if "maximum" in schema:
+        high = schema["maximum"]
+        checks.append(lambda v: not isinstance(v, int | float) or isinstance(v, bool) or v <= high)
     if "maxItems" in schema:
         most = schema["maxItems"]
         checks.append(lambda v: not isinstance(v, list) or len(v) <= most)
     if "maxProperties" in schema:
         most_keys = schema["maxProperties"]
         checks.append(lambda v: not isinstance(v, dict) or len(v) <= most_keys)
+    if "propertyNames" in schema:
+        key_check = compile_check(schema["propertyNames"])
+        checks.append(lambda v: not isinstance(v, dict) or all(key_check(k) for k in v))
     if "items" in schema:
         item = compile_check(schema["items"])
         checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
@@ -234,21 +300,34 @@ def seal(payload: bytes, passphrase: str) -> tuple[bytes, dict[str, Any]]:
     return sealed, info
 
 
+def scrypt_settings(info: dict[str, Any]) -> dict[str, int]:
+    """The key-derivation settings of a sealed package, if they are within what the reader
+    accepts (:data:`SCRYPT_LIMITS`: whole numbers, ``n`` a power of two); ValueError if not.
+    Checked before any key is derived, so no manifest can make the reader spend gigabytes."""
+    params: dict[str, int] = {}
+    for key, (low, high) in SCRYPT_LIMITS.items():
+        value = info.get(key)
+        if type(value) is not int or not low <= value <= high:
+            raise ValueError(f"scrypt {key} out of bounds")
+        params[key] = value
+    if params["n"] & (params["n"] - 1):
+        raise ValueError("scrypt n is not a power of two")
+    return params
+
+
 def unseal(sealed: bytes, info: dict[str, Any], passphrase: str, name: str) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
-        params = {k: int(info[k]) for k in ("n", "r", "p")}
+        params = scrypt_settings(info)
         if info.get("method") != "AES-256-GCM" or info.get("kdf") != "scrypt":
             raise ValueError("unknown method")
-        if not (2 <= params["n"] <= 2**20 and params["n"] & (params["n"] - 1) == 0 and 1 <= params["r"] <= 32 and 1 <= params["p"] <= 16):
-            raise ValueError("unreasonable scrypt settings")
         salt = base64.b64decode(info["salt"], validate=True)
         nonce = base64.b64decode(info["nonce"], validate=True)
-        if len(nonce) != 12:
-            raise ValueError("bad nonce")
-    except (KeyError, TypeError, ValueError):
+        if len(nonce) != 12 or not SALT_BYTES[0] <= len(salt) <= SALT_BYTES[1]:
+            raise ValueError("bad nonce or salt")
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise InterchangeError(f"{name} is damaged: its protection settings cannot be read.") from None
     try:
         return bytes(AESGCM(_key(passphrase, salt, params)).decrypt(nonce, sealed, MANIFEST.encode()))
@@ -319,17 +398,20 @@ def _json(data: bytes, name: str, what: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InterchangeError(f"{name} is damaged: its {what} is not valid JSON (line {exc.lineno}).") from None
     except RecursionError:
-        raise InterchangeError(f"{name} is damaged: its {what} is nested too deeply.") from None
+        verb = "are" if what == "records" else "is"
+        raise InterchangeError(f"{name} is damaged: its {what} {verb} nested too deeply.") from None
+    except ValueError:  # a number of thousands of digits, which Python refuses to read
+        raise InterchangeError(f"{name} is damaged: its {what} holds a number far too long to be one of ours.") from None
 
 
 def read_package(path: Path | str, passphrase: str | None = None) -> Package:
     path = Path(path)
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_PACKAGE_BYTES:
-            raise InterchangeError(f"{name} is too large to be a review package ({size // 1_048_576} MB).")
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_PACKAGE_BYTES)
+    except TooLarge as exc:
+        size = megabytes(exc.size) if exc.size is not None else f"more than {megabytes(MAX_PACKAGE_BYTES)}"
+        raise InterchangeError(f"{name} is too large to be a review package ({size}).") from None
     except FileNotFoundError:
         raise InterchangeError(f"There is no file {path}.") from None
     except IsADirectoryError:
@@ -383,13 +465,14 @@ def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Packa
     elif member == SEALED_PAYLOAD:
         raise InterchangeError(f"{name} is damaged: its records are sealed but it says nothing of how.")
     data = _json(payload, name, "records")
-    records = validate_payload(data, name)
+    records = validate_payload(data, name, surrogates=may_hold_surrogates(payload))
     return Package(name, manifest, records, hashlib.sha256(raw).hexdigest())
 
 
 def check_manifest(manifest: Any, name: str) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise InterchangeError(f"{name} is not a Nexus Review review package.")
+    check_tree(manifest, name, "review package")
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise InterchangeError(f"{name} is damaged: its format version cannot be read.")
@@ -404,22 +487,34 @@ def check_manifest(manifest: Any, name: str) -> dict[str, Any]:
         raise InterchangeError(f"{name} is damaged: it has no checksum for its records.")
     if manifest.get("payload") not in (PLAIN_PAYLOAD, SEALED_PAYLOAD):
         raise InterchangeError(f"{name} is damaged: it does not say where its records are.")
-    for key in ("reviewer", "device_id", "exported_at", "program_version"):
+    for key, longest in MANIFEST_TEXT.items():
         if not isinstance(manifest.get(key), str):
             raise InterchangeError(f"{name} is damaged: its manifest has no {key.replace('_', ' ')}.")
+        if len(manifest[key]) > longest:
+            raise InterchangeError(f"{name} is damaged: the {key.replace('_', ' ')} in its manifest is too long to be one of ours.")
+        if not manifest[key].isprintable():  # a line break in a name would forge lines of output
+            raise InterchangeError(f"{name} is damaged: the {key.replace('_', ' ')} in its manifest holds characters no name has.")
     return manifest
 
 
-def validate_payload(data: Any, name: str) -> dict[str, list[dict[str, Any]]]:
+def validate_payload(data: Any, name: str, *, surrogates: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """Check records against the payload schema. ``surrogates=False`` when the text they were
+    read from cannot hold a lone surrogate (see :func:`limits.may_hold_surrogates`)."""
     from jsonschema.exceptions import best_match
 
     from nexus_review.interchange.visit_json import field_path
 
+    if surrogates:
+        check_tree(data, name, "review package")
     if not _quick_check()(data):
+        if not surrogates:
+            check_tree(data, name, "review package", surrogates=False)  # before any message quotes it
         error = best_match(_validator().iter_errors(data))
         if error is None:  # the quick check is never looser; say what it found
             raise InterchangeError(f"{name} is not a valid review package: its records do not match the package schema.")
         message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+        if error.validator == "pattern" and error.validator_value == ID_PATTERN:
+            message = f"{error.instance!r:.60} is not a record id"
         raise InterchangeError(f"{name} is not a valid review package: at {field_path(error.absolute_path)}, {message}.")
     records: dict[str, list[dict[str, Any]]] = data["records"]
     seen: set[tuple[str, str]] = set()

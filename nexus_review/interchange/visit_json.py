@@ -19,6 +19,7 @@ from nexus_review import __version__
 from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError
 from nexus_review.fileio import write_bytes_atomic
+from nexus_review.interchange.limits import TooLarge, check_tree, megabytes, read_at_most
 from nexus_review.paths import resource_path
 from nexus_review.storage.database import Database, bump
 from nexus_review.storage.models import (
@@ -106,8 +107,10 @@ def _validator() -> Any:
 
 def field_path(parts: Any) -> str:
     """A JSON location as a reader writes it: evidence[2].drop_ins[0].time."""
+    from nexus_review.interchange.limits import printable_key
+
     out = ""
-    for part in parts:
+    for part in (p if isinstance(p, int) else printable_key(str(p)) for p in parts):
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(the whole file)"
 
@@ -116,10 +119,10 @@ def read_visit_file(path: Path) -> dict[str, Any]:
     """Read and validate a visit file; every problem is one InterchangeError sentence."""
     name = path.name
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InterchangeError(f"{name} is too large to be a visit file ({size // 1_048_576} MB).")
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        size = megabytes(exc.size) if exc.size is not None else f"more than {megabytes(MAX_FILE_BYTES)}"
+        raise InterchangeError(f"{name} is too large to be a visit file ({size}).") from None
     except FileNotFoundError:
         raise InterchangeError(f"There is no file {path}.") from None
     except IsADirectoryError:
@@ -142,6 +145,8 @@ def parse_visit_bytes(raw: bytes, name: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise InterchangeError(f"{name} is not a visit file: it is nested too deeply.") from None
+    except ValueError:  # a number of thousands of digits, which Python refuses to read
+        raise InterchangeError(f"{name} is not a visit file: it holds a number far too long to be one of ours.") from None
     return validate_visit_document(data, name)
 
 
@@ -156,6 +161,7 @@ def validate_visit_document(data: Any, name: str) -> dict[str, Any]:
         )
     from jsonschema.exceptions import best_match
 
+    check_tree(data, name, "visit file")  # no schema says "not nested 1,000 deep", nor "valid Unicode"
     error = best_match(_validator().iter_errors(data))
     if error is not None:
         raise InterchangeError(
@@ -270,7 +276,7 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
     for model, where, record in _records(data):
         try:
             values = from_dict(model, record)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # a date the calendar lacks; a time zone past year 1
             raise InterchangeError(f"{name} is not a valid visit file: at {where}, {exc}.") from None
         records.append((model, record, values))
     counts = {"added": 0, "updated": 0, "unchanged": 0}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,6 +160,12 @@ def translate_error(exc: DBAPIError, url: str) -> DatabaseError:
             return DatabaseError(damaged_message(path))
         return DatabaseError(f"The database {where} is damaged; restore it from a backup.")
     if "readonly" in msg or "read-only" in msg:
+        path = sqlite_path(url)
+        if path is not None and not os.access(path.parent, os.W_OK):
+            return DatabaseError(
+                f"The database {where} is in a read-only folder, and the program needs to write beside it; "
+                "copy it to a folder you can write to, or check the folder's permissions."
+            )
         return DatabaseError(f"The database {where} is read-only; check the file's permissions.")
     if "disk is full" in msg or "disk full" in msg:
         return DatabaseError(f"The disk holding {where} is full; free some space and try again.")

@@ -151,7 +151,7 @@ def test_three_concurrent_versions_settle_the_same_way_in_all_six_orders(tmp_pat
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 2**40) | st.text(max_size=12)
+    st.none() | st.booleans() | st.integers(-(2**64), 2**64) | st.text(max_size=12)
     | st.sampled_from(["2026-01-01", "09:30", "2026-01-01T09:00:00+00:00", "0" * 36, "x" * 300]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
     max_leaves=6,
@@ -177,17 +177,20 @@ def test_the_quick_payload_check_agrees_with_the_schema(table: str, key: str, va
     assert _quick_check()(data) == _validator().is_valid(data)
 
 
+REF = "0b8f2c1e-4d3a-5e6f-8a9b-1c2d3e4f5a6b"  # references are ids, as every record's own
+
+
 def _sample_record(table: str) -> dict:  # type: ignore[type-arg]
     base = {"id": "6f1d0c52-8a4e-5b1f-9c3d-2e7a4b9f0d11", "created_at": "2026-01-01T09:00:00+00:00", "updated_at": "2026-01-01T09:00:00+00:00",
             "device_id": "demo", "revision": 1, "vclock": {"demo": 1}, "deleted": False}
     extra = {
-        "visit": {"host_school_id": "s", "visit_date": "2026-01-01", "kind": "evaluation-day", "framework_key": "ofsted-2025", "status": "planned",
+        "visit": {"host_school_id": REF, "visit_date": "2026-01-01", "kind": "evaluation-day", "framework_key": "ofsted-2025", "status": "planned",
                   "focus_areas": [], "summary": "", "strengths": "", "areas_for_development": "", "questions": "", "review_group_id": None, "follow_up_of_id": None},
-        "evidence": {"visit_id": "v", "kind": "other", "position": 0, "time_in": None, "time_out": None, "class_name": "", "year_group": "", "subject": "",
+        "evidence": {"visit_id": REF, "kind": "other", "position": 0, "time_in": None, "time_out": None, "class_name": "", "year_group": "", "subject": "",
                      "staff": "", "who_what": "", "participants": None, "notes": "", "strengths": "", "areas_for_development": "", "focus_links": [], "grades": {}, "look_fors": []},
-        "drop_in": {"evidence_id": "e", "position": 0, "class_name": "", "year_group": "", "time": None, "look_for_results": {}, "note": ""},
-        "judgement": {"visit_id": "v", "area_key": "a", "peer_grade": None, "self_grade": None, "rationale": "", "evidence_ids": []},
+        "drop_in": {"evidence_id": REF, "position": 0, "class_name": "", "year_group": "", "time": None, "look_for_results": {}, "note": ""},
+        "judgement": {"visit_id": REF, "area_key": "a", "peer_grade": None, "self_grade": None, "rationale": "", "evidence_ids": []},
         "school": {"name": "X", "urn": "", "phase": "", "local_authority": "", "headteacher": ""},
-        "action": {"visit_id": "v", "position": 0, "description": "", "owner": "", "due_date": None, "status": "open", "follow_up": []},
+        "action": {"visit_id": REF, "position": 0, "description": "", "owner": "", "due_date": None, "status": "open", "follow_up": []},
     }[table]
     return {**base, **extra}

@@ -556,3 +556,198 @@ def test_the_program_opens_its_database_locked_checked_and_backed_up(qtbot, demo
     again.close()
     lock2.release()  # type: ignore[attr-defined]
     assert len(list_backups(path)) == 1
+
+
+# ---------------------------------------------------------------------------- restore and the check
+
+
+HOLDER = r"""
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from nexus_review.storage.safety import DatabaseLock
+lock = DatabaseLock(Path({path!r}))
+lock.acquire()
+print("holding", flush=True)
+sys.stdin.readline()
+lock.release()
+"""
+
+
+def _dump(path: Path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from nexus_review.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def desktop_program(demo_db: Database):  # type: ignore[no-untyped-def]
+    """Another program (a copy of the desktop program) holding the database open."""
+    assert demo_db.path is not None
+    demo_db.close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER.format(root=str(ROOT), path=str(demo_db.path))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    yield holder
+    if holder.poll() is None:
+        holder.communicate("\n", timeout=30)
+
+
+def test_restore_and_retention_refuse_while_another_program_has_the_database_open(demo_db: Database, desktop_program: subprocess.Popen[str]) -> None:
+    assert demo_db.path is not None
+    path = demo_db.path
+    backup = make_backup(path, "manual")
+    before = _dump(path)
+    backups_before = {b.path for b in list_backups(path)}
+    for argv in (["restore", str(backup)], ["retention", "--older-than", "1"]):
+        code, out, err = _cli("--db", str(path), *argv)
+        assert code == 1, out + err
+        assert err.count("\n") == 1 and f"(process {desktop_program.pid})" in err and "close it there" in err, err
+        assert _dump(path) == before
+    with pytest.raises(DatabaseError, match=f"process {desktop_program.pid}"):
+        restore_backup(path, backup)
+    assert {b.path for b in list_backups(path)} == backups_before  # not even a safety copy was made
+    desktop_program.communicate("\n", timeout=30)
+    code, out, err = _cli("--db", str(path), "restore", str(backup))
+    assert code == 0, err
+
+
+def test_the_program_that_holds_the_database_may_restore_it_itself(demo_db: Database) -> None:
+    assert demo_db.path is not None
+    path = demo_db.path
+    backup = make_backup(path, "manual")
+    lock = DatabaseLock(path)
+    lock.acquire()
+    try:
+        demo_db.close()
+        assert "before-restore" in restore_backup(path, backup).name
+        again = open_database(path)
+        try:
+            assert apply_retention(again, 1, today=dt.date(2026, 12, 1)).backup is not None
+        finally:
+            again.close()
+    finally:
+        lock.release()
+
+
+def test_the_desktop_program_can_tell_its_database_was_replaced(demo_db: Database) -> None:
+    from nexus_review.storage.safety import file_identity
+
+    assert demo_db.path is not None
+    path = demo_db.path
+    backup = make_backup(path, "manual")
+    opened = file_identity(path)
+    with demo_db.transaction() as s:  # its own edits do not count as a replacement
+        s.scalars(select(Visit)).first().summary = "typed"  # type: ignore[union-attr]
+    with demo_db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert file_identity(path) == opened
+    restore_backup(path, backup)
+    assert file_identity(path) != opened
+    assert file_identity(path.with_name("nothing-here.db")) is None
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_database_held_locked_elsewhere_is_busy_not_damaged(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
+    import sqlite3
+
+    from nexus_review.errors import DatabaseUnavailableError
+    from nexus_review.storage import safety
+
+    monkeypatch.setattr(safety, "BUSY_WAIT_SECONDS", 0.2)
+    assert db.path is not None
+    path = db.path
+    backup = make_backup(path, "manual")
+    db.close()
+    # Another connection holding an exclusive lock stands in for another program writing:
+    # SQLite's locks apply between connections as between processes.
+    conn = sqlite3.connect(path, timeout=0.2)
+    conn.execute(f"PRAGMA journal_mode={journal}")
+    before = _dump(path)
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("CREATE TABLE holding_it (x)")
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="busy"):
+            check_integrity(path)
+        for argv in (["visits"], ["restore", str(backup)]):
+            code, _out, err = _cli("--db", str(path), *argv)
+            assert code == 1 and "busy" in err and "damaged" not in err and err.count("\n") == 1, err
+        assert [b.reason for b in list_backups(path)] == ["manual"]  # nothing restored, nothing copied
+    finally:
+        conn.rollback()
+        conn.close()
+    assert _dump(path) == before
+
+
+def _unprivileged() -> list[str]:
+    """A command prefix under which file permissions apply (root ignores a read-only folder)."""
+    import shutil
+
+    if os.name == "nt":
+        pytest.skip("folder permissions work differently on Windows")
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_db: Database, tmp_path: Path) -> None:
+    assert demo_db.path is not None
+    path = demo_db.path
+    backup = make_backup(path, "manual", out=tmp_path / "elsewhere.db")
+    demo_db.close()
+    assert not Path(str(path) + "-shm").exists() and not Path(str(path) + "-wal").exists()
+    assert _dump(path).count("INSERT") > 100
+    before = _dump(path)
+    folder = path.parent
+    script = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pathlib import Path\n"
+        "from nexus_review.storage.safety import check_integrity\n"
+        "from nexus_review.cli import main\n"
+        f"print('CHECK', check_integrity(Path({str(path)!r})))\n"
+        f"sys.exit(main(['--db', {str(path)!r}] + sys.argv[1:]))\n"
+    )
+    env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
+    folder.chmod(0o555)
+    try:
+        for argv in (["restore", str(backup)], ["visits"]):
+            proc = subprocess.run([*_unprivileged(), sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120, env=env)
+            assert "CHECK None" in proc.stdout, proc.stdout + proc.stderr
+            assert proc.returncode == 1, proc.stdout + proc.stderr
+            assert "damaged" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+            assert "read-only" in proc.stderr or "not allowed" in proc.stderr, proc.stderr
+    finally:
+        folder.chmod(0o755)
+    assert _dump(path) == before
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(path.name)) == [path.name]
+
+
+def test_a_restore_over_a_damaged_database_first_keeps_a_copy_of_it(demo_db: Database) -> None:
+    assert demo_db.path is not None
+    path = demo_db.path
+    backup = make_backup(path, "manual")
+    demo_db.close()
+    damaged = bytearray(path.read_bytes())
+    damaged[0:16] = b"garbage-garbage!"
+    path.write_bytes(bytes(damaged))
+    kept = restore_backup(path, backup)
+    assert kept != backup and kept.read_bytes() == bytes(damaged)
+    assert check_integrity(path) is None
