@@ -240,29 +240,56 @@ def _records(data: dict[str, Any]) -> list[tuple[type[SyncMixin], str, dict[str,
     return out
 
 
-def apply_record(session: Session, model: type[SyncMixin], data: dict[str, Any], values: dict[str, Any], device: str) -> str:
+def apply_record(
+    session: Session, model: type[SyncMixin], data: dict[str, Any], values: dict[str, Any], device: str, name: str = "The visit file"
+) -> str:
     """Add or update one record from a file; returns "added", "updated" or "unchanged"."""
     obj = session.get(model, values["id"])
     if obj is None:
         session.add(model(**values))
         return "added"
+    _refuse_move(session, model, obj, values, name)
     if content_equal(obj, data):  # type: ignore[arg-type]
         return "unchanged"
     content = {k: v for k, v in values.items() if k not in META_FIELDS}
     same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})  # type: ignore[arg-type]
     order = vclock.compare(values.get("vclock") or {}, obj.vclock or {})
     if order is vclock.Order.AFTER:
-        # A newer version made elsewhere: take it exactly as it was made.
+        # A newer version made elsewhere: take it exactly as it was made. A visit file carries
+        # no field versions, so every field now has the file's version of the record.
         for key, value in values.items():
             setattr(obj, key, value)
+        obj.field_versions = {}
         return "updated"
     if same_content:
         return "unchanged"
     # Edited by hand, or changed on both sides: the imported file is what the user chose.
+    from nexus_review.merge.fields import expand
+
+    table = model.__tablename__  # type: ignore[attr-defined]
+    before = expand(table, to_dict(obj))  # type: ignore[arg-type]
     for key, value in content.items():
         setattr(obj, key, value)
-    bump(obj, device)
+    after = expand(table, to_dict(obj))  # type: ignore[arg-type]
+    bump(obj, device, fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
     return "updated"
+
+
+def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, values: dict[str, Any], name: str) -> None:
+    """A record never changes its visit, school or owner through a file."""
+    from nexus_review.storage.models import OWNER_COLUMNS
+    from nexus_review.storage.repository import describe_record
+
+    table = model.__tablename__  # type: ignore[attr-defined]
+    for column in OWNER_COLUMNS.get(table, ()):
+        if column in values and getattr(obj, column) != values[column]:
+            held = to_dict(obj)  # type: ignore[arg-type]
+            what = describe_record(session, table, obj.id, held)
+            raise InterchangeError(
+                f"{name} cannot be imported: it would move {what[0].lower() + what[1:]} ({obj.id[:8]}) to another "
+                f"{'school' if 'school' in column else column.removesuffix('_id').replace('_', ' ')}, and an import never "
+                "changes which visit, school or owner a record belongs to."
+            )
 
 
 def import_visit_document(db: Database, data: dict[str, Any], name: str) -> ImportResult:
@@ -280,7 +307,7 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
         try:
             created = session.get(Visit, visit_id) is None
             for model, record, values in records:
-                counts[apply_record(session, model, record, values, db.device_id)] += 1
+                counts[apply_record(session, model, record, values, db.device_id, name)] += 1
             session.flush()  # while records are still written exactly as they arrived
         finally:
             session.info.pop("raw_sync", None)
