@@ -82,12 +82,21 @@ def later_time(now: dt.datetime, after: str | None) -> str:
             previous = dt.datetime.fromisoformat(after)
         except ValueError:
             return text
-        return (previous + dt.timedelta(microseconds=1)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+        return (
+            (previous + dt.timedelta(microseconds=1))
+            .astimezone(dt.UTC)
+            .isoformat(timespec="microseconds")
+        )
     return text
 
 
 def with_changes(
-    versions: Mapping[str, Any] | None, names: Iterable[str], vv: Mapping[str, int], now: dt.datetime, device: str, before: Stamp
+    versions: Mapping[str, Any] | None,
+    names: Iterable[str],
+    vv: Mapping[str, int],
+    now: dt.datetime,
+    device: str,
+    before: Stamp,
 ) -> dict[str, Any]:
     """New field versions after a local change of ``names``; ``before`` is the record's own
     version before the change (the base of a record that had no field versions)."""

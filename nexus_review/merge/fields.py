@@ -63,7 +63,9 @@ def expand(table: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def own_stamp(row: dict[str, Any]) -> vclock.Stamp:
-    return vclock.record_stamp(row.get("vclock") or {}, str(row.get("updated_at") or ""), str(row.get("device_id") or ""))
+    return vclock.record_stamp(
+        row.get("vclock") or {}, str(row.get("updated_at") or ""), str(row.get("device_id") or "")
+    )
 
 
 def _explicit(versions: dict[str, Any], name: str) -> bool:
@@ -83,10 +85,14 @@ def _canonical(s: dict[str, Any]) -> str:
 
 
 def content_equal(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return {k: v for k, v in a.items() if k not in META} == {k: v for k, v in b.items() if k not in META}
+    return {k: v for k, v in a.items() if k not in META} == {
+        k: v for k, v in b.items() if k not in META
+    }
 
 
-def combine(table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fresh: bool = False) -> tuple[dict[str, Any], list[FieldConflict]]:
+def combine(
+    table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fresh: bool = False
+) -> tuple[dict[str, Any], list[FieldConflict]]:
     """The record that has seen both versions, and the fields on which they disagree.
 
     ``fresh``: two records made separately for the same natural key (two laptops grading the
@@ -95,12 +101,16 @@ def combine(table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fresh: 
         order = vclock.compare(theirs.get("vclock") or {}, ours.get("vclock") or {})
         if order is vclock.Order.AFTER:
             return dict(theirs), []
-        if order is vclock.Order.BEFORE or (order is vclock.Order.EQUAL and content_equal(ours, theirs)):
+        if order is vclock.Order.BEFORE or (
+            order is vclock.Order.EQUAL and content_equal(ours, theirs)
+        ):
             return dict(ours), []
     return merge_rows(table, ours, theirs, fresh=fresh)
 
 
-def merge_rows(table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fresh: bool = False) -> tuple[dict[str, Any], list[FieldConflict]]:
+def merge_rows(
+    table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fresh: bool = False
+) -> tuple[dict[str, Any], list[FieldConflict]]:
     fo = ours.get("field_versions") or {}
     ft = theirs.get("field_versions") or {}
     rso, rst = own_stamp(ours), own_stamp(theirs)
@@ -121,16 +131,36 @@ def merge_rows(table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fres
         order = vclock.compare(so["vv"], st["vv"])
         both = vclock.merged(so["vv"], st["vv"])
         if order is vclock.Order.AFTER or (order is vclock.Order.EQUAL and vo == vt):
-            values[name], stamps[name], chosen_side[name] = vo, vclock.stamp(so["vv"], so["at"], so["by"]), "ours"
+            values[name], stamps[name], chosen_side[name] = (
+                vo,
+                vclock.stamp(so["vv"], so["at"], so["by"]),
+                "ours",
+            )
         elif order is vclock.Order.BEFORE:
-            values[name], stamps[name], chosen_side[name] = vt, vclock.stamp(st["vv"], st["at"], st["by"]), "theirs"
+            values[name], stamps[name], chosen_side[name] = (
+                vt,
+                vclock.stamp(st["vv"], st["at"], st["by"]),
+                "theirs",
+            )
         elif vo == vt:
             first = max(so, st, key=vclock.sort_key)
-            values[name], stamps[name], chosen_side[name] = vo, vclock.stamp(both, first["at"], first["by"]), "both"
+            values[name], stamps[name], chosen_side[name] = (
+                vo,
+                vclock.stamp(both, first["at"], first["by"]),
+                "both",
+            )
         elif fresh and _empty(vo) and not _explicit(fo, name):
-            values[name], stamps[name], chosen_side[name] = vt, vclock.stamp(both, st["at"], st["by"]), "theirs"
+            values[name], stamps[name], chosen_side[name] = (
+                vt,
+                vclock.stamp(both, st["at"], st["by"]),
+                "theirs",
+            )
         elif fresh and _empty(vt) and not _explicit(ft, name):
-            values[name], stamps[name], chosen_side[name] = vo, vclock.stamp(both, so["at"], so["by"]), "ours"
+            values[name], stamps[name], chosen_side[name] = (
+                vo,
+                vclock.stamp(both, so["at"], so["by"]),
+                "ours",
+            )
         else:
             theirs_first = (vclock.sort_key(st), _digest(vt)) > (vclock.sort_key(so), _digest(vo))
             first = st if theirs_first else so
@@ -154,7 +184,10 @@ def merge_rows(table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fres
             }
         else:
             merged[column] = values.get(column)
-    later = max((ours, theirs), key=lambda r: (str(r.get("updated_at") or ""), str(r.get("device_id") or "")))
+    later = max(
+        (ours, theirs),
+        key=lambda r: (str(r.get("updated_at") or ""), str(r.get("device_id") or "")),
+    )
     base_o, base_t = fo.get("base") or rso, ft.get("base") or rst
     base = vclock.stamp(base_o["vv"], base_o["at"], base_o["by"])
     if _canonical(base_o) != _canonical(base_t):
@@ -162,24 +195,39 @@ def merge_rows(table: str, ours: dict[str, Any], theirs: dict[str, Any], *, fres
         base = vclock.stamp(chosen["vv"], chosen["at"], chosen["by"])
     out = {
         "id": ours["id"],
-        "created_at": min(str(ours.get("created_at") or ""), str(theirs.get("created_at") or "")) or ours.get("created_at"),
+        "created_at": min(str(ours.get("created_at") or ""), str(theirs.get("created_at") or ""))
+        or ours.get("created_at"),
         "updated_at": later.get("updated_at"),
         "device_id": later.get("device_id"),
         "revision": max(int(ours.get("revision") or 0), int(theirs.get("revision") or 0)),
         "vclock": vclock.merged(ours.get("vclock") or {}, theirs.get("vclock") or {}),
         **merged,
-        "field_versions": {"base": base, "fields": {n: s for n, s in sorted(stamps.items()) if s != base}},
+        "field_versions": {
+            "base": base,
+            "fields": {n: s for n, s in sorted(stamps.items()) if s != base},
+        },
     }
-    return {k: out[k] for k in ours if k in out} | {k: v for k, v in out.items() if k not in ours}, conflicts
+    return {k: out[k] for k in ours if k in out} | {
+        k: v for k, v in out.items() if k not in ours
+    }, conflicts
 
 
 def _deletion_against_edits(
-    ours: dict[str, Any], theirs: dict[str, Any], stamps: dict[str, vclock.Stamp], chosen: dict[str, str],
-    fo: dict[str, Any], ft: dict[str, Any], rso: vclock.Stamp, rst: vclock.Stamp, conflicts: list[FieldConflict],
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    stamps: dict[str, vclock.Stamp],
+    chosen: dict[str, str],
+    fo: dict[str, Any],
+    ft: dict[str, Any],
+    rso: vclock.Stamp,
+    rst: vclock.Stamp,
+    conflicts: list[FieldConflict],
 ) -> None:
     """A record deleted on one laptop while another changed it: the deletion stands, but as a
     conflict, so the other laptop's changes are not lost unseen."""
-    if any(c.name == "deleted" for c in conflicts) or bool(ours.get("deleted")) == bool(theirs.get("deleted")):
+    if any(c.name == "deleted" for c in conflicts) or bool(ours.get("deleted")) == bool(
+        theirs.get("deleted")
+    ):
         return
     deleter, _other, other_versions, other_own = (
         (ours, theirs, ft, rst) if ours.get("deleted") else (theirs, ours, fo, rso)
@@ -188,9 +236,17 @@ def _deletion_against_edits(
         return
     seen = deleter.get("vclock") or {}
     unseen = any(
-        vclock.compare(vclock.field_stamp(other_versions, name, other_own)["vv"], seen) in (vclock.Order.AFTER, vclock.Order.CONCURRENT)
+        vclock.compare(vclock.field_stamp(other_versions, name, other_own)["vv"], seen)
+        in (vclock.Order.AFTER, vclock.Order.CONCURRENT)
         for name in stamps
         if name != "deleted"
     )
     if unseen:
-        conflicts.append(FieldConflict("deleted", bool(ours.get("deleted")), bool(theirs.get("deleted")), "ours" if deleter is ours else "theirs"))
+        conflicts.append(
+            FieldConflict(
+                "deleted",
+                bool(ours.get("deleted")),
+                bool(theirs.get("deleted")),
+                "ours" if deleter is ours else "theirs",
+            )
+        )
