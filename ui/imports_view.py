@@ -93,7 +93,7 @@ class ImportPreviewDialog(QDialog):
         total = sum(plan.count("conflict") for plan in plans)
         note = QLabel(
             "Nothing is changed until you choose Import. The database is backed up first."
-            + (f" {total} record(s) were changed on both sides: both versions will be kept for you to choose." if total else "")
+            + (f" {total} field(s) were changed differently on two laptops: both versions will be kept for you to choose." if total else "")
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

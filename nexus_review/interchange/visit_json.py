@@ -245,16 +245,20 @@ def apply_record(
 ) -> str:
     """Add or update one record from a file; returns "added", "updated" or "unchanged"."""
     obj = session.get(model, values["id"])
+    same_record = True
     if obj is None:
-        session.add(model(**values))
-        return "added"
+        obj = _same_natural_key(session, model, values)
+        if obj is None:
+            session.add(model(**values))
+            return "added"
+        same_record = False  # another id for it: the file's values are what the user chose
     _refuse_move(session, model, obj, values, name)
-    if content_equal(obj, data):  # type: ignore[arg-type]
+    if same_record and content_equal(obj, data):  # type: ignore[arg-type]
         return "unchanged"
     content = {k: v for k, v in values.items() if k not in META_FIELDS}
     same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})  # type: ignore[arg-type]
     order = vclock.compare(values.get("vclock") or {}, obj.vclock or {})
-    if order is vclock.Order.AFTER:
+    if same_record and order is vclock.Order.AFTER:
         # A newer version made elsewhere: take it exactly as it was made. A visit file carries
         # no field versions, so every field now has the file's version of the record.
         for key, value in values.items():
@@ -273,6 +277,29 @@ def apply_record(
     after = expand(table, to_dict(obj))  # type: ignore[arg-type]
     bump(obj, device, fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
     return "updated"
+
+
+def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str, Any]) -> SyncMixin | None:
+    """The record here that a file's record is under another id: one merged here before, or
+    the live record with its natural key (the judgement of the same visit and area)."""
+    from nexus_review.storage import repository as repo
+    from nexus_review.storage.models import NATURAL_KEYS
+
+    table = model.__tablename__  # type: ignore[attr-defined]
+    natural = NATURAL_KEYS.get(table)
+    if not natural:
+        return None
+    alias = repo.record_aliases(session, [values["id"]]).get(values["id"])
+    if alias is not None:
+        return session.get(model, alias)
+    if values.get("deleted"):
+        return None
+    key = tuple(values.get(c) for c in natural)  # natural keys are ids and text, the same serialised
+    match = repo.live_by_natural_key(session, model, natural, [str(key[0])]).get(key)
+    if match is None:
+        return None
+    repo.add_record_aliases(session, table, {values["id"]: match["id"]})
+    return session.get(model, match["id"])
 
 
 def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, values: dict[str, Any], name: str) -> None:

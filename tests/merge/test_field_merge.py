@@ -276,6 +276,35 @@ def test_two_reviewers_noting_different_look_fors_in_one_classroom_both_keep_the
         }
 
 
+def test_a_visit_file_grading_an_area_already_graded_updates_that_judgement(
+    net: Net, tmp_path: Path
+) -> None:
+    with net.admin.transaction() as s:
+        s.add(Judgement(visit_id=net.x, area_key="inclusion", peer_grade="expected-standard"))
+    with net.b.transaction() as s:
+        s.add(
+            Judgement(
+                visit_id=net.x,
+                area_key="inclusion",
+                peer_grade="strong-standard",
+                rationale="From B's file",
+            )
+        )
+    out = tmp_path / "b.json"
+    export_visit_file(net.b, net.x, out)
+    for _ in range(2):  # the same file again changes nothing more
+        import_visit_file(net.admin, out)
+        with net.admin.reading() as s:
+            live = list(
+                s.scalars(
+                    select(Judgement).where(
+                        Judgement.visit_id == net.x, Judgement.deleted.is_(False)
+                    )
+                )
+            )
+        assert [(j.peer_grade, j.rationale) for j in live] == [("strong-standard", "From B's file")]
+
+
 # ---------------------------------------------------------------------------- device ids
 
 
