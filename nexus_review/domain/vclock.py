@@ -104,7 +104,10 @@ def with_changes(
     fields = {k: dict(v) for k, v in ((versions or {}).get("fields") or {}).items()}
     for name in names:
         previous = fields.get(name, base)
-        fields[name] = stamp(vv, later_time(now, str(previous.get("at") or "")), device)
+        # Later than the field's last stamp and than the record's last change (which is at
+        # least as late as every version merged into it).
+        floor = max(str(previous.get("at") or ""), str(before.get("at") or ""))
+        fields[name] = stamp(vv, later_time(now, floor), device)
     return {"base": base, "fields": dict(sorted(fields.items()))}
 
 

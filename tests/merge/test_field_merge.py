@@ -667,3 +667,22 @@ def test_a_sealed_package_of_format_1_is_still_read(net: Net) -> None:
     package = read_package(old, "old words")
     assert package.visit_count == 2
     assert import_package_files(net.admin, [old], passphrase="old words")[0].conflicts == 0
+
+
+def test_a_change_on_a_laptop_whose_clock_is_behind_still_sorts_after_what_it_replaced() -> None:
+    from nexus_review.domain import vclock
+
+    behind = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    before = vclock.record_stamp({"a": 1}, "2026-01-02T10:00:00+00:00", "b")
+    versions = vclock.with_changes({}, ["summary"], {"a": 2}, behind, "a", before)
+    assert versions["base"] == before
+    assert versions["fields"]["summary"]["at"] == "2026-01-02T10:00:00.000001+00:00"
+    again = vclock.with_changes(
+        versions,
+        ["summary"],
+        {"a": 3},
+        behind,
+        "a",
+        vclock.record_stamp({"a": 2}, "2026-01-02T10:00:00+00:00", "a"),
+    )
+    assert again["fields"]["summary"]["at"] == "2026-01-02T10:00:00.000002+00:00"
