@@ -356,6 +356,21 @@ def test_a_database_copied_beside_itself_takes_a_new_device_id(net: Net, tmp_pat
         copy.close()
 
 
+def test_a_database_whose_file_was_replaced_can_be_given_a_new_device_id(net: Net) -> None:
+    from nexus_review.storage.database import forget_device_id, own_device_ids
+
+    old = net.a.device_id
+    edit(net.a, Visit, net.x, summary="Before the file was replaced")
+    net.a.close()
+    forget_device_id(net.folder / "a.db")
+    net.a = open_database(net.folder / "a.db")
+    assert net.a.device_id != old
+    with net.a.reading() as s:
+        assert own_device_ids(s)[-2:] == [old, net.a.device_id]
+    # Its changes under the old id not yet sent still go in its next package.
+    assert [v["id"] for v in read_package(net.send(net.a, "a")).records["visit"]] == [net.x]
+
+
 # ---------------------------------------------------------------------------- what to export
 
 

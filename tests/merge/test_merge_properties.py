@@ -251,7 +251,10 @@ def test_three_concurrent_versions_settle_the_same_way_in_all_six_orders(tmp_pat
         db = open_database(tmp_path / f"l{i}.db")
         import_packages(db, [read_package(base)])
         with db.transaction() as s:
-            s.scalars(select(Visit).order_by(Visit.visit_date)).first().summary = f"version {i}"  # type: ignore[union-attr]
+            visit = s.scalars(select(Visit).order_by(Visit.visit_date)).first()
+            assert visit is not None
+            visit.summary = f"version {i}"  # the same field on all three
+            setattr(visit, ("strengths", "questions", "areas_for_development")[i], f"only laptop {i}")  # a field of its own
         export_review_package(db, tmp_path / f"v{i}.nxr")
         packages.append(read_package(tmp_path / f"v{i}.nxr"))
         db.close()
@@ -263,8 +266,9 @@ def test_three_concurrent_versions_settle_the_same_way_in_all_six_orders(tmp_pat
         with admin.reading() as s:
             visit = s.scalars(select(Visit).order_by(Visit.visit_date)).first()
             assert visit is not None
-            results.add((visit.summary, tuple(sorted(visit.vclock.items()))))
-            assert len(list(s.scalars(select(Conflict)))) == 2
+            results.add((visit.summary, tuple(sorted(visit.vclock.items())), repr(sorted(visit.field_versions["fields"].items()))))
+            assert (visit.strengths, visit.questions, visit.areas_for_development) == ("only laptop 0", "only laptop 1", "only laptop 2")
+            assert [c.field_name for c in s.scalars(select(Conflict))] == ["summary", "summary"]
         admin.close()
     assert len(results) == 1
 
