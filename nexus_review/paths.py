@@ -46,3 +46,9 @@ def default_database_path() -> Path:
 
 def log_path() -> Path:
     return data_dir() / "nexus-review.log"
+
+
+def devices_path() -> Path:
+    """This installation's device ids, one per database it has opened (kept outside the
+    database files, so a copied database never shares a device id with its original)."""
+    return data_dir() / "devices.json"

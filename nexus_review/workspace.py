@@ -44,7 +44,7 @@ EDITABLE: dict[str, type[SyncMixin]] = {
     "school": School,
 }
 # Columns a change may never set: identity and the sync bookkeeping the session stamps itself.
-PROTECTED = frozenset({"id", "created_at", "updated_at", "device_id", "revision", "vclock"})
+PROTECTED = frozenset({"id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions"})
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 Packages arrive by a file dialog or dragged onto the view. Each is read and checked off the GUI
 thread, then a preview says what it would add, update and where it conflicts; applying runs in
-the background with a progress bar. Below: every import so far, and the open conflicts with
-both versions side by side and a choice of which to keep.
+the background with a progress bar. Below: every import so far, and the open conflicts, one per
+field two laptops changed differently, with both versions side by side and a choice of which
+to keep.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class ImportPreviewDialog(QDialog):
         total = sum(plan.count("conflict") for plan in plans)
         note = QLabel(
             "Nothing is changed until you choose Import. The database is backed up first."
-            + (f" {counted(total, 'record')} {plural('was', total)} changed on both sides: both versions will be kept for you to choose." if total else "")
+            + (f" {counted(total, 'field')} {plural('was', total)} changed differently on two laptops: both versions will be kept for you to choose." if total else "")
         )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -153,7 +154,8 @@ class ConflictPanel(QWidget):
         self.title.setText(f"Open conflicts ({len(self.items)})" if self.items else "No open conflicts: every record agrees.")
         self.list.clear()
         for c in self.items:
-            self.list.addItem(QListWidgetItem(c.title))
+            # One conflict per field: the record, then the field both laptops changed.
+            self.list.addItem(QListWidgetItem(f"{c.title}: {c.field.replace('_', ' ')}" if c.field else c.title))
         if self.items:
             self.list.setCurrentRow(0)
         else:
@@ -174,7 +176,8 @@ class ConflictPanel(QWidget):
             for col, text in enumerate(row):
                 self.sides.setItem(r, col, QTableWidgetItem(text))
         self.sides.resizeRowsToContents()
-        self.shown.setText(f"The record now shows {'ours' if c.shown == 'ours' else 'theirs'} (the newer change).")
+        where = "This field now shows" if c.field else "The record now shows"
+        self.shown.setText(f"{where} {'ours' if c.shown == 'ours' else 'theirs'} (the newer change); the record's other fields keep every change.")
 
     def resolve(self, keep: str) -> None:
         row = self.list.currentRow()

@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     conflicts.add_argument("--all", action="store_true", help="resolved ones too")
     conflicts.set_defaults(func=cmd_conflicts)
     csub = conflicts.add_subparsers(dest="conflicts_command", metavar="ACTION")
-    p = csub.add_parser("resolve", help="choose which version of a record to keep")
+    p = csub.add_parser("resolve", help="choose which version of a field (or, for older conflicts, a record) to keep")
     p.add_argument("conflict_id", metavar="CONFLICT_ID")
     p.add_argument("--keep", required=True, choices=("theirs", "ours"))
     p.set_defaults(func=cmd_conflicts_resolve)
@@ -80,7 +80,7 @@ def cmd_package_import(ctx: Any) -> int:
         )
     conflicts = sum(r.conflicts for r in results)
     if conflicts and not args.dry_run:
-        ctx.print(f"{conflicts} record(s) were changed on both sides; see 'nexus-review conflicts'.")
+        ctx.print(f"{conflicts} field(s) were changed differently on two laptops; see 'nexus-review conflicts'.")
     return 0
 
 
@@ -91,7 +91,7 @@ def cmd_conflicts(ctx: Any) -> int:
     if ctx.args.json:
         ctx.print_json(
             [
-                {"id": c.id, "table": c.table, "record_id": c.record_id, "what": c.title, "shown": c.shown,
+                {"id": c.id, "table": c.table, "record_id": c.record_id, "what": c.title, "field": c.field, "shown": c.shown,
                  "resolved": c.resolved, "differences": [{"field": f, "ours": o, "theirs": t} for f, o, t in c.differences()]}
                 for c in items
             ]
@@ -101,7 +101,7 @@ def cmd_conflicts(ctx: Any) -> int:
         ctx.print("There are no open conflicts.")
         return 0
     for c in items:
-        ctx.print(f"{c.id[:8]}  {c.title} (showing {c.shown})")
+        ctx.print(f"{c.id[:8]}  {c.title}{': ' + c.field if c.field else ''} (showing {c.shown})")
         for name, ours, theirs in c.differences():
             ctx.print(f"    {name}: ours {_short(ours)!s}  |  theirs {_short(theirs)!s}")
     return 0
@@ -116,5 +116,6 @@ def cmd_conflicts_resolve(ctx: Any) -> int:
     from nexus_review.merge import resolve_conflict
 
     item = resolve_conflict(ctx.db, ctx.args.conflict_id, ctx.args.keep)
-    ctx.print(f"Conflict {item.id[:8]} resolved: {item.title} now keeps {ctx.args.keep}.")
+    what = f"the {item.field.replace('_', ' ')} of {item.title[0].lower() + item.title[1:]}" if item.field else item.title
+    ctx.print(f"Conflict {item.id[:8]} resolved: {what} now keeps {ctx.args.keep}.")
     return 0

@@ -42,7 +42,7 @@ from nexus_review.interchange.limits import (
 from nexus_review.storage.models import SYNCED_MODELS, SyncMixin, UTCDateTime
 
 FORMAT = "nexus-review-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: records carry field versions; a sealed payload authenticates the manifest
 MANIFEST = "manifest.json"
 PLAIN_PAYLOAD = "payload.json"
 SEALED_PAYLOAD = "payload.bin"
@@ -126,6 +126,8 @@ def _json_type(table: str, column: Any) -> dict[str, Any]:
     elif isinstance(kind, Integer):
         low, high = INTEGER_RANGE
         base = shapes["count"] if column.key == "revision" else {"type": "integer", "minimum": low, "maximum": high}
+    elif isinstance(kind, JSON) and column.key == "field_versions":
+        base = FIELD_VERSIONS_SCHEMA
     elif isinstance(kind, JSON):
         shape = shapes.get("vclock" if column.key == "vclock" else f"{table}.{column.key}")
         if shape is None:
@@ -148,6 +150,42 @@ def _json_type(table: str, column: Any) -> dict[str, Any]:
     return base
 
 
+VCLOCK_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1}, "maxProperties": 1000}
+_STAMP: dict[str, Any] = {
+    "type": "object",
+    "properties": {"vv": VCLOCK_SCHEMA, "at": {"type": "string", "maxLength": 40}, "by": {"type": "string", "maxLength": 64}},
+    "required": ["vv", "at", "by"],
+    "additionalProperties": False,
+}
+FIELD_VERSIONS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"base": _STAMP, "fields": {"type": "object", "additionalProperties": _STAMP, "maxProperties": 10_000}},
+    "additionalProperties": False,
+    "maxProperties": 2,
+}
+
+
+def _stamp_ok(v: Any) -> bool:
+    if not isinstance(v, dict) or len(v) != 3:
+        return False
+    vv, at, by = v.get("vv"), v.get("at"), v.get("by")
+    return (
+        isinstance(at, str) and len(at) <= 40 and isinstance(by, str) and len(by) <= 64
+        and isinstance(vv, dict) and len(vv) <= 1000
+        and all(type(n) is int and 0 <= n <= 2**53 - 1 for n in vv.values())
+    )
+
+
+def _field_versions_ok(v: Any) -> bool:
+    """FIELD_VERSIONS_SCHEMA as plain Python (a test compares the two)."""
+    if not isinstance(v, dict) or not set(v) <= {"base", "fields"}:
+        return False
+    if "base" in v and not _stamp_ok(v["base"]):
+        return False
+    fields = v.get("fields", {})
+    return isinstance(fields, dict) and len(fields) <= 10_000 and all(_stamp_ok(x) for x in fields.values())
+
+
 @cache
 def payload_schema() -> dict[str, Any]:
     """JSON Schema of a payload, made from the columns of the tables that travel."""
@@ -159,7 +197,8 @@ def payload_schema() -> dict[str, Any]:
         record = {
             "type": "object",
             "properties": properties,
-            "required": [c.key for c in columns if not c.nullable or c.primary_key],
+            # Field versions are new in format 2: a record without them merges as a whole.
+            "required": [c.key for c in columns if (not c.nullable or c.primary_key) and c.key != "field_versions"],
             "additionalProperties": False,
         }
         tables[name] = {"type": "array", "items": record, "maxItems": 1_000_000}
@@ -205,6 +244,8 @@ def compile_check(schema: dict[str, Any]) -> Any:
     if unknown:  # a keyword this check would ignore would make it looser than the schema
         raise ValueError(f"the quick check does not know the schema keyword(s) {sorted(unknown)}")
     checks: list[Any] = []
+    if schema is FIELD_VERSIONS_SCHEMA:
+        return _field_versions_ok  # every record has them: checked by hand, the same rules
     if "anyOf" in schema:
         options = [compile_check(o) for o in schema["anyOf"]]
         return lambda v: any(o(v) for o in options)
@@ -283,21 +324,37 @@ def _key(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
     return Scrypt(salt=salt, length=32, n=params["n"], r=params["r"], p=params["p"]).derive(passphrase.encode("utf-8"))
 
 
-def seal(payload: bytes, passphrase: str) -> tuple[bytes, dict[str, Any]]:
+def manifest_seal_data(manifest: dict[str, Any]) -> bytes:
+    """What a sealed payload authenticates besides itself: the whole manifest but the payload's
+    checksum (which is of the sealed bytes), in one canonical form. Changing the reviewer, the
+    device or anything else in the manifest of a protected package makes it fail to open."""
+    bound = {k: v for k, v in manifest.items() if k != "payload_sha256"}
+    return json.dumps(bound, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _key_check(key: bytes) -> str:
+    """A short proof of the key, so a wrong passphrase is told apart from a changed package."""
+    import hmac
+
+    return base64.b64encode(hmac.digest(key, b"nexus-review passphrase check", "sha256")[:16]).decode()
+
+
+def seal_settings(passphrase: str) -> tuple[bytes, dict[str, Any]]:
+    """A new key and the protection settings that go in the manifest (before sealing, since the
+    manifest is part of what the seal authenticates)."""
     import os
 
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     salt, nonce = os.urandom(16), os.urandom(12)
-    sealed = AESGCM(_key(passphrase, salt, SCRYPT)).encrypt(nonce, payload, MANIFEST.encode())
+    key = _key(passphrase, salt, SCRYPT)
     info = {
         "method": "AES-256-GCM",
         "kdf": "scrypt",
         **SCRYPT,
         "salt": base64.b64encode(salt).decode(),
         "nonce": base64.b64encode(nonce).decode(),
+        "check": _key_check(key),
     }
-    return sealed, info
+    return key, info
 
 
 def scrypt_settings(info: dict[str, Any]) -> dict[str, int]:
@@ -315,7 +372,15 @@ def scrypt_settings(info: dict[str, Any]) -> dict[str, int]:
     return params
 
 
-def unseal(sealed: bytes, info: dict[str, Any], passphrase: str, name: str) -> bytes:
+def seal(payload: bytes, key: bytes, info: dict[str, Any], associated: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key).encrypt(base64.b64decode(info["nonce"]), payload, associated)
+
+
+def unseal(sealed: bytes, info: dict[str, Any], passphrase: str, name: str, associated: bytes = MANIFEST.encode()) -> bytes:
+    """The payload of a protected package; ``associated`` is what the seal authenticates
+    besides the payload (format 2: the manifest; format 1: only the text "manifest.json")."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -327,12 +392,29 @@ def unseal(sealed: bytes, info: dict[str, Any], passphrase: str, name: str) -> b
         nonce = base64.b64decode(info["nonce"], validate=True)
         if len(nonce) != 12 or not SALT_BYTES[0] <= len(salt) <= SALT_BYTES[1]:
             raise ValueError("bad nonce or salt")
+        check = info.get("check")
+        if check is not None and (not isinstance(check, str) or len(check) > 64):
+            raise ValueError("bad check")
     except (KeyError, TypeError, ValueError, OverflowError):
         raise InterchangeError(f"{name} is damaged: its protection settings cannot be read.") from None
+    key = _key(passphrase, salt, params)
+    wrong = InterchangeError(f"The passphrase is not the one {name} was protected with; check it and try again.")
+    if check is not None and not _same(check, _key_check(key)):
+        raise wrong
     try:
-        return bytes(AESGCM(_key(passphrase, salt, params)).decrypt(nonce, sealed, MANIFEST.encode()))
+        return bytes(AESGCM(key).decrypt(nonce, sealed, associated))
     except InvalidTag:
-        raise InterchangeError(f"The passphrase is not the one {name} was protected with; check it and try again.") from None
+        if check is None:
+            raise wrong from None
+        raise InterchangeError(
+            f"{name} has been changed since it was made: its manifest (reviewer, device, counts) does not match its sealed records."
+        ) from None
+
+
+def _same(a: str, b: str) -> bool:
+    import hmac
+
+    return hmac.compare_digest(a.encode(), b.encode())
 
 
 # ---------------------------------------------------------------------------- writing
@@ -351,12 +433,13 @@ def write_package(
     ordered = {name: records.get(name, []) for name in TABLES if records.get(name)}
     payload = json.dumps({"records": ordered}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     protection: dict[str, Any] | None = None
+    key = b""
     member = PLAIN_PAYLOAD
     if passphrase:
-        payload, protection = seal(payload, passphrase)
+        key, protection = seal_settings(passphrase)
         member = SEALED_PAYLOAD
     counts = {name: len(rows) for name, rows in ordered.items()}
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "program_version": __version__,
@@ -365,9 +448,11 @@ def write_package(
         "exported_at": (exported_at or dt.datetime.now(dt.UTC)).isoformat(),
         "counts": counts,
         "payload": member,
-        "payload_sha256": hashlib.sha256(payload).hexdigest(),
         "protection": protection,
     }
+    if protection is not None:
+        payload = seal(payload, key, protection, manifest_seal_data(manifest))
+    manifest["payload_sha256"] = hashlib.sha256(payload).hexdigest()
     target = Path(out).expanduser()
     with atomic_write(target) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -461,7 +546,8 @@ def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Packa
             raise InterchangeError(f"{name} is protected with a passphrase; give the passphrase to import it.")
         if not isinstance(protection, dict):
             raise InterchangeError(f"{name} is damaged: its protection settings cannot be read.")
-        payload = unseal(payload, protection, passphrase, name)
+        associated = manifest_seal_data(manifest) if manifest["format_version"] >= 2 else MANIFEST.encode()
+        payload = unseal(payload, protection, passphrase, name, associated)
     elif member == SEALED_PAYLOAD:
         raise InterchangeError(f"{name} is damaged: its records are sealed but it says nothing of how.")
     data = _json(payload, name, "records")

@@ -246,29 +246,83 @@ def _records(data: dict[str, Any]) -> list[tuple[type[SyncMixin], str, dict[str,
     return out
 
 
-def apply_record(session: Session, model: type[SyncMixin], data: dict[str, Any], values: dict[str, Any], device: str) -> str:
+def apply_record(
+    session: Session, model: type[SyncMixin], data: dict[str, Any], values: dict[str, Any], device: str, name: str = "The visit file"
+) -> str:
     """Add or update one record from a file; returns "added", "updated" or "unchanged"."""
     obj = session.get(model, values["id"])
+    same_record = True
     if obj is None:
-        session.add(model(**values))
-        return "added"
-    if content_equal(obj, data):  # type: ignore[arg-type]
+        obj = _same_natural_key(session, model, values)
+        if obj is None:
+            session.add(model(**values))
+            return "added"
+        same_record = False  # another id for it: the file's values are what the user chose
+    _refuse_move(session, model, obj, values, name)
+    if same_record and content_equal(obj, data):  # type: ignore[arg-type]
         return "unchanged"
     content = {k: v for k, v in values.items() if k not in META_FIELDS}
     same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})  # type: ignore[arg-type]
     order = vclock.compare(values.get("vclock") or {}, obj.vclock or {})
-    if order is vclock.Order.AFTER:
-        # A newer version made elsewhere: take it exactly as it was made.
+    if same_record and order is vclock.Order.AFTER:
+        # A newer version made elsewhere: take it exactly as it was made. A visit file carries
+        # no field versions, so every field now has the file's version of the record.
         for key, value in values.items():
             setattr(obj, key, value)
+        obj.field_versions = {}
         return "updated"
     if same_content:
         return "unchanged"
     # Edited by hand, or changed on both sides: the imported file is what the user chose.
+    from nexus_review.merge.fields import expand
+
+    table = model.__tablename__  # type: ignore[attr-defined]
+    before = expand(table, to_dict(obj))  # type: ignore[arg-type]
     for key, value in content.items():
         setattr(obj, key, value)
-    bump(obj, device)
+    after = expand(table, to_dict(obj))  # type: ignore[arg-type]
+    bump(obj, device, fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
     return "updated"
+
+
+def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str, Any]) -> SyncMixin | None:
+    """The record here that a file's record is under another id: one merged here before, or
+    the live record with its natural key (the judgement of the same visit and area)."""
+    from nexus_review.storage import repository as repo
+    from nexus_review.storage.models import NATURAL_KEYS
+
+    table = model.__tablename__  # type: ignore[attr-defined]
+    natural = NATURAL_KEYS.get(table)
+    if not natural:
+        return None
+    alias = repo.record_aliases(session, [values["id"]]).get(values["id"])
+    if alias is not None:
+        return session.get(model, alias)
+    if values.get("deleted"):
+        return None
+    key = tuple(values.get(c) for c in natural)  # natural keys are ids and text, the same serialised
+    match = repo.live_by_natural_key(session, model, natural, [str(key[0])]).get(key)
+    if match is None:
+        return None
+    repo.add_record_aliases(session, table, {values["id"]: match["id"]})
+    return session.get(model, match["id"])
+
+
+def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, values: dict[str, Any], name: str) -> None:
+    """A record never changes its visit, school or owner through a file."""
+    from nexus_review.storage.models import OWNER_COLUMNS
+    from nexus_review.storage.repository import describe_record
+
+    table = model.__tablename__  # type: ignore[attr-defined]
+    for column in OWNER_COLUMNS.get(table, ()):
+        if column in values and getattr(obj, column) != values[column]:
+            held = to_dict(obj)  # type: ignore[arg-type]
+            what = describe_record(session, table, obj.id, held)
+            raise InterchangeError(
+                f"{name} cannot be imported: it would move {what[0].lower() + what[1:]} ({obj.id[:8]}) to another "
+                f"{'school' if 'school' in column else column.removesuffix('_id').replace('_', ' ')}, and an import never "
+                "changes which visit, school or owner a record belongs to."
+            )
 
 
 def import_visit_document(db: Database, data: dict[str, Any], name: str) -> ImportResult:
@@ -286,7 +340,7 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
         try:
             created = session.get(Visit, visit_id) is None
             for model, record, values in records:
-                counts[apply_record(session, model, record, values, db.device_id)] += 1
+                counts[apply_record(session, model, record, values, db.device_id, name)] += 1
             session.flush()  # while records are still written exactly as they arrived
         finally:
             session.info.pop("raw_sync", None)

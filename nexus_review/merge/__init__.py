@@ -1,26 +1,29 @@
 """Merging review packages into a network database: exact, order-free, nothing lost.
 
-Each record is matched by its UUID and its version vector (how many changes each device has
-made to it) decides what happens:
+Each record is matched by its UUID (or, for records with a natural key, by that key: two
+laptops that each graded the same area of one visit made one judgement) and merged **field by
+field** (see :mod:`nexus_review.merge.fields`):
 
 - unknown here: added exactly as it arrived;
 - the package's version already contains ours (newer): ours is replaced by it;
 - ours already contains the package's (older, or the same): nothing changes;
-- each has a change the other lacks: a **conflict**. Both versions are kept in a Conflict
-  row; the record shows the newer of the two (latest change, then device id, so the result
-  does not depend on the order packages arrive in) with a vector that has seen both, and the
-  administrator may choose the other.
+- each has a change the other lacks: each field takes the version that has seen the other, so
+  two laptops that changed different fields both keep their change. Only a field both changed
+  to different values is a **conflict**: both versions are kept in a Conflict row naming the
+  field; the record shows the later change (then device id, so the result does not depend on
+  the order packages arrive in), and the administrator may choose the other, field by field.
 
-Deletions are tombstones (``deleted`` set), so they merge like any other change. An import is
-one transaction, recorded as an ImportRecord; the database is backed up before its first
-change; importing a package that changes nothing writes nothing at all.
+A record never changes its visit, school or owner through an import: a package that tries is
+refused in one sentence naming the record, and nothing is written. Deletions are tombstones
+(``deleted`` set), so they merge like any other field; a deletion that crossed another laptop's
+changes to the record is a conflict. An import is one transaction, recorded as an ImportRecord;
+the database is backed up before its first change; importing a package that changes nothing
+writes nothing at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,13 +41,21 @@ from nexus_review.interchange.package import (
     read_package,
     write_package,
 )
+from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
 from nexus_review.storage import repository as repo
-from nexus_review.storage.database import Database, bump, get_info, set_info
-from nexus_review.storage.models import Conflict, ImportRecord, SyncMixin, utcnow
+from nexus_review.storage.database import Database, bump, own_device_ids
+from nexus_review.storage.models import (
+    BOOKKEEPING,
+    NATURAL_KEYS,
+    OWNER_COLUMNS,
+    Conflict,
+    ImportRecord,
+    SyncMixin,
+    utcnow,
+)
 from nexus_review.storage.serialize import from_dict, to_dict
 
-LAST_EXPORT_KEY = "last_package_exported_at"
-META = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted")
+META = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted", "field_versions")
 
 # Each reference a record makes, and the table it must be found in (here or in the package).
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -57,6 +68,10 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "drop_in": (("evidence_id", "evidence"),),
     "judgement": (("visit_id", "visit"),),
     "action": (("visit_id", "visit"),),
+}
+OWNER_WORDS = {
+    "visit_id": "visit", "host_school_id": "school", "school_id": "school", "evidence_id": "learning walk",
+    "reviewer_id": "reviewer", "group_id": "review group", "area_key": "area", "academic_year": "year", "theme": "theme",
 }
 
 
@@ -72,27 +87,26 @@ def export_review_package(
     passphrase: str | None = None,
     reviewer: str = "",
 ) -> ExportResult:
-    """A package of the chosen visits (default: every visit changed since this database's
-    last package) with everything in them and the schools, reviewers and priorities they
-    name. Tombstones travel too, so deletions reach the network database."""
+    """A package of the chosen visits (default: every visit holding a change of this
+    database's that no earlier package carried) with everything in them and the schools,
+    reviewers and priorities they name. Tombstones travel too, so deletions reach the network
+    database. Which changes are new is decided by version vectors, never by the clock."""
     now = utcnow()
     with db.reading() as session:
+        own = own_device_ids(session) or [db.device_id]
         if visit_ids:
             chosen = [repo.resolve_visit_id(session, v) for v in visit_ids]
         elif all_visits:
             chosen = repo.all_visit_ids(session)
         else:
-            since_text = get_info(session, LAST_EXPORT_KEY)
-            since = dt.datetime.fromisoformat(since_text) if since_text else None
-            # Never exported: what was written on this laptop (not what it was sent).
-            chosen = repo.visits_changed_since(session, since, None if since else db.device_id)
+            chosen = repo.visits_with_unexported_changes(session, own)
         if not chosen:
             raise NexusError("No visit has changed since the last review package; choose visits, or export them all.")
-        records = {table: [to_dict(obj) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
+        records = {table: [to_dict(obj, versions=True) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
         name = reviewer or repo.lead_reviewer_name(session, chosen)
     result = write_package(out, records, reviewer=name, device_id=db.device_id, passphrase=passphrase, exported_at=now)
     with db.transaction() as session:
-        set_info(session, LAST_EXPORT_KEY, now.isoformat())
+        repo.mark_exported(session, [row for rows in records.values() for row in rows], own)
     return result
 
 
@@ -102,25 +116,38 @@ def export_review_package(
 @dataclass(frozen=True)
 class RecordPlan:
     table: str
-    record_id: str
-    action: str  # "add", "update", "unchanged", "conflict", or "merge" (same content, both changed)
+    record_id: str  # as the package names it
+    action: str  # "add", "update", "unchanged" or "conflict"
     incoming: dict[str, Any]
-    values: dict[str, Any]  # column values parsed from the package
-    ours: dict[str, Any] | None = None
+    target_id: str = ""  # the record here it merges into (another id for a natural-key match)
+
+
+@dataclass(frozen=True)
+class PlannedConflict:
+    table: str
+    record_id: str
+    ours: dict[str, Any]
+    theirs: dict[str, Any]
+    field: FieldConflict
 
 
 @dataclass
 class ImportPlan:
     package: Package
     records: list[RecordPlan] = field(default_factory=list)
+    conflicts: list[PlannedConflict] = field(default_factory=list)
+    # table -> (records to add, records to update), as serialised dicts
+    writes: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = field(default_factory=dict)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def count(self, action: str) -> int:
-        actions = ("update", "merge") if action == "update" else (action,)
-        return sum(r.action in actions for r in self.records)
+        if action == "conflict":
+            return len(self.conflicts)
+        return sum(r.action == action for r in self.records)
 
     @property
     def changes(self) -> bool:
-        return any(r.action != "unchanged" for r in self.records)
+        return any(adds or updates for adds, updates in self.writes.values()) or any(self.aliases.values())
 
     def summary(self) -> dict[str, int]:
         return {a: self.count(a) for a in ("add", "update", "unchanged", "conflict")}
@@ -129,15 +156,15 @@ class ImportPlan:
         return [r.incoming for r in self.records if r.table == "visit" and r.action == action]
 
 
-def _content(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in ("vclock", "revision", "device_id", "updated_at", "created_at")}
-
-
-def _winner_key(data: dict[str, Any]) -> tuple[str, str, str]:
-    """Which of two concurrent versions the record shows: the later change, then the device,
-    then the content itself, so the same versions always give the same answer."""
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    return (str(data.get("updated_at") or ""), str(data.get("device_id") or ""), digest)
+def _moved(session: Session, package: Package, table: str, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    for column in OWNER_COLUMNS.get(table, ()):
+        if ours.get(column) != theirs.get(column):
+            what = repo.describe_record(session, table, ours["id"], ours)
+            raise InterchangeError(
+                f"{package.name} cannot be imported: it would move {what[0].lower() + what[1:]} ({ours['id'][:8]}) "
+                f"to another {OWNER_WORDS.get(column, column.replace('_', ' '))}, and an import never changes "
+                "which visit, school or owner a record belongs to."
+            )
 
 
 def plan_import(session: Session, package: Package) -> ImportPlan:
@@ -147,31 +174,51 @@ def plan_import(session: Session, package: Package) -> ImportPlan:
         rows = package.records.get(table, [])
         ids = [r["id"] for r in rows]
         existing = repo.rows_by_id(session, model, ids)
-        known[table] = set(existing) | set(ids)
+        natural = NATURAL_KEYS.get(table)
+        aliases: dict[str, str] = {}
+        key_index: dict[tuple[Any, ...], str] = {}
+        if natural:
+            aliases = repo.record_aliases(session, [i for i in ids if i not in existing])
+            fresh_rows = [r for r in rows if r["id"] not in existing and r["id"] not in aliases]
+            matches = repo.live_by_natural_key(session, model, natural, [str(r.get(natural[0])) for r in fresh_rows])
+            missing = sorted({t for t in aliases.values() if t not in existing})
+            existing.update(repo.rows_by_id(session, model, missing))
+            for key, row in matches.items():
+                existing.setdefault(row["id"], row)
+                key_index[key] = row["id"]
+        state: dict[str, dict[str, Any]] = {}
+        new_aliases: dict[str, str] = {}
         for row in rows:
-            ours = existing.get(row["id"])
-            if ours is None:
+            rid = row["id"]
+            target = rid if (rid in existing or rid in state) else aliases.get(rid)
+            fresh = False
+            if target is None and natural and not row.get("deleted"):
+                match = key_index.get(tuple(row.get(c) for c in natural))
+                if match is not None and match != rid:
+                    target, fresh = match, True
+                    new_aliases[rid] = match
+            target = target or rid
+            current = state.get(target, existing.get(target))
+            if current is None:
+                state[target] = dict(row)
                 action = "add"
-            elif ours == row:
+            elif current == row:
+                state[target] = current
                 action = "unchanged"
             else:
-                order = vclock.compare(row.get("vclock") or {}, ours.get("vclock") or {})
-                if order is vclock.Order.AFTER:
-                    action = "update"
-                elif order is vclock.Order.BEFORE:
-                    action = "unchanged"
-                elif _content(ours) == _content(row):
-                    # The same content on both sides: agree on the bookkeeping, no conflict.
-                    action = "unchanged" if order is vclock.Order.EQUAL else "merge"
-                else:
-                    action = "conflict"
-            values: dict[str, Any] = {}
-            if action != "unchanged":
-                try:
-                    values = from_dict(model, row)
-                except ValueError as exc:
-                    raise InterchangeError(f"{package.name} is not a valid review package: in {table} {row['id']}, {exc}.") from None
-            plan.records.append(RecordPlan(table, row["id"], action, row, values, ours))
+                _moved(session, package, table, current, row)
+                merged, conflicts = combine(table, current, row if target == rid else {**row, "id": target}, fresh=fresh)
+                action = "unchanged" if merged == current else ("conflict" if conflicts else "update")
+                state[target] = merged
+                plan.conflicts += [PlannedConflict(table, target, current, row, c) for c in conflicts]
+            if natural and not state[target].get("deleted"):
+                key_index.setdefault(tuple(state[target].get(c) for c in natural), target)
+            plan.records.append(RecordPlan(table, rid, action, row, target))
+        adds = [row for target, row in state.items() if target not in existing]
+        updates = [row for target, row in state.items() if target in existing and row != existing[target]]
+        plan.writes[table] = (adds, updates)
+        plan.aliases[table] = new_aliases
+        known[table] = set(existing) | set(ids)
     _check_references(session, plan, known)
     return plan
 
@@ -191,6 +238,15 @@ def _check_references(session: Session, plan: ImportPlan, known: dict[str, set[s
                 f"{plan.package.name} is not a valid review package: it refers to a {target.replace('_', ' ')} "
                 f"({absent[0]}) that is neither in the package nor in this database."
             )
+
+
+def _values(package: Package, table: str, model: type[SyncMixin], row: dict[str, Any]) -> dict[str, Any]:
+    try:
+        values = from_dict(model, row)
+    except ValueError as exc:
+        raise InterchangeError(f"{package.name} is not a valid review package: in {table} {row['id']}, {exc}.") from None
+    values.setdefault("field_versions", {})  # format 1: every field has the record's own version
+    return values
 
 
 # ---------------------------------------------------------------------------- applying
@@ -290,43 +346,26 @@ def apply_package(db: Database, package: Package, before_first_change: Callable[
             )
             session.add(record)
             session.flush()
-            # Table by table, parents first: new records in one insert, newer versions in
-            # one update by primary key, concurrent ones one by one.
+            # Table by table, parents first: new records in one insert, merged ones in one
+            # update by primary key.
             for table, model in TABLES.items():
-                mine = [r for r in plan.records if r.table == table]
-                added = [r.values for r in mine if r.action == "add"]
-                if added:
-                    session.execute(insert(model), added)
-                updated = [r.values for r in mine if r.action == "update"]
-                if updated:
-                    session.execute(update(model), updated)
-                for r in mine:
-                    if r.action in ("conflict", "merge"):
-                        _apply_concurrent(session, model, r, record.id if r.action == "conflict" else None)
-                session.flush()
+                adds, updates = plan.writes.get(table, ([], []))
+                if adds:
+                    session.execute(insert(model), [_values(package, table, model, r) for r in adds])
+                if updates:
+                    session.execute(update(model), [_values(package, table, model, r) for r in updates])
+                repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
+            session.add_all(
+                Conflict(
+                    import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
+                    shown=c.field.shown, field_name=c.field.name,
+                )
+                for c in plan.conflicts
+            )
+            session.flush()
         finally:
             session.info.pop("raw_sync", None)
         return _result(plan, applied=True, import_id=record.id)
-
-
-def _apply_concurrent(session: Session, model: type[SyncMixin], r: RecordPlan, import_id: str | None) -> None:
-    """Both sides changed the record: it shows the newer version, with a vector that has seen
-    both; where the contents differ (import_id given), both versions are kept as a Conflict."""
-    assert r.ours is not None
-    theirs_wins = _winner_key(r.incoming) > _winner_key(r.ours)
-    obj = session.get(model, r.record_id)
-    if theirs_wins:
-        for key, value in r.values.items():
-            setattr(obj, key, value)
-    obj.vclock = vclock.merged(r.ours.get("vclock") or {}, r.incoming.get("vclock") or {})  # type: ignore[union-attr]
-    if import_id is None:
-        return
-    session.add(
-        Conflict(
-            import_id=import_id, table_name=r.table, record_id=r.record_id, ours=r.ours,
-            theirs=r.incoming, shown="theirs" if theirs_wins else "ours",
-        )
-    )
 
 
 # ---------------------------------------------------------------------------- conflicts
@@ -343,27 +382,33 @@ class ConflictItem:
     created_at: dt.datetime
     resolved: str | None
     title: str  # what the record is, as a reader names it
+    field: str | None = None  # the one field both changed; None: the whole record (older conflicts)
 
     def differences(self) -> list[tuple[str, Any, Any]]:
-        """(field, ours, theirs) for each field that differs, bookkeeping left out."""
+        """(field, ours, theirs) for the field in conflict (for older whole-record conflicts,
+        each field that differs, bookkeeping left out)."""
+        if self.field is not None:
+            return [(self.field, field_value(self.table, self.ours, self.field), field_value(self.table, self.theirs, self.field))]
         keys = [k for k in self.ours if k not in META or k == "deleted"]
         return [(k, self.ours.get(k), self.theirs.get(k)) for k in keys if self.ours.get(k) != self.theirs.get(k)]
 
 
+def _item(session: Session, c: Conflict, data: dict[str, Any] | None = None) -> ConflictItem:
+    return ConflictItem(
+        c.id, c.table_name, c.record_id, c.shown, dict(c.ours), dict(c.theirs), c.created_at, c.resolution,
+        repo.describe_record(session, c.table_name, c.record_id, data or dict(c.theirs)), c.field_name,
+    )
+
+
 def list_conflicts(db: Database, *, open_only: bool = True) -> list[ConflictItem]:
     with db.reading() as session:
-        return [
-            ConflictItem(
-                c.id, c.table_name, c.record_id, c.shown, dict(c.ours), dict(c.theirs), c.created_at,
-                c.resolution, repo.describe_record(session, c.table_name, c.record_id, dict(c.theirs)),
-            )
-            for c in repo.conflicts(session, open_only=open_only)
-        ]
+        return [_item(session, c) for c in repo.conflicts(session, open_only=open_only)]
 
 
 def resolve_conflict(db: Database, conflict_id: str, keep: str) -> ConflictItem:
-    """Keep "ours" (the version held before the import) or "theirs" (the package's). The
-    choice is a new change by this database, so it wins over both versions from now on."""
+    """Keep "ours" (the version held before the import) or "theirs" (the package's) of the
+    field in conflict, leaving the record's other fields as they are. The choice is a new
+    change by this database, so it wins over both versions from now on."""
     if keep not in ("ours", "theirs"):
         raise NexusError("Say which version to keep: ours or theirs.")
     with db.transaction() as session:
@@ -377,29 +422,43 @@ def resolve_conflict(db: Database, conflict_id: str, keep: str) -> ConflictItem:
         if obj is None:
             raise NotFoundError(f"The record of conflict {conflict.id[:8]} is no longer in the database.")
         chosen = dict(conflict.ours if keep == "ours" else conflict.theirs)
-        values = from_dict(model, {k: v for k, v in chosen.items() if k not in META or k == "deleted"})
+        table = conflict.table_name
+        if conflict.field_name is None:
+            names = [k for k in chosen if k not in META or k == "deleted"]
+            raw = {k: chosen[k] for k in names if k in chosen}
+        else:
+            names = [conflict.field_name]
+            column, key = split_name(table, conflict.field_name)
+            if key is None:
+                raw = {column: chosen.get(column)}
+            else:
+                mapping = dict(getattr(obj, column) or {})
+                value = field_value(table, chosen, conflict.field_name)
+                if value is None:
+                    mapping.pop(key, None)
+                else:
+                    mapping[key] = value
+                raw = {column: mapping}
+        values = from_dict(model, raw)
         session.info["raw_sync"] = True
         try:
-            for key, value in values.items():
-                setattr(obj, key, value)
-            obj.vclock = vclock.merged(obj.vclock or {}, vclock.merged(conflict.ours.get("vclock") or {}, conflict.theirs.get("vclock") or {}))
-            bump(obj, db.device_id)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            seen = vclock.merged(conflict.ours.get("vclock") or {}, conflict.theirs.get("vclock") or {})
+            obj.vclock = vclock.merged(obj.vclock or {}, seen)
+            bump(obj, db.device_id, fields=names)
             conflict.resolved_at = utcnow()
             conflict.resolution = keep
             conflict.shown = keep
             session.flush()
         finally:
             session.info.pop("raw_sync", None)
-        item = ConflictItem(
-            conflict.id, conflict.table_name, conflict.record_id, conflict.shown, dict(conflict.ours),
-            dict(conflict.theirs), conflict.created_at, keep,
-            repo.describe_record(session, conflict.table_name, conflict.record_id, chosen),
-        )
+        item = _item(session, conflict, chosen)
     return item
 
 
 __all__ = [
-    "ConflictItem", "ImportPlan", "ImportResult", "before_import_hooks", "export_review_package",
+    "BOOKKEEPING", "ConflictItem", "ImportPlan", "ImportResult", "before_import_hooks", "export_review_package",
     "import_package_files", "import_packages", "list_conflicts", "plan_import", "preview_import",
     "read_package", "resolve_conflict",
 ]

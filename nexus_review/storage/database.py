@@ -11,6 +11,8 @@ imported only when a migration is really needed (it costs most of a second to im
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import logging
 import os
 import uuid
@@ -24,8 +26,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from nexus_review.domain import vclock
 from nexus_review.errors import DatabaseError
-from nexus_review.storage.models import Base, DatabaseInfo, SyncMixin, utcnow
+from nexus_review.storage.models import (
+    BOOKKEEPING,
+    KEYED_FIELDS,
+    Base,
+    DatabaseInfo,
+    SyncMixin,
+    utcnow,
+)
 from nexus_review.storage.schema import SCHEMA_HEAD
 
 log = logging.getLogger(__name__)
@@ -94,19 +104,58 @@ def _stamp_changes(session: Session, _flush_context: Any, _instances: Any) -> No
             obj.revision = 1
             obj.created_at = obj.created_at or now
             obj.updated_at = now
+            obj.field_versions = {"base": vclock.stamp({device: 1}, vclock.later_time(now, None), device), "fields": {}}
     for obj in session.dirty:
         if isinstance(obj, SyncMixin) and session.is_modified(obj, include_collections=False):
-            bump(obj, device, now)
+            bump(obj, device, now, changed_fields(session, obj))
 
 
-def bump(obj: SyncMixin, device: str, now: Any = None) -> None:
-    """Record one local change to a record: a new revision by this device."""
+def changed_fields(session: Session, obj: SyncMixin) -> list[str]:
+    """The fields a local change touched (keyed mappings: the keys whose value changed)."""
+    from sqlalchemy import inspect as inspect_object
+
+    state = inspect_object(obj)
+    keyed = KEYED_FIELDS.get(getattr(obj, "__tablename__", ""), ())
+    names: list[str] = []
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in BOOKKEEPING:
+            continue
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        if key not in keyed:
+            names.append(key)
+            continue
+        new = getattr(obj, key)
+        if history.deleted:
+            old = history.deleted[0]
+        else:  # changed in place: what the database holds is the value before the change
+            table = type(obj).__table__  # type: ignore[attr-defined]
+            with session.no_autoflush:
+                old = session.execute(select(table.c[key]).where(table.c.id == obj.id)).scalar()
+        if not isinstance(old, dict) or not isinstance(new, dict):
+            names.append(key)
+            continue
+        names += [f"{key}[{k}]" for k in sorted(set(old) | set(new), key=str) if old.get(k) != new.get(k)]
+    return names
+
+
+def bump(obj: SyncMixin, device: str, now: Any = None, fields: Any = None) -> None:
+    """Record one local change to a record: a new revision by this device, and a new
+    version of each field it changed."""
+    now = now or utcnow()
+    before = vclock.record_stamp(
+        obj.vclock or {}, obj.updated_at.astimezone(dt.UTC).isoformat() if obj.updated_at else "", obj.device_id or ""
+    )
     clock = dict(obj.vclock or {})
     clock[device] = int(clock.get(device, 0)) + 1
     obj.vclock = clock
     obj.revision = (obj.revision or 0) + 1
     obj.device_id = device
-    obj.updated_at = now or utcnow()
+    obj.updated_at = now
+    if fields:
+        obj.field_versions = vclock.with_changes(obj.field_versions, fields, clock, now, device, before)
 
 
 @dataclass
@@ -278,11 +327,7 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
     try:
         ensure_schema(engine, url)
         factory = sessionmaker(engine, class_=NexusSession, expire_on_commit=False)
-        with factory.begin() as session:
-            device = _read_info(session, "device_id")
-            if device is None:
-                device = uuid.uuid4().hex[:16]
-                set_info(session, "device_id", device)
+        device = _take_device_id(factory, url)
         factory.configure(info={"device_id": device})
     except DBAPIError as exc:
         engine.dispose()
@@ -292,6 +337,98 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
         raise
     log.info("opened database %s (device %s)", path or url, device)
     return Database(url=url, engine=engine, sessions=factory, device_id=device)
+
+
+# ---------------------------------------------------------------------------- device ids
+#
+# A device id names the one installation that writes changes under it. It is kept in this
+# installation's data folder (``devices.json``), bound to a database by the database's own
+# random id and where it lies, never in the database file alone: a database copied to another
+# laptop (or beside itself) finds no id for itself there and takes a new one for its future
+# changes, so two laptops set up from one file never write changes under the same id.
+# The database remembers every id it has written under (``device_ids``), so that what it
+# exports includes its own changes made before a move.
+
+OWN_DEVICES_KEY = "device_ids"
+
+
+def _location(url: str) -> str | None:
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return None  # in memory: a new database every time
+    return parsed.render_as_string(hide_password=True)
+
+
+def _read_devices() -> dict[str, Any]:
+    from nexus_review.paths import devices_path
+
+    try:
+        data = json.loads(devices_path().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    databases = data.get("databases") if isinstance(data, dict) else None
+    return databases if isinstance(databases, dict) else {}
+
+
+def _write_devices(databases: dict[str, Any]) -> None:
+    from nexus_review.fileio import write_bytes_atomic
+    from nexus_review.paths import devices_path
+
+    try:
+        write_bytes_atomic(devices_path(), json.dumps({"databases": databases}, indent=1, sort_keys=True).encode("utf-8"))
+    except Exception:  # not fatal: the next opening takes a new id, which is always safe
+        log.warning("could not record this installation's device id", exc_info=True)
+
+
+def own_device_ids(session: Session) -> list[str]:
+    """Every device id this database has written its own changes under."""
+    return [d for d in get_info(session, OWN_DEVICES_KEY).split() if d]
+
+
+def _take_device_id(factory: sessionmaker[NexusSession], url: str) -> str:
+    with factory() as session:
+        uid = _read_info(session, "database_uid")
+        previous = _read_info(session, "device_id")  # databases from before ids lived outside
+        own = own_device_ids(session)
+    new_uid = uid is None
+    uid = uid or uuid.uuid4().hex
+    location = _location(url)
+    databases = _read_devices() if location is not None else {}
+    entry = databases.get(location or "")
+    device = entry.get("device") if isinstance(entry, dict) and entry.get("database") == uid else None
+    if not isinstance(device, str) or not device:
+        device = uuid.uuid4().hex[:16]
+        if location is not None:
+            databases[location] = {"device": device, "database": uid}
+            _write_devices(databases)
+    known = [d for d in (*own, previous, device) if d]
+    known = list(dict.fromkeys(known))
+    if new_uid or known != own or previous != device:
+        try:
+            with factory.begin() as session:
+                set_info(session, "database_uid", uid)
+                set_info(session, OWN_DEVICES_KEY, " ".join(known))
+                set_info(session, "device_id", device)
+        except OperationalError as exc:
+            if "readonly" not in str(exc.orig).lower():
+                raise
+            log.info("database is read-only: device id %s not recorded in it", device)
+    return device
+
+
+def forget_device_id(target: str | Path) -> None:
+    """Make the database at ``target`` take a new device id when next opened (after its file
+    was replaced, e.g. restored from a backup, whose versions this device may already have
+    used)."""
+    location = _location(database_url(target))
+    if location is None:
+        return
+    databases = _read_devices()
+    if databases.pop(location, None) is not None:
+        _write_devices(databases)
 
 
 def active(query: Any, model: type[SyncMixin]) -> Any:

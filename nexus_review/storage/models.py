@@ -86,6 +86,10 @@ class SyncMixin:
     revision: Mapped[int] = mapped_column(Integer, default=1)
     vclock: Mapped[dict[str, Any]] = mapped_column(default=dict)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The version of each field (see nexus_review.domain.vclock): what lets two laptops that
+    # changed different fields of one record merge without a conflict. Empty for records
+    # written before fields had versions: every field then has the record's own version.
+    field_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class School(SyncMixin, Base):
@@ -310,6 +314,9 @@ class Conflict(SyncMixin, Base):
     shown: Mapped[str] = mapped_column(String(10), default="ours")  # which one the record holds
     resolved_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     resolution: Mapped[str | None] = mapped_column(String(10), default=None)  # "ours"/"theirs"
+    # The one field whose two versions disagree (a look-for or grade as "look_for_results[Oracy]");
+    # None for conflicts recorded before fields merged one by one (the whole record).
+    field_name: Mapped[str | None] = mapped_column(String(300), default=None)
 
 
 class DatabaseInfo(Base):
@@ -320,6 +327,49 @@ class DatabaseInfo(Base):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
 
+
+class ExportMark(Base):
+    """How far this database's own changes to a record have gone out in review packages:
+    the record's version-vector entries for this database's device ids when last exported."""
+
+    __tablename__ = "export_mark"
+
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    vclock: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RecordAlias(Base):
+    """A record another laptop made for the same natural key (a judgement of the same visit
+    and area, the same priority) under its own id; it merged into ``record_id`` here."""
+
+    __tablename__ = "record_alias"
+
+    alias_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+# Fields holding a mapping by natural key (look-for -> result, area -> grade): they merge key by key.
+KEYED_FIELDS: dict[str, tuple[str, ...]] = {"drop_in": ("look_for_results",), "evidence": ("grades",)}
+# Columns that are the merge's own bookkeeping, not what a record says.
+BOOKKEEPING = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions")
+
+# Records with a natural key: two laptops that each made one for the same key made one record.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "judgement": ("visit_id", "area_key"),
+    "school_priority": ("school_id", "academic_year", "theme"),
+}
+# What a record belongs to (its visit, school, parent or natural key): never changed by an import.
+OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "visit": ("host_school_id",),
+    "visit_reviewer": ("visit_id", "reviewer_id"),
+    "evidence": ("visit_id",),
+    "drop_in": ("evidence_id",),
+    "judgement": ("visit_id", "area_key"),
+    "action": ("visit_id",),
+    "school_priority": ("school_id", "academic_year", "theme"),
+    "review_group_member": ("group_id", "school_id"),
+}
 
 # Tables whose records travel between laptops, parents before children.
 SYNCED_MODELS: tuple[type[SyncMixin], ...] = (

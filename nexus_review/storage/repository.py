@@ -448,22 +448,87 @@ def all_visit_ids(session: Session) -> list[str]:
     return list(session.scalars(select(Visit.id).order_by(Visit.visit_date, Visit.id)))
 
 
-def visits_changed_since(session: Session, since: dt.datetime | None, by_device: str | None = None) -> list[str]:
-    """Visits (tombstoned ones too) with any change to them or their records since a time,
-    or, with no time, last changed by one device."""
+def visits_with_unexported_changes(session: Session, own_devices: list[str]) -> list[str]:
+    """Visits (tombstoned ones too) holding a change made by this database (under any of its
+    device ids) that no package it wrote has carried yet. Decided by version vectors against
+    the export marks, never by the clock: a laptop whose clock was once ahead still exports."""
+    from nexus_review.storage.models import ExportMark
 
-    def recent(model: Any) -> Any:
-        return model.updated_at > since if since is not None else model.device_id == by_device
+    if not own_devices:
+        return []
+    marks = {m.record_id: m.vclock or {} for m in session.scalars(select(ExportMark))}
 
-    if since is None and by_device is None:
-        return all_visit_ids(session)
-    changed = set(session.scalars(select(Visit.id).where(recent(Visit))))
+    def unsent(record_id: str, clock: dict[str, Any] | None) -> bool:
+        mark = marks.get(record_id, {})
+        return any(int((clock or {}).get(d, 0)) > int(mark.get(d, 0)) for d in own_devices)
+
+    changed = {vid for vid, clock in session.execute(select(Visit.id, Visit.vclock)) if unsent(vid, clock)}
     for model in (VisitReviewer, Evidence, Judgement, Action):
-        changed |= set(session.scalars(select(model.visit_id).where(recent(model))))
-    changed |= set(
-        session.scalars(select(Evidence.visit_id).join(DropIn, DropIn.evidence_id == Evidence.id).where(recent(DropIn)))
-    )
+        changed |= {vid for rid, vid, clock in session.execute(select(model.id, model.visit_id, model.vclock)) if unsent(rid, clock)}
+    rows = session.execute(select(DropIn.id, Evidence.visit_id, DropIn.vclock).join(Evidence, DropIn.evidence_id == Evidence.id))
+    changed |= {vid for rid, vid, clock in rows if unsent(rid, clock)}
     return sorted(changed)
+
+
+def mark_exported(session: Session, records: Iterable[dict[str, Any]], own_devices: list[str]) -> None:
+    """Remember how far this database's own changes to these records (serialised, as a
+    package holds them) have gone out."""
+    from nexus_review.storage.models import ExportMark
+
+    wanted: dict[str, dict[str, int]] = {}
+    for row in records:
+        clock = row.get("vclock") or {}
+        own = {d: int(clock[d]) for d in own_devices if d in clock}
+        if own:
+            wanted[str(row["id"])] = own
+    ids = list(wanted)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        held = {m.record_id: m for m in session.scalars(select(ExportMark).where(ExportMark.record_id.in_(chunk)))}
+        for record_id in chunk:
+            mark = held.get(record_id)
+            if mark is None:
+                session.add(ExportMark(record_id=record_id, vclock=wanted[record_id]))
+            else:
+                mark.vclock = {**(mark.vclock or {}), **wanted[record_id]}
+
+
+def record_aliases(session: Session, ids: list[str]) -> dict[str, str]:
+    """Which of these ids name records that merged into another here (alias -> record)."""
+    from nexus_review.storage.models import RecordAlias
+
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        out.update({a: r for a, r in session.execute(select(RecordAlias.alias_id, RecordAlias.record_id).where(RecordAlias.alias_id.in_(chunk)))})
+    return out
+
+
+def add_record_aliases(session: Session, table: str, aliases: dict[str, str]) -> None:
+    from sqlalchemy import insert
+
+    from nexus_review.storage.models import RecordAlias
+
+    if aliases:
+        session.execute(insert(RecordAlias), [{"alias_id": a, "table_name": table, "record_id": r} for a, r in sorted(aliases.items())])
+
+
+def live_by_natural_key(session: Session, model: Any, columns: tuple[str, ...], first_values: list[str]) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Live records by natural key, for keys whose first column is one of ``first_values``
+    (as serialised dicts), the oldest id first when a database already holds two."""
+    from nexus_review.storage.serialize import dump_value
+
+    table = model.__table__
+    keys = [c.key for c in table.columns]
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    values = sorted(set(first_values))
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        query = select(*table.columns).where(table.c[columns[0]].in_(chunk), table.c.deleted.is_(False)).order_by(table.c.id)
+        for row in session.execute(query):
+            data = {k: dump_value(v) for k, v in zip(keys, row, strict=True)}
+            out.setdefault(tuple(data[c] for c in columns), data)
+    return out
 
 
 def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[Any]]:

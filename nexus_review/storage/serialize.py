@@ -24,10 +24,13 @@ def column_names(model: type[DeclarativeBase]) -> list[str]:
     return [c.key for c in _columns(model)]
 
 
-def to_dict(obj: DeclarativeBase) -> dict[str, Any]:
-    """Every column of a record, JSON-ready, in table order."""
+def to_dict(obj: DeclarativeBase, *, versions: bool = False) -> dict[str, Any]:
+    """Every column of a record, JSON-ready, in table order; the field versions only with
+    ``versions`` (review packages carry them, visit files do not)."""
     out: dict[str, Any] = {}
     for col in _columns(type(obj)):
+        if col.key == "field_versions" and not versions:
+            continue
         value = getattr(obj, col.key)
         out[col.key] = _dump(value)
     return out

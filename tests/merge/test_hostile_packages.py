@@ -324,7 +324,6 @@ def test_a_package_that_never_ends_is_read_only_as_far_as_the_limit(tmp_path: Pa
             text=True,
             timeout=120,
             preexec_fn=limit_memory,
-            env={**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")},
         )
         assert proc.returncode == 1, proc.stderr
         assert proc.stderr.count("\n") == 1 and "too large" in proc.stderr, proc.stderr

@@ -64,8 +64,10 @@ def test_preview_then_import_then_resolve_the_conflict(qtbot, demo_db: Database,
     assert [page.history.item(r, 1).text() for r in range(2)] == ["b.nxr", "a.nxr"] or [page.history.item(r, 1).text() for r in range(2)] == ["a.nxr", "b.nxr"]
     assert page.conflicts.list.count() == 1
     assert page.conflicts.list.item(0).text().startswith("The visit to")
+    assert page.conflicts.list.item(0).text().endswith(": summary")  # the field, not the whole record
     sides = page.conflicts.sides
     cells = {sides.item(r, 0).text(): (sides.item(r, 1).text(), sides.item(r, 2).text()) for r in range(sides.rowCount())}
+    assert set(cells) == {"summary"}
     assert set(cells["summary"]) == {"A wrote this", "B wrote this"}
     with demo_db.reading() as s:
         shown = s.get(Visit, shared).summary
