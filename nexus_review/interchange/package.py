@@ -113,7 +113,7 @@ def payload_schema() -> dict[str, Any]:
     for name, model in TABLES.items():
         columns = list(model.__table__.columns)  # type: ignore[attr-defined]
         properties: dict[str, Any] = {c.key: _json_type(c) for c in columns}
-        properties["id"] = {"type": "string", "pattern": r"^[0-9a-fA-F-]{8,36}$"}
+        properties["id"] = {"type": "string", "pattern": r"^[0-9a-fA-F-]{8,36}\Z"}  # \Z: no newline after
         record = {
             "type": "object",
             "properties": properties,
