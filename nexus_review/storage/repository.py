@@ -264,6 +264,11 @@ def _detail(v: Visit) -> VisitDetail:
         actions=tuple(action_item(a) for a in v.actions if not a.deleted),
         updated_at=v.updated_at,
         revision=v.revision,
+        staff_named=tuple(
+            e.staff
+            for e in sorted(v.evidence, key=lambda e: (e.deleted, e.position, e.id))
+            if e.staff and e.staff.strip()
+        ),
     )
 
 
