@@ -20,10 +20,12 @@ exports decide which texts leave the program and pass each of them through
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 __all__ = ["Anonymiser", "Person", "letters", "people_in"]
 
@@ -155,21 +157,40 @@ def people_in(staff_fields: Iterable[str]) -> list[Person]:
     for one person merge ("Mrs J. Quixley", "Mrs Quixley", "Jane Quixley"); two people with
     one surname stay apart when their initials differ ("Mrs A. Smith", "Mr B. Smith")."""
     people: list[Person] = []
-    for staff in staff_fields:
-        text = _BRACKETS.sub(" ", unicodedata.normalize("NFC", staff or ""))
-        for chunk in _SPLIT.split(text):
-            person = _parse(chunk)
-            if person is None:
-                continue
-            same = [p for p in people if p.surname == person.surname]
+    by_surname: dict[str, list[Person]] = {}
+    for staff in dict.fromkeys(staff_fields):  # each distinct field once, in order
+        for surname, forenames, initials, titles in _named_in(staff or ""):
+            person = Person(surname, set(forenames), set(initials), set(titles))
+            same = by_surname.setdefault(surname, [])
             match = next((p for p in same if _compatible(p, person)), None)
             if match is None:
                 people.append(person)
+                same.append(person)
             else:
                 match.forenames |= person.forenames
                 match.initials |= person.initials
                 match.titles |= person.titles
     return people
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_in(staff: str) -> tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...]:
+    """The people one staff field names, as plain values (a compilation reads each field
+    several times)."""
+    text = _BRACKETS.sub(" ", unicodedata.normalize("NFC", staff))
+    found = []
+    for chunk in _SPLIT.split(text):
+        person = _parse(chunk)
+        if person is not None:
+            found.append(
+                (
+                    person.surname,
+                    frozenset(person.forenames),
+                    frozenset(person.initials),
+                    frozenset(person.titles),
+                )
+            )
+    return tuple(found)
 
 
 def _compatible(a: Person, b: Person) -> bool:
@@ -186,22 +207,42 @@ def _token_spans(text: str) -> list[tuple[str, int]]:
     return [(m.group(0), visible[m.start()]) for m in _TOKEN.finditer(stripped)]
 
 
-def _word_pattern(folded: str) -> str:
-    """A name word as a pattern: any case, apostrophe and hyphen variants, invisible
-    characters anywhere inside."""
-    out = []
-    for ch in folded:
-        if ch == "'":
-            out.append("[" + "".join(re.escape(c) for c in _APOSTROPHES) + "]")
-        elif ch == "-":
-            out.append("[" + "".join(re.escape(c) for c in _HYPHENS) + "]")
-        else:
-            out.append(re.escape(ch))
-    return _GAP.join(out)
+def _char(ch: str) -> str:
+    """One letter of a name as a pattern: apostrophe and hyphen variants match each other."""
+    if ch == "'":
+        return "[" + "".join(re.escape(c) for c in _APOSTROPHES) + "]"
+    if ch == "-":
+        return "[" + "".join(re.escape(c) for c in _HYPHENS) + "]"
+    return re.escape(ch)
+
+
+_Trie: TypeAlias = dict[str, "_Trie"]
 
 
 def _alternatives(words: Iterable[str]) -> str:
-    return "|".join(_word_pattern(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """Any of the words, as one pattern, with invisible characters allowed between letters.
+
+    Built as a tree of shared beginnings ("ha(?:le|ll)"), so that a network's hundreds of
+    names cost a few steps per word of text, not one try per name; the longest word is tried
+    first at each branch."""
+    trie: _Trie = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            child = node[ch]
+            pattern = _char(ch)
+            if any(k for k in child):
+                pattern += f"(?:{_GAP}{build(child)})" + ("?" if "" in child else "")
+            branches.append(pattern)
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(trie) if trie else "(?!)"
 
 
 class Anonymiser:
@@ -217,6 +258,14 @@ class Anonymiser:
         self.people = people_in(staff_fields) if enabled else []
         self._prefer: frozenset[int] = frozenset()
         self._pattern = self._compile() if self.people else None
+        # Who has each surname (or part of one) and each forename, looked up per mention.
+        self._by_surname: dict[str, list[int]] = {}
+        self._by_forename: dict[str, list[int]] = {}
+        for i, p in enumerate(self.people):
+            for name in p.surnames():
+                self._by_surname.setdefault(name, []).append(i)
+            for name in p.forenames:
+                self._by_forename.setdefault(name, []).append(i)
 
     def within(self, staff_fields: Iterable[str]) -> Anonymiser:
         """The same anonymiser (same people, same letters), reading a name that several people
@@ -250,8 +299,11 @@ class Anonymiser:
             givens.append(f"[{initials}][^\\W\\d_]+")  # "Jane" for J. Quixley
         if forenames:
             givens.append(forenames)
-        given = f"(?:(?:{'|'.join(givens)})(?!\\w){_SEP})*"
-        title = f"(?:(?i:{_alternatives(TITLES)})(?!\\w){_SEP})?"
+        # At most three given names or initials, each word tried one way only (atomic): a
+        # long run of initials or forenames with no surname after it fails in linear time.
+        titles = f"(?i:{_alternatives(TITLES)})(?!\\w)"
+        given = f"(?:(?!{titles})(?>(?:{'|'.join(givens)})(?!\\w)){_SEP}){{0,3}}"
+        title = f"(?:{titles}{_SEP})?"
         # "Quixley J.": an initial after the surname, written with its dot.
         after = f"(?:{_SPACE}+[{initials}]\\.)?" if initials else ""
         forms = [f"{title}{given}{surnames}{after}"]
@@ -270,7 +322,7 @@ class Anonymiser:
         first = 1 if len(words) > 1 and words[0].lower() in TITLES else 0
         title = words[0].lower() if first else None
         last = _fold(words[-1])
-        sharing = [i for i, p in enumerate(self.people) if last in p.surnames()]
+        sharing = self._by_surname.get(last, [])
         keep = ""
         if sharing:
             givens = words[first:-1]
@@ -284,7 +336,11 @@ class Anonymiser:
             found = [i for i in sharing if self.people[i].fits(givens[k:])]
         else:  # forenames only: "Jane", "Mrs Jane"
             folded = {_fold(w) for w in words[first:]}
-            found = [i for i, p in enumerate(self.people) if folded <= p.forenames]
+            found = [
+                i
+                for i in self._by_forename.get(next(iter(folded)), [])
+                if folded <= self.people[i].forenames
+            ]
         for narrower in (lambda i: i in self._prefer, lambda i: title in self.people[i].titles):
             kept = [i for i in found if narrower(i)]
             if kept:

@@ -77,10 +77,10 @@ def _theme_key(focus: str) -> str:
     return " ".join(focus.lower().split())
 
 
-def _themes(visits: Sequence[VisitDetail], anonymiser: Anonymiser) -> list[Block]:
+def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> list[Block]:
     groups: dict[str, dict[str, object]] = {}
     for v in visits:
-        staff = anonymiser.within(_named(v))
+        staff = per_visit[v.id]
         for focus in v.focus_areas:
             key = _theme_key(focus)
             if not key:
@@ -222,7 +222,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         ),
         Heading("Themes"),
         Paragraph("The focus areas reviewed across the network, with what the reviews found.", "muted"),
-        *_themes(visits, staff),
+        *_themes(visits, per_visit),
         Heading("Judgement consistency"),
         *_consistency(visits),
         PageBreak(),

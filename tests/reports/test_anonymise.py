@@ -7,7 +7,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 import re
+import string
+import time
 from pathlib import Path
 
 import pytest
@@ -124,6 +127,11 @@ def test_people_sharing_a_surname_keep_their_own_letters() -> None:
     assert staff.clean("A. Smith and Mr B Smith") == "Teacher A and Teacher B"
     assert staff.clean("Smith said") == "Teacher A or Teacher B said"  # never the wrong one
     assert staff.within(["Mr B. Smith"]).clean("Smith said") == "Teacher B said"
+
+
+def test_a_capitalised_word_before_a_title_stays_as_written() -> None:
+    staff = Anonymiser(["Mrs M. Quixley", "Mr T. Hale"])
+    assert staff.clean("Mum said Mrs M. Quixley and Then Mr Hale") == "Mum said Teacher A and Then Teacher B"
 
 
 def test_entries_for_one_person_are_one_teacher() -> None:
@@ -514,3 +522,34 @@ def test_the_anonymised_next_steps_spreadsheet_names_no_staff(
     )
     assert "Quixley" in out.read_text("utf-8-sig")  # named unless asked
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jane " * 40 + "x", "a " * 50_000, "J. " * 50_000, "Mrs " * 50_000, "Quix\u00ad" * 50_000],
+    ids=["forenames", "letters", "initials", "titles", "soft-hyphens"],
+)
+def test_a_text_made_to_be_slow_is_cleaned_in_linear_time(text: str) -> None:
+    staff = Anonymiser(["Mrs Jane Quixley", "Mr T. Hale"])
+    start = time.perf_counter()
+    staff.clean(text)
+    assert time.perf_counter() - start < 2.0  # seconds; before, a run of forenames took minutes
+
+
+def test_a_network_of_500_staff_and_a_long_note_are_quick() -> None:
+    rng = random.Random(7)
+
+    def word() -> str:
+        return rng.choice(string.ascii_uppercase) + "".join(
+            rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))
+        )
+
+    staff = [f"Mrs {rng.choice(string.ascii_uppercase)}. {word()}" for _ in range(500)]
+    text = " ".join(
+        rng.choice(["the", "pupils", "Read", "and", staff[rng.randrange(500)], "Then"])
+        for _ in range(50_000)
+    )
+    start = time.perf_counter()
+    cleaned = Anonymiser(staff).clean(text)
+    assert time.perf_counter() - start < 5.0  # seconds; about 0.2 s on a laptop
+    assert "Mrs " not in cleaned and "Then" in cleaned
