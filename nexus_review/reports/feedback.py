@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.enums import EvidenceKind, VisitKind, label_of
@@ -268,7 +268,8 @@ def build_feedback_report(
         if items:
             blocks += [Heading(title), BulletList(tuple(items))]
 
-    seen = describe_evidence(visit.evidence)
+    # Subjects are cleaned before the sentence lowers their first letter ("Quixley group").
+    seen = describe_evidence([replace(e, subject=staff.clean(e.subject)) for e in visit.evidence])
     if seen:
         sentence = join_words(seen)
         blocks += [

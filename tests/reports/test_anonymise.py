@@ -131,7 +131,10 @@ def test_people_sharing_a_surname_keep_their_own_letters() -> None:
 
 def test_a_capitalised_word_before_a_title_stays_as_written() -> None:
     staff = Anonymiser(["Mrs M. Quixley", "Mr T. Hale"])
-    assert staff.clean("Mum said Mrs M. Quixley and Then Mr Hale") == "Mum said Teacher A and Then Teacher B"
+    assert (
+        staff.clean("Mum said Mrs M. Quixley and Then Mr Hale")
+        == "Mum said Teacher A and Then Teacher B"
+    )
 
 
 def test_entries_for_one_person_are_one_teacher() -> None:
@@ -451,6 +454,47 @@ def test_the_anonymised_report_names_no_staff_in_any_field(
         )
     )
     assert "Quixley" in named_text and "Obi" in named_text
+
+
+def test_a_subject_starting_with_a_name_is_cleaned_before_the_evidence_sentence_lowers_it(
+    db: Database, tmp_path: Path
+) -> None:
+    visit_id = make_visit(db)
+    with db.transaction() as s:
+        visit = s.get(Visit, visit_id)
+        s.add(
+            Evidence(
+                visit=visit,
+                kind="work-scrutiny",
+                position=4,
+                staff="Mrs J. Quixley",
+                subject="Quixley group",
+            )
+        )
+    text = read_document_text(
+        export_visit_report(
+            db, visit_id, "docx", tmp_path / "r.docx", ReportOptions(anonymise=True)
+        )
+    )
+    assert "uixley" not in text.lower()
+    assert "work scrutiny in teacher b group" in " ".join(text.split()).lower()
+
+
+def test_alison_stays_alison_in_the_report(db: Database, tmp_path: Path) -> None:
+    visit_id = make_visit(db)
+    with db.transaction() as s:
+        visit = s.get(Visit, visit_id)
+        assert visit is not None
+        visit.summary = "Alison's group read with Ali. ALI modelled blending."
+        s.add(Evidence(visit=visit, kind="lesson-observation", position=4, staff="Ali"))
+    flat = " ".join(
+        read_document_text(
+            export_visit_report(
+                db, visit_id, "pdf", tmp_path / "r.pdf", ReportOptions(anonymise=True)
+            )
+        ).split()
+    )
+    assert "Alison's group read with Teacher B. Teacher B modelled blending." in flat
 
 
 def test_the_anonymised_compilation_names_no_staff_in_any_field(
