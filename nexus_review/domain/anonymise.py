@@ -29,24 +29,7 @@ from typing import TypeAlias
 
 __all__ = ["Anonymiser", "Person", "letters", "people_in"]
 
-TITLES = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "dr",
-        "prof",
-        "sir",
-        "dame",
-        "rev",
-        "mme",
-        "mlle",
-        "madam",
-        "mister",
-    }
-)
+TITLES = frozenset("mr mrs ms miss mx dr prof sir dame rev mme mlle madam mister".split())  # noqa: SIM905
 
 # Words in a staff field that say what someone does or teaches, not who they are:
 # "Ali (TA)", "Mrs Quixley – class teacher", "English lead" name no one by "English".
@@ -73,8 +56,9 @@ _HYPHENS = "-‐‑"
 _JOINERS = "".join(re.escape(ch) for ch in _APOSTROPHES + _HYPHENS)
 _TOKEN = re.compile(rf"[^\W\d_]+(?:[{_JOINERS}][^\W\d_]+)*")
 _NAME_TOKEN = re.compile(rf"(?<![\d_])[^\W\d_]+(?:[{_JOINERS}][^\W\d_]+)*(?![\d_])")  # not "Y6"
-_SPLIT = re.compile(r"[,;/&+\n\r\t|]|\s(?:and|with|or)\s", re.IGNORECASE)
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# Between the people of one staff field; what is in brackets is read on its own, a role
+# ("Ali (TA)") or a name ("Reading lead (Mr T. Hale)").
+_SPLIT = re.compile(r"[,;/&+\n\r\t|()\[\]]|\s(?:and|with|or)\s", re.IGNORECASE)
 
 
 def letters(n: int) -> str:
@@ -137,7 +121,11 @@ def _parse(chunk: str) -> Person | None:
     words: list[str] = []
     for i, t in enumerate(tokens):
         is_last = i == len(tokens) - 1
-        if len(t) == 1 or (len(t) == 2 and t.isupper() and not is_last):
+        if (len(t) == 1 and t.upper() != t.lower()) or (
+            len(t) == 2 and t.isupper() and not is_last
+        ):
+            # An initial: one cased letter ("J"), or two capitals before the surname ("JK");
+            # a one-character name in a script without capitals (王) is a name.
             initials |= {c.upper() for c in t}
         else:
             words.append(t)
@@ -177,9 +165,8 @@ def people_in(staff_fields: Iterable[str]) -> list[Person]:
 def _named_in(staff: str) -> tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...]:
     """The people one staff field names, as plain values (a compilation reads each field
     several times)."""
-    text = _BRACKETS.sub(" ", unicodedata.normalize("NFC", staff))
     found = []
-    for chunk in _SPLIT.split(text):
+    for chunk in _SPLIT.split(unicodedata.normalize("NFC", staff)):
         person = _parse(chunk)
         if person is not None:
             found.append(

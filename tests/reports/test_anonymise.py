@@ -106,8 +106,10 @@ def test_a_staff_field_naming_two_teachers_protects_both(field: str) -> None:
 
 
 def test_roles_and_subjects_in_a_staff_field_name_no_one() -> None:
-    staff = Anonymiser(["English lead", "Y6 teacher", "TA", "Reading lead (Mr T. Hale)"])
-    assert staff.people == []
+    staff = Anonymiser(
+        ["English lead", "Y6 teacher", "TA", "Reading lead (Mr T. Hale)", "Ali (TA)"]
+    )
+    assert [p.surname for p in staff.people] == ["hale", "ali"]
     assert staff.clean("English and Reading were strong; the teacher was clear.") == (
         "English and Reading were strong; the teacher was clear."
     )
@@ -143,6 +145,13 @@ def test_entries_for_one_person_are_one_teacher() -> None:
     assert (
         staff.clean("Jane taught; Mrs Jane Quixley agreed.")
         == "Teacher A taught; Teacher A agreed."
+    )
+
+
+def test_names_in_other_scripts_are_protected() -> None:
+    staff = Anonymiser(["Mrs 王", "Mr Łukasz Żółw", "Ms Zoë O’Neil"])
+    assert staff.clean("王 and Mrs 王; ŻÓŁW and Łukasz; Zoë O'Neil") == (
+        "Teacher A and Teacher A; Teacher B and Teacher B; Teacher C"
     )
 
 
