@@ -265,6 +265,7 @@ def texts(draw: st.DrawFn, people: list[dict[str, str]], styles: list[int]) -> t
         st.text(_LETTERS, min_size=1, max_size=3),
         st.booleans(),
     ).filter(lambda w: w not in parts)
+    initials = {p["initial"] for p in people}
     written, expected = [], []
     previous_was_name = False
     for _ in range(draw(st.integers(1, 12))):
@@ -291,7 +292,9 @@ def texts(draw: st.DrawFn, people: list[dict[str, str]], styles: list[int]) -> t
         word = word.title() if kind == "Word" else word
         written.append(word)
         expected.append(word)
-        previous_was_name = kind == "Word"
+        # A capitalised word can be taken for a forename before a surname only when it starts
+        # with someone's initial ("Jane Quixley"); any other ("Then Quixley") stays as it is.
+        previous_was_name = kind == "Word" and word[0] in initials
     joints = draw(
         st.lists(
             st.sampled_from([" ", ", ", "; ", " (", ") ", "\n", " – "]),
