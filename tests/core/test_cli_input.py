@@ -78,8 +78,14 @@ LONG = "a" * 300
 
 
 def _files(folder: Path) -> list[str]:
-    """The files in a folder, leaving out the daily backup that opening a database makes."""
-    return sorted(p.name for p in folder.iterdir() if p.name != "backups")
+    """The files in a folder, leaving out the daily backup that opening a database makes and
+    SQLite's own companion files (which come and go as it reads); contents are compared with
+    a dump."""
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.name != "backups" and not p.name.endswith(("-wal", "-shm"))
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,6 +121,21 @@ def test_a_file_name_too_long_is_one_sentence(
     assert "too long" in err
     assert dump(path) == before
     assert _files(tmp_path) == files_before
+
+
+@pytest.mark.parametrize("argv", [("visits",), ("demo",), ("backup",), ("restore", "{good}")])
+def test_a_database_name_too_long_is_one_sentence(
+    capsys: pytest.CaptureFixture[str],
+    filled: tuple[Path, str],
+    tmp_path: Path,
+    argv: tuple[str, ...],
+) -> None:
+    good, _ = filled
+    before, files = dump(good), _files(tmp_path)
+    args = [a.format(good=good) for a in argv]
+    code, _, err = run(capsys, "--db", str(tmp_path / f"{LONG}.db"), *args)
+    assert_one_sentence(code, err, "too long")
+    assert _files(tmp_path) == files and dump(good) == before
 
 
 # ---------------------------------------------------------------------------- ids
