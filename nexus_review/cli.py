@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from nexus_review import __version__
-from nexus_review.errors import NexusError
+from nexus_review.errors import DatabaseError, NexusError
 
 PROG = "nexus-review"
 
@@ -55,19 +55,32 @@ class Context:
     @property
     def db(self) -> Any:
         if self._db is None:
+            from nexus_review.fileio import shown_name
             from nexus_review.storage.database import database_url, open_database, sqlite_path
             from nexus_review.storage.safety import daily_backup, install_hooks
 
             install_hooks()
             target = self.args.db or default_db_target()
             path = sqlite_path(database_url(target))
+            if path is not None and not self.creates_database and not path.exists():
+                # Only a command that writes may start a new database; a mistyped --db must
+                # not leave folders and an empty database behind.
+                raise DatabaseError(
+                    f"There is no database at {shown_name(path, 400)}; check the path, or start one with "
+                    f"'{PROG} demo', 'visit import' or 'package import'."
+                )
             if path is not None and path.exists() and path.stat().st_size:
                 from nexus_review.storage.safety import check_integrity
 
                 if check_integrity(path) is None:
                     daily_backup(path)
-            self._db = open_database(target)
+            self._db = open_database(target, create=self.creates_database)
         return self._db
+
+    @property
+    def creates_database(self) -> bool:
+        """Whether this command may create the database it is given (it writes, for real)."""
+        return bool(getattr(self.args, "creates_database", False)) and not getattr(self.args, "dry_run", False)
 
     def default_target(self) -> Path:
         return default_db_target()
@@ -137,6 +150,15 @@ def _setup_logging() -> Path | None:
     return path
 
 
+def _unexpected(argv: Sequence[str]) -> int:
+    """A bug: the traceback goes to the log file, the user gets one sentence."""
+    where = _setup_logging()
+    log.exception("unexpected error in %s %s", PROG, " ".join(argv))
+    place = f"; the details are in {where}" if where else ""
+    print(f"{PROG}: something went wrong that the program did not expect{place}.", file=sys.stderr)
+    return 1
+
+
 GuiOpener = Callable[[argparse.Namespace], int]
 
 
@@ -169,12 +191,18 @@ def main(
         return 130
     except BrokenPipeError:
         return 0
-    except Exception:
-        where = _setup_logging()
-        log.exception("unexpected error in %s %s", PROG, " ".join(argv))
-        place = f"; the details are in {where}" if where else ""
-        print(f"{PROG}: something went wrong that the program did not expect{place}.", file=sys.stderr)
+    except OSError as exc:
+        if exc.filename is None:
+            return _unexpected(argv)
+        # A file the user named that the system refuses (a name too long, a device that
+        # fails): the command stopped before changing anything it had not finished.
+        from nexus_review.fileio import shown_name
+
+        reason = exc.strerror or type(exc).__name__
+        print(f"{PROG}: {shown_name(exc.filename)} cannot be used ({reason}).", file=sys.stderr)
         return 1
+    except Exception:
+        return _unexpected(argv)
     finally:
         if ctx is not None:
             ctx.close()

@@ -16,7 +16,15 @@ from pathlib import Path
 from nexus_review.errors import ExportError
 
 
+def shown_name(path: Path | str, most: int = 60) -> str:
+    """A path as a message shows it: whole when short, else its start and its end."""
+    text = str(path)
+    return text if len(text) <= most else f"{text[: most // 2 - 1]}…{text[-(most // 2) :]}"
+
+
 def _explain(exc: OSError, target: Path) -> ExportError:
+    if exc.errno == errno.ENAMETOOLONG:
+        return ExportError(f"The file name {shown_name(target)} is too long; choose a shorter name or folder.")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return ExportError(f"There is not enough disk space to write {target}; free some space and try again.")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -32,7 +40,11 @@ def _explain(exc: OSError, target: Path) -> ExportError:
 def atomic_write(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success it replaces the target."""
     target = Path(target).expanduser()
-    if target.is_dir():
+    try:
+        is_dir = target.is_dir()
+    except OSError as exc:  # a name too long, say: nothing has been written yet
+        raise _explain(exc, target) from exc
+    if is_dir:
         raise ExportError(f"{target} is a folder; choose a file name.")
     folder = target.parent if str(target.parent) else Path(".")
     try:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.calendar import academic_year_bounds
 from nexus_review.domain.enums import ActionStatus, VisitKind, label_of
 from nexus_review.domain.records import VisitDetail
@@ -231,17 +232,24 @@ def judgements_csv(visits: Sequence[VisitDetail]) -> str:
     return buffer.getvalue()
 
 
-def actions_csv(actions: Sequence[TrackedAction], today: dt.date | None = None) -> str:
+def actions_csv(actions: Sequence[TrackedAction], today: dt.date | None = None, staff: Anonymiser | None = None) -> str:
+    """The next steps as a spreadsheet; with ``staff``, the staff it protects are named in no cell."""
+    clean = staff.clean if staff is not None else str
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["action_id", "school", "visit_date", "next_step", "owner", "due", "status", "overdue", "follow_up"])
     for a in actions:
         writer.writerow([
-            a.id, a.school, a.visit_date.isoformat(), a.description, a.owner, a.due_date.isoformat() if a.due_date else "",
+            a.id, a.school, a.visit_date.isoformat(), clean(a.description), clean(a.owner), a.due_date.isoformat() if a.due_date else "",
             a.status, "yes" if a.overdue(today) else "no",
-            " | ".join(f"{d.isoformat() if d else ''}: {n}" for d, n in a.follow_up),
+            " | ".join(f"{d.isoformat() if d else ''}: {clean(n)}" for d, n in a.follow_up),
         ])
     return buffer.getvalue()
+
+
+def staff_of(visits: Sequence[VisitDetail], anonymise: bool = True) -> Anonymiser:
+    """An anonymiser for everyone named in the evidence of these visits, deleted evidence too."""
+    return Anonymiser((name for v in visits for name in (*(e.staff for e in v.evidence), *v.staff_named)), anonymise)
 
 
 def write_csv(text: str, out: Path | str) -> Path:

@@ -11,7 +11,7 @@ from nexus_review.domain.enums import VisitKind, VisitStatus, label_of
 
 def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="fill the database with the demo network (NEXUS alliance)")
-    p.set_defaults(func=cmd_demo)
+    p.set_defaults(func=cmd_demo, creates_database=True)
 
     p = sub.add_parser("schools", help="list the schools")
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_visit_export)
     p = vsub.add_parser("import", help="add a visit from a JSON file, or update it by its id")
     p.add_argument("file", type=Path, metavar="FILE.json")
-    p.set_defaults(func=cmd_visit_import)
+    p.set_defaults(func=cmd_visit_import, creates_database=True)
 
 
 def cmd_demo(ctx: Any) -> int:

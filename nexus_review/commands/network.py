@@ -25,6 +25,7 @@ def register(sub: Any) -> None:
     p.add_argument("--what", required=True, choices=("judgements", "actions"))
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--year", help="only this academic year (default: every visit)")
+    p.add_argument("--anonymise", action="store_true", help='replace staff names with "Teacher A", "Teacher B"...')
     p.set_defaults(func=cmd_data_export)
 
 
@@ -53,6 +54,7 @@ def cmd_data_export(ctx: Any) -> int:
         actions_csv,
         judgements_csv,
         network_visits,
+        staff_of,
         tracked_actions,
         write_csv,
     )
@@ -64,7 +66,8 @@ def cmd_data_export(ctx: Any) -> int:
     else:
         with ctx.db.reading() as session:
             visits = visit_details(session, visit_ids_between(session, dt.date.min, dt.date.max))
-    text = judgements_csv(visits) if a.what == "judgements" else actions_csv(tracked_actions(visits))
+    staff = staff_of(visits) if a.anonymise else None
+    text = judgements_csv(visits) if a.what == "judgements" else actions_csv(tracked_actions(visits), staff=staff)
     path = write_csv(text, a.out)
     rows = text.count("\n") - 1
     ctx.print(f"{rows} {a.what} written to {path}.")

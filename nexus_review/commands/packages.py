@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     p.add_argument("--passphrase-file", type=Path, metavar="F")
     p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_package_import)
+    p.set_defaults(func=cmd_package_import, creates_database=True)
 
     conflicts = sub.add_parser("conflicts", help="list records changed on two laptops, or resolve one")
     conflicts.add_argument("--json", action="store_true")

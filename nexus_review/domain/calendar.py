@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def academic_year_of(day: dt.date) -> str:
@@ -15,9 +15,9 @@ def academic_year_of(day: dt.date) -> str:
 
 def academic_year_bounds(year: str) -> tuple[dt.date, dt.date]:
     """First and last day of an academic year written like "2025-26"."""
-    match = _YEAR_RE.match(year)
+    match = _YEAR_RE.fullmatch(year)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"'{year}' is not an academic year like 2025-26")
+        raise ValueError(f"{year!r} is not an academic year like 2025-26")
     start = int(match.group(1))
     return dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
 

@@ -136,6 +136,9 @@ class VisitDetail:
     updated_at: dt.datetime
     revision: int = 1
     extra: dict[str, str] = field(default_factory=dict)
+    # The staff field of every evidence record the visit has had, deleted ones too, live ones
+    # first: the people an anonymised document must protect.
+    staff_named: tuple[str, ...] = ()
 
     @property
     def lead(self) -> TeamMember | None:

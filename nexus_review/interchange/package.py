@@ -57,7 +57,7 @@ SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 # before any key is derived. A manifest cannot make the reader spend more.
 SCRYPT_LIMITS = {"n": (2**10, 2**16), "r": (1, 8), "p": (1, 2)}
 SALT_BYTES = (8, 64)
-ID_PATTERN = r"^[0-9a-fA-F-]{8,36}$"
+ID_PATTERN = r"^[0-9a-fA-F-]{8,36}\Z"  # \Z, not $: no newline may follow
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # positions, counts of participants
 TABLES: dict[str, type[SyncMixin]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
 

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.enums import VisitKind, label_of
 from nexus_review.domain.records import VisitDetail
 from nexus_review.frameworks import get_framework
@@ -31,7 +32,7 @@ from nexus_review.reports.document import (
     TableOfContents,
     lines_of,
 )
-from nexus_review.reports.feedback import StaffNames, join_words, network_name_or_default
+from nexus_review.reports.feedback import join_words, network_name_or_default
 
 TERMS = {"autumn": "autumn term", "spring": "spring term", "summer": "summer term"}
 
@@ -67,18 +68,24 @@ def _kinds(visits: Sequence[VisitDetail]) -> str:
     return ", ".join(parts) or "–"
 
 
+def _named(v: VisitDetail) -> tuple[str, ...]:
+    """Every staff field of a visit's evidence, deleted evidence too."""
+    return (*(e.staff for e in v.evidence), *v.staff_named)
+
+
 def _theme_key(focus: str) -> str:
     return " ".join(focus.lower().split())
 
 
-def _themes(visits: Sequence[VisitDetail], staff: StaffNames) -> list[Block]:
+def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> list[Block]:
     groups: dict[str, dict[str, object]] = {}
     for v in visits:
+        staff = per_visit[v.id]
         for focus in v.focus_areas:
             key = _theme_key(focus)
             if not key:
                 continue
-            g = groups.setdefault(key, {"title": focus.strip(), "visits": [], "www": [], "ebi": []})
+            g = groups.setdefault(key, {"title": staff.clean(focus.strip()), "visits": [], "www": [], "ebi": []})
             g["visits"].append(v)  # type: ignore[attr-defined]
             sources_www = [v.strengths] + [e.strengths for e in v.evidence if focus in e.focus_links]
             sources_ebi = [v.areas_for_development] + [e.areas_for_development for e in v.evidence if focus in e.focus_links]
@@ -140,7 +147,7 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
     return blocks
 
 
-def _review_page(v: VisitDetail, staff: StaffNames) -> list[Block]:
+def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
     fw = get_framework(v.framework_key)
     blocks: list[Block] = [
         Heading(f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}", 2),
@@ -174,7 +181,10 @@ def _review_page(v: VisitDetail, staff: StaffNames) -> list[Block]:
 
 def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions, network_name: str = "") -> Document:
     network = network_name_or_default(network_name)
-    staff = StaffNames((e.staff for v in visits for e in v.evidence), not options.named_staff)
+    # One anonymiser for the whole document, so each person keeps one letter throughout;
+    # everyone named in any evidence of these visits, deleted evidence too.
+    staff = Anonymiser([name for v in visits for name in _named(v)], not options.named_staff)
+    per_visit = {v.id: staff.within(_named(v)) for v in visits}
     period = options.year + (f", {TERMS[options.term]}" if options.term else "")
     scope = []
     if options.group:
@@ -212,7 +222,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         ),
         Heading("Themes"),
         Paragraph("The focus areas reviewed across the network, with what the reviews found.", "muted"),
-        *_themes(visits, staff),
+        *_themes(visits, per_visit),
         Heading("Judgement consistency"),
         *_consistency(visits),
         PageBreak(),
@@ -221,10 +231,10 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
     for i, v in enumerate(sorted(visits, key=lambda v: (v.host_school.name, v.visit_date))):
         if i:
             blocks.append(PageBreak())
-        blocks += _review_page(v, staff)
+        blocks += _review_page(v, per_visit[v.id])
     questions = []
     for v in sorted(visits, key=lambda v: (v.visit_date, v.host_school.name)):
-        questions += [f"{staff.clean(q)} ({v.host_school.name}, {_day(v.visit_date)})" for q in lines_of(v.questions)]
+        questions += [f"{per_visit[v.id].clean(q)} ({v.host_school.name}, {_day(v.visit_date)})" for q in lines_of(v.questions)]
     blocks.append(PageBreak())
     if questions:
         blocks += [Heading("Thought-provoking questions"), Paragraph("Questions the reviews left with schools, for every school to consider.", "muted"), BulletList(tuple(questions))]
@@ -240,8 +250,9 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
                 ("Next step", "School", "Owner", "Due", "Status", "Follow-up"),
                 tuple(
                     (
-                        staff.clean(a.description), a.school, staff.clean(a.owner) or "–", _day(a.due_date), a.status_label(today),
-                        "; ".join(f"{_day(d)}: {staff.clean(n)}" for d, n in a.follow_up) or "–",
+                        per_visit[a.visit_id].clean(a.description), a.school, per_visit[a.visit_id].clean(a.owner) or "–",
+                        _day(a.due_date), a.status_label(today),
+                        "; ".join(f"{_day(d)}: {per_visit[a.visit_id].clean(n)}" for d, n in a.follow_up) or "–",
                     )
                     for a in actions
                 ),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.enums import EvidenceKind, VisitKind, label_of
 from nexus_review.domain.records import EvidenceItem, VisitDetail
 from nexus_review.frameworks import Framework, get_framework
@@ -37,48 +38,6 @@ class ReportOptions:
     anonymise: bool = False  # staff names become "Teacher A", "Teacher B"...
     paper: str = "a4"
     evidence_points: bool = False  # add the evidence log's strengths and EBIs to WWW / EBI
-
-
-# ---------------------------------------------------------------------------- anonymising
-
-
-class StaffNames:
-    """Replaces each named member of staff with the same "Teacher X" throughout one report."""
-
-    def __init__(self, names: Iterable[str], enabled: bool) -> None:
-        self.enabled = enabled
-        self._aliases: dict[str, str] = {}
-        for name in names:
-            name = name.strip()
-            if name and name not in self._aliases:
-                self._aliases[name] = f"Teacher {_letters(len(self._aliases))}"
-        # Longest first, so "Mrs J. Patel-Smith" is replaced before "Mrs J. Patel".
-        ordered = sorted(self._aliases, key=len, reverse=True)
-        self._pattern = (
-            re.compile("|".join(re.escape(n) for n in ordered)) if ordered and enabled else None
-        )
-
-    def name(self, staff: str) -> str:
-        staff = staff.strip()
-        if not self.enabled:
-            return staff
-        return self._aliases.get(staff, staff)
-
-    def clean(self, text: str) -> str:
-        """Text with every staff name in it replaced, when anonymising."""
-        if self._pattern is None or not text:
-            return text
-        return self._pattern.sub(lambda m: self._aliases[m.group(0)], text)
-
-
-def _letters(n: int) -> str:
-    """A, B, ... Z, AA, AB, ... for the n-th member of staff."""
-    out = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(ord("A") + rem) + out
-    return out
 
 
 # ---------------------------------------------------------------------------- evidence base
@@ -153,11 +112,11 @@ def describe_evidence(evidence: Sequence[EvidenceItem]) -> list[str]:
 # ---------------------------------------------------------------------------- the report
 
 
-def _paragraphs(text: str, clean: StaffNames) -> list[Block]:
+def _paragraphs(text: str, clean: Anonymiser) -> list[Block]:
     return [Paragraph(clean.clean(p.strip())) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def _items(texts: Iterable[str], clean: StaffNames) -> list[str]:
+def _items(texts: Iterable[str], clean: Anonymiser) -> list[str]:
     seen: list[str] = []
     for text in texts:
         for line in lines_of(text):
@@ -182,7 +141,7 @@ def _agreement(framework: Framework, area: str, peer: str | None, school: str | 
     return {0: "Agreed", 1: "Peer judgement higher", -1: "Peer judgement lower"}[order]
 
 
-def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: StaffNames) -> list[Block]:
+def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymiser) -> list[Block]:
     if not framework.graded:
         return []
     rows = []
@@ -224,11 +183,11 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: StaffName
     return blocks + rationales
 
 
-def _evidence_title(e: EvidenceItem, staff: StaffNames) -> str:
+def _evidence_title(e: EvidenceItem, staff: Anonymiser) -> str:
     bits = [label_of(EvidenceKind, e.kind)]
     where = ", ".join(x for x in (e.year_group, e.class_name, e.subject) if x)
     if where:
-        bits.append(where)
+        bits.append(staff.clean(where))
     if e.time_in:
         bits.append(e.time_in.strftime("%H:%M") + (f"–{e.time_out:%H:%M}" if e.time_out else ""))
     who = staff.name(e.staff) if e.staff else staff.clean(e.who_what)
@@ -237,7 +196,7 @@ def _evidence_title(e: EvidenceItem, staff: StaffNames) -> str:
     return " · ".join(bits)
 
 
-def _notes_blocks(visit: VisitDetail, staff: StaffNames) -> list[Block]:
+def _notes_blocks(visit: VisitDetail, staff: Anonymiser) -> list[Block]:
     blocks: list[Block] = []
     for e in visit.evidence:
         inner: list[Block] = _paragraphs(e.notes, staff)
@@ -272,7 +231,9 @@ def build_feedback_report(
     visit: VisitDetail, options: ReportOptions = ReportOptions(), network_name: str = ""
 ) -> Document:
     framework = get_framework(visit.framework_key)
-    staff = StaffNames((e.staff for e in visit.evidence), options.anonymise)
+    # Everyone named in the visit's evidence, deleted evidence too: a teacher whose observation
+    # was removed may still be named in the summary.
+    staff = Anonymiser([*(e.staff for e in visit.evidence), *visit.staff_named], options.anonymise)
     school = visit.host_school.name
     network = network_name_or_default(network_name)
 
@@ -307,12 +268,13 @@ def build_feedback_report(
         if items:
             blocks += [Heading(title), BulletList(tuple(items))]
 
-    seen = describe_evidence(visit.evidence)
+    # Subjects are cleaned before the sentence lowers their first letter ("Quixley group").
+    seen = describe_evidence([replace(e, subject=staff.clean(e.subject)) for e in visit.evidence])
     if seen:
         sentence = join_words(seen)
         blocks += [
             Heading("Evidence base"),
-            Paragraph(f"The review team's evidence included {sentence}."),
+            Paragraph(staff.clean(f"The review team's evidence included {sentence}.")),
         ]
 
     questions = _items([visit.questions], staff)

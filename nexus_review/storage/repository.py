@@ -7,6 +7,7 @@ reports, the command line) never hold ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -160,13 +161,26 @@ def visit_summary(v: Visit) -> VisitSummary:
     )
 
 
+_ID_PREFIX = re.compile(r"[0-9a-f-]{1,36}")
+
+
+def id_prefix(given: str, what: str) -> str:
+    """An id or the start of one as a user types it (spaces around it and capitals allowed),
+    checked to be hex digits and dashes only, so that it can never act as a LIKE pattern."""
+    given = given.strip(" ").lower()
+    if not _ID_PREFIX.fullmatch(given):
+        shown = given[:40].encode("unicode_escape").decode("ascii")
+        raise NotFoundError(f"There is no {what} with the id '{shown}'; an id has only the digits 0-9, the letters a-f and dashes.")
+    if len(given) < 4:
+        raise NotFoundError(f"'{given}' is too short to name a {what}; give at least 4 characters of its id.")
+    return given
+
+
 def resolve_visit_id(session: Session, given: str) -> str:
     """A visit id from a whole id or a unique prefix of one, as a user types it."""
-    given = given.strip().lower()
-    if len(given) < 4:
-        raise NotFoundError(f"'{given}' is too short to name a visit; give at least 4 characters of its id.")
+    given = id_prefix(given, "visit")
     matches = session.scalars(
-        select(Visit.id).where(or_(Visit.id == given, Visit.id.startswith(given))).limit(2)
+        select(Visit.id).where(or_(Visit.id == given, Visit.id.startswith(given, autoescape=True))).limit(2)
     ).all()
     if not matches:
         raise NotFoundError(f"There is no visit with the id '{given}'.")
@@ -250,6 +264,11 @@ def _detail(v: Visit) -> VisitDetail:
         actions=tuple(action_item(a) for a in v.actions if not a.deleted),
         updated_at=v.updated_at,
         revision=v.revision,
+        staff_named=tuple(
+            e.staff
+            for e in sorted(v.evidence, key=lambda e: (e.deleted, e.position, e.id))
+            if e.staff and e.staff.strip()
+        ),
     )
 
 
@@ -618,10 +637,8 @@ def conflicts(session: Session, *, open_only: bool = True) -> list[Any]:
 def conflict_by_prefix(session: Session, given: str) -> Any:
     from nexus_review.storage.models import Conflict
 
-    given = given.strip().lower()
-    if len(given) < 4:
-        raise NotFoundError(f"'{given}' is too short to name a conflict; give at least 4 characters of its id.")
-    found = list(session.scalars(select(Conflict).where(Conflict.id.startswith(given)).limit(2)))
+    given = id_prefix(given, "conflict")
+    found = list(session.scalars(select(Conflict).where(Conflict.id.startswith(given, autoescape=True)).limit(2)))
     if not found:
         raise NotFoundError(f"There is no conflict with the id '{given}'.")
     if len(found) > 1:

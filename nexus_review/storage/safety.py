@@ -331,6 +331,10 @@ class RetentionResult:
     dry_run: bool
 
 
+# Longer than any school keeps review notes; also keeps the cut-off date a real date.
+MAX_RETENTION_YEARS = 100
+
+
 def apply_retention(db: Any, years: int, *, dry_run: bool = False, today: dt.date | None = None) -> RetentionResult:
     """Delete visits older than a number of years with all their evidence, tombstones
     included (data protection for notes that name staff), after a backup."""
@@ -338,6 +342,8 @@ def apply_retention(db: Any, years: int, *, dry_run: bool = False, today: dt.dat
 
     if years < 1:
         raise NexusError("Keep visits for at least one year.")
+    if years > MAX_RETENTION_YEARS:
+        raise NexusError(f"Keep visits for at most {MAX_RETENTION_YEARS} years.")
     today = today or dt.date.today()
     try:
         cutoff = today.replace(year=today.year - years)

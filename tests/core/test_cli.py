@@ -58,6 +58,7 @@ def test_visits_json_lists_id_date_school_kind_status_reviewers(capsys: pytest.C
 
 
 def test_empty_database_says_how_to_start(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    open_database(tmp_path / "new.db").close()  # listing never creates a database (test_cli_input)
     code, out, _ = run(capsys, "--db", str(tmp_path / "new.db"), "visits")
     assert code == 0 and "nexus-review demo" in out
     code, out, _ = run(capsys, "--db", str(tmp_path / "new.db"), "visits", "--json")
