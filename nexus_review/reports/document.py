@@ -28,7 +28,8 @@ class Heading:
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: Literal["body", "lead", "muted", "small"] = "body"
+    # "note": small print that belongs with what follows (a key to the grades above a table).
+    style: Literal["body", "lead", "muted", "small", "note"] = "body"
 
 
 @dataclass(frozen=True)

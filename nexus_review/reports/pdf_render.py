@@ -180,12 +180,13 @@ def _styles() -> dict[str, Any]:
     return {
         "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=22, leading=27, textColor=accent, spaceAfter=2),
         "subtitle": ParagraphStyle("subtitle", base, fontSize=14, leading=18, textColor=colors.HexColor("#333333"), spaceAfter=12),
-        "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=13.5, leading=17, textColor=accent, spaceBefore=12, spaceAfter=5, keepWithNext=1),
-        "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=7, spaceAfter=3, keepWithNext=1),
+        "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=13.5, leading=17, textColor=accent, spaceBefore=12, spaceAfter=5),
+        "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=7, spaceAfter=3),
         "body": base,
         "lead": ParagraphStyle("lead", base, fontName=BOLD, spaceAfter=2, keepWithNext=1),
-        "muted": ParagraphStyle("muted", base, textColor=colors.HexColor(MUTED), keepWithNext=1),
+        "muted": ParagraphStyle("muted", base, textColor=colors.HexColor(MUTED)),
         "small": ParagraphStyle("small", base, fontSize=8.5, leading=11),
+        "note": ParagraphStyle("note", base, fontSize=8.5, leading=11, keepWithNext=1),
         "bullet": ParagraphStyle("bullet", base, spaceAfter=3),
         "cell": ParagraphStyle("cell", base, fontSize=9, leading=12, spaceAfter=0),
         "cellhead": ParagraphStyle("cellhead", base, fontName=BOLD, fontSize=9, leading=12, spaceAfter=0, textColor=colors.white),
@@ -196,6 +197,10 @@ def _styles() -> dict[str, Any]:
 
 
 PAGE_SIZES = {"a4": "A4", "letter": "LETTER"}
+# A table cell this long (characters) may be taller than a page, so its row may split.
+LONG_CELL = 1000
+# Room (points) a heading needs below it on the page, with what follows, or it starts a page.
+HEADING_ROOM = {1: 150, 2: 120}
 
 
 def _page_size(paper: str) -> tuple[float, float]:
@@ -553,7 +558,10 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
                 else:
                     cells.append(para(text, "cell" if header is not None else "value", tr.add("TD")))
             data.append(cells)
-        flowable = RLTable(data, colWidths=list(widths), repeatRows=1 if header is not None else 0, splitInRow=1)
+        # A row splits across pages only when it may be taller than a page (a next step of
+        # many paragraphs); shorter rows move to the next page whole.
+        long_cell = any(len(text) > LONG_CELL for row in rows for text in row)
+        flowable = RLTable(data, colWidths=list(widths), repeatRows=1 if header is not None else 0, splitInRow=int(long_cell))
         flowable.setStyle(_table_style(header is not None))
         return flowable
 
@@ -567,9 +575,10 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
                 flowable._nx_heading = (level, text)
                 if block.listed:
                     flowable._nx_key = place
-                if level <= 1:  # a section starts where at least a few lines can follow it
-                    story.append(CondPageBreak(90))
-                story.append(flowable)
+                # A heading starts where what it introduces can start too (a few lines, or a
+                # table's header and first rows); else on the next page. Keeping it with the
+                # next flowable instead would move a whole table to the next page.
+                story += [CondPageBreak(HEADING_ROOM[min(level, 2)]), flowable]
             case Paragraph(text=text, style=style):
                 story.append(para(text, style, tagger.root.add("P")))
             case BulletList(items=items):
