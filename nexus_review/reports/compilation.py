@@ -76,11 +76,14 @@ _BELOW = re.compile(r"\b(the )?(next steps|questions) below\b", re.IGNORECASE)
 
 
 def _summary_for_compilation(text: str) -> str:
-    """A review's summary, where nothing follows it: "the next steps below" becomes "the
-    agreed next steps", which the follow-up section lists."""
+    """A review's summary, where nothing follows it: "the next steps below" points to where
+    the compilation lists them instead."""
 
     def replace(m: re.Match[str]) -> str:
-        words = "the agreed next steps" if m.group(2).lower() == "next steps" else "the questions it leaves with the school"
+        if m.group(2).lower() == "next steps":
+            words = "the next steps listed under Follow-up of agreed next steps"
+        else:
+            words = "the questions listed under Thought-provoking questions"
         return words[0].upper() + words[1:] if m.group(0)[0].isupper() else words
 
     return _BELOW.sub(replace, text)

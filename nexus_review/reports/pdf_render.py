@@ -186,7 +186,9 @@ def _styles() -> dict[str, Any]:
         "lead": ParagraphStyle("lead", base, fontName=BOLD, spaceAfter=2, keepWithNext=1),
         "muted": ParagraphStyle("muted", base, textColor=colors.HexColor(MUTED)),
         "small": ParagraphStyle("small", base, fontSize=8.5, leading=11),
-        "note": ParagraphStyle("note", base, fontSize=8.5, leading=11, keepWithNext=1),
+        # Kept with what follows by the room left before its heading: keeping it with a table
+        # would move the whole table to the next page.
+        "note": ParagraphStyle("note", base, fontSize=8.5, leading=11),
         "bullet": ParagraphStyle("bullet", base, spaceAfter=3),
         "cell": ParagraphStyle("cell", base, fontSize=9, leading=12, spaceAfter=0),
         "cellhead": ParagraphStyle("cellhead", base, fontName=BOLD, fontSize=9, leading=12, spaceAfter=0, textColor=colors.white),
