@@ -120,6 +120,32 @@ def _fallback_font(name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+_DEVANAGARI = re.compile("[\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]")
+
+
+def shaped_style(style: Any, text: str) -> Any:
+    """The paragraph style to draw a text in. reportlab shapes a paragraph only when the
+    style's own font is shapable, and then each run in its own font: a text with Hindi takes
+    the Devanagari font as its base (shaped with HarfBuzz, when it is there), and its other
+    runs name the body font (:func:`markup` with ``base``), which stays unshaped."""
+    if not _DEVANAGARI.search(text):
+        return style
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return style
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+
+    _fallback_font(DEVANAGARI)
+    # reportlab shapes every run of such a paragraph, each in its own font, but readies for
+    # shaping only the font it starts with: the others are readied here.
+    for name in (BODY, BOLD, ITALIC, *(n for n in _FALLBACK_FILES if n in pdfmetrics.getRegisteredFontNames())):
+        pdfmetrics.getFont(name).hbFont()
+    shaped = ParagraphStyle(style.name + "-shaped", style, fontName=DEVANAGARI, shaping=1)
+    return shaped
+
+
 def _fallback_for(code: int) -> str | None:
     """The font to draw a character the body font lacks in, if one has it."""
     for name, ranges in _SCRIPT_RANGES:
@@ -140,9 +166,10 @@ def _display_order(text: str) -> str:
     return str(get_display(arabic_reshaper.reshape(text)))
 
 
-def markup(text: str) -> str:
+def markup(text: str, base: str | None = None) -> str:
     """Plain text as reportlab paragraph markup: escaped, with fallback-font runs for the
-    characters the body font lacks (emoji, Chinese, Japanese, Korean, Hindi)."""
+    characters the body font lacks (emoji, Chinese, Japanese, Korean, Hindi). With ``base``
+    the body font's runs name it too (for a paragraph whose own font is another)."""
     body = _register_fonts()[BODY]
     out: list[str] = []
     run: list[str] = []
@@ -151,7 +178,8 @@ def markup(text: str) -> str:
     def flush() -> None:
         if run:
             chunk = escape("".join(run))
-            out.append(f'<font name="{font}">{chunk}</font>' if font else chunk)
+            name: str | None = font or base
+            out.append(f'<font name="{name}">{chunk}</font>' if name else chunk)
             run.clear()
 
     for ch in _display_order(text):
@@ -162,7 +190,11 @@ def markup(text: str) -> str:
             continue
         if code in (0xFE0F, 0xFE0E, 0x200D):  # emoji variation selectors and joiners
             continue
-        wanted = None if code in body else _fallback_for(code)
+        wanted: str | None
+        if font == DEVANAGARI and not ch.isspace() and code in _fallback_font(DEVANAGARI):
+            wanted = DEVANAGARI  # punctuation inside a shaped word is shaped with it
+        else:
+            wanted = None if code in body else _fallback_for(code)
         if wanted != font:
             flush()
             font = wanted
@@ -539,7 +571,12 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def para(text: str, style: str, node: Node | None) -> Any:
-        flowable = TaggedParagraph(markup(text), styles.get(style, styles["body"]))
+        base_style = styles.get(style, styles["body"])
+        source = markup(text)  # registers the fallback fonts the text needs
+        chosen = shaped_style(base_style, text)
+        if chosen is not base_style:
+            source = markup(text, base_style.fontName)
+        flowable = TaggedParagraph(source, chosen)
         if node is not None:
             node.actual = " ".join(text.split())
         flowable._nx_node = node
