@@ -220,7 +220,7 @@ def _contents_style(doc: Any, level: int) -> str | None:
     from docx.shared import Mm, Pt
 
     name = f"toc {min(level, 2)}"
-    if name not in doc.styles:
+    if _STYLE_IDS.get((id(doc), name)) is None and name not in doc.styles:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
         style.paragraph_format.left_indent = Mm(0 if level <= 1 else 6)
@@ -234,7 +234,7 @@ def _listed_heading(doc: Any) -> str | None:
     as it looks and reads, with a style of its own that the contents field collects."""
     from docx.enum.style import WD_STYLE_TYPE
 
-    if LISTED_HEADING not in doc.styles:
+    if _STYLE_IDS.get((id(doc), LISTED_HEADING)) is None and LISTED_HEADING not in doc.styles:
         style = doc.styles.add_style(LISTED_HEADING, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Heading 2"]
         style.next_paragraph_style = doc.styles["Normal"]

@@ -166,11 +166,19 @@ def _display_order(text: str) -> str:
     return str(get_display(arabic_reshaper.reshape(text)))
 
 
+@cache
+def _body_chars() -> frozenset[str]:
+    """The characters the body font draws, other than the emoji selectors markup drops."""
+    return frozenset(chr(c) for c in _register_fonts()[BODY]) - {"\ufe0f", "\ufe0e", "\u200d"}
+
+
 def markup(text: str, base: str | None = None) -> str:
     """Plain text as reportlab paragraph markup: escaped, with fallback-font runs for the
     characters the body font lacks (emoji, Chinese, Japanese, Korean, Hindi). With ``base``
     the body font's runs name it too (for a paragraph whose own font is another)."""
     body = _register_fonts()[BODY]
+    if base is None and "\n" not in text and _body_chars().issuperset(text) and not _RTL.search(text):
+        return escape(text)  # the common case, decided without a loop in Python
     out: list[str] = []
     run: list[str] = []
     font: str | None = None
@@ -541,6 +549,7 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     from reportlab.lib.units import mm
     from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
     from reportlab.platypus import PageBreak as RLPageBreak
+    from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus.doctemplate import BaseDocTemplate, Frame, PageTemplate
 
@@ -576,7 +585,11 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
         chosen = shaped_style(base_style, text)
         if chosen is not base_style:
             source = markup(text, base_style.fontName)
-        flowable = TaggedParagraph(source, chosen)
+        if source == text and chosen is base_style:  # plain words: no markup to parse
+            frag = plain_frag(style, chosen).clone(text=" ".join(text.split()))
+            flowable = TaggedParagraph(None, chosen, frags=[frag])
+        else:
+            flowable = TaggedParagraph(source, chosen)
         if node is not None:
             node.actual = " ".join(text.split())
         flowable._nx_node = node
@@ -603,6 +616,15 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
         flowable = RLTable(data, colWidths=list(widths), repeatRows=1 if header is not None else 0, splitInRow=int(long_cell))
         flowable.setStyle(_table_style(header is not None))
         return flowable
+
+    templates: dict[str, Any] = {}
+
+    def plain_frag(name: str, style: Any) -> Any:
+        """The one fragment reportlab's parser makes of plain text in a style, made once per
+        style: parsing the markup of every table cell is a third of a long compilation's time."""
+        if name not in templates:
+            templates[name] = RLParagraph("x", style).frags[0]
+        return templates[name]
 
     story: list[Any] = [para(document.title, "title", tagger.root.add("H1"))]
     if document.subtitle:

@@ -23,7 +23,7 @@ from typing import Any
 LANGUAGE = "en-GB"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """One structure element: its standard type, children in reading order, and the
     marked-content pieces (page index, MCID) drawn for it."""
@@ -112,15 +112,22 @@ def finish_tagged_pdf(path: Path, tagger: Tagger, title: str, author: str, subje
         }
 
         def build(node: Node, parent: Any) -> Any | None:
-            element = pdf.make_indirect(
-                Dictionary(Type=Name.StructElem, S=Name("/" + node.tag), P=parent)
-            )
-            kids: list[Any] = []
+            if not node.content and not node.children:
+                return None
+            # Every key but the kids in one go: each later change is a call into qpdf.
+            entries: dict[str, Any] = {"/Type": Name.StructElem, "/S": Name("/" + node.tag), "/P": parent}
             first_page = node.content[0][0] if node.content else None
             if first_page is not None:
-                element.Pg = page_refs[first_page]
-            # Reading order: the element's own content first only when it has no children
-            # (an element holds either content or children, never both, in this document).
+                entries["/Pg"] = page_refs[first_page]
+            if node.alt:
+                entries["/Alt"] = _pdf_text(node.alt)
+            if node.actual:
+                entries["/ActualText"] = _pdf_text(node.actual)
+            if node.attributes:
+                entries["/A"] = Dictionary({"/" + k: Name("/" + v) for k, v in node.attributes.items()})
+            element = pdf.make_indirect(Dictionary(entries))
+            kids: list[Any] = []
+            # An element holds either content or children, never both, in these documents.
             for page, mcid in node.content:
                 if page == first_page:
                     kids.append(mcid)
@@ -134,12 +141,6 @@ def finish_tagged_pdf(path: Path, tagger: Tagger, title: str, author: str, subje
             if not kids:
                 return None
             element.K = Array(kids) if len(kids) > 1 else kids[0]
-            if node.alt:
-                element.Alt = _pdf_text(node.alt)
-            if node.actual:
-                element.ActualText = _pdf_text(node.actual)
-            if node.attributes:
-                element.A = Dictionary({"/" + k: Name("/" + v) for k, v in node.attributes.items()})
             return element
 
         document = build(tagger.root, root_dict)
