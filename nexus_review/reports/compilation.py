@@ -138,6 +138,13 @@ def theme_findings(v: VisitDetail, focus: str) -> tuple[list[str], list[str]]:
     return www, [ebi_text(x, continuing=False) for x in ebi]
 
 
+def _whose(finding: str, v: VisitDetail) -> str:
+    """A finding with the school it was made at: "Pupils read widely (Staple Hill)."."""
+    text = finding.rstrip()
+    stop = text[-1] if text and text[-1] in ".!?" else ""
+    return f"{text[: len(text) - len(stop)]} ({v.host_school.name}){stop or '.'}"
+
+
 def _themes(visits: Sequence[VisitDetail], staff: StaffNames) -> list[Block]:
     groups: dict[str, dict[str, object]] = {}
     for v in visits:
@@ -145,9 +152,8 @@ def _themes(visits: Sequence[VisitDetail], staff: StaffNames) -> list[Block]:
             g = groups.setdefault(_theme_key(focus), {"title": focus.strip(), "visits": [], "www": [], "ebi": []})
             g["visits"].append(v)  # type: ignore[attr-defined]
             www, ebi = theme_findings(v, focus)
-            where = f" ({v.host_school.name})"  # whose finding it is
-            g["www"] += [staff.clean(x) + where for x in www]  # type: ignore[operator]
-            g["ebi"] += [staff.clean(x) + where for x in ebi]  # type: ignore[operator]
+            g["www"] += [_whose(staff.clean(x), v) for x in www]  # type: ignore[operator]
+            g["ebi"] += [_whose(staff.clean(x), v) for x in ebi]  # type: ignore[operator]
     blocks: list[Block] = []
     ordered = sorted(groups.values(), key=lambda g: (-len(g["visits"]), str(g["title"]).lower()))  # type: ignore[arg-type]
     for g in ordered:

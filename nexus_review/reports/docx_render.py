@@ -224,7 +224,9 @@ def _contents_style(doc: Any, level: int) -> str | None:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
         style.paragraph_format.left_indent = Mm(0 if level <= 1 else 6)
-        style.paragraph_format.space_after = Pt(2)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(1)
+        style.paragraph_format.line_spacing = 1.0
         _STYLE_IDS.pop((id(doc), name), None)
     return _style_id(doc, name)
 

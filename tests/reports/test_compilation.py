@@ -96,7 +96,7 @@ def visit(db: Database) -> object:
 def test_no_finding_appears_under_a_theme_it_was_not_linked_to(visit: object) -> None:
     document = build_compilation([visit], CompilationOptions("2025-26", today=TODAY))  # type: ignore[list-item]
     themes = _theme_sections(document)
-    school = " (Blackhorse Primary)"
+    school = " (Blackhorse Primary)."
     reading, oracy, writing = themes["Reading and phonics"], themes["Oracy"], themes["Writing"]
     assert "Clear modelling of the sound" + school in reading  # its evidence was linked to reading
     assert "Books show long pieces of writing" + school in writing
