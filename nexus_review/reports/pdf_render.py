@@ -389,6 +389,7 @@ def _flowable_classes(tagger: Tagger, contents: list[Contents]) -> tuple[Any, An
                 if self._nx_key is not None:
                     for listing in contents:
                         listing.pages.setdefault(self._nx_key, canvas.getPageNumber())
+            _space_line_ends(self)
             tagger.mark(canvas, self._nx_node, lambda: P.drawOn(self, canvas, x, y, _sW), id(self))
 
     class ListItemFlowable(Flowable):
@@ -449,6 +450,24 @@ def _flowable_classes(tagger: Tagger, contents: list[Contents]) -> tuple[Any, An
                 shapes.STATE_DEFAULTS["fontName"] = default
 
     return TaggedParagraph, ListItemFlowable, FigureFlowable
+
+
+def _space_line_ends(paragraph: Any) -> None:
+    """Draw the space where a line breaks (reportlab drops it): invisible on the page, it keeps
+    the words apart for whoever reads the text out of the file ("the agreed", not "theagreed")."""
+    lines = getattr(getattr(paragraph, "blPara", None), "lines", None)
+    if not lines or getattr(paragraph, "_nx_spaced", False):
+        return
+    paragraph._nx_spaced = True
+    if paragraph.blPara.kind == 0:
+        for i, (extra, words) in enumerate(lines[:-1]):
+            if words:
+                lines[i] = (extra, [*words[:-1], words[-1] + " "])
+        return
+    for line in lines[:-1]:
+        words = getattr(line, "words", None)
+        if words and isinstance(getattr(words[-1], "text", None), str) and not hasattr(words[-1], "cbDefn"):
+            words[-1] = words[-1].clone(text=words[-1].text + " ")
 
 
 def _table_style(header: bool) -> Any:
