@@ -203,9 +203,12 @@ def _end_contents(doc: Any, headings: list[tuple[str, int]]) -> None:
 
     # The cached result of the TOC field: the headings themselves, indented by level, until
     # Word updates it and adds the page numbers.
+    end_para = None
     for text, level in headings:
-        _para(doc, text, _contents_style(doc, level))
-    end_para = doc.add_paragraph()
+        end_para = _para(doc, text, _contents_style(doc, level))
+    if end_para is None:
+        end_para = doc.add_paragraph()
+    # The field ends in its last entry: a paragraph of its own could spill onto a page alone.
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     end_para.add_run()._r.append(end)
@@ -343,14 +346,21 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
         _para(doc, document.subtitle, _style_id(doc, "Subtitle"))
 
     listed = [(b.text, b.level) for b in document.blocks if isinstance(b, Heading) and b.listed]
+    break_before = False
     for block in document.blocks:
+        if break_before and not isinstance(block, Heading):
+            doc.add_page_break()
+            break_before = False
         match block:
             case Heading(text=text, level=level):
                 if level <= 1:
                     style_id = _style_id(doc, "Heading 1")
                 else:
                     style_id = _listed_heading(doc) if block.in_contents else _style_id(doc, "Heading 2")
-                _para(doc, text, style_id)
+                heading = _para(doc, text, style_id)
+                if break_before:  # the break belongs to the heading: never a page of its own
+                    heading.paragraph_format.page_break_before = True
+                    break_before = False
             case Paragraph(text=text, style=style):
                 para = doc.add_paragraph()
                 run = para.add_run(clean_text(text))
@@ -373,7 +383,8 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
             case BarChart():
                 _chart(doc, block, text_width)
             case PageBreak():
-                doc.add_page_break()
+                break_before = True
+                continue
             case TableOfContents(title=title):
                 _contents(doc, title)
                 _end_contents(doc, listed)

@@ -264,3 +264,20 @@ def test_bullets_copy_out_with_their_items(db: Database, tmp_path: Path) -> None
     pages = [p.extract_text(extraction_mode="layout") for p in PdfReader(str(out)).pages]
     lines = [" ".join(line.split()) for page in pages for line in page.splitlines()]
     assert "• Phonics is taught with fidelity" in lines  # on one line, as a reader copies it
+
+
+def test_word_page_breaks_belong_to_headings(demo_db: Database, tmp_path: Path) -> None:
+    """A page break of its own can land alone on an otherwise empty page (after a full
+    contents page); the break is on the heading that starts the new page instead."""
+    out = export_compilation(
+        demo_db, "docx", tmp_path / "c.docx", CompilationOptions("2025-26", today=TODAY)
+    )
+    document = docx.Document(str(out))
+    assert 'w:type="page"' not in document.element.body.xml
+    overview = next(
+        p for p in document.paragraphs if p.text == "Overview" and p.style.name == "Heading 1"
+    )
+    assert overview.paragraph_format.page_break_before
+    # The contents field ends in its last entry, not in a paragraph of its own.
+    last_entry = [p for p in document.paragraphs if p.style.name.startswith("toc ")][-1]
+    assert 'w:fldCharType="end"' in last_entry._p.xml
