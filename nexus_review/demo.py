@@ -836,39 +836,92 @@ FOLLOW_UP_NOTES = (
     "Checked on the follow-up visit: in place in every class.",
     "Training delivered; monitoring planned for next half term.",
 )
-RATIONALES: dict[str, tuple[str, ...]] = {
-    "teaching": (
-        "Lessons seen were well structured and pupils knew what they were learning; teaching of {focus} was consistent across classes.",
-        "The curriculum is ambitious and well taught, although adaptations for some pupils were less secure.",
-    ),
-    "outcomes": (
-        "Work in books and the school's information show most pupils achieving well; disadvantaged pupils are catching up.",
-        "Pupils remember what they have learned and apply it; outcomes in {focus} are improving.",
-    ),
-    "behaviour": (
-        "Pupils behave well in lessons and around the school; routines are consistent and pupils are attentive.",
-        "Attendance is improving and behaviour in classrooms is calm; lunchtimes are less settled.",
-    ),
-    "personal": (
-        "Pupils feel safe, can name a trusted adult and talk about how to look after their well-being.",
-        "The personal development offer is broad and pupils take on responsibilities with pride.",
-    ),
-    "leadership": (
-        "Leaders' evaluation is accurate and their actions on {focus} are well chosen; governors hold leaders to account.",
-        "Leaders know the school well and staff feel supported; monitoring of impact is still developing.",
-    ),
-    "inclusion": (
-        "Pupils with SEND and disadvantaged pupils are included fully in the life of the school and in lessons.",
-        "Adaptations for pupils with SEND are thoughtful; the impact of interventions is not yet measured sharply.",
-    ),
-    "excellence": (
-        "The school's work on {focus} is a genuine strength that other NEXUS schools could learn from.",
-    ),
-    "safeguarding": (
-        "Staff know how to report concerns, records are well kept and pupils say they feel safe.",
-        "The single central record was checked; staff training is up to date and concerns are followed up promptly.",
-    ),
+# Per aspect: what reviewers write when the area is secure, and when it is still developing
+# (a peer grade below the school's own always comes with a "developing" rationale).
+RATIONALES: dict[str, dict[str, tuple[str, ...]]] = {
+    "teaching": {
+        "secure": (
+            "Lessons seen were well structured and pupils knew what they were learning; teaching of {focus} was consistent across classes.",
+            "The curriculum is ambitious and well taught; teachers' subject knowledge showed in precise explanations and well-chosen examples.",
+        ),
+        "developing": (
+            "The curriculum is ambitious, although adaptations for some pupils were less secure and lessons varied in pace.",
+            "Teaching of {focus} is improving, but checks on understanding were not used consistently in every class.",
+        ),
+    },
+    "outcomes": {
+        "secure": (
+            "Work in books and the school's information show most pupils achieving well; disadvantaged pupils are catching up.",
+            "Pupils remember what they have learned and apply it; outcomes in {focus} are improving year on year.",
+        ),
+        "developing": (
+            "Most pupils achieve well, but disadvantaged pupils are not yet catching up quickly enough in writing.",
+            "Outcomes in {focus} are rising from a low base; the school's own tracking shows gaps that remain for some groups.",
+        ),
+    },
+    "behaviour": {
+        "secure": (
+            "Pupils behave well in lessons and around the school; routines are consistent and pupils are attentive.",
+            "Classrooms are calm and purposeful, and pupils move around the school sensibly without adult prompting.",
+        ),
+        "developing": (
+            "Behaviour in classrooms is calm, but lunchtimes are less settled and persistent absence remains above the school's target.",
+            "Attendance is improving but is not yet where leaders want it; a small number of pupils lose learning time.",
+        ),
+    },
+    "personal": {
+        "secure": (
+            "Pupils feel safe, can name a trusted adult and talk about how to look after their well-being.",
+            "The personal development offer is broad and pupils take on responsibilities with pride.",
+        ),
+        "developing": (
+            "Pupils feel safe and well cared for; the wider offer is not yet taken up by the pupils who would gain most.",
+            "Pupils talk about well-being with confidence, but their understanding of other faiths and cultures is less secure.",
+        ),
+    },
+    "leadership": {
+        "secure": (
+            "Leaders' evaluation is accurate and their actions on {focus} are well chosen; governors hold leaders to account.",
+            "Leaders know the school well, staff feel supported and the development plan is sharply focused.",
+        ),
+        "developing": (
+            "Leaders know the school well and staff feel supported; monitoring of the impact of actions is still developing.",
+            "Leaders' actions on {focus} are well chosen, but governors do not yet receive the information they need to challenge.",
+        ),
+    },
+    "inclusion": {
+        "secure": (
+            "Pupils with SEND and disadvantaged pupils are included fully in the life of the school and in lessons.",
+            "Adaptations for pupils with SEND are thoughtful and planned with families; their progress is tracked closely.",
+        ),
+        "developing": (
+            "Adaptations for pupils with SEND are thoughtful; the impact of interventions is not yet measured sharply.",
+            "Most pupils with SEND learn alongside their peers, but some spend too long away from the class with an adult.",
+        ),
+    },
+    "excellence": {
+        "secure": ("The school's work on {focus} is a genuine strength that other NEXUS schools could learn from.",),
+        "developing": ("Work on {focus} is promising; it is not yet consistent enough to be shared as a model.",),
+    },
+    "safeguarding": {
+        "secure": (
+            "Staff know how to report concerns, records are well kept and pupils say they feel safe.",
+            "The single central record was checked; staff training is up to date and concerns are followed up promptly.",
+        ),
+        "developing": ("Staff know how to report concerns and pupils say they feel safe.",),
+    },
 }
+# A sentence naming where the evidence came from, so that no two schools' rationales read alike.
+RATIONALE_EVIDENCE = (
+    "This was clearest in {year}{where}.",
+    "Reviewers saw this in {year}{where} and in the discussion with leaders.",
+    "The evidence came mainly from {year}{where}, tested against the school's own monitoring.",
+)
+SAFEGUARDING_EVIDENCE = (
+    "Reviewers sampled {n} recent records with the designated safeguarding lead.",
+    "Reviewers asked {n} members of staff how they would raise a concern; every answer was clear.",
+    "Pupils in {year}{where} named the adults they would go to with a worry.",
+)
 # Which bank of rationales speaks to each area of the shipped frameworks.
 AREA_ASPECT = {
     "quality-of-education": "teaching",
@@ -945,6 +998,32 @@ def _focus_text(focus: list[str]) -> str:
     return f"{text} ({narrower[0]})" if narrower else text
 
 
+_YEAR_WORDS = re.compile(r"\b(Reception|early years|Year [1-6]|Key Stage [12])\b", re.IGNORECASE)
+_KEY_STAGES = {"key stage 1": ("Year 1", "Year 2"), "key stage 2": ("Year 3", "Year 4", "Year 5", "Year 6")}
+
+
+def _fits(text: str, phase: str) -> bool:
+    """Whether a phrase could be written about a school of this phase: every year group it
+    names is taught there (no Reception at a junior school, no Key Stage 2 at an infant one)."""
+    taught = YEAR_GROUPS[phase]
+    for match in _YEAR_WORDS.finditer(text):
+        word = match.group(1).lower()
+        if word in ("reception", "early years"):
+            needed: tuple[str, ...] = ("Reception",)
+        elif word in _KEY_STAGES:
+            needed = _KEY_STAGES[word]
+        else:
+            needed = (match.group(1).capitalize(),)
+        if not any(year in taught for year in needed):
+            return False
+    return True
+
+
+def _fitting(items: Any, phase: str) -> list[Any]:
+    """The phrases (or (phrase, owner) pairs) of a bank that fit a school of this phase."""
+    return [x for x in items if _fits(x if isinstance(x, str) else x[0], phase)]
+
+
 def _at(day: dt.date, hour: int = 17, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
 
@@ -978,6 +1057,8 @@ class _Builder:
     classes: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     used_days: set[dt.date] = field(default_factory=set)
     host_days: dict[str, list[dt.date]] = field(default_factory=dict)
+    used_lines: set[tuple[str, ...]] = field(default_factory=set)
+    used_rationales: set[str] = field(default_factory=set)
 
     def add(self, model: Callable[..., SyncMixin], record_id: str, when: dt.datetime, **values: Any) -> str:
         """A record with every sync column set explicitly, as the demo device wrote it once."""
@@ -1096,8 +1177,9 @@ class _Builder:
                 lead = group.members[(i + 1) % len(group.members)]
                 team = [lead] + [s for s in others if s != lead]
                 focus = [group.theme]
-                if r.random() < 0.5:
-                    focus.append(r.choice(THEMES[group.theme].specifics))
+                specifics = _fitting(THEMES[group.theme].specifics, self.phases[school])
+                if r.random() < 0.5 and specifics:
+                    focus.append(r.choice(specifics))
                 plans.append(_Plan(
                     f"{year}/review/{group.key}/{school}", school, host_days[(group.key, school)],
                     VisitKind.COLLABORATIVE_REVIEW, group.framework, focus, team, group=group,
@@ -1109,8 +1191,9 @@ class _Builder:
             framework = "eif-2019" if day < REPORT_CARDS_FROM else "ofsted-2025"
             themes = list(PRIORITIES[school][year])
             focus = r.sample(themes, 2)
-            if r.random() < 0.3:
-                focus.append(r.choice(THEMES[focus[0]].specifics))
+            specifics = _fitting(THEMES[focus[0]].specifics, self.phases[school])
+            if r.random() < 0.3 and specifics:
+                focus.append(r.choice(specifics))
             team = [keys[(i + a) % 10], keys[(i + b) % 10]]
             plans.append(_Plan(
                 f"{year}/evaluation/{school}", school, day, VisitKind.EVALUATION_DAY, framework,
@@ -1150,9 +1233,9 @@ class _Builder:
             host_school_id=self.school_ids[plan.host], visit_date=plan.day, kind=plan.kind.value,
             framework_key=plan.framework, status=plan.status.value, focus_areas=list(plan.focus),
             summary=self.summary(plan, themes, focus_text),
-            strengths="\n".join(self.lines(themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
-            areas_for_development="\n".join(self.lines(themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
-            questions="\n".join(self.lines(themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
+            strengths="\n".join(self.lines(plan.host, themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
+            areas_for_development="\n".join(self.lines(plan.host, themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
+            questions="\n".join(self.lines(plan.host, themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
             review_group_id=demo_id("group", plan.group.key) if plan.group else None,
             follow_up_of_id=demo_id("visit", plan.follows.key) if plan.follows else None,
         )
@@ -1173,21 +1256,29 @@ class _Builder:
         opener = OPENERS[plan.kind].format(
             school=self.school_names[plan.host], focus=focus_text, group=group
         )
-        body = r.sample(THEMES[themes[0]].summary, 2)
+        phase = self.phases[plan.host]
+        body = r.sample(_fitting(THEMES[themes[0]].summary, phase), 2)
         if len(themes) > 1:
-            body[1] = r.choice(THEMES[themes[1]].summary)
+            body[1] = r.choice(_fitting(THEMES[themes[1]].summary, phase))
         if plan.follows is not None:
             body.insert(0, f"Most of the next steps agreed on {plan.follows.day:%-d %B %Y} are in place.")
         return f"{opener} {' '.join(body)}\n\n{r.choice(CLOSINGS)}"
 
-    def lines(self, themes: list[str], bank: str, count: int, general: tuple[str, ...]) -> list[str]:
-        """``count`` different lines, mostly from the first theme, some from the others."""
-        pool: list[str] = list(getattr(THEMES[themes[0]], bank))
+    def lines(self, host: str, themes: list[str], bank: str, count: int, general: tuple[str, ...]) -> list[str]:
+        """``count`` different lines, mostly from the first theme, some from the others; only
+        lines that fit the host school's phase."""
+        phase = self.phases[host]
+        pool: list[str] = _fitting(getattr(THEMES[themes[0]], bank), phase)
         for theme in themes[1:]:
-            pool += self.rng.sample(getattr(THEMES[theme], bank), 2)
-        chosen = self.rng.sample(pool, min(count, len(pool)))
-        if self.rng.random() < 0.4:
-            chosen[-1] = self.rng.choice(general)
+            others = _fitting(getattr(THEMES[theme], bank), phase)
+            pool += self.rng.sample(others, min(2, len(others)))
+        for _attempt in range(20):  # no two visits with the very same list
+            chosen = self.rng.sample(pool, min(count, len(pool)))
+            if self.rng.random() < 0.4:
+                chosen[-1] = self.rng.choice(general)
+            if tuple(chosen) not in self.used_lines:
+                break
+        self.used_lines.add(tuple(chosen))
         return chosen
 
     def times(self, start: dt.time, minutes: int) -> tuple[dt.time, dt.time]:
@@ -1235,7 +1326,9 @@ class _Builder:
             values: dict[str, Any] = {
                 "visit_id": visit_id, "kind": kind.value, "position": position,
                 "time_in": time_in, "time_out": time_out,
-                "focus_links": [theme] if r.random() < 0.7 else list(plan.focus),
+                # Linked to the theme the evidence speaks to, and to a narrower focus of that
+                # theme when the visit agreed one; never to the visit's other themes.
+                "focus_links": [theme] + [f for f in plan.focus if f in bank.specifics and r.random() < 0.7],
             }
             if kind is EvidenceKind.LESSON_OBSERVATION:
                 fitting = [y for y in years if y in bank.years] or [
@@ -1249,8 +1342,8 @@ class _Builder:
                 values |= {
                     "class_name": class_name, "year_group": year, "subject": _subject_of(note),
                     "staff": staff, "notes": note.format(year=year),
-                    "strengths": "\n".join(r.sample(bank.strengths, 2)),
-                    "areas_for_development": r.choice(bank.ebis),
+                    "strengths": "\n".join(r.sample(_fitting(bank.strengths, self.phases[plan.host]), 2)),
+                    "areas_for_development": r.choice(_fitting(bank.ebis, self.phases[plan.host])),
                 }
                 if framework.key in TEACHING_AREA and r.random() < 0.4:
                     grade = r.choice(TYPICAL_SELF_GRADES[framework.key][:3])
@@ -1283,8 +1376,8 @@ class _Builder:
                     "subject": r.choice(bank.subjects),
                     "who_what": "Books from {} and {}".format(*sorted(r.sample(years, 2), key=years.index)),
                     "notes": r.choice(SCRUTINY_NOTES),
-                    "strengths": r.choice(bank.strengths),
-                    "areas_for_development": r.choice(bank.ebis),
+                    "strengths": r.choice(_fitting(bank.strengths, self.phases[plan.host])),
+                    "areas_for_development": r.choice(_fitting(bank.ebis, self.phases[plan.host])),
                 }
             elif kind is EvidenceKind.LEADER_MEETING:
                 values |= {
@@ -1343,10 +1436,11 @@ class _Builder:
             areas = list(framework.areas[:2])
         # A school's view of itself is fairly even across the areas.
         base = r.choice(TYPICAL_SELF_GRADES[framework.key][:3]) if framework.graded else ""
+        details: set[str] = set()  # where the evidence came from, said once per visit
         for area in areas:
             peer = school = None
             aspect = AREA_ASPECT.get(area.key, "leadership")
-            rationale = r.choice(RATIONALES[aspect]).format(focus=focus_text)
+            secure = r.random() < 0.6
             if framework.graded:
                 scale = framework.scale_for(area.key)
                 if area.key == SAFEGUARDING_KEY:
@@ -1357,12 +1451,21 @@ class _Builder:
                     step = r.choices((0, -1, 1), weights=(7, 2, 1))[0]
                     # Never out of the scale, never down to the lowest grade in a peer review.
                     peer = scale[min(max(index + step, 0), len(scale) - 2)].key
-                    if peer != school:
-                        direction = "above" if framework.compare(area.key, peer, school) == 1 else "below"
-                        rationale = (
-                            f"Reviewers placed this {direction} the school's own evaluation. "
-                            + rationale
-                        )
+                    order = framework.compare(area.key, peer, school)
+                    secure = order != -1 and (order == 1 or secure)
+            bank = SAFEGUARDING_EVIDENCE if aspect == "safeguarding" else RATIONALE_EVIDENCE
+            for _attempt in range(20):  # never the same words as another school's
+                rationale = r.choice(RATIONALES[aspect]["secure" if secure else "developing"]).format(focus=focus_text)
+                year, (class_name, _staff) = r.choice(sorted(self.classes[plan.host].items()))
+                detail = r.choice(bank).format(year=year, where=f" ({class_name})", n=r.randint(3, 9))
+                rationale += " " + detail
+                if rationale not in self.used_rationales and detail not in details:
+                    break
+            details.add(detail)
+            self.used_rationales.add(rationale)
+            if framework.graded and peer != school:
+                direction = "above" if framework.compare(area.key, peer, school) == 1 else "below"
+                rationale = f"Reviewers placed this {direction} the school's own evaluation. " + rationale
             self.add(
                 Judgement, demo_id("judgement", plan.key, area.key), written,
                 visit_id=visit_id, area_key=area.key, peer_grade=peer, self_grade=school,
@@ -1374,9 +1477,10 @@ class _Builder:
         self, plan: _Plan, visit_id: str, themes: list[str], written: dt.datetime
     ) -> None:
         r = self.rng
-        pool = list(THEMES[themes[0]].actions)
+        phase = self.phases[plan.host]
+        pool = _fitting(THEMES[themes[0]].actions, phase)
         for theme in themes[1:]:
-            pool.append(r.choice(THEMES[theme].actions))
+            pool.append(r.choice(_fitting(THEMES[theme].actions, phase)))
         for position, (text, owner) in enumerate(r.sample(pool, min(len(pool), r.randint(2, 4)))):
             due = plan.day + dt.timedelta(weeks=r.randint(8, 20))
             if due < DEMO_TODAY - dt.timedelta(days=60):

@@ -11,14 +11,15 @@ anonymised unless the administrator asks for names.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nexus_review.domain.anonymise import Anonymiser
-from nexus_review.domain.enums import VisitKind, label_of
+from nexus_review.domain.enums import VisitKind, VisitStatus, label_of
 from nexus_review.domain.records import VisitDetail
 from nexus_review.frameworks import get_framework
-from nexus_review.network import consistency, tracked_actions
+from nexus_review.network import TrackedAction, consistency, tracked_actions
 from nexus_review.reports.document import (
     BarChart,
     Block,
@@ -32,7 +33,12 @@ from nexus_review.reports.document import (
     TableOfContents,
     lines_of,
 )
-from nexus_review.reports.feedback import join_words, network_name_or_default
+from nexus_review.reports.feedback import (
+    ebi_text,
+    grade_key,
+    join_words,
+    network_name_or_default,
+)
 
 TERMS = {"autumn": "autumn term", "spring": "spring term", "summer": "summer term"}
 
@@ -56,6 +62,33 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+# Below this many, a share is given as a count ("2 of 3"), not as a percentage.
+PERCENT_FROM = 10
+
+
+def _share(part: int, whole: int) -> str:
+    if whole < PERCENT_FROM:
+        return f"{part} of {whole}"
+    return f"{part / whole:.0%}"
+
+
+_BELOW = re.compile(r"\b(the )?(next steps|questions) below\b", re.IGNORECASE)
+
+
+def _summary_for_compilation(text: str) -> str:
+    """A review's summary, where nothing follows it: "the next steps below" points to where
+    the compilation lists them instead."""
+
+    def replace(m: re.Match[str]) -> str:
+        if m.group(2).lower() == "next steps":
+            words = "the next steps listed under Follow-up of agreed next steps"
+        else:
+            words = "the questions listed under Thought-provoking questions"
+        return words[0].upper() + words[1:] if m.group(0)[0].isupper() else words
+
+    return _BELOW.sub(replace, text)
+
+
 def _kinds(visits: Sequence[VisitDetail]) -> str:
     counts: dict[str, int] = {}
     for v in visits:
@@ -77,22 +110,56 @@ def _theme_key(focus: str) -> str:
     return " ".join(focus.lower().split())
 
 
+# How many findings of each kind a theme shows; the rest are counted, not dropped unseen.
+THEME_FINDINGS = 6
+
+
+def _tagged(line: str, focus_keys: dict[str, str]) -> str | None:
+    """The focus area a visit-wide line names at its start ("Oracy: ..."), if any."""
+    head, sep, _rest = line.partition(":")
+    return focus_keys.get(_theme_key(head)) if sep else None
+
+
+def _untag(line: str) -> str:
+    return line.partition(":")[2].strip() or line
+
+
+def theme_findings(v: VisitDetail, focus: str) -> tuple[list[str], list[str]]:
+    """The strengths and areas for development a visit found on one of its focus areas.
+
+    A finding belongs to a focus area only through the evidence the reviewer linked to it, or
+    when a line of the visit's own strengths or areas for development names it ("Oracy: ...").
+    Visit-wide lines that name no focus area stay with the visit, never with every theme."""
+    key = _theme_key(focus)
+    focus_keys = {_theme_key(f): _theme_key(f) for f in v.focus_areas if f.strip()}
+    www: list[str] = []
+    ebi: list[str] = []
+    for e in v.evidence:
+        if key in {_theme_key(link) for link in e.focus_links}:
+            www += lines_of(e.strengths)
+            ebi += lines_of(e.areas_for_development)
+    www += [_untag(x) for x in lines_of(v.strengths) if _tagged(x, focus_keys) == key]
+    ebi += [_untag(x) for x in lines_of(v.areas_for_development) if _tagged(x, focus_keys) == key]
+    return www, [ebi_text(x, continuing=False) for x in ebi]
+
+
+def _whose(finding: str, v: VisitDetail) -> str:
+    """A finding with the school it was made at: "Pupils read widely (Staple Hill)."."""
+    text = finding.rstrip()
+    stop = text[-1] if text and text[-1] in ".!?" else ""
+    return f"{text[: len(text) - len(stop)]} ({v.host_school.name}){stop or '.'}"
+
+
 def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> list[Block]:
     groups: dict[str, dict[str, object]] = {}
     for v in visits:
         staff = per_visit[v.id]
-        for focus in v.focus_areas:
-            key = _theme_key(focus)
-            if not key:
-                continue
-            g = groups.setdefault(key, {"title": staff.clean(focus.strip()), "visits": [], "www": [], "ebi": []})
+        for focus in dict.fromkeys(f for f in v.focus_areas if _theme_key(f)):
+            g = groups.setdefault(_theme_key(focus), {"title": staff.clean(focus.strip()), "visits": [], "www": [], "ebi": []})
             g["visits"].append(v)  # type: ignore[attr-defined]
-            sources_www = [v.strengths] + [e.strengths for e in v.evidence if focus in e.focus_links]
-            sources_ebi = [v.areas_for_development] + [e.areas_for_development for e in v.evidence if focus in e.focus_links]
-            for text in sources_www:
-                g["www"] += [staff.clean(x) for x in lines_of(text)]  # type: ignore[operator]
-            for text in sources_ebi:
-                g["ebi"] += [staff.clean(x) for x in lines_of(text)]  # type: ignore[operator]
+            www, ebi = theme_findings(v, focus)
+            g["www"] += [_whose(staff.clean(x), v) for x in www]  # type: ignore[operator]
+            g["ebi"] += [_whose(staff.clean(x), v) for x in ebi]  # type: ignore[operator]
     blocks: list[Block] = []
     ordered = sorted(groups.values(), key=lambda g: (-len(g["visits"]), str(g["title"]).lower()))  # type: ignore[arg-type]
     for g in ordered:
@@ -102,10 +169,17 @@ def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> 
             Heading(str(g["title"]), 2),
             Paragraph(f"{_plural(len(reviews), 'review')} in {_plural(len(schools), 'school')}: {', '.join(schools)}.", "muted"),
         ]
+        found = False
         for label, key in (("Strengths found", "www"), ("Areas for development found", "ebi")):
-            items = list(dict.fromkeys(g[key]))[:6]  # type: ignore[call-overload]
-            if items:
-                blocks += [Paragraph(label, "lead"), BulletList(tuple(items))]
+            every = list(dict.fromkeys(g[key]))  # type: ignore[call-overload]
+            if every:
+                found = True
+                blocks += [Paragraph(label, "lead"), BulletList(tuple(every[:THEME_FINDINGS]))]
+                if len(every) > THEME_FINDINGS:
+                    left = len(every) - THEME_FINDINGS
+                    blocks.append(Paragraph(f"{_plural(left, 'further finding')} on this theme left out here; each review's own findings follow below.", "small"))
+        if not found:
+            blocks.append(Paragraph("No evidence was linked to this focus area, so no findings are listed under it.", "small"))
     return blocks
 
 
@@ -119,7 +193,7 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
     blocks.append(
         Paragraph(
             f"Across {_plural(judged, 'judgement')} where both the school and the review team gave a grade, "
-            f"the peer judgement agreed with the school's own self-evaluation {agreed} times ({agreed / judged:.0%}). "
+            f"the peer judgement agreed with the school's own self-evaluation {agreed} times ({_share(agreed, judged)}). "
             f"Where they differed, the review team was higher {sum(r.higher for r in rows)} times and lower {sum(r.lower for r in rows)} times."
         )
     )
@@ -128,9 +202,10 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
         name = get_framework(fw_key).name
         blocks += [
             Heading(name, 2),
+            *grade_key(get_framework(fw_key)),
             Table(
                 ("Area", "Judged", "Agreed", "Peer higher", "Peer lower", "Agreement"),
-                tuple((r.area_name, str(r.judged), str(r.agreed), str(r.higher), str(r.lower), f"{r.rate:.0%}") for r in mine),
+                tuple((r.area_name, str(r.judged), str(r.agreed), str(r.higher), str(r.lower), _share(r.agreed, r.judged)) for r in mine),
                 widths=(3.2, 1.1, 1.1, 1.3, 1.3, 1.7),
             ),
             BarChart(
@@ -150,19 +225,22 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
 def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
     fw = get_framework(v.framework_key)
     blocks: list[Block] = [
-        Heading(f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}", 2),
+        Heading(f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}", 2, in_contents=True),
         KeyValue(
             (
                 ("Focus", "; ".join(staff.clean(f) for f in v.focus_areas) or "–"),
                 ("Review team", ", ".join(m.name + (" (lead)" if m.is_lead else "") for m in v.team) or "–"),
                 ("Framework", fw.short_name),
+                *((("Status", f"{label_of(VisitStatus, v.status)}: the report has not yet been sent to the school"),) if v.status != VisitStatus.REPORT_SENT else ()),
             )
         ),
     ]
+    if v.status != VisitStatus.REPORT_SENT:
+        blocks.append(Paragraph("This review is not finished: what follows is the review team's draft and may change.", "muted"))
     if v.summary.strip():
-        blocks += [Paragraph(staff.clean(p.strip())) for p in v.summary.split("\n\n") if p.strip()]
+        blocks += [Paragraph(staff.clean(_summary_for_compilation(p.strip()))) for p in v.summary.split("\n\n") if p.strip()]
     for label, text in (("What went well", v.strengths), ("Even better if", v.areas_for_development)):
-        items = [staff.clean(x) for x in lines_of(text)]
+        items = [staff.clean(x if label == "What went well" else ebi_text(x)) for x in lines_of(text)]
         if items:
             blocks += [Paragraph(label, "lead"), BulletList(tuple(items))]
     if fw.graded:
@@ -213,7 +291,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         KeyValue(
             (
                 ("Period covered", f"{_day(first)} to {_day(last)}"),
-                ("Reviews", str(len(visits))),
+                ("Reviews", str(len(visits)) + (f" ({unfinished} not yet finished, marked as such below)" if (unfinished := sum(v.status != VisitStatus.REPORT_SENT for v in visits)) else "")),
                 ("Schools reviewed", f"{len(schools)}: {', '.join(schools)}"),
                 ("Reviewers", str(len(reviewers))),
                 ("Kinds of visit", _kinds(visits)),
@@ -225,17 +303,14 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         *_themes(visits, per_visit),
         Heading("Judgement consistency"),
         *_consistency(visits),
-        PageBreak(),
         Heading("The reviews, school by school"),
+        Paragraph("Each review in turn, school by school; the keys to the grades are under Judgement consistency.", "muted"),
     ]
-    for i, v in enumerate(sorted(visits, key=lambda v: (v.host_school.name, v.visit_date))):
-        if i:
-            blocks.append(PageBreak())
+    for v in sorted(visits, key=lambda v: (v.host_school.name, v.visit_date)):
         blocks += _review_page(v, per_visit[v.id])
     questions = []
     for v in sorted(visits, key=lambda v: (v.visit_date, v.host_school.name)):
         questions += [f"{per_visit[v.id].clean(q)} ({v.host_school.name}, {_day(v.visit_date)})" for q in lines_of(v.questions)]
-    blocks.append(PageBreak())
     if questions:
         blocks += [Heading("Thought-provoking questions"), Paragraph("Questions the reviews left with schools, for every school to consider.", "muted"), BulletList(tuple(questions))]
     actions = tracked_actions(visits)
@@ -245,20 +320,26 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         overdue = sum(a.overdue(today) for a in actions)
         blocks += [
             Heading("Follow-up of agreed next steps"),
-            Paragraph(f"{_plural(len(actions), 'next step')} agreed; {sum(a.status == 'done' for a in actions)} done, {open_count} still open or in progress, {overdue} overdue on {_day(today)}.", "muted"),
-            Table(
-                ("Next step", "School", "Owner", "Due", "Status", "Follow-up"),
-                tuple(
-                    (
-                        per_visit[a.visit_id].clean(a.description), a.school, per_visit[a.visit_id].clean(a.owner) or "–",
-                        _day(a.due_date), a.status_label(today),
-                        "; ".join(f"{_day(d)}: {per_visit[a.visit_id].clean(n)}" for d, n in a.follow_up) or "–",
-                    )
-                    for a in actions
-                ),
-                widths=(3.2, 1.7, 1.8, 1.1, 1.3, 2.6),
-            ),
+            Paragraph(f"{_plural(len(actions), 'next step')} agreed; {sum(a.status == 'done' for a in actions)} done, {open_count} still open or in progress, {overdue} overdue on {_day(today)}. School by school, in the order they are due.", "muted"),
         ]
+        by_school: dict[str, list[TrackedAction]] = {}
+        for a in sorted(actions, key=lambda a: (a.school, a.due_date or dt.date.max, a.description)):
+            by_school.setdefault(a.school, []).append(a)
+        for school, mine in by_school.items():
+            blocks += [
+                Heading(school, 2),
+                Table(
+                    ("Next step", "Owner", "Due", "Status", "Follow-up"),
+                    tuple(
+                        (
+                            per_visit[a.visit_id].clean(a.description), per_visit[a.visit_id].clean(a.owner) or "–", _day(a.due_date), a.status_label(today),
+                            "\n".join(f"{_day(d)}: {per_visit[a.visit_id].clean(n)}" for d, n in a.follow_up) or "–",
+                        )
+                        for a in mine
+                    ),
+                    widths=(3.4, 1.9, 1.1, 1.3, 3.1),
+                ),
+            ]
     return Document("Collaborative review compilation", subtitle, network, f"{network} · {period}", True, tuple(blocks))
 
 

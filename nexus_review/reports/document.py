@@ -16,12 +16,20 @@ from typing import Literal
 class Heading:
     text: str
     level: int = 1  # 1 = section, 2 = sub-section
+    # Listed in the contents: every section is; a sub-section only when it says so (each
+    # review of a compilation is).
+    in_contents: bool = False
+
+    @property
+    def listed(self) -> bool:
+        return self.level <= 1 or self.in_contents
 
 
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: Literal["body", "lead", "muted", "small"] = "body"
+    # "note": small print that belongs with what follows (a key to the grades above a table).
+    style: Literal["body", "lead", "muted", "small", "note"] = "body"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,16 @@ class BarChart:
     series: tuple[tuple[str, tuple[float, ...]], ...]  # (series name, one value per category)
     value_label: str = ""
 
+    @property
+    def alt(self) -> str:
+        """The chart in words, for a reader who cannot see it (alternative text)."""
+        parts = []
+        for i, category in enumerate(self.categories):
+            values = ", ".join(f"{_number(values[i])} {name.lower()}" for name, values in self.series)
+            parts.append(f"{category}: {values}")
+        what = f" ({self.value_label.lower()})" if self.value_label else ""
+        return f"Bar chart, {self.title}{what}. " + "; ".join(parts) + "."
+
 
 @dataclass(frozen=True)
 class PageBreak:
@@ -79,6 +97,8 @@ class Document:
     footer: str = ""
     confidential: bool = True
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    # A report not yet sent to the school: every page says "Draft".
+    draft: bool = False
 
     def text(self) -> str:
         """Every word a reader sees, in order; used by tests and by search."""
@@ -103,6 +123,10 @@ def _block_text(block: Block) -> str:
         case TableOfContents(title=t):
             return t
     return ""
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def lines_of(text: str) -> tuple[str, ...]:

@@ -8,12 +8,13 @@ when the report is anonymised.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from nexus_review.domain.anonymise import Anonymiser
-from nexus_review.domain.enums import EvidenceKind, VisitKind, label_of
+from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus, label_of
 from nexus_review.domain.records import EvidenceItem, VisitDetail
 from nexus_review.frameworks import Framework, get_framework
 from nexus_review.reports.document import (
@@ -38,6 +39,7 @@ class ReportOptions:
     anonymise: bool = False  # staff names become "Teacher A", "Teacher B"...
     paper: str = "a4"
     evidence_points: bool = False  # add the evidence log's strengths and EBIs to WWW / EBI
+    today: dt.date | None = None  # the date a draft is dated; the real date unless a test fixes it
 
 
 # ---------------------------------------------------------------------------- evidence base
@@ -59,7 +61,8 @@ _PROPER = {"english", "french", "spanish", "german", "re", "pshe", "pe", "rse"}
 
 
 def _subject_word(subject: str) -> str:
-    if subject.isupper() or subject.lower() in _PROPER:
+    first = subject.split()[0].strip("(),").lower() if subject.split() else ""
+    if subject.isupper() or subject.lower() in _PROPER or first in _PROPER:
         return subject
     return subject[0].lower() + subject[1:]
 
@@ -110,6 +113,48 @@ def describe_evidence(evidence: Sequence[EvidenceItem]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- the report
+
+
+_EBI = re.compile(r"^\s*(even better if|ebi)\b\s*[:,.–-]?\s*", re.IGNORECASE)
+
+
+# Words that keep their capital when an "even better if" point goes on from the heading.
+_CAPITALISED = {"Year", "Key", "Reception", "English", "French", "Spanish", "German", "I", "Ofsted", "Christmas"}
+
+
+def ebi_text(line: str, continuing: bool = True) -> str:
+    """An "even better if" point as it reads under that heading: the heading's words are not
+    repeated, and the point goes on from them ("…the reading areas were more inviting").
+    Under another heading (``continuing`` false) the point starts with a capital."""
+    rest = _EBI.sub("", line, count=1)
+    if not rest or rest == line:
+        return line
+    if not continuing:
+        return rest[0].upper() + rest[1:]
+    first = rest.split()[0]
+    if first.isupper() or first.strip(",.;:") in _CAPITALISED:
+        return rest
+    return rest[0].lower() + rest[1:]
+
+
+def grade_key(framework: Framework) -> list[Block]:
+    """A small key to the framework's scale, highest grade first, for where grades appear."""
+    if not framework.graded:
+        return []
+    areas = [a for a in framework.judged_areas()]
+    scales: dict[tuple[str, ...], list[str]] = {}
+    for area in areas:
+        labels = tuple(g.label for g in sorted(framework.scale_for(area.key), key=lambda g: -g.rank))
+        scales.setdefault(labels, []).append(area.name)
+    parts = []
+    for i, (labels, names) in enumerate(scales.items()):
+        where = "each area" if i == 0 else join_words(names)
+        parts.append(f"{where}: {', '.join(labels)}")
+    return [Paragraph(f"Key to the grades ({framework.short_name}, highest first) – " + "; ".join(parts) + ".", "note")]
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
 
 
 def _paragraphs(text: str, clean: Anonymiser) -> list[Block]:
@@ -165,6 +210,7 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
     agreed = sum(r[3] == "Agreed" for r in rows)
     compared = sum(r[3] != "–" for r in rows)
     blocks: list[Block] = [Heading("Judgements")]
+    blocks += grade_key(framework)
     if compared:
         blocks.append(
             Paragraph(
@@ -246,6 +292,13 @@ def build_feedback_report(
     if visit.team:
         header.append(("Review team", _team_text(visit)))
     header.append(("Framework", framework.name))
+    draft = visit.status != VisitStatus.REPORT_SENT
+    if draft:
+        today = options.today or dt.date.today()
+        header.append(("Status", f"Draft of {_day(today)}: not yet sent to the school"))
+    else:
+        # The last change to a sent visit is when it was marked as sent.
+        header.append(("Date of issue", _day(visit.updated_at.date())))
     blocks: list[Block] = [KeyValue(tuple(header))]
 
     focus = [staff.clean(f) for f in visit.focus_areas if f.strip()]
@@ -256,6 +309,21 @@ def build_feedback_report(
     if summary:
         blocks += [Heading("Summary"), *summary]
 
+    # What the head acts on comes straight after the summary, not at the end.
+    if visit.actions:
+        rows = tuple(
+            (
+                staff.clean(a.description),
+                staff.clean(a.owner) or "–",
+                f"{a.due_date.day} {a.due_date:%B %Y}" if a.due_date else "–",
+            )
+            for a in visit.actions
+        )
+        blocks += [
+            Heading("Agreed next steps"),
+            Table(("Action", "Owner", "By when"), rows, widths=(5.5, 2.4, 1.8)),
+        ]
+
     blocks += _judgement_blocks(visit, framework, staff)
 
     www_sources = [visit.strengths]
@@ -265,6 +333,8 @@ def build_feedback_report(
         ebi_sources += [e.areas_for_development for e in visit.evidence]
     for title, sources in (("What went well", www_sources), ("Even better if", ebi_sources)):
         items = _items(sources, staff)
+        if title == "Even better if":
+            items = list(dict.fromkeys(ebi_text(x) for x in items))
         if items:
             blocks += [Heading(title), BulletList(tuple(items))]
 
@@ -281,20 +351,6 @@ def build_feedback_report(
     if questions:
         blocks += [Heading("Thought-provoking questions"), BulletList(tuple(questions))]
 
-    if visit.actions:
-        rows = tuple(
-            (
-                staff.clean(a.description),
-                staff.clean(a.owner) or "–",
-                f"{a.due_date.day} {a.due_date:%B %Y}" if a.due_date else "–",
-            )
-            for a in visit.actions
-        )
-        blocks += [
-            Heading("Agreed next steps"),
-            Table(("Action", "Owner", "By when"), rows, widths=(5.5, 2.4, 1.8)),
-        ]
-
     if options.include_notes:
         blocks += _notes_blocks(visit, staff)
 
@@ -306,4 +362,5 @@ def build_feedback_report(
         footer=school,
         confidential=True,
         blocks=tuple(blocks),
+        draft=draft,
     )

@@ -294,6 +294,47 @@ def test_reports_read_like_peer_review_notes(demo: tuple[Database, DemoCounts]) 
         assert len(session.scalars(select(VisitReviewer)).all()) >= 2 * len(visits) - 10
 
 
+def test_text_fits_the_school_it_is_written_about(demo: tuple[Database, DemoCounts]) -> None:
+    """No Reception praised at a junior school, no Key Stage 2 at an infant school."""
+    import re
+
+    not_taught = {
+        "Junior": re.compile(r"\b(Reception|early years|Year [12]|Key Stage 1)\b", re.IGNORECASE),
+        "Infant": re.compile(r"\b(Year [3-6]|Key Stage 2)\b"),
+    }
+    db, _counts = demo
+    with db.reading() as session:
+        for visit in session.scalars(select(Visit)):
+            pattern = not_taught.get(visit.host_school.phase)
+            if pattern is None:
+                continue
+            texts = [visit.summary, visit.strengths, visit.areas_for_development, visit.questions,
+                     *visit.focus_areas, *(a.description for a in visit.actions),
+                     *(e.strengths + "\n" + e.areas_for_development for e in visit.evidence)]
+            for text in texts:
+                assert not pattern.search(text), (visit.host_school.name, text)
+
+
+def test_rationales_match_their_grades_and_are_the_schools_own(demo: tuple[Database, DemoCounts]) -> None:
+    from nexus_review.demo import RATIONALES
+
+    secure = {line.split("{")[0] for bank in RATIONALES.values() for line in bank["secure"]}
+    db, _counts = demo
+    with db.reading() as session:
+        judgements = session.scalars(select(Judgement)).all()
+        for j in judgements:
+            framework = get_framework(j.visit.framework_key)
+            if framework.graded and framework.compare(j.area_key, j.peer_grade, j.self_grade) == -1:
+                # Marked below the school's own: the words say why, never "included fully".
+                body = j.rationale.split("evaluation. ", 1)[1]
+                assert not any(body.startswith(s) for s in secure), j.rationale
+        assert "included fully" not in " ".join(
+            j.rationale for j in judgements
+            if get_framework(j.visit.framework_key).compare(j.area_key, j.peer_grade, j.self_grade) == -1
+        )
+        assert len({j.rationale for j in judgements}) == len(judgements)  # none copied between schools
+
+
 def test_the_fill_is_quick(tmp_path: Path) -> None:
     import time
 

@@ -131,8 +131,10 @@ def test_the_compilation_reads_back_with_the_databases_figures(demo_db: Database
     rows = consistency(visits)
     judged, agreed = sum(r.judged for r in rows), sum(r.agreed for r in rows)
     assert f"the peer judgement agreed with the school's own self-evaluation {agreed} times ({agreed / judged:.0%})" in text
-    for r in rows:
-        assert f"{r.area_name} {r.judged} {r.agreed} {r.higher} {r.lower} {r.rate:.0%}" in text
+    assert judged >= 10
+    for r in rows:  # a share of a handful of judgements as a count, of more as a percentage
+        share = f"{r.agreed} of {r.judged}" if r.judged < 10 else f"{r.rate:.0%}"
+        assert f"{r.area_name} {r.judged} {r.agreed} {r.higher} {r.lower} {share}" in text
     for v in visits:  # each school's summary
         first_sentence = v.summary.split(". ")[0]
         assert _flat(first_sentence) in text
@@ -143,7 +145,7 @@ def test_the_compilation_reads_back_with_the_databases_figures(demo_db: Database
     if fmt == "pdf":
         reader = PdfReader(str(out))
         assert reader.metadata.title.startswith("Collaborative review compilation")
-        assert len(reader.pages) > len(visits)  # a page for each review
+        assert len(reader.pages) < len(visits) + 10  # reviews run on, not a page each
     else:
         document = docx.Document(str(out))
         assert document.inline_shapes  # the chart, as a picture of the same chart
@@ -178,6 +180,6 @@ def test_compile_and_csv_on_the_command_line(demo_db: Database, tmp_path: Path) 
     proc = run("data", "export", "--format", "csv", "--what", "actions", "--out", str(tmp_path / "a.csv"))
     assert proc.returncode == 0
     actions = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))))
-    assert len(actions) == 145
+    assert len(actions) == 134
     bad = run("compile", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "--year", "2025")
     assert bad.returncode == 1 and "is not an academic year" in bad.stderr
