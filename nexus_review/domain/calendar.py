@@ -29,3 +29,9 @@ def term_of(day: dt.date) -> str:
     if day.month <= 3:
         return "spring"
     return "summer"
+
+
+def previous_academic_year(year: str) -> str:
+    """The year before: "2025-26" for "2026-27"."""
+    start, _end = academic_year_bounds(year)
+    return academic_year_of(start - dt.timedelta(days=1))

@@ -15,6 +15,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from nexus_review.demo import demo_years
+from nexus_review.domain.calendar import academic_year_bounds
 from nexus_review.network import (
     PriorityMatrix,
     consistency,
@@ -37,7 +39,9 @@ from nexus_review.storage.database import Database
 from nexus_review.storage.repository import priority_matrix
 
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = dt.date(2026, 7, 20)
+# The demo network is dated from today: the year before the current one is complete.
+LAST_YEAR = demo_years()[1]
+TODAY = academic_year_bounds(LAST_YEAR)[1] - dt.timedelta(days=42)  # 20 July, the end of its summer term
 
 
 def _flat(text: str) -> str:
@@ -58,7 +62,7 @@ def test_schools_sharing_most_priorities_end_up_together() -> None:
         "s2": {"SEND", "Writing"}, "s6": {"SEND", "Writing"}, "s7": {"SEND", "Writing", "Attendance"},
         "s3": {"Maths", "Attendance"}, "s4": {"Maths", "Attendance"}, "s8": {"Maths", "Attendance"}, "s0": {"Maths", "Attendance", "Reading"},
     }
-    matrix = PriorityMatrix("2025-26", tuple((s, s) for s in sorted(plan)), themes, frozenset((s, t) for s, ts in plan.items() for t in ts))
+    matrix = PriorityMatrix(LAST_YEAR, tuple((s, s) for s in sorted(plan)), themes, frozenset((s, t) for s, ts in plan.items() for t in ts))
     groups = suggest_groups(matrix)
     assert sorted(len(g) for g in groups) == [3, 3, 4]
     assert sorted(itertools.chain(*groups)) == sorted(plan)  # every school in exactly one group
@@ -73,23 +77,23 @@ def test_schools_sharing_most_priorities_end_up_together() -> None:
 
 def test_the_demo_networks_grouping_and_rota(demo_db: Database) -> None:
     with demo_db.reading() as s:
-        matrix = priority_matrix(s, "2025-26")
+        matrix = priority_matrix(s, LAST_YEAR)
     groups = suggest_groups(matrix)
     assert sorted(itertools.chain(*groups)) == sorted(sid for sid, _ in matrix.schools)
-    ids = save_groups(demo_db, "2025-26", groups, names=[f"Group {i}" for i in range(len(groups))])
-    saved = review_groups(demo_db, "2025-26")
+    ids = save_groups(demo_db, LAST_YEAR, groups, names=[f"Group {i}" for i in range(len(groups))])
+    saved = review_groups(demo_db, LAST_YEAR)
     assert len(saved) == len(ids) == len(groups)
     for group in saved:
         dates = [m[3] for m in group.members]
         assert len(set(dates)) == len(dates) == len(group.members)  # each school hosts exactly once
-        assert all(dt.date(2025, 9, 1) <= d <= dt.date(2026, 8, 31) and d.weekday() == 2 for d in dates)  # type: ignore[operator,union-attr]
-    assert propose_rota("2025-26", 3) == sorted(propose_rota("2025-26", 3))
+        assert all(academic_year_bounds(LAST_YEAR)[0] <= d <= academic_year_bounds(LAST_YEAR)[1] and d.weekday() == 2 for d in dates)  # type: ignore[operator,union-attr]
+    assert propose_rota(LAST_YEAR, 3) == sorted(propose_rota(LAST_YEAR, 3))
     with pytest.raises(Exception, match="only one review group"):
-        save_groups(demo_db, "2025-26", [groups[0], groups[0]])
+        save_groups(demo_db, LAST_YEAR, [groups[0], groups[0]])
 
 
 def test_consistency_counts_agree_with_the_judgements(demo_db: Database) -> None:
-    visits = network_visits(demo_db, "2025-26")
+    visits = network_visits(demo_db, LAST_YEAR)
     rows = consistency(visits)
     from nexus_review.frameworks import get_framework
 
@@ -107,10 +111,10 @@ def test_consistency_counts_agree_with_the_judgements(demo_db: Database) -> None
 
 
 def test_marking_progress_and_adding_a_follow_up_note(demo_db: Database) -> None:
-    visits = network_visits(demo_db, "2025-26")
+    visits = network_visits(demo_db, LAST_YEAR)
     action = next(a for a in tracked_actions(visits) if a.status == "open")
     update_action(demo_db, action.id, status="in-progress", note="Reported at the spring group meeting", when=dt.date(2026, 3, 4))
-    after = next(a for a in tracked_actions(network_visits(demo_db, "2025-26")) if a.id == action.id)
+    after = next(a for a in tracked_actions(network_visits(demo_db, LAST_YEAR)) if a.id == action.id)
     assert after.status == "in-progress"
     assert after.follow_up[-1] == (dt.date(2026, 3, 4), "Reported at the spring group meeting")
     with pytest.raises(Exception, match="not a status"):
@@ -119,10 +123,10 @@ def test_marking_progress_and_adding_a_follow_up_note(demo_db: Database) -> None
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_the_compilation_reads_back_with_the_databases_figures(demo_db: Database, tmp_path: Path, fmt: str) -> None:
-    options = CompilationOptions(year="2025-26", today=TODAY)
+    options = CompilationOptions(year=LAST_YEAR, today=TODAY)
     out = export_compilation(demo_db, fmt, tmp_path / f"compilation.{fmt}", options)
     text = _flat(read_document_text(out))  # type: ignore[arg-type]
-    visits = network_visits(demo_db, "2025-26")
+    visits = network_visits(demo_db, LAST_YEAR)
     schools = sorted({v.host_school.name for v in visits})
     for heading in ("Contents", "Overview", "Themes", "Judgement consistency", "The reviews, school by school", "Thought-provoking questions", "Follow-up of agreed next steps"):
         assert heading in text
@@ -151,33 +155,34 @@ def test_the_compilation_reads_back_with_the_databases_figures(demo_db: Database
 
 
 def test_a_compilation_for_one_term_or_school_holds_only_those_reviews(demo_db: Database) -> None:
-    visits = network_visits(demo_db, "2025-26", term="autumn")
+    visits = network_visits(demo_db, LAST_YEAR, term="autumn")
     assert visits and all(v.visit_date.month >= 9 for v in visits)
-    one = network_visits(demo_db, "2025-26", schools=["Staple Hill"])
+    one = network_visits(demo_db, LAST_YEAR, schools=["Staple Hill"])
     assert one and {v.host_school.name for v in one} == {"Staple Hill"}
-    document = build_compilation(one, CompilationOptions("2025-26", schools=("Staple Hill",), named_staff=True, today=TODAY))
+    document = build_compilation(one, CompilationOptions(LAST_YEAR, schools=("Staple Hill",), named_staff=True, today=TODAY))
     assert "Staple Hill" in document.subtitle
     text = document.text()
     assert "Blackhorse Primary:" not in text
     with pytest.raises(Exception, match="no school called"):
-        network_visits(demo_db, "2025-26", schools=["Nowhere Primary"])
+        network_visits(demo_db, LAST_YEAR, schools=["Nowhere Primary"])
 
 
 def test_compile_and_csv_on_the_command_line(demo_db: Database, tmp_path: Path) -> None:
     env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
     run = lambda *a: subprocess.run([sys.executable, "-m", "nexus_review", "--db", demo_db.url, *a], cwd=ROOT, capture_output=True, text=True, env=env, timeout=180)  # noqa: E731
-    proc = run("compile", "--format", "pdf", "--out", str(tmp_path / "c.pdf"), "--year", "2025-26", "--term", "spring")
+    proc = run("compile", "--format", "pdf", "--out", str(tmp_path / "c.pdf"), "--year", LAST_YEAR, "--term", "spring")
     assert proc.returncode == 0, proc.stderr
     assert "Collaborative review compilation" in read_document_text(tmp_path / "c.pdf")
-    proc = run("data", "export", "--format", "csv", "--what", "judgements", "--out", str(tmp_path / "j.csv"), "--year", "2025-26")
+    proc = run("data", "export", "--format", "csv", "--what", "judgements", "--out", str(tmp_path / "j.csv"), "--year", LAST_YEAR)
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO((tmp_path / "j.csv").read_text(encoding="utf-8-sig"))))
-    visits = network_visits(demo_db, "2025-26")
+    visits = network_visits(demo_db, LAST_YEAR)
     assert len(rows) == sum(len(v.judgements) for v in visits)
     assert {r["agreement"] for r in rows} <= {"agreed", "peer higher", "peer lower", ""}
     proc = run("data", "export", "--format", "csv", "--what", "actions", "--out", str(tmp_path / "a.csv"))
     assert proc.returncode == 0
     actions = list(csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))))
-    assert len(actions) == 145
+    every_year = [v for year in demo_years() for v in network_visits(demo_db, year)]
+    assert len(actions) == len(tracked_actions(every_year)) > 100
     bad = run("compile", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "--year", "2025")
     assert bad.returncode == 1 and "is not an academic year" in bad.stderr

@@ -100,4 +100,4 @@ def test_export_review_package_from_the_file_menu(qtbot, demo_db: Database, tmp_
     target = tmp_path / "mine.nxr"
     window.export_package(str(target), "all", "secret words")
     assert window.last_package == target
-    assert read_package(target, "secret words").visit_count == 50
+    assert read_package(target, "secret words").visit_count == 75

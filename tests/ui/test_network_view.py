@@ -7,10 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate
 
+from nexus_review.demo import demo_years
+from nexus_review.domain.calendar import academic_year_bounds
 from nexus_review.network import network_visits, review_groups
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database
 from ui.main_window import MainWindow
+
+# The demo network is dated from today: the year before the current one is complete.
+LAST_YEAR = demo_years()[1]
 
 
 def _window(qtbot, db: Database) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -20,7 +25,7 @@ def _window(qtbot, db: Database) -> MainWindow:  # type: ignore[no-untyped-def]
     window.show()
     window.show_section("Network")
     page = window.network
-    page.year.setCurrentText("2025-26")
+    page.year.setCurrentText(LAST_YEAR)
     page.show_year()
     return window
 
@@ -32,20 +37,21 @@ def test_matrix_grouping_and_rota(qtbot, demo_db: Database) -> None:  # type: ig
     themes = [tab.grid.horizontalHeaderItem(c).text() for c in range(tab.grid.columnCount())]
     assert "Oracy" in themes and "Early years" in themes
     titles = [tab.groups.topLevelItem(i).text(0) for i in range(tab.groups.topLevelItemCount())]
-    assert titles == ["1. Oracy quartet 2025-26 (4 schools)", "2. Early years triad 2025-26 (3 schools)", "3. Writing triad 2025-26 (3 schools)"]
+    assert titles == [f"1. Oracy quartet {LAST_YEAR} (4 schools)", f"2. Early years triad {LAST_YEAR} (3 schools)", f"3. Writing triad {LAST_YEAR} (3 schools)"]
     # The administrator moves a school, then saves.
     first = tab.proposal[0][0]
     tab.move_selected(first, 2)
     assert first in tab.proposal[2] and len(tab.proposal[0]) == 3
     tab.save()
-    groups = review_groups(demo_db, "2025-26")
+    groups = review_groups(demo_db, LAST_YEAR)
     assert sorted(len(g.members) for g in groups) == [3, 3, 4]
     rota = window.network.rota
     assert rota.table.rowCount() == 10
     member_id = next(iter(rota.editors))
-    rota.editors[member_id].setDate(QDate(2026, 2, 11))
-    saved = {m[0]: m[3] for g in review_groups(demo_db, "2025-26") for m in g.members}
-    assert saved[member_id] == dt.date(2026, 2, 11)
+    february = dt.date(int(LAST_YEAR[:4]) + 1, 2, 11)
+    rota.editors[member_id].setDate(QDate(february.year, february.month, february.day))
+    saved = {m[0]: m[3] for g in review_groups(demo_db, LAST_YEAR) for m in g.members}
+    assert saved[member_id] == february
 
 
 def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -55,9 +61,9 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
     texts = [judgements.item(r, c).text() for r in range(judgements.rowCount()) for c in range(judgements.columnCount()) if judgements.item(r, c)]
     assert any(" / " in t for t in texts)
     tracker = window.network.actions
-    tracker.today = dt.date(2026, 7, 20)
+    tracker.today = academic_year_bounds(LAST_YEAR)[1] - dt.timedelta(days=42)  # 20 July
     total = len(tracker.actions)
-    assert tracker.table.rowCount() == total == sum(len(v.actions) for v in network_visits(demo_db, "2025-26"))
+    assert tracker.table.rowCount() == total == sum(len(v.actions) for v in network_visits(demo_db, LAST_YEAR))
     tracker.overdue.setChecked(True)
     overdue = tracker.table.rowCount()
     assert 0 < overdue < total
@@ -66,7 +72,7 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
     action_id = tracker.selected_id()
     tracker.add_note("Checked at the summer group meeting")
     tracker.mark("done")
-    after = next(a for v in network_visits(demo_db, "2025-26") for a in v.actions if a.id == action_id)
+    after = next(a for v in network_visits(demo_db, LAST_YEAR) for a in v.actions if a.id == action_id)
     assert after.status == "done" and after.follow_up[-1].note == "Checked at the summer group meeting"
     assert tracker.table.rowCount() == overdue - 1  # done, so no longer overdue
 
@@ -77,7 +83,7 @@ def test_compilation_and_spreadsheets_from_the_dashboard(qtbot, demo_db: Databas
     page.export_compilation("pdf", str(tmp_path / "c.pdf"))
     assert page.last_export == tmp_path / "c.pdf"
     text = read_document_text(tmp_path / "c.pdf")
-    assert "Collaborative review compilation" in text and "2025-26" in text
+    assert "Collaborative review compilation" in text and LAST_YEAR in text
     page.export_csv("actions", str(tmp_path / "a.csv"))
     lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("action_id,school") and len(lines) > 10
