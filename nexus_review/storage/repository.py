@@ -754,13 +754,14 @@ def count_review_groups(session: Session, year: str) -> int:
 def copy_priorities(session: Session, from_year: str, to_year: str) -> int:
     """Each school's priorities of one year as new records for another, leaving out a
     school × theme the other year already has. Returns how many were added."""
-    have = set(
-        session.execute(
+    have: set[tuple[str, str]] = {
+        (school_id, theme)
+        for school_id, theme in session.execute(
             select(SchoolPriority.school_id, SchoolPriority.theme).where(
                 SchoolPriority.academic_year == to_year, SchoolPriority.deleted.is_(False)
             )
         )
-    )
+    }
     rows = session.scalars(
         select(SchoolPriority)
         .join(School, School.id == SchoolPriority.school_id)
