@@ -344,6 +344,13 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _copied_words(priorities: int, groups: int) -> str:
+    """ "32 school priorities and 3 review groups", leaving out what is none."""
+    parts = [_plural(priorities, "school priority", "school priorities")] if priorities else []
+    parts += [_plural(groups, "review group", "review groups")] if groups else []
+    return " and ".join(parts)
+
+
 @dataclass(frozen=True)
 class YearStart:
     """Whether a year has its own school priorities and review groups yet, and what the
@@ -382,19 +389,15 @@ class YearStart:
     def confirmation(self) -> str:
         """What a copy will do, with its counts, for the administrator to confirm."""
         priorities, groups = self.to_copy
-        what = " and ".join(
-            part for part in (
-                _plural(priorities, "school priority", "school priorities") if priorities else "",
-                _plural(groups, "review group", "review groups") if groups else "",
-            ) if part
-        )
-        extra = (
-            f" Each group is named for {self.year}, with the same schools hosting in the same order, "
-            "a year on and on the same weekday; change the dates in the Hosting rota tab."
+        what = _copied_words(priorities, groups)
+        groups_note = (
+            f"\n\nThe groups are named for {self.year} and keep their schools and hosting order, "
+            "each school hosting a year on, on the same weekday; the dates can be changed in the "
+            "Hosting rota tab."
             if groups else ""
         )
         return (
-            f"Copy {what} from {self.previous} into {self.year}?{extra} "
+            f"Copy {what} from {self.previous} into {self.year}?{groups_note}\n\n"
             f"Nothing in {self.previous} changes: the copies are new records for {self.year}, "
             "and deleting them undoes the copy."
         )
@@ -442,6 +445,9 @@ class YearCopied:
     previous: str
     priorities: int
     groups: int
+
+    def words(self) -> str:
+        return _copied_words(self.priorities, self.groups)
 
 
 def copy_previous_year(db: object, year: str) -> YearCopied:

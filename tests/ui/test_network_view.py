@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from nexus_review.demo import demo_years
-from nexus_review.domain.calendar import academic_year_bounds
-from nexus_review.network import network_visits, review_groups
+from nexus_review.demo import demo_years, fill_demo_network
+from nexus_review.domain.calendar import (
+    academic_year_bounds,
+    academic_year_of,
+    previous_academic_year,
+)
+from nexus_review.network import network_visits, review_groups, year_start
 from nexus_review.selftest import read_document_text
-from nexus_review.storage.database import Database
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.repository import priority_matrix
 from ui.main_window import MainWindow
 
 # The demo network is dated from today: the year before the current one is complete.
@@ -87,3 +93,94 @@ def test_compilation_and_spreadsheets_from_the_dashboard(qtbot, demo_db: Databas
     page.export_csv("actions", str(tmp_path / "a.csv"))
     lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("action_id,school") and len(lines) > 10
+
+
+# ---- a new school year ------------------------------------------------------------------------
+
+
+def _answer_confirmation(qtbot, parent: QWidget, button: str, seen: list[str]) -> QTimer:  # type: ignore[no-untyped-def]
+    """Click a button of the confirmation box as soon as it is open, as a person would."""
+    timer = QTimer(parent)
+
+    def answer() -> None:
+        box = parent.findChild(QMessageBox, "confirmation")
+        if box is None or not box.isVisible():
+            return
+        timer.stop()
+        seen.append(box.text())
+        target = next(b for b in box.buttons() if b.text().replace("&", "") == button)
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+    timer.timeout.connect(answer)
+    timer.start(20)
+    return timer
+
+
+def _last_years_network(tmp_path: Path) -> Database:
+    """A network that used the program last school year: the demo as it was a year ago, and
+    nothing yet for this year."""
+    db = open_database(tmp_path / "last-year.db")
+    fill_demo_network(db, today=dt.date.today() - dt.timedelta(days=365))
+    return db
+
+
+def test_a_new_year_offers_to_copy_last_years_priorities_and_groups(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = _last_years_network(tmp_path)
+    try:
+        this_year = academic_year_of(dt.date.today())
+        last_year = previous_academic_year(this_year)
+        window = MainWindow(db)
+        window.tasks.run_inline = True
+        qtbot.addWidget(window)
+        window.show()
+        window.show_section("Network")
+        page = window.network
+        assert page.current_year() == this_year, "this school year is chosen at first"
+        assert page.notice_bar.isVisible() and page.copy_button.isVisible()
+        assert page.notice.text() == f"{this_year} has no school priorities or review groups yet. You can start from {last_year}'s and change them."
+        assert page.rota.table.rowCount() == 0 and not page.priorities.save_button.isEnabled()
+        with db.reading() as s:
+            count = len(priority_matrix(s, last_year).cells)
+
+        # Cancel first: nothing changes.
+        seen: list[str] = []
+        before = review_groups(db, this_year), year_start(db, this_year)
+        _answer_confirmation(qtbot, window, "Cancel", seen)
+        qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+        assert seen and (review_groups(db, this_year), year_start(db, this_year)) == before
+        assert seen[0].startswith(f"Copy {count} school priorities and 3 review groups from {last_year} into {this_year}?")
+        assert page.notice_bar.isVisible()
+
+        # Then copy.
+        _answer_confirmation(qtbot, window, "Copy", seen)
+        qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+        assert len(seen) == 2
+        groups = review_groups(db, this_year)
+        assert len(groups) == 3 and all(g.name.endswith(this_year) for g in groups)
+        assert not page.notice_bar.isVisible()
+        assert page.rota.table.rowCount() == 10
+        assert page.priorities.grid.rowCount() == 10 and page.priorities.grid.columnCount() > 0
+        assert page.priorities.save_button.isEnabled() and page.priorities.groups.topLevelItemCount() == 3
+        assert window.statusBar().currentMessage().startswith(f"Copied {count} school priorities and 3 review groups from {last_year} into {this_year}")
+        # Last year is still there as it was, a click away.
+        page.year.setCurrentText(last_year)
+        page.show_year()
+        assert not page.notice_bar.isVisible() and page.rota.table.rowCount() == 10
+    finally:
+        db.close()
+
+
+def test_a_year_with_nothing_before_it_says_so_without_an_offer(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_section("Network")
+    page = window.network
+    this_year = academic_year_of(dt.date.today())
+    assert page.current_year() == this_year
+    assert page.notice_bar.isVisible() and not page.copy_button.isVisible()
+    assert page.notice.text() == f"{this_year} has no school priorities or review groups yet, and {previous_academic_year(this_year)} has none to copy."
+    # With no priorities there is nothing to group by, so nothing to suggest or save.
+    tab = page.priorities
+    assert tab.groups.topLevelItemCount() == 0
+    assert not tab.save_button.isEnabled() and not tab.suggest_button.isEnabled()
