@@ -300,3 +300,36 @@ def test_a_copy_that_fails_half_way_leaves_nothing_behind(demo_db: Database, mon
     with pytest.raises(DatabaseError):
         copy_previous_year(demo_db, _next_year(demo_years()[-1]))
     assert _sql_dump(demo_db) == unchanged  # the priorities copied first are rolled back too
+
+
+def test_a_compilation_of_the_year_in_progress_holds_only_the_reviews_that_took_place(tmp_path: Path) -> None:
+    """Visits still planned for later in the year have no outcomes to compile: they are
+    counted, not listed as reviews."""
+    from nexus_review.demo import fill_demo_network
+    from nexus_review.domain.enums import VisitKind, label_of
+    from nexus_review.storage.database import open_database
+
+    db = open_database(tmp_path / "mid-year.db")
+    try:
+        fill_demo_network(db, today=dt.date(2027, 2, 10))
+        visits = network_visits(db, "2026-27")
+    finally:
+        db.close()
+    planned = [v for v in visits if v.status == "planned"]
+    held = [v for v in visits if v.status != "planned"]
+    assert planned and held
+    document = build_compilation(visits, CompilationOptions("2026-27", today=dt.date(2027, 2, 10)))
+    text = _flat(document.text())
+    assert f"Reviews: {len(held)} " in text
+    assert f"Still planned: {len(planned)} later in the year" in text
+    headings = {b.text for b in document.blocks if type(b).__name__ == "Heading"}
+
+    def page(v: object) -> str:
+        return f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {v.visit_date.day} {v.visit_date:%b %Y}"  # type: ignore[attr-defined]
+
+    assert all(page(v) in headings for v in held)
+    assert not any(page(v) in headings for v in planned), "no empty page for a visit still to come"
+    last = max(v.visit_date for v in held)
+    assert f"to {last.day} {last:%b %Y}" in text
+    nothing_yet = _flat(build_compilation(planned, CompilationOptions("2026-27")).text())
+    assert f"No reviews were recorded for 2026-27. {len(planned)} visits are planned later in the year." in nothing_yet
