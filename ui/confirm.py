@@ -14,7 +14,9 @@ from nexus_review import APP_NAME
 
 def confirm(parent: QWidget | None, text: str, action: str) -> bool:
     """True when the user clicks ``action``; Cancel, Escape or closing the box say no."""
-    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question, APP_NAME, text, QMessageBox.StandardButton.NoButton, parent
+    )
     box.setObjectName("confirmation")
     yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)

@@ -21,12 +21,17 @@ def _schools_page(qtbot, db: Database):  # type: ignore[no-untyped-def]
 
 
 def _priorities_shown(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {page.table.item(r, 0).text(): page.table.item(r, 4).text() for r in range(page.table.rowCount())}
+    return {
+        page.table.item(r, 0).text(): page.table.item(r, 4).text()
+        for r in range(page.table.rowCount())
+    }
 
 
 def _priorities_in(db: Database, year: str) -> dict[str, str]:
     with db.reading() as s:
-        return {sc.name: ", ".join(school_priorities(s, sc.id, year)) or "–" for sc in list_schools(s)}
+        return {
+            sc.name: ", ".join(school_priorities(s, sc.id, year)) or "–" for sc in list_schools(s)
+        }
 
 
 def test_the_schools_page_says_which_year_its_priorities_are_for(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -53,8 +58,13 @@ def test_a_year_with_no_priorities_yet_says_so(qtbot, tmp_path: Path) -> None:  
         page = _schools_page(qtbot, db)
         this_year = academic_year_of(dt.date.today())
         assert page.current_year() == this_year
-        assert set(_priorities_shown(page).values()) == {"–"}, "last year's are not passed off as this year's"
+        assert set(_priorities_shown(page).values()) == {"–"}, (
+            "last year's are not passed off as this year's"
+        )
         assert page.note.isVisible()
-        assert page.note.text() == f"No school has shared its priorities for {this_year} yet: the Network view can copy last year's as a start."
+        assert (
+            page.note.text()
+            == f"No school has shared its priorities for {this_year} yet: the Network view can copy last year's as a start."
+        )
     finally:
         db.close()
