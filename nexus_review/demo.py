@@ -157,7 +157,9 @@ class _GroupPlan:
     def in_year(self, year: str) -> _GroupPlan:
         """The group as it is for an academic year written like "2025-26"."""
         short = year[2:4] + year[5:]
-        return dataclasses.replace(self, key=f"{self.key}-{short}", name=f"{self.name} {year}", year=year)
+        return dataclasses.replace(
+            self, key=f"{self.key}-{short}", name=f"{self.name} {year}", year=year
+        )
 
 
 GROUPS: tuple[_GroupPlan, ...] = (
@@ -1235,16 +1237,20 @@ class _Builder:
         visit_id = demo_id("visit", plan.key)
         planned = plan.status is VisitStatus.PLANNED
         # Written up within a week, and never later than yesterday.
-        written_on = min(plan.day + dt.timedelta(days=r.randint(1, 6)), self.today - dt.timedelta(days=1))
+        written_on = min(
+            plan.day + dt.timedelta(days=r.randint(1, 6)), self.today - dt.timedelta(days=1)
+        )
         # A planned visit was put in the diary with the year's rota, in the July before.
-        written = _at(dt.date(int(academic_year_of(plan.day)[:4]), 7, 15), 16) if planned else _at(written_on, 16, 30)
+        diary = dt.date(int(academic_year_of(plan.day)[:4]), 7, 15)
+        written = _at(diary, 16) if planned else _at(written_on, 16, 30)
         themes = [f for f in plan.focus if f in THEMES]
         focus_text = _focus_text(plan.focus)
+        lines = self.lines
         text = {
             "summary": self.summary(plan, themes, focus_text),
-            "strengths": "\n".join(self.lines(themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
-            "areas_for_development": "\n".join(self.lines(themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
-            "questions": "\n".join(self.lines(themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
+            "strengths": "\n".join(lines(themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
+            "areas_for_development": "\n".join(lines(themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
+            "questions": "\n".join(lines(themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
         }
         if planned:
             text = dict.fromkeys(text, "")
@@ -1488,8 +1494,10 @@ class _Builder:
         for position, (text, owner) in enumerate(r.sample(pool, min(len(pool), r.randint(2, 4)))):
             due = plan.day + dt.timedelta(weeks=r.randint(8, 20))
             # Every draw is made whatever the day, so that the text stays the same.
-            finished, ongoing = r.random() < 0.85, r.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
-            noted, notes = r.random() < 0.3, [r.choice(FOLLOW_UP_NOTES) for _ in range(r.randint(1, 2))]
+            finished = r.random() < 0.85
+            ongoing = r.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+            noted = r.random() < 0.3
+            notes = [r.choice(FOLLOW_UP_NOTES) for _ in range(r.randint(1, 2))]
             if agreed_recently:
                 status = ActionStatus.OPEN
             elif due < self.today - dt.timedelta(days=60):
