@@ -1049,8 +1049,9 @@ class _Builder:
     rng: random.Random
     today: dt.date
     records: list[SyncMixin] = field(default_factory=list)
-    # record id -> the visit it belongs to (its team, evidence, drop-ins, judgements, actions)
-    visit_of: dict[str, str] = field(default_factory=dict)
+    # record id -> the academic year it belongs to (priorities, groups, visits and all under them)
+    year_of: dict[str, str] = field(default_factory=dict)
+    in_year: str = ""  # the academic year of the records being added ("" for schools, people)
     school_ids: dict[str, str] = field(default_factory=dict)
     reviewer_ids: dict[str, str] = field(default_factory=dict)
     school_names: dict[str, str] = field(default_factory=dict)
@@ -1070,6 +1071,8 @@ class _Builder:
 
     def add(self, model: Callable[..., SyncMixin], record_id: str, when: dt.datetime, **values: Any) -> str:
         """A record with every sync column set explicitly, as the demo device wrote it once."""
+        if self.in_year:
+            self.year_of[record_id] = self.in_year
         self.records.append(
             model(
                 id=record_id,
@@ -1142,7 +1145,7 @@ class _Builder:
         count = 0
         for school, years in PRIORITIES.items():
             for years_back, themes in sorted(years.items(), reverse=True):
-                year = self.years[years_back]
+                year = self.in_year = self.years[years_back]
                 when = _at(dt.date(int(year[:4]), 7, 8), 15)
                 for theme in themes:
                     self.add(
@@ -1157,6 +1160,7 @@ class _Builder:
         """The triads and quartets with their rota; gives each member's hosting date."""
         host_days: dict[tuple[str, str], dt.date] = {}
         for group in self.groups:
+            self.in_year = group.year
             when = _at(dt.date(int(group.year[:4]), 7, 15), 16)
             group_id = self.add(
                 ReviewGroup, demo_id("group", group.key), when,
@@ -1236,6 +1240,7 @@ class _Builder:
         framework = get_framework(plan.framework)
         visit_id = demo_id("visit", plan.key)
         planned = plan.status is VisitStatus.PLANNED
+        self.in_year = academic_year_of(plan.day)
         # Written up within a week, and never later than yesterday.
         written_on = min(
             plan.day + dt.timedelta(days=r.randint(1, 6)), self.today - dt.timedelta(days=1)
@@ -1262,7 +1267,6 @@ class _Builder:
             follow_up_of_id=demo_id("visit", plan.follows.key) if plan.follows else None,
             **text,
         )
-        first_child = len(self.records)
         for position, reviewer in enumerate(plan.team):
             self.add(
                 VisitReviewer, demo_id("visit-reviewer", plan.key, reviewer), written,
@@ -1276,8 +1280,6 @@ class _Builder:
         self.add_judgements(plan, visit_id, framework, evidence_ids, focus_text, written)
         self.add_actions(plan, visit_id, themes, written)
         self.records = kept
-        for record in self.records[first_child:]:
-            self.visit_of[record.id] = visit_id
         return 0 if planned else len(evidence_ids)
 
     def summary(self, plan: _Plan, themes: list[str], focus_text: str) -> str:
@@ -1537,7 +1539,7 @@ def visit_status_on(day: dt.date, today: dt.date) -> VisitStatus:
 @dataclass(frozen=True)
 class _DemoBuild:
     records: list[SyncMixin]
-    visit_of: dict[str, str]
+    year_of: dict[str, str]  # record id -> its academic year
     counts: DemoCounts
 
 
@@ -1557,7 +1559,7 @@ def _build(today: dt.date) -> _DemoBuild:
         schools=len(SCHOOLS), reviewers=len(SCHOOLS) + len(NETWORK_LEADS), groups=len(GROUPS),
         priorities=priorities, visits=len(plans), evidence=evidence, added=0,
     )
-    return _DemoBuild(builder.records, builder.visit_of, counts)
+    return _DemoBuild(builder.records, builder.year_of, counts)
 
 
 def build_demo_records(today: dt.date | None = None) -> tuple[list[SyncMixin], DemoCounts]:
@@ -1566,10 +1568,21 @@ def build_demo_records(today: dt.date | None = None) -> tuple[list[SyncMixin], D
     return build.records, build.counts
 
 
+def _years_filled_before(session: Any, years: set[str]) -> set[str]:
+    """The academic years the demo filled before, whatever day it was made: those with one
+    of the review groups the demo lays out for the year, in any of its places (even deleted)."""
+    candidates = {
+        demo_id("group", group.in_year(year).key): year for year in years for group in GROUPS
+    }
+    found = session.scalars(select(ReviewGroup.id).where(ReviewGroup.id.in_(list(candidates))))
+    return {candidates[group_id] for group_id in found}
+
+
 def fill_demo_network(db: Database, today: dt.date | None = None) -> DemoCounts:
     """Fill a database with the demo network as of today; records already there are left
-    untouched, and so is a visit already there: filled again later, a visit that was
-    planned then gets no evidence or next steps added under it."""
+    untouched, and so is a whole school year the demo filled before (any of its review groups
+    is there): filled again later, a visit that was planned then gets nothing added under it,
+    and a year once the current one is not laid over again as last year."""
     build = _build(today or dt.date.today())
     records, counts = build.records, build.counts
     added = 0
@@ -1578,12 +1591,12 @@ def fill_demo_network(db: Database, today: dt.date | None = None) -> DemoCounts:
         for record in records:
             by_model.setdefault(type(record), []).append(record)
         new: list[SyncMixin] = []
-        existing_visits = set(session.scalars(select(Visit.id)))
+        filled = _years_filled_before(session, set(build.year_of.values()))
         for model, rows in by_model.items():
-            existing = existing_visits if model is Visit else set(session.scalars(select(model.id)))
+            existing = set(session.scalars(select(model.id)))
             new += [
                 row for row in rows
-                if row.id not in existing and build.visit_of.get(row.id) not in existing_visits
+                if row.id not in existing and build.year_of.get(row.id) not in filled
             ]
         # The demo's records carry their own fixed device, revision and timestamps.
         previous = session.info.get("raw_sync")

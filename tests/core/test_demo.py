@@ -452,3 +452,37 @@ def test_no_visit_in_a_school_holiday() -> None:
         for visit in (r for r in records if isinstance(r, Visit)):
             start = academic_year_bounds(academic_year_of(visit.visit_date))[0].year
             assert not any(a <= visit.visit_date <= b for a, b in school_holidays(start)), visit.visit_date
+
+
+def test_filled_again_in_a_later_school_year_only_the_new_year_is_added(tmp_path: Path) -> None:
+    """A year already in the database is left as it is: filled again a year on, the demo adds
+    the new school year and does not lay a second version of the years it shares over them."""
+    db = _filled(tmp_path, "year-on", dt.date(2026, 12, 1))
+    try:
+        def by_year() -> dict[str, list[tuple[Any, ...]]]:
+            rows = dump(db)
+            with db.reading() as session:
+                years = {v.id: academic_year_of(v.visit_date) for v in session.scalars(select(Visit))}
+            at = [c.name for c in Visit.__table__.columns].index("id")
+            return {
+                year: [r for r in rows["visit"] if years[r[at]] == year] for year in set(years.values())
+            }
+
+        before = by_year()
+        again = fill_demo_network(db, today=dt.date(2027, 10, 1))
+        assert again.added > 0
+        after = by_year()
+        assert set(after) == set(before) | {"2027-28"}
+        for year, visits in before.items():
+            assert after[year] == visits, year
+        with db.reading() as session:
+            groups = session.scalars(select(ReviewGroup)).all()
+            for year in after:
+                members = [m.school_id for g in groups if g.academic_year == year for m in g.members]
+                assert len(members) == len(set(members)) == 10, f"every school in one group in {year}"
+            per_school = Counter(
+                (p.school_id, p.academic_year) for p in session.scalars(select(SchoolPriority))
+            )
+            assert all(3 <= n <= 4 for n in per_school.values()) and len(per_school) == 40
+    finally:
+        db.close()
