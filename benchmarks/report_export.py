@@ -34,7 +34,7 @@ def main() -> None:
         db = open_database(folder / "bench.db")
         fill_demo_network(db)
         with db.reading() as s:
-            visit = next(v for v in visit_summaries(s) if v.kind == "evaluation-day")
+            visit = next(v for v in visit_summaries(s) if v.kind == "evaluation-day" and v.status != "planned")
         for fmt in ("docx", "pdf"):
             started = time.perf_counter()
             export_visit_report(db, visit.id, fmt, folder / f"first.{fmt}", ReportOptions())

@@ -1,14 +1,19 @@
-"""A demonstration network: the ten NEXUS alliance schools and two years of peer review.
+"""A demonstration network: the ten NEXUS alliance schools and three years of peer review.
 
 New users, trainers and screenshots need a database that looks like a real network's year:
 schools with development priorities, triads and quartets with a hosting rota, evaluation days
 written in the Ofsted inspection style, half-day collaborative reviews, learning walks and the
 follow-up of agreed next steps. The names of staff and headteachers are invented.
 
+The network is dated from the day it is made: the academic year in progress, with the
+visits so far written up and the rest of the year planned, and the two complete years before
+it. A new user therefore sees a live network whatever the date.
+
 The fill is deterministic and idempotent: every record has a uuid5 id derived from a
-descriptive name, fixed timestamps and the device ``demo``, and the text is drawn from the
-phrase banks below with a seeded ``random.Random``. Running it twice changes nothing, and a
-demo database merged into another one never duplicates a record.
+descriptive name, timestamps fixed by the visit dates and the device ``demo``, and the text is
+drawn from the phrase banks below with a seeded ``random.Random``. The text of a visit does not
+depend on the day the demo is made, only whether it has happened yet. Running it twice changes
+nothing, and a demo database merged into another one never duplicates a record.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from nexus_review.domain.calendar import academic_year_of, previous_academic_year
 from nexus_review.domain.enums import (
     ActionStatus,
     EvidenceKind,
@@ -54,12 +60,8 @@ DEMO_DEVICE = "demo"
 DEMO_SEED = 20240901
 LOCAL_AUTHORITY = "South Gloucestershire"
 NETWORK_NAME = "NEXUS Teaching School Alliance"
-ACADEMIC_YEARS = ("2024-25", "2025-26")
 # The renewed Ofsted framework (report cards) replaced the EIF in November 2025.
 REPORT_CARDS_FROM = dt.date(2025, 11, 1)
-# The demo's notional "today": the end of the 2025-26 summer term. Action statuses are set
-# relative to it, never to the clock, so the demo is the same whenever it is made.
-DEMO_TODAY = dt.date(2026, 7, 20)
 
 # --------------------------------------------------------------------------------------------
 # The network: schools, headteachers and network leads
@@ -86,87 +88,118 @@ NETWORK_LEADS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 # Development-plan priorities, chosen so that the review groups below share one of them.
-PRIORITIES: dict[str, dict[str, tuple[str, ...]]] = {
+# Keyed by how many years before the current academic year they are for (0: this year).
+PRIORITIES: dict[str, dict[int, tuple[str, ...]]] = {
     "mangotsfield": {
-        "2024-25": ("Reading and phonics", "Assessment", "Mental health and well-being"),
-        "2025-26": ("Writing", "Oracy", "Attendance"),
+        2: ("Reading and phonics", "Assessment", "Mental health and well-being"),
+        1: ("Writing", "Oracy", "Attendance"),
+        0: ("Mathematics", "Writing", "Behaviour"),
     },
     "blackhorse": {
-        "2024-25": ("Reading and phonics", "Oracy", "Early career teachers"),
-        "2025-26": ("Oracy", "Assessment", "SEND", "Mathematics"),
+        2: ("Reading and phonics", "Oracy", "Early career teachers"),
+        1: ("Oracy", "Assessment", "SEND", "Mathematics"),
+        0: ("Attendance", "SEND", "Oracy"),
     },
     "bh-junior": {
-        "2024-25": ("Mathematics", "Writing", "Behaviour"),
-        "2025-26": ("Writing", "Curriculum", "Mental health and well-being"),
+        2: ("Mathematics", "Writing", "Behaviour"),
+        1: ("Writing", "Curriculum", "Mental health and well-being"),
+        0: ("Mathematics", "Assessment", "Curriculum"),
     },
     "bh-infant": {
-        "2024-25": ("Reading and phonics", "Early years", "Oracy", "Attendance"),
-        "2025-26": ("Early years", "Reading and phonics", "SEND"),
+        2: ("Reading and phonics", "Early years", "Oracy", "Attendance"),
+        1: ("Early years", "Reading and phonics", "SEND"),
+        0: ("Attendance", "Oracy", "Early years"),
     },
     "emersons-green": {
-        "2024-25": ("SEND", "Curriculum", "Attendance"),
-        "2025-26": ("Oracy", "Behaviour", "Early career teachers"),
+        2: ("SEND", "Curriculum", "Attendance"),
+        1: ("Oracy", "Behaviour", "Early career teachers"),
+        0: ("Attendance", "Behaviour", "SEND", "Oracy"),
     },
     "kings-forest": {
-        "2024-25": ("Reading and phonics", "Mathematics", "Early career teachers", "SEND"),
-        "2025-26": ("Early years", "Attendance", "Writing"),
+        2: ("Reading and phonics", "Mathematics", "Early career teachers", "SEND"),
+        1: ("Early years", "Attendance", "Writing"),
+        0: ("Mathematics", "Early years", "Reading and phonics"),
     },
     "staple-hill": {
-        "2024-25": ("Mathematics", "Attendance", "Behaviour", "SEND"),
-        "2025-26": ("Oracy", "Attendance", "Mental health and well-being"),
+        2: ("Mathematics", "Attendance", "Behaviour", "SEND"),
+        1: ("Oracy", "Attendance", "Mental health and well-being"),
+        0: ("Attendance", "Mathematics", "Early career teachers"),
     },
     "stanbridge": {
-        "2024-25": ("SEND", "Writing", "Mental health and well-being"),
-        "2025-26": ("Early years", "Mathematics", "Curriculum"),
+        2: ("SEND", "Writing", "Mental health and well-being"),
+        1: ("Early years", "Mathematics", "Curriculum"),
+        0: ("Mental health and well-being", "Early years", "Writing"),
     },
     "st-michaels": {
-        "2024-25": ("SEND", "Assessment", "Curriculum"),
-        "2025-26": ("Writing", "SEND", "Assessment", "Behaviour"),
+        2: ("SEND", "Assessment", "Curriculum"),
+        1: ("Writing", "SEND", "Assessment", "Behaviour"),
+        0: ("Mental health and well-being", "SEND", "Curriculum"),
     },
     "st-stephens": {
-        "2024-25": ("Mathematics", "Curriculum", "Assessment"),
-        "2025-26": ("Oracy", "Mathematics", "Reading and phonics"),
+        2: ("Mathematics", "Curriculum", "Assessment"),
+        1: ("Oracy", "Mathematics", "Reading and phonics"),
+        0: ("Mental health and well-being", "Oracy", "Reading and phonics", "Assessment"),
     },
 }
 
 
 @dataclass(frozen=True)
 class _GroupPlan:
-    key: str
-    name: str
-    year: str
+    key: str  # the year is added: "reading-2425"
+    name: str  # the year is added: "Reading quartet 2024-25"
+    years_back: int  # how many years before the current one (0: this year)
     theme: str
     framework: str  # of its collaborative reviews
     members: tuple[str, ...]  # in rota order
     months: tuple[int, ...]  # the month each member hosts
+    year: str = ""  # filled in by in_year()
+
+    def in_year(self, year: str) -> _GroupPlan:
+        """The group as it is for an academic year written like "2025-26"."""
+        short = year[2:4] + year[5:]
+        return dataclasses.replace(
+            self, key=f"{self.key}-{short}", name=f"{self.name} {year}", year=year
+        )
 
 
 GROUPS: tuple[_GroupPlan, ...] = (
-    _GroupPlan("reading-2425", "Reading quartet 2024-25", "2024-25", "Reading and phonics",
+    _GroupPlan("reading", "Reading quartet", 2, "Reading and phonics",
                "developmental", ("mangotsfield", "blackhorse", "bh-infant", "kings-forest"),
                (10, 1, 3, 6)),
-    _GroupPlan("maths-2425", "Mathematics triad 2024-25", "2024-25", "Mathematics",
+    _GroupPlan("maths", "Mathematics triad", 2, "Mathematics",
                "peer-estimate", ("bh-junior", "st-stephens", "staple-hill"), (11, 2, 5)),
-    _GroupPlan("send-2425", "SEND triad 2024-25", "2024-25", "SEND",
+    _GroupPlan("send", "SEND triad", 2, "SEND",
                "developmental", ("emersons-green", "stanbridge", "st-michaels"), (11, 3, 6)),
-    _GroupPlan("oracy-2526", "Oracy quartet 2025-26", "2025-26", "Oracy",
+    _GroupPlan("oracy", "Oracy quartet", 1, "Oracy",
                "developmental", ("blackhorse", "emersons-green", "st-stephens", "staple-hill"),
                (10, 1, 3, 7)),
-    _GroupPlan("writing-2526", "Writing triad 2025-26", "2025-26", "Writing",
+    _GroupPlan("writing", "Writing triad", 1, "Writing",
                "peer-estimate", ("mangotsfield", "bh-junior", "st-michaels"), (11, 2, 5)),
-    _GroupPlan("early-years-2526", "Early years triad 2025-26", "2025-26", "Early years",
+    _GroupPlan("early-years", "Early years triad", 1, "Early years",
                "developmental", ("bh-infant", "kings-forest", "stanbridge"), (12, 3, 6)),
+    _GroupPlan("attendance", "Attendance quartet", 0, "Attendance",
+               "developmental", ("blackhorse", "bh-infant", "emersons-green", "staple-hill"),
+               (10, 1, 3, 6)),
+    _GroupPlan("maths", "Mathematics triad", 0, "Mathematics",
+               "peer-estimate", ("mangotsfield", "bh-junior", "kings-forest"), (11, 2, 5)),
+    _GroupPlan("well-being", "Mental health and well-being triad", 0,
+               "Mental health and well-being", "developmental",
+               ("stanbridge", "st-michaels", "st-stephens"), (11, 3, 6)),
 )
 
 # Evaluation days: school i is visited by the heads of schools i+a and i+b (mod 10), so every
-# head does exactly two days a year, never in their own school.
-EVALUATION_OFFSETS = {"2024-25": (1, 4), "2025-26": (3, 7)}
+# head does exactly two days a year, never in their own school. Keyed like PRIORITIES.
+EVALUATION_OFFSETS = {2: (1, 4), 1: (3, 7), 0: (2, 6)}
 EVALUATION_MONTHS = {
-    "2024-25": (9, 10, 11, 12, 1, 2, 3, 4, 5, 6),
-    "2025-26": (9, 10, 10, 11, 12, 1, 2, 4, 5, 6),
+    2: (9, 10, 11, 12, 1, 2, 3, 4, 5, 6),
+    1: (9, 10, 10, 11, 12, 1, 2, 4, 5, 6),
+    0: (9, 10, 11, 11, 12, 1, 2, 3, 5, 6),
 }
+# A report is drafted within a week of the visit and sent to the school within a fortnight.
+REPORT_SENT_AFTER = dt.timedelta(days=14)
 
 # School holidays (South Gloucestershire, as published for these years): no visits then.
+# Other years follow the usual pattern (see school_holidays).
 HOLIDAYS: tuple[tuple[dt.date, dt.date], ...] = (
     (dt.date(2024, 10, 28), dt.date(2024, 11, 1)),
     (dt.date(2024, 12, 23), dt.date(2025, 1, 3)),
@@ -179,7 +212,51 @@ HOLIDAYS: tuple[tuple[dt.date, dt.date], ...] = (
     (dt.date(2026, 2, 16), dt.date(2026, 2, 20)),
     (dt.date(2026, 3, 30), dt.date(2026, 4, 10)),
     (dt.date(2026, 5, 25), dt.date(2026, 5, 29)),
+    (dt.date(2026, 7, 22), dt.date(2026, 9, 1)),
 )
+
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    sunday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * sunday) // 451
+    month, day = divmod(h + sunday - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _monday_on_or_before(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def school_holidays(start: int) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The holidays of the academic year that starts in September of ``start``: as published
+    where HOLIDAYS has them, otherwise the usual English pattern: half terms in the last week
+    of October, the third week of February and the last week of May, a fortnight at Christmas
+    and at Easter, and the summer from the fourth week of July."""
+    first, last = dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
+    published = tuple(h for h in HOLIDAYS if first <= h[0] <= last)
+    if published:
+        return published
+    week = dt.timedelta(days=4)
+    october = _monday_on_or_before(dt.date(start, 10, 31))
+    christmas = _monday_on_or_before(dt.date(start, 12, 23))
+    february = _monday_on_or_before(dt.date(start + 1, 2, 21))
+    easter = _easter(start + 1)
+    may = _monday_on_or_before(dt.date(start + 1, 5, 31))
+    return (
+        (october, october + week),
+        (christmas, christmas + dt.timedelta(days=11)),
+        (february, february + week),
+        (easter - dt.timedelta(days=6), easter + dt.timedelta(days=5)),
+        (may, may + week),
+        (dt.date(start + 1, 7, 22), last),
+    )
+
 
 CLASS_NAMES = (
     "Oak", "Willow", "Ash", "Beech", "Rowan", "Hazel", "Elm", "Chestnut", "Sycamore", "Maple",
@@ -1049,7 +1126,11 @@ class _Builder:
     """Collects every record of the demo in parent-before-child order."""
 
     rng: random.Random
+    today: dt.date
     records: list[SyncMixin] = field(default_factory=list)
+    # record id -> the academic year it belongs to (priorities, groups, visits and all under them)
+    year_of: dict[str, str] = field(default_factory=dict)
+    in_year: str = ""  # the academic year of the records being added ("" for schools, people)
     school_ids: dict[str, str] = field(default_factory=dict)
     reviewer_ids: dict[str, str] = field(default_factory=dict)
     school_names: dict[str, str] = field(default_factory=dict)
@@ -1060,8 +1141,19 @@ class _Builder:
     used_lines: set[tuple[str, ...]] = field(default_factory=set)
     used_rationales: set[str] = field(default_factory=set)
 
+    @property
+    def years(self) -> dict[int, str]:
+        """The demo's academic years by how many years before the current one they are."""
+        return dict(enumerate(demo_years(self.today)[::-1]))
+
+    @property
+    def groups(self) -> list[_GroupPlan]:
+        return [g.in_year(self.years[g.years_back]) for g in GROUPS]
+
     def add(self, model: Callable[..., SyncMixin], record_id: str, when: dt.datetime, **values: Any) -> str:
         """A record with every sync column set explicitly, as the demo device wrote it once."""
+        if self.in_year:
+            self.year_of[record_id] = self.in_year
         self.records.append(
             model(
                 id=record_id,
@@ -1089,7 +1181,7 @@ class _Builder:
         while (
             day.weekday() not in (1, 2, 3)
             or day in self.used_days
-            or any(first <= day <= last for first, last in HOLIDAYS)
+            or any(first <= day <= last for first, last in school_holidays(start))
             or any(abs((day - other).days) < 14 for other in taken)
         ):
             day += dt.timedelta(days=1)
@@ -1104,7 +1196,7 @@ class _Builder:
         return f"{r.choice(TITLES)} {r.choice(INITIALS)}. {r.choice(SURNAMES)}"
 
     def add_schools(self) -> None:
-        when = _at(dt.date(2024, 7, 10), 9)
+        when = _at(dt.date(int(self.years[2][:4]), 7, 10), 9)
         for key, name, urn, phase, head in SCHOOLS:
             self.school_ids[key] = self.add(
                 School, demo_id("school", key), when,
@@ -1133,7 +1225,8 @@ class _Builder:
     def add_priorities(self) -> int:
         count = 0
         for school, years in PRIORITIES.items():
-            for year, themes in years.items():
+            for years_back, themes in sorted(years.items(), reverse=True):
+                year = self.in_year = self.years[years_back]
                 when = _at(dt.date(int(year[:4]), 7, 8), 15)
                 for theme in themes:
                     self.add(
@@ -1147,7 +1240,8 @@ class _Builder:
     def add_groups(self) -> dict[tuple[str, str], dt.date]:
         """The triads and quartets with their rota; gives each member's hosting date."""
         host_days: dict[tuple[str, str], dt.date] = {}
-        for group in GROUPS:
+        for group in self.groups:
+            self.in_year = group.year
             when = _at(dt.date(int(group.year[:4]), 7, 15), 16)
             group_id = self.add(
                 ReviewGroup, demo_id("group", group.key), when,
@@ -1168,10 +1262,11 @@ class _Builder:
 
     # ---- the year's visits ---------------------------------------------------------------
 
-    def plan_year(self, year: str, host_days: dict[tuple[str, str], dt.date]) -> list[_Plan]:
+    def plan_year(self, years_back: int, host_days: dict[tuple[str, str], dt.date]) -> list[_Plan]:
         r = self.rng
+        year = self.years[years_back]
         plans: list[_Plan] = []
-        for group in (g for g in GROUPS if g.year == year):
+        for group in (g for g in self.groups if g.year == year):
             for i, school in enumerate(group.members):
                 others = [s for s in group.members if s != school]
                 lead = group.members[(i + 1) % len(group.members)]
@@ -1185,11 +1280,11 @@ class _Builder:
                     VisitKind.COLLABORATIVE_REVIEW, group.framework, focus, team, group=group,
                 ))
         keys = [s[0] for s in SCHOOLS]
-        a, b = EVALUATION_OFFSETS[year]
-        for i, (school, month) in enumerate(zip(keys, EVALUATION_MONTHS[year], strict=True)):
+        a, b = EVALUATION_OFFSETS[years_back]
+        for i, (school, month) in enumerate(zip(keys, EVALUATION_MONTHS[years_back], strict=True)):
             day = self.weekday_in(year, month, school)
             framework = "eif-2019" if day < REPORT_CARDS_FROM else "ofsted-2025"
-            themes = list(PRIORITIES[school][year])
+            themes = list(PRIORITIES[school][years_back])
             focus = r.sample(themes, 2)
             specifics = _fitting(THEMES[focus[0]].specifics, self.phases[school])
             if r.random() < 0.3 and specifics:
@@ -1201,7 +1296,7 @@ class _Builder:
             ))
         walk_hosts = r.sample(keys, 3)
         for n, school in enumerate(walk_hosts):
-            theme = r.choice(PRIORITIES[school][year])
+            theme = r.choice(PRIORITIES[school][years_back])
             lead = "reading-lead" if theme == "Reading and phonics" else "assessment-lead"
             colleague = r.choice([k for k in keys if k != school])
             plans.append(_Plan(
@@ -1221,23 +1316,39 @@ class _Builder:
 
     def add_visit(self, plan: _Plan) -> int:
         """The visit with its team, evidence, judgements and agreed actions; returns the
-        number of evidence items."""
+        number of evidence items. A planned visit has only its team and focus: its text is
+        still drawn (and dropped), so that the visits after it read the same whatever the
+        day the demo is made."""
         r = self.rng
         framework = get_framework(plan.framework)
         visit_id = demo_id("visit", plan.key)
-        written = _at(plan.day + dt.timedelta(days=r.randint(1, 6)), 16, 30)
+        planned = plan.status is VisitStatus.PLANNED
+        self.in_year = academic_year_of(plan.day)
+        # Written up within a week, and never later than yesterday.
+        written_on = min(
+            plan.day + dt.timedelta(days=r.randint(1, 6)), self.today - dt.timedelta(days=1)
+        )
+        # A planned visit was put in the diary with the year's rota, in the July before.
+        diary = dt.date(int(academic_year_of(plan.day)[:4]), 7, 15)
+        written = _at(diary, 16) if planned else _at(written_on, 16, 30)
         themes = [f for f in plan.focus if f in THEMES]
         focus_text = _focus_text(plan.focus)
+        lines = self.lines
+        text = {
+            "summary": self.summary(plan, themes, focus_text),
+            "strengths": "\n".join(lines(plan.host, themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
+            "areas_for_development": "\n".join(lines(plan.host, themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
+            "questions": "\n".join(lines(plan.host, themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
+        }
+        if planned:
+            text = dict.fromkeys(text, "")
         self.add(
             Visit, visit_id, written,
             host_school_id=self.school_ids[plan.host], visit_date=plan.day, kind=plan.kind.value,
             framework_key=plan.framework, status=plan.status.value, focus_areas=list(plan.focus),
-            summary=self.summary(plan, themes, focus_text),
-            strengths="\n".join(self.lines(plan.host, themes, "strengths", r.randint(3, 5), GENERAL_STRENGTHS)),
-            areas_for_development="\n".join(self.lines(plan.host, themes, "ebis", r.randint(2, 4), GENERAL_EBIS)),
-            questions="\n".join(self.lines(plan.host, themes, "questions", r.randint(2, 3), GENERAL_QUESTIONS)),
             review_group_id=demo_id("group", plan.group.key) if plan.group else None,
             follow_up_of_id=demo_id("visit", plan.follows.key) if plan.follows else None,
+            **text,
         )
         for position, reviewer in enumerate(plan.team):
             self.add(
@@ -1245,10 +1356,14 @@ class _Builder:
                 visit_id=visit_id, reviewer_id=self.reviewer_ids[reviewer],
                 is_lead=position == 0, position=position,
             )
+        kept = self.records
+        if planned:
+            self.records = []  # drawn, then dropped
         evidence_ids = self.add_evidence(plan, visit_id, themes, framework, written)
         self.add_judgements(plan, visit_id, framework, evidence_ids, focus_text, written)
         self.add_actions(plan, visit_id, themes, written)
-        return len(evidence_ids)
+        self.records = kept
+        return 0 if planned else len(evidence_ids)
 
     def summary(self, plan: _Plan, themes: list[str], focus_text: str) -> str:
         r = self.rng
@@ -1481,18 +1596,26 @@ class _Builder:
         pool = _fitting(THEMES[themes[0]].actions, phase)
         for theme in themes[1:]:
             pool.append(r.choice(_fitting(THEMES[theme].actions, phase)))
+        agreed_recently = self.today - plan.day < REPORT_SENT_AFTER
         for position, (text, owner) in enumerate(r.sample(pool, min(len(pool), r.randint(2, 4)))):
             due = plan.day + dt.timedelta(weeks=r.randint(8, 20))
-            if due < DEMO_TODAY - dt.timedelta(days=60):
-                status = ActionStatus.DONE if r.random() < 0.85 else ActionStatus.IN_PROGRESS
+            # Every draw is made whatever the day, so that the text stays the same.
+            finished = r.random() < 0.85
+            ongoing = r.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+            noted = r.random() < 0.3
+            notes = [r.choice(FOLLOW_UP_NOTES) for _ in range(r.randint(1, 2))]
+            if agreed_recently:
+                status = ActionStatus.OPEN
+            elif due < self.today - dt.timedelta(days=60):
+                status = ActionStatus.DONE if finished else ActionStatus.IN_PROGRESS
             else:
-                status = r.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS))
+                status = ongoing
             follow_up = []
-            if status is not ActionStatus.OPEN or r.random() < 0.3:
-                for n in range(r.randint(1, 2)):
+            if status is not ActionStatus.OPEN or noted:
+                for n, note in enumerate(notes):
                     day = plan.day + dt.timedelta(weeks=6 * (n + 1))
-                    if day < DEMO_TODAY:
-                        follow_up.append({"date": day.isoformat(), "note": r.choice(FOLLOW_UP_NOTES)})
+                    if day < self.today:
+                        follow_up.append({"date": day.isoformat(), "note": note})
             self.add(
                 Action, demo_id("action", plan.key, str(position)), written,
                 visit_id=visit_id, position=position, description=text, owner=owner,
@@ -1500,39 +1623,85 @@ class _Builder:
             )
 
 
-def build_demo_records() -> tuple[list[SyncMixin], DemoCounts]:
-    """Every record of the demo network (not yet in any session), parents first."""
-    builder = _Builder(random.Random(DEMO_SEED))
+def demo_years(today: dt.date | None = None) -> tuple[str, str, str]:
+    """The demo's three academic years, oldest first: the two before today's, and today's."""
+    current = academic_year_of(today or dt.date.today())
+    last = previous_academic_year(current)
+    return previous_academic_year(last), last, current
+
+
+def visit_status_on(day: dt.date, today: dt.date) -> VisitStatus:
+    """What a demo visit on a day has come to by today: planned until it has happened,
+    then its report drafted, and sent to the school a fortnight after the visit."""
+    if day >= today:
+        return VisitStatus.PLANNED
+    if today - day < REPORT_SENT_AFTER:
+        return VisitStatus.REPORT_DRAFTED
+    return VisitStatus.REPORT_SENT
+
+
+@dataclass(frozen=True)
+class _DemoBuild:
+    records: list[SyncMixin]
+    year_of: dict[str, str]  # record id -> its academic year
+    counts: DemoCounts
+
+
+def _build(today: dt.date) -> _DemoBuild:
+    builder = _Builder(random.Random(DEMO_SEED), today)
     builder.add_schools()
     priorities = builder.add_priorities()
     host_days = builder.add_groups()
     plans: list[_Plan] = []
-    for year in ACADEMIC_YEARS:
-        plans += builder.plan_year(year, host_days)
+    for years_back in (2, 1, 0):
+        plans += builder.plan_year(years_back, host_days)
     plans.sort(key=lambda p: (p.day, p.key))
-    # The latest reviews of 2025-26 are still being written up.
-    for plan in plans[-3:]:
-        plan.status = VisitStatus.REPORT_DRAFTED
+    for plan in plans:
+        plan.status = visit_status_on(plan.day, today)
     evidence = sum(builder.add_visit(plan) for plan in plans)
     counts = DemoCounts(
         schools=len(SCHOOLS), reviewers=len(SCHOOLS) + len(NETWORK_LEADS), groups=len(GROUPS),
         priorities=priorities, visits=len(plans), evidence=evidence, added=0,
     )
-    return builder.records, counts
+    return _DemoBuild(builder.records, builder.year_of, counts)
 
 
-def fill_demo_network(db: Database) -> DemoCounts:
-    """Fill a database with the demo network; records already there are left untouched."""
-    records, counts = build_demo_records()
+def build_demo_records(today: dt.date | None = None) -> tuple[list[SyncMixin], DemoCounts]:
+    """Every record of the demo network as of a day (not yet in any session), parents first."""
+    build = _build(today or dt.date.today())
+    return build.records, build.counts
+
+
+def _years_filled_before(session: Any, years: set[str]) -> set[str]:
+    """The academic years the demo filled before, whatever day it was made: those with one
+    of the review groups the demo lays out for the year, in any of its places (even deleted)."""
+    candidates = {
+        demo_id("group", group.in_year(year).key): year for year in years for group in GROUPS
+    }
+    found = session.scalars(select(ReviewGroup.id).where(ReviewGroup.id.in_(list(candidates))))
+    return {candidates[group_id] for group_id in found}
+
+
+def fill_demo_network(db: Database, today: dt.date | None = None) -> DemoCounts:
+    """Fill a database with the demo network as of today; records already there are left
+    untouched, and so is a whole school year the demo filled before (any of its review groups
+    is there): filled again later, a visit that was planned then gets nothing added under it,
+    and a year once the current one is not laid over again as last year."""
+    build = _build(today or dt.date.today())
+    records, counts = build.records, build.counts
     added = 0
     with db.transaction() as session:
         by_model: dict[type[SyncMixin], list[SyncMixin]] = {}
         for record in records:
             by_model.setdefault(type(record), []).append(record)
         new: list[SyncMixin] = []
+        filled = _years_filled_before(session, set(build.year_of.values()))
         for model, rows in by_model.items():
             existing = set(session.scalars(select(model.id)))
-            new += [row for row in rows if row.id not in existing]
+            new += [
+                row for row in rows
+                if row.id not in existing and build.year_of.get(row.id) not in filled
+            ]
         # The demo's records carry their own fixed device, revision and timestamps.
         previous = session.info.get("raw_sync")
         session.info["raw_sync"] = True

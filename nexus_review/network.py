@@ -16,9 +16,10 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nexus_review.domain.anonymise import Anonymiser
-from nexus_review.domain.calendar import academic_year_bounds
+from nexus_review.domain.calendar import academic_year_bounds, previous_academic_year
 from nexus_review.domain.enums import ActionStatus, VisitKind, label_of
 from nexus_review.domain.records import VisitDetail
 from nexus_review.errors import NexusError
@@ -342,3 +343,143 @@ def update_action(db: object, action_id: str, *, status: str | None = None, note
         raise NexusError(f"'{status}' is not a status; choose open, in-progress or done.")
     with db.transaction() as session:  # type: ignore[attr-defined]
         repo.update_action(session, action_id, status=status, note=note.strip(), when=when or dt.date.today())
+
+
+# ---------------------------------------------------------------------------- a new school year
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _copied_words(priorities: int, groups: int) -> str:
+    """ "32 school priorities and 3 review groups", leaving out what is none."""
+    parts = [_plural(priorities, "school priority", "school priorities")] if priorities else []
+    parts += [_plural(groups, "review group", "review groups")] if groups else []
+    return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class YearStart:
+    """Whether a year has its own school priorities and review groups yet, and what the
+    year before has that could be copied as a start."""
+
+    year: str
+    previous: str
+    priorities: int  # each school × theme once
+    groups: int
+    previous_priorities: int
+    previous_groups: int
+
+    @property
+    def to_copy(self) -> tuple[int, int]:
+        """(priorities, groups) a copy of the year before would add: only what this year
+        has none of, so that nothing is counted twice and no school is in two groups."""
+        return (0 if self.priorities else self.previous_priorities, 0 if self.groups else self.previous_groups)
+
+    @property
+    def missing(self) -> bool:
+        return not self.priorities or not self.groups
+
+    def notice(self) -> str:
+        """One plain sentence about what the year lacks ("" when it has both)."""
+        if not self.missing:
+            return ""
+        lacks = (
+            "school priorities or review groups" if not self.priorities and not self.groups
+            else "school priorities" if not self.priorities else "review groups"
+        )
+        priorities, groups = self.to_copy
+        if priorities or groups:
+            return f"{self.year} has no {lacks} yet. You can start from {self.previous}'s and change them."
+        return f"{self.year} has no {lacks} yet, and {self.previous} has none to copy."
+
+    def confirmation(self) -> str:
+        """What a copy will do, with its counts, for the administrator to confirm."""
+        priorities, groups = self.to_copy
+        what = _copied_words(priorities, groups)
+        groups_note = (
+            f"\n\nThe groups are named for {self.year} and keep their schools and hosting order, "
+            "each school hosting a year on, on the same weekday; the dates can be changed in the "
+            "Hosting rota tab."
+            if groups else ""
+        )
+        return (
+            f"Copy {what} from {self.previous} into {self.year}?{groups_note}\n\n"
+            f"Nothing in {self.previous} changes: the copies are new records for {self.year}, "
+            "and deleting them undoes the copy."
+        )
+
+
+def year_start(db: object, year: str) -> YearStart:
+    """What a year has of its own, and what the year before has to copy."""
+    check_year(year)
+    with db.reading() as session:  # type: ignore[attr-defined]
+        return _year_start(session, year)
+
+
+def _year_start(session: Any, year: str) -> YearStart:
+    from nexus_review.storage import repository as repo
+
+    previous = previous_academic_year(year)
+    return YearStart(
+        year, previous,
+        repo.count_priorities(session, year), repo.count_review_groups(session, year),
+        repo.count_priorities(session, previous), repo.count_review_groups(session, previous),
+    )
+
+
+def renamed_for(name: str, previous: str, year: str) -> str:
+    """A group's name for the new year: "Oracy quartet 2025-26" becomes "Oracy quartet 2026-27"."""
+    return name.replace(previous, year) if previous in name else f"{name} {year}"
+
+
+def host_date_a_year_on(day: dt.date | None, year: str) -> dt.date | None:
+    """The same weekday about a year later (52 weeks), kept inside the new academic year."""
+    if day is None:
+        return None
+    start, end = academic_year_bounds(year)
+    moved = day + dt.timedelta(weeks=52)
+    while moved < start:
+        moved += dt.timedelta(weeks=1)
+    while moved > end:
+        moved -= dt.timedelta(weeks=1)
+    return moved
+
+
+@dataclass(frozen=True)
+class YearCopied:
+    year: str
+    previous: str
+    priorities: int
+    groups: int
+
+    def words(self) -> str:
+        return _copied_words(self.priorities, self.groups)
+
+
+def copy_previous_year(db: object, year: str) -> YearCopied:
+    """Start a year from the one before: its school priorities (each school × theme) and
+    review groups as new records for this year, in one transaction. Only what this year has
+    none of is copied; the year before is left as it was."""
+    from nexus_review.storage import repository as repo
+
+    check_year(year)
+    with db.transaction() as session:  # type: ignore[attr-defined]
+        start = _year_start(session, year)
+        previous = start.previous
+        if not start.missing:
+            raise NexusError(f"{year} already has its own school priorities and review groups.")
+        want_priorities, want_groups = start.to_copy
+        if not (want_priorities or want_groups):
+            raise NexusError(f"{previous} has no school priorities or review groups to copy.")
+        priorities = repo.copy_priorities(session, previous, year) if want_priorities else 0
+        groups = (
+            repo.copy_review_groups(
+                session, previous, year,
+                rename=lambda name: renamed_for(name, previous, year),
+                host_date=lambda day: host_date_a_year_on(day, year),
+            )
+            if want_groups else 0
+        )
+        return YearCopied(year, previous, priorities, groups)

@@ -86,7 +86,7 @@ class FirstRunDialog(QDialog):
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         self.other.toggled.connect(self.path.setEnabled)
-        self.demo = QCheckBox("Load the demo network (the ten NEXUS schools and two years of reviews) to try things out")
+        self.demo = QCheckBox("Load the demo network (the ten NEXUS schools: this school year so far and the two before) to try things out")
         form = QFormLayout()
         form.addRow("Your name", self.name)
         form.addRow("Your school", self.school)

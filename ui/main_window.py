@@ -194,30 +194,53 @@ class VisitListPage(QWidget):
 
 
 class SchoolsPage(QWidget):
-    """The network's schools with their headteachers and this year's priorities."""
+    """The network's schools with their headteachers and their priorities for a school year
+    (this one at first)."""
 
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
+        self.year = QComboBox()
+        self.year.activated.connect(lambda _i: self.refresh())
+        self.year.setAccessibleName("Priorities for the academic year")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("The schools of the network, with the development priorities they have shared."))
+        top.addStretch(1)
+        top.addWidget(QLabel("Priorities for"))
+        top.addWidget(self.year)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("The schools of the network, with the development priorities they have shared."))
+        layout.addLayout(top)
+        layout.addWidget(self.note)
         layout.addWidget(self.table)
 
-    def refresh(self) -> None:
-        from nexus_review.storage.repository import school_priorities
+    def current_year(self) -> str:
+        return self.year.currentText()
 
+    def refresh(self) -> None:
+        from nexus_review.storage.repository import priority_years, school_priorities
+
+        this_year = academic_year_of(dt.date.today())
         with self.db.reading() as s:
-            year = academic_year_of(dt.date.today())
-            rows = [(sc, school_priorities(s, sc.id, year) or school_priorities(s, sc.id)) for sc in list_schools(s)]
-        headers = ("School", "URN", "Phase", "Headteacher", "Priorities shared")
+            years = sorted(set(priority_years(s)) | {this_year}, reverse=True)
+            year = self.year.currentText() if self.year.currentText() in years else this_year
+            rows = [(sc, school_priorities(s, sc.id, year)) for sc in list_schools(s)]
+        self.year.clear()
+        self.year.addItems(years)
+        self.year.setCurrentText(year)
+        shared = any(themes for _sc, themes in rows)
+        self.note.setText("" if shared or not rows else f"No school has shared its priorities for {year} yet: the Network view can copy last year's as a start.")
+        self.note.setVisible(not shared and bool(rows))
+        headers = ("School", "URN", "Phase", "Headteacher", f"Priorities for {year}")
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
         for r, (sc, themes) in enumerate(rows):
-            for c, text in enumerate((sc.name, sc.urn, sc.phase, sc.headteacher, ", ".join(themes))):
+            for c, text in enumerate((sc.name, sc.urn, sc.phase, sc.headteacher, ", ".join(themes) or "–")):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -7,6 +7,9 @@
 - Next steps: every agreed next step, filtered by status, school or overdue, with progress
   marked and follow-up notes added from later meetings;
 - the collaborative review compilation (Word, PDF) and spreadsheets (CSV).
+
+A year with no school priorities or review groups yet (a new school year) says so above the
+tabs, and offers to start from the year before's.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -47,6 +51,7 @@ from nexus_review.frameworks import get_framework
 from nexus_review.network import (
     PriorityMatrix,
     TrackedAction,
+    copy_previous_year,
     group_name,
     network_visits,
     review_groups,
@@ -55,8 +60,10 @@ from nexus_review.network import (
     suggest_groups,
     tracked_actions,
     update_action,
+    year_start,
 )
 from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
+from ui.confirm import confirm
 from ui.errors import show_error
 
 AGREED, HIGHER, LOWER = QColor("#d8ecd9"), QColor("#d6e4f5"), QColor("#f6d6d6")
@@ -134,12 +141,15 @@ class PrioritiesTab(QWidget):
                     cell.setBackground(shade)
                 self.grid.setItem(r, c, cell)
         self.grid.resizeColumnsToContents()
+        # With no priorities there is nothing to group by: no suggestion to save.
+        for control in (self.suggest_button, self.save_button, self.move_button, self.move_to):
+            control.setEnabled(bool(m.themes))
         self.suggest()
 
     def suggest(self) -> None:
         if self.matrix is None:
             return
-        self.proposal = suggest_groups(self.matrix)
+        self.proposal = suggest_groups(self.matrix) if self.matrix.themes else []
         self.show_proposal()
 
     def show_proposal(self) -> None:
@@ -175,7 +185,7 @@ class PrioritiesTab(QWidget):
         self.show_proposal()
 
     def save(self) -> None:
-        if self.matrix is None:
+        if self.matrix is None or not self.proposal:
             return
         try:
             save_groups(
@@ -196,6 +206,7 @@ class RotaTab(QWidget):
         self.page = page
         self.table = _table(["Review group", "Hosting school", "Hosts on"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         hint = QLabel("Each school in a group hosts one half-day review in the year. Change a date and it is saved at once.")
@@ -410,6 +421,18 @@ class NetworkPage(QWidget):
         top.addStretch(1)
         for b in (self.compile_word, self.compile_pdf, self.spreadsheets):
             top.addWidget(b)
+        # A new school year: what the year lacks, and the offer to start from the year before's.
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.copy_button = QPushButton("Copy last year's priorities and groups")
+        self.copy_button.clicked.connect(lambda: self.copy_last_year())
+        self.notice_bar = QFrame()
+        self.notice_bar.setObjectName("year-notice")
+        self.notice_bar.setStyleSheet("#year-notice { background: #fff4d6; border: 1px solid #e6c96a; border-radius: 4px; }")
+        bar = QHBoxLayout(self.notice_bar)
+        bar.addWidget(self.notice, 1)
+        bar.addWidget(self.copy_button)
+        self.notice_bar.hide()
         self.priorities = PrioritiesTab(self)
         self.rota = RotaTab(self)
         self.judgements = JudgementsTab(self)
@@ -421,6 +444,7 @@ class NetworkPage(QWidget):
         self.tabs.addTab(self.actions, "Next steps")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.notice_bar)
         layout.addWidget(self.tabs)
         self.visits: list[Any] = []
 
@@ -428,8 +452,10 @@ class NetworkPage(QWidget):
         with self.window_.db.reading() as s:
             years = priority_years(s)
             visit_years = {academic_year_of(v.visit_date) for v in visit_summaries(s)}
-        years = sorted(set(years) | visit_years, reverse=True)
-        current = self.year.currentText() or (years[0] if years else "")
+        # This school year is always listed, and chosen at first, even before it has records.
+        this_year = academic_year_of(dt.date.today())
+        years = sorted(set(years) | visit_years | {this_year}, reverse=True)
+        current = self.year.currentText() or this_year
         self.year.clear()
         self.year.addItems(years)
         if current in years:
@@ -449,9 +475,40 @@ class NetworkPage(QWidget):
         year = self.current_year()
         if not year:
             return
+        self.show_notice(year)
         self.priorities.show_year(year)
         self.rota.show_year(year)
         self.refresh_visits()
+
+    def show_notice(self, year: str) -> None:
+        try:
+            start = year_start(self.window_.db, year)
+        except NexusError as err:
+            show_error(self, err)
+            return
+        self.notice.setText(start.notice())
+        self.copy_button.setVisible(any(start.to_copy))
+        self.copy_button.setToolTip(start.confirmation() if any(start.to_copy) else "")
+        self.notice_bar.setVisible(start.missing)
+
+    def copy_last_year(self) -> bool:
+        """Copy the year before's priorities and groups into the chosen year, once the
+        administrator has read what will be copied."""
+        year = self.current_year()
+        try:
+            start = year_start(self.window_.db, year)
+            if not any(start.to_copy):
+                return False
+            if not confirm(self, start.confirmation(), "Copy"):
+                return False
+            copied = copy_previous_year(self.window_.db, year)
+        except NexusError as err:
+            show_error(self, err)
+            return False
+        rota = "; the groups' hosting dates are in the Hosting rota tab" if copied.groups else ""
+        self.window_.statusBar().showMessage(f"Copied {copied.words()} from {copied.previous} into {year}{rota}.", 10000)
+        self.show_year()
+        return True
 
     def export_compilation(self, fmt: str) -> None:
         from nexus_review.reports.compilation import CompilationOptions, export_compilation

@@ -52,3 +52,9 @@ def parse_typed_date(text: str) -> dt.date | None:
         except ValueError:
             continue
     raise ValueError(f"'{text}' is not a date like 15/01/2027")
+
+
+def previous_academic_year(year: str) -> str:
+    """The year before: "2025-26" for "2026-27"."""
+    start, _end = academic_year_bounds(year)
+    return academic_year_of(start - dt.timedelta(days=1))

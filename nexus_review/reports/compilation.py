@@ -258,6 +258,9 @@ def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
 
 
 def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions, network_name: str = "") -> Document:
+    # A visit still planned (later in a year in progress) has no outcomes yet: it is counted, not compiled.
+    planned = sum(v.status == "planned" for v in visits)
+    visits = [v for v in visits if v.status != "planned"]
     network = network_name_or_default(network_name)
     # One anonymiser for the whole document, so each person keeps one letter throughout;
     # everyone named in any evidence of these visits, deleted evidence too.
@@ -282,7 +285,8 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         Heading("Overview"),
     ]
     if not visits:
-        blocks.append(Paragraph(f"No reviews were recorded for {period}."))
+        later = f" {_plural(planned, 'visit is', 'visits are')} planned later in the year." if planned else ""
+        blocks.append(Paragraph(f"No reviews were recorded for {period}.{later}"))
         return Document("Collaborative review compilation", subtitle, network, f"{network} · {period}", True, tuple(blocks))
     first, last = min(v.visit_date for v in visits), max(v.visit_date for v in visits)
     schools = sorted({v.host_school.name for v in visits})
@@ -296,6 +300,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
                 ("Reviewers", str(len(reviewers))),
                 ("Kinds of visit", _kinds(visits)),
                 ("Next steps agreed", str(sum(len(v.actions) for v in visits))),
+                *((("Still planned", f"{planned} later in the year"),) if planned else ()),
             )
         ),
         Heading("Themes"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select
@@ -793,3 +793,95 @@ def update_action(session: Session, action_id: str, *, status: str | None, note:
         action.status = status
     if note:
         action.follow_up = [*(action.follow_up or []), {"date": when.isoformat(), "note": note}]
+
+
+# ---------------------------------------------------------------------------- a new school year
+
+
+def count_priorities(session: Session, year: str) -> int:
+    """A year's priorities (each school × theme once), of schools still in the network."""
+    pairs = (
+        select(SchoolPriority.school_id, SchoolPriority.theme)
+        .join(School, School.id == SchoolPriority.school_id)
+        .where(SchoolPriority.academic_year == year, SchoolPriority.deleted.is_(False), School.deleted.is_(False))
+        .distinct()
+        .subquery()
+    )
+    return int(session.scalar(select(func.count()).select_from(pairs)) or 0)
+
+
+def _live_groups(session: Session, year: str) -> list[tuple[Any, list[Any]]]:
+    """A year's review groups with their members still in the network, in rota order."""
+    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+
+    groups = session.scalars(
+        select(ReviewGroup)
+        .where(ReviewGroup.academic_year == year, ReviewGroup.deleted.is_(False))
+        .options(selectinload(ReviewGroup.members).selectinload(ReviewGroupMember.school))
+        .order_by(ReviewGroup.name, ReviewGroup.id)
+    ).all()
+    out = []
+    for group in groups:
+        members = sorted((m for m in group.members if not m.deleted and not m.school.deleted), key=lambda m: m.position)
+        if members:
+            out.append((group, members))
+    return out
+
+
+def count_review_groups(session: Session, year: str) -> int:
+    """A year's review groups that still have a school in them."""
+    return len(_live_groups(session, year))
+
+
+def copy_priorities(session: Session, from_year: str, to_year: str) -> int:
+    """Each school's priorities of one year as new records for another, leaving out a
+    school × theme the other year already has. Returns how many were added."""
+    have: set[tuple[str, str]] = {
+        (school_id, theme)
+        for school_id, theme in session.execute(
+            select(SchoolPriority.school_id, SchoolPriority.theme).where(
+                SchoolPriority.academic_year == to_year, SchoolPriority.deleted.is_(False)
+            )
+        )
+    }
+    rows = session.scalars(
+        select(SchoolPriority)
+        .join(School, School.id == SchoolPriority.school_id)
+        .where(SchoolPriority.academic_year == from_year, SchoolPriority.deleted.is_(False), School.deleted.is_(False))
+        .order_by(SchoolPriority.school_id, SchoolPriority.theme, SchoolPriority.id)
+    )
+    added = 0
+    for old in rows:
+        if (old.school_id, old.theme) in have:
+            continue  # two records of one priority in a year would count it twice
+        have.add((old.school_id, old.theme))
+        session.add(SchoolPriority(school_id=old.school_id, academic_year=to_year, theme=old.theme, description=old.description))
+        added += 1
+    session.flush()
+    return added
+
+
+def copy_review_groups(
+    session: Session,
+    from_year: str,
+    to_year: str,
+    rename: Callable[[str], str],
+    host_date: Callable[[dt.date | None], dt.date | None],
+) -> int:
+    """One year's review groups as new groups of another year, with the same schools in the
+    same rota order, each named ``rename(old name)`` and hosting on ``host_date(old date)``.
+    Returns how many groups were added."""
+    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+
+    added = 0
+    for old, members in _live_groups(session, from_year):
+        group = ReviewGroup(name=rename(old.name), academic_year=to_year, focus=old.focus)
+        session.add(group)
+        session.flush()
+        for position, member in enumerate(members):
+            session.add(
+                ReviewGroupMember(group_id=group.id, school_id=member.school_id, position=position, host_date=host_date(member.host_date))
+            )
+        added += 1
+    session.flush()
+    return added

@@ -135,7 +135,7 @@ def test_installed_command_runs_as_a_process(filled: tuple[Path, str]) -> None:
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
 
-def test_demo_fills_two_years_across_all_ten_schools_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_demo_fills_three_years_across_all_ten_schools_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = str(tmp_path / "x.db")
     code, out, _ = run(capsys, "--db", path, "demo")
     assert code == 0 and "10 schools" in out
@@ -151,7 +151,9 @@ def test_demo_fills_two_years_across_all_ten_schools_once(capsys: pytest.Capture
     from nexus_review.domain.calendar import academic_year_of
 
     years = {academic_year_of(dt.date.fromisoformat(v["date"])) for v in visits}
-    assert years == {"2024-25", "2025-26"}
+    from nexus_review.demo import demo_years
+
+    assert years == set(demo_years())  # dated from today: this year and the two before
     code, out, _ = run(capsys, "--db", path, "demo")
     assert code == 0 and "nothing changed" in out
     code, again, _ = run(capsys, "--db", path, "visits", "--json")

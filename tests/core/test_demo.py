@@ -11,8 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from nexus_review.demo import DEMO_DEVICE, DemoCounts, fill_demo_network
-from nexus_review.domain.calendar import academic_year_of
+from nexus_review.demo import (
+    DEMO_DEVICE,
+    DemoCounts,
+    demo_years,
+    fill_demo_network,
+    school_holidays,
+)
+from nexus_review.domain.calendar import academic_year_bounds, academic_year_of
 from nexus_review.domain.enums import EvidenceKind, LookForResult, VisitKind, VisitStatus
 from nexus_review.frameworks import SAFEGUARDING_KEY, get_framework
 from nexus_review.storage.database import Database, open_database
@@ -42,13 +48,16 @@ NEXUS_SCHOOLS = {
     "St Michaels CE Primary",
     "St Stephens Junior",
 }
-YEARS = ("2024-25", "2025-26")
+# Mid-year: the spring term of 2026-27 under way, so the demo has reviews written up,
+# reports still being drafted and visits planned for the rest of the year.
+TODAY = dt.date(2027, 2, 10)
+YEARS = demo_years(TODAY)  # 2024-25, 2025-26, 2026-27
 
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[tuple[Database, DemoCounts]]:
     db = open_database(tmp_path / "demo.db")
-    counts = fill_demo_network(db)
+    counts = fill_demo_network(db, today=TODAY)
     yield db, counts
     db.close()
 
@@ -81,7 +90,7 @@ def test_the_ten_nexus_schools(demo: tuple[Database, DemoCounts]) -> None:
         assert counts.reviewers == len(session.scalars(select(Reviewer)).all()) == 12
 
 
-def test_visits_span_both_years_and_every_school_hosts(demo: tuple[Database, DemoCounts]) -> None:
+def test_visits_span_three_years_and_every_school_hosts(demo: tuple[Database, DemoCounts]) -> None:
     db, counts = demo
     with db.reading() as session:
         visits = session.scalars(select(Visit)).all()
@@ -94,7 +103,7 @@ def test_visits_span_both_years_and_every_school_hosts(demo: tuple[Database, Dem
             assert {v.kind for v in in_year} == {k.value for k in VisitKind}
         for v in visits:
             assert v.visit_date.weekday() < 5, "schools are visited on weekdays"
-            assert dt.date(2024, 9, 1) <= v.visit_date <= dt.date(2026, 7, 31)
+            assert academic_year_bounds(YEARS[0])[0] <= v.visit_date <= academic_year_bounds(YEARS[-1])[1]
             assert v.focus_areas and all(isinstance(f, str) for f in v.focus_areas)
             leads = [t for t in v.team if t.is_lead]
             assert len(leads) == 1
@@ -102,11 +111,14 @@ def test_visits_span_both_years_and_every_school_hosts(demo: tuple[Database, Dem
                 expected = "eif-2019" if v.visit_date < dt.date(2025, 11, 1) else "ofsted-2025"
                 assert v.framework_key == expected
         statuses = Counter(v.status for v in visits)
-        assert set(statuses) == {VisitStatus.REPORT_SENT.value, VisitStatus.REPORT_DRAFTED.value}
-        assert 2 <= statuses[VisitStatus.REPORT_DRAFTED.value] <= 3
+        assert set(statuses) == {
+            VisitStatus.REPORT_SENT.value, VisitStatus.REPORT_DRAFTED.value, VisitStatus.PLANNED.value
+        }
         drafted = [v for v in visits if v.status == VisitStatus.REPORT_DRAFTED.value]
         latest_sent = max(v.visit_date for v in visits if v.status == VisitStatus.REPORT_SENT.value)
-        assert all(v.visit_date >= latest_sent for v in drafted)
+        assert all(latest_sent <= v.visit_date < TODAY for v in drafted)
+        planned = [v for v in visits if v.status == VisitStatus.PLANNED.value]
+        assert all(academic_year_of(v.visit_date) == YEARS[-1] and v.visit_date >= TODAY for v in planned)
 
 
 def test_every_head_does_two_evaluation_days_a_year(demo: tuple[Database, DemoCounts]) -> None:
@@ -166,7 +178,7 @@ def test_priorities_use_the_matrix_vocabulary_and_overlap(demo: tuple[Database, 
         priorities = session.scalars(select(SchoolPriority)).all()
         assert len(priorities) == counts.priorities
         per_school = Counter((p.school_id, p.academic_year) for p in priorities)
-        assert len(per_school) == 20 and all(3 <= n <= 4 for n in per_school.values())
+        assert len(per_school) == 30 and all(3 <= n <= 4 for n in per_school.values())
         for year in YEARS:
             themes = Counter(p.theme for p in priorities if p.academic_year == year)
             assert themes.most_common(1)[0][1] >= 4, "groups need shared priorities"
@@ -185,7 +197,7 @@ def test_a_second_fill_changes_nothing(demo: tuple[Database, DemoCounts]) -> Non
     db, counts = demo
     assert counts.added > 500
     before = dump(db)
-    again = fill_demo_network(db)
+    again = fill_demo_network(db, today=TODAY)
     assert again.added == 0
     assert dump(db) == before
     assert sum(len(rows) for rows in before.values()) == counts.added
@@ -197,7 +209,7 @@ def test_fill_is_deterministic_with_fixed_sync_metadata(
     db, _ = demo
     other = open_database(tmp_path / "other.db")
     try:
-        fill_demo_network(other)
+        fill_demo_network(other, today=TODAY)
         assert dump(other) == dump(db)
     finally:
         other.close()
@@ -206,7 +218,7 @@ def test_fill_is_deterministic_with_fixed_sync_metadata(
             for row in session.scalars(select(model)):
                 assert row.device_id == DEMO_DEVICE
                 assert row.revision == 1 and row.vclock == {DEMO_DEVICE: 1}
-                assert row.created_at.year in (2024, 2025, 2026) and not row.deleted
+                assert dt.date(2024, 7, 1) <= row.created_at.date() < TODAY and not row.deleted
 
 
 def test_graded_visits_use_their_frameworks_scale(demo: tuple[Database, DemoCounts]) -> None:
@@ -217,6 +229,9 @@ def test_graded_visits_use_their_frameworks_scale(demo: tuple[Database, DemoCoun
         for visit in visits:
             framework = get_framework(visit.framework_key)
             judged = {j.area_key: j for j in visit.judgements}
+            if visit.status == VisitStatus.PLANNED.value:
+                assert not judged and not visit.evidence, "nothing is judged before the visit"
+                continue
             evidence_ids = {e.id for e in visit.evidence}
             for judgement in judged.values():
                 assert judgement.rationale
@@ -252,7 +267,13 @@ def test_graded_visits_use_their_frameworks_scale(demo: tuple[Database, DemoCoun
 def test_reports_read_like_peer_review_notes(demo: tuple[Database, DemoCounts]) -> None:
     db, counts = demo
     with db.reading() as session:
-        visits = session.scalars(select(Visit)).all()
+        everything = session.scalars(select(Visit)).all()
+        visits = [v for v in everything if v.status != VisitStatus.PLANNED.value]
+        for visit in everything:
+            if visit.status == VisitStatus.PLANNED.value:
+                assert not (visit.summary or visit.strengths or visit.questions)
+                assert not (visit.evidence or visit.judgements or visit.actions)
+                assert visit.team and visit.focus_areas
         for visit in visits:
             assert len(visit.summary) > 150
             assert 3 <= len(visit.strengths.splitlines()) <= 5
@@ -343,5 +364,166 @@ def test_the_fill_is_quick(tmp_path: Path) -> None:
         started = time.perf_counter()
         fill_demo_network(db)
         assert time.perf_counter() - started < 1.5
+    finally:
+        db.close()
+
+
+# ---- dated from the day the demo is made ----------------------------------------------------
+
+EARLY_SEPTEMBER, MID_YEAR, LATE_JULY = dt.date(2026, 9, 3), dt.date(2027, 2, 10), dt.date(2027, 7, 25)
+
+
+def _filled(tmp_path: Path, name: str, today: dt.date) -> Database:
+    db = open_database(tmp_path / f"{name}.db")
+    fill_demo_network(db, today=today)
+    return db
+
+
+@pytest.mark.parametrize(
+    "today", [EARLY_SEPTEMBER, dt.date(2026, 11, 18), MID_YEAR, LATE_JULY, dt.date(2029, 8, 31)]
+)
+def test_the_network_is_dated_from_the_day_it_is_made(tmp_path: Path, today: dt.date) -> None:
+    """Nothing planned in the past, nothing written or sent before it happened, and next
+    steps and follow-up notes no later than today."""
+    db = _filled(tmp_path, "dated", today)
+    years = demo_years(today)
+    current = academic_year_of(today)
+    assert years[-1] == current and years == tuple(sorted(years))
+    first_day = academic_year_bounds(years[0])[0]
+    try:
+        with db.reading() as session:
+            visits = session.scalars(select(Visit)).all()
+            assert {academic_year_of(v.visit_date) for v in visits} == set(years)
+            for visit in visits:
+                assert first_day <= visit.visit_date
+                status = VisitStatus(visit.status)
+                if visit.visit_date >= today:
+                    assert status is VisitStatus.PLANNED, visit.visit_date
+                    assert not visit.evidence and not visit.actions and not visit.summary
+                elif today - visit.visit_date < dt.timedelta(days=14):
+                    assert status is VisitStatus.REPORT_DRAFTED, visit.visit_date
+                else:
+                    assert status is VisitStatus.REPORT_SENT, visit.visit_date
+                assert visit.created_at.date() < today or (status is VisitStatus.PLANNED and visit.created_at.date() <= today)
+                for action in visit.actions:
+                    assert action.due_date > visit.visit_date
+                    if action.status == "done":
+                        assert action.due_date < today
+                    if today - visit.visit_date < dt.timedelta(days=14):
+                        assert action.status == "open", "agreed only days ago"
+                    for note in action.follow_up:
+                        assert visit.visit_date < dt.date.fromisoformat(note["date"]) < today
+            for model in SYNCED_MODELS:
+                for row in session.scalars(select(model)):
+                    assert first_day - dt.timedelta(days=62) <= row.created_at.date() <= today
+            this_year = [v for v in visits if academic_year_of(v.visit_date) == current]
+            planned = [v for v in this_year if v.status == VisitStatus.PLANNED.value]
+            if today == EARLY_SEPTEMBER:
+                assert len(planned) == len(this_year) > 20, "the year has only just begun"
+            elif today in (LATE_JULY, dt.date(2029, 8, 31)):
+                assert not planned, "the year's reviews are over"
+            else:
+                assert 0 < len(planned) < len(this_year)
+            # Every earlier year is over and written up.
+            assert all(
+                v.status == VisitStatus.REPORT_SENT.value
+                for v in visits if academic_year_of(v.visit_date) != current
+            )
+            groups = session.scalars(select(ReviewGroup)).all()
+            assert {g.academic_year for g in groups} == set(years)
+            for group in groups:
+                assert group.name.endswith(f" {group.academic_year}")
+                assert all(academic_year_of(m.host_date) == group.academic_year for m in group.members if m.host_date)
+            priority_years = {p.academic_year for p in session.scalars(select(SchoolPriority))}
+            assert priority_years == set(years)
+    finally:
+        db.close()
+
+
+def test_without_a_day_the_demo_is_dated_from_the_clock(demo_db: Database) -> None:
+    with demo_db.reading() as session:
+        years = {p.academic_year for p in session.scalars(select(SchoolPriority))}
+        assert years == set(demo_years()) and academic_year_of(dt.date.today()) in years
+
+
+def test_a_visit_reads_the_same_whatever_the_day_the_demo_is_made(tmp_path: Path) -> None:
+    early, late = _filled(tmp_path, "early", MID_YEAR), _filled(tmp_path, "late", LATE_JULY)
+    try:
+        with early.reading() as a, late.reading() as b:
+            done_early = {v.id: v for v in a.scalars(select(Visit)) if v.status != "planned"}
+            done_late = {v.id: v for v in b.scalars(select(Visit))}
+            assert len(done_late) == len(done_early) + sum(
+                v.status == "planned" for v in a.scalars(select(Visit))
+            )
+            for visit_id, visit in done_early.items():
+                other = done_late[visit_id]
+                assert (visit.summary, visit.strengths, visit.questions) == (other.summary, other.strengths, other.questions)
+                assert [e.notes for e in visit.evidence] == [e.notes for e in other.evidence]
+                assert [x.description for x in visit.actions] == [x.description for x in other.actions]
+    finally:
+        early.close()
+        late.close()
+
+
+def test_filled_again_later_a_planned_visit_gets_nothing_added_under_it(tmp_path: Path) -> None:
+    """The demo fills only what is missing: a visit planned when it was first made stays
+    planned, rather than gaining evidence and next steps under a planned status."""
+    db = _filled(tmp_path, "again", EARLY_SEPTEMBER)
+    try:
+        before = dump(db)
+        again = fill_demo_network(db, today=MID_YEAR)
+        assert again.added == 0 and dump(db) == before
+        with db.reading() as session:
+            planned = session.scalars(select(Visit).where(Visit.status == "planned")).all()
+            assert planned and all(not v.evidence and not v.actions and not v.judgements for v in planned)
+    finally:
+        db.close()
+
+
+def test_no_visit_in_a_school_holiday() -> None:
+    # Published dates where known; the usual pattern otherwise (Easter 2027 is on 28 March).
+    assert school_holidays(2025)[3] == (dt.date(2026, 3, 30), dt.date(2026, 4, 10))
+    later = school_holidays(2026)
+    assert (dt.date(2027, 3, 22), dt.date(2027, 4, 2)) in later
+    assert all(first.weekday() == 0 for first, _last in later[:-1]) and all(a < b for a, b in later)
+    for today in (MID_YEAR, dt.date(2031, 1, 20)):
+        from nexus_review.demo import build_demo_records
+
+        records, _ = build_demo_records(today)
+        for visit in (r for r in records if isinstance(r, Visit)):
+            start = academic_year_bounds(academic_year_of(visit.visit_date))[0].year
+            assert not any(a <= visit.visit_date <= b for a, b in school_holidays(start)), visit.visit_date
+
+
+def test_filled_again_in_a_later_school_year_only_the_new_year_is_added(tmp_path: Path) -> None:
+    """A year already in the database is left as it is: filled again a year on, the demo adds
+    the new school year and does not lay a second version of the years it shares over them."""
+    db = _filled(tmp_path, "year-on", dt.date(2026, 12, 1))
+    try:
+        def by_year() -> dict[str, list[tuple[Any, ...]]]:
+            rows = dump(db)
+            with db.reading() as session:
+                years = {v.id: academic_year_of(v.visit_date) for v in session.scalars(select(Visit))}
+            at = [c.name for c in Visit.__table__.columns].index("id")
+            return {
+                year: [r for r in rows["visit"] if years[r[at]] == year] for year in set(years.values())
+            }
+
+        before = by_year()
+        again = fill_demo_network(db, today=dt.date(2027, 10, 1))
+        assert again.added > 0
+        after = by_year()
+        assert set(after) == set(before) | {"2027-28"}
+        for year, visits in before.items():
+            assert after[year] == visits, year
+        with db.reading() as session:
+            groups = session.scalars(select(ReviewGroup)).all()
+            for year in after:
+                members = [m.school_id for g in groups if g.academic_year == year for m in g.members]
+                assert len(members) == len(set(members)) == 10, f"every school in one group in {year}"
+            per_school = Counter(
+                (p.school_id, p.academic_year) for p in session.scalars(select(SchoolPriority))
+            )
+            assert all(3 <= n <= 4 for n in per_school.values()) and len(per_school) == 40
     finally:
         db.close()

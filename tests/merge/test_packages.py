@@ -297,7 +297,7 @@ def test_passphrase_protected_packages(network: dict[str, object], tmp_path: Pat
     with pytest.raises(InterchangeError, match=r"not the one sealed\.nxr was protected with"):
         read_package(out, "wrong")
     package = read_package(out, "correct horse battery staple")
-    assert package.visit_count == 50
+    assert package.visit_count == 75
 
 
 def test_a_package_written_with_extra_members_or_duplicates_is_refused(tmp_path: Path) -> None:

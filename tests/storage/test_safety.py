@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from nexus_review.demo import demo_years
 from nexus_review.errors import DatabaseError, InterchangeError
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Evidence, Visit
@@ -52,7 +53,7 @@ def test_a_backup_is_a_consistent_copy_of_a_live_database(demo_db: Database) -> 
     assert check_integrity(backup) is None
     copy = open_database(backup)
     try:
-        assert _visits(copy) == 50
+        assert _visits(copy) == 75
         with copy.reading() as s:
             assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "Only in the WAL so far")) == 1
     finally:
@@ -176,7 +177,7 @@ def test_the_program_offers_the_backup_and_restores_it(qtbot, demo_db: Database)
     assert offer_restore(path, "damaged", ask=False) is True
     fixed = open_database(path)
     try:
-        assert _visits(fixed) == 50
+        assert _visits(fixed) == 75
     finally:
         fixed.close()
 
@@ -200,16 +201,17 @@ def test_a_second_copy_of_the_program_is_told_where_the_database_is_open(tmp_pat
 
 
 def test_retention_deletes_old_visits_with_everything_after_a_backup(demo_db: Database) -> None:
-    today = dt.date(2026, 12, 1)
+    # 1 December of the demo's current year: its first year's autumn visits are over two years old.
+    today = dt.date(int(demo_years()[-1][:4]), 12, 1)
     preview = apply_retention(demo_db, 2, dry_run=True, today=today)
-    assert preview.cutoff == dt.date(2024, 12, 1) and len(preview.visits) > 0
+    assert preview.cutoff == today.replace(year=today.year - 2) and len(preview.visits) > 0
     old_ids = [v[0] for v in preview.visits]
-    assert _visits(demo_db) == 50  # a dry run deletes nothing
+    assert _visits(demo_db) == 75  # a dry run deletes nothing
     with demo_db.transaction() as s:  # a tombstoned record of an old visit goes too
         s.scalars(select(Evidence).where(Evidence.visit_id == old_ids[0])).first().deleted = True  # type: ignore[union-attr]
     result = apply_retention(demo_db, 2, today=today)
     assert result.backup is not None and result.backup.exists()
-    assert _visits(demo_db) == 50 - len(old_ids)
+    assert _visits(demo_db) == 75 - len(old_ids)
     with demo_db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Evidence).where(Evidence.visit_id.in_(old_ids))) == 0
     with pytest.raises(Exception, match="at least one year"):
@@ -509,7 +511,7 @@ def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  
     with window.db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "typed after the backup")) == 0
     assert any(b.reason == "before-restore" for b in list_backups(demo_db.path))
-    assert window.visits.model.rowCount() == 50
+    assert window.visits.model.rowCount() == 75
     window.db.close()
 
 

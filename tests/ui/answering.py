@@ -61,7 +61,6 @@ class DialogAnswerer(QObject):
         self.seen: list[Seen] = []
         self.save_as: list[Path] = []  # names for the next save dialogs, in order
         self._busy = False
-        self._tried: dict[int, int] = {}
         self.timer = QTimer()
         self.timer.setInterval(15)
         self.timer.timeout.connect(self._tick)
@@ -95,8 +94,9 @@ class DialogAnswerer(QObject):
         if isinstance(widget, QMenu):
             _later(widget.close)
             return
-        tries = self._tried.get(id(widget), 0)
-        self._tried[id(widget)] = tries + 1
+        # Counted on the dialog itself: Python ids are reused once a dialog is gone.
+        tries = int(widget.property("answered_times") or 0)
+        widget.setProperty("answered_times", tries + 1)
         mode = self.mode if tries == 0 else REJECT  # a dialog that refused our answer is cancelled
         if tries > 2:
             _later(widget.close)

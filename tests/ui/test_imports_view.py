@@ -111,4 +111,4 @@ def test_export_review_package_from_the_file_menu(qtbot, demo_db: Database, tmp_
         answerer.fill = fill
         window.export_package_action.trigger()
     assert window.last_package == target
-    assert read_package(target, "secret words").visit_count == 50
+    assert read_package(target, "secret words").visit_count == 75

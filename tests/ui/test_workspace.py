@@ -14,6 +14,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox
 
+from nexus_review.demo import demo_years
+from nexus_review.domain.calendar import academic_year_bounds
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Evidence
@@ -286,25 +288,26 @@ def test_developmental_framework_shows_no_grades(qtbot, window: MainWindow, demo
 
 def test_visit_list_filters_and_searches_notes(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     page = window.visits
-    assert page.proxy.rowCount() == 50
+    assert page.proxy.rowCount() == 75
     kind = page.kind.findData("learning-walk")
     page.kind.setCurrentIndex(kind)
     page.apply_filters()
-    assert 0 < page.proxy.rowCount() < 50
+    assert 0 < page.proxy.rowCount() < 75
     assert all(page.model.visit(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).kind == "learning-walk" for r in range(page.proxy.rowCount()))
     page.kind.setCurrentIndex(0)
-    page.year.setCurrentIndex(page.year.findData("2024-25"))
+    first_year = demo_years()[0]
+    page.year.setCurrentIndex(page.year.findData(first_year))
     page.apply_filters()
-    assert page.proxy.rowCount() == sum(1 for r in range(50) if page.model.visit(r).visit_date < dt.date(2025, 9, 1))
+    assert page.proxy.rowCount() == sum(1 for r in range(75) if page.model.visit(r).visit_date <= academic_year_bounds(first_year)[1])
     page.year.setCurrentIndex(0)
     with demo_db.transaction() as s:
         s.get(Evidence, next(iter(s.scalars(__import__("sqlalchemy").select(Evidence.id).limit(1))))).notes = "A zebra crossing in the playground"
     window.find_action.trigger()
     qtbot.keyClicks(page.search, "ZEBRA")
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 1, timeout=2000)
-    assert page.count.text() == "1 of 50 visits"
+    assert page.count.text() == "1 of 75 visits"
     page.search.clear()
-    qtbot.waitUntil(lambda: page.proxy.rowCount() == 50, timeout=2000)
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 75, timeout=2000)
 
 
 def test_window_geometry_and_splitters_are_remembered(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -353,7 +356,7 @@ def test_every_custom_model_passes_the_model_tester(qtmodeltester, demo_db: Data
     with demo_db.reading() as s:
         rows = visit_summaries(s)
     qtmodeltester.check(VisitTableModel(rows))
-    days = [v for v in rows if v.kind == "evaluation-day" and v.framework_key == "ofsted-2025"]
+    days = [v for v in rows if v.kind == "evaluation-day" and v.framework_key == "ofsted-2025" and v.status != "planned"]
     # An evaluation day with a learning walk (some look at the school's data instead).
     session = next(s for s in (VisitSession(demo_db, v.id) for v in days)
                    if any(r["kind"] == "learning-walk" for r in s.rows("evidence")))
@@ -391,7 +394,7 @@ def test_first_run_records_who_the_reviewer_is(qtbot, db: Database) -> None:  # 
     assert settings.get("program/first_run_done") is True
     with db.reading() as s:
         me = next(r for r in list_reviewers(s) if r.id == settings.get("reviewer/id"))
-        assert len(visit_summaries(s)) == 50
+        assert len(visit_summaries(s)) == 75
     assert me.name == "Mr New Head" and me.home_school_name == "Emersons Green Primary"
 
 
@@ -536,7 +539,7 @@ def test_first_run_asks_then_opens_the_chosen_database(qtbot, tmp_path: Path, mo
         assert settings.get("database/path") == str(tmp_path / "chosen.db")
         assert settings.get("program/first_run_done") is True
         with db.reading() as s:
-            assert len(visit_summaries(s)) == 50
+            assert len(visit_summaries(s)) == 75
             me = next(r for r in list_reviewers(s) if r.id == settings.get("reviewer/id"))
         assert me.name == "Mrs Helen Ashworth"
     finally:
@@ -561,4 +564,4 @@ def test_new_visit_dialog_plans_a_visit_with_its_lead(qtbot, window: MainWindow,
         detail = visit_detail(s, window.session.visit_id)
     assert detail.host_school.name == "Staple Hill"
     assert [(m.name, m.is_lead) for m in detail.team] == [("Mr Gareth Price", True)]
-    assert window.visits.model.rowCount() == 51
+    assert window.visits.model.rowCount() == 76
