@@ -57,9 +57,12 @@ def test_bundle_is_lean_and_has_its_resources(bundle: Path) -> None:
     assert (internal / "resources" / "frameworks" / "ofsted-2025.json").is_file()
     assert (internal / "resources" / "schemas" / "visit-v1.schema.json").is_file()
     assert (internal / "nexus_review" / "storage" / "migrations" / "versions" / "0001_initial.py").is_file()
+    assert (internal / "nexus_review" / "storage" / "migrations" / "versions" / "0002_field_merge.py").is_file()
     names = {p.name for p in bundle.rglob("*")}
     assert not any("WebEngine" in n or "Qt6Qml" in n or "Qt6Quick" in n or "qgtk3" in n for n in names)
-    assert _folder_size(bundle) < 170 * 1_048_576
+    # 166 MB before tagged PDFs: pikepdf with qpdf (11 MB) and the Chinese, Japanese, Korean and
+    # Hindi fallback fonts with their shaping library (8 MB) came in with accessible reports.
+    assert _folder_size(bundle) < 192 * 1_048_576
 
 
 def test_frozen_selftest_passes_offscreen(bundle: Path, tmp_path: Path) -> None:
@@ -105,4 +108,4 @@ def test_frozen_command_line_works(bundle: Path, tmp_path: Path) -> None:
     proc = subprocess.run([str(bundle / "nexus-review"), "--db", str(db), "package", "export", "--all", "--out", str(package), "--passphrase-file", str(secret)], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     proc = subprocess.run([str(bundle / "nexus-review"), "--db", str(tmp_path / "network.db"), "package", "import", str(package), "--passphrase-file", str(secret)], env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0 and "50 visits; added" in proc.stdout and "conflicts 0" in proc.stdout, proc.stderr
+    assert proc.returncode == 0 and "75 visits; added" in proc.stdout and "conflicts 0" in proc.stdout, proc.stderr

@@ -120,6 +120,9 @@ class VisitSession(QObject):
         self._timer.timeout.connect(self.flush)
         self.last_saved: dt.datetime | None = None
         self.last_error = ""
+        # Asked before every save: False when the database file is no longer the one this
+        # session opened (replaced by a restore), so nothing is written into the old file.
+        self.guard: Callable[[], bool] | None = None
         self.recovered = self._recover()
 
     # ---- reading ------------------------------------------------------------------------
@@ -246,6 +249,8 @@ class VisitSession(QObject):
         self._timer.stop()
         if not self._pending:
             return True
+        if self.guard is not None and not self.guard():
+            return self._failed("The database file was replaced by another program.")
         batch = coalesce(self._pending)
         try:
             save_changes(self.db, batch)

@@ -318,6 +318,8 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self.undo_router)
         self._update_title()
+        self._identity = self._file_identity()
+        self._replaced_notice = False
         self._restore_state()
         self.nav.setCurrentRow(0)
         self.refresh()
@@ -490,6 +492,7 @@ class MainWindow(QMainWindow):
         session.saved.connect(self._on_session_saved)
         session.save_failed.connect(self._on_session_save_failed)
         session.record_refused.connect(self._on_session_record_refused)
+        session.guard = self.database_file_unchanged
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
         self.editor = VisitEditor(session)
@@ -720,8 +723,53 @@ class MainWindow(QMainWindow):
         self._reopen(open_database(path))
         self.statusBar().showMessage(f"Restored from {Path(backup).name}", 8000)
 
+    def _file_identity(self) -> object:
+        from nexus_review.storage.safety import file_identity
+
+        return file_identity(self.db.path) if self.db.path is not None else None
+
+    def database_file_unchanged(self) -> bool:
+        """True while the database file is the one the program opened. When another program
+        has put another file in its place (a restore), the program says so and opens the new
+        file, so that nothing is written into the old one, where it would vanish."""
+        if self.db.path is None or self._file_identity() == self._identity:
+            return True
+        if not self._replaced_notice:
+            self._replaced_notice = True
+            QTimer.singleShot(0, self._on_database_replaced)
+        return False
+
+    def _on_database_replaced(self) -> None:
+        from nexus_review.storage.database import open_database
+
+        visit_id = self.session.visit_id if self.session is not None else None
+        if self.session is not None:
+            self.session.keep_unsaved()  # saved into the new file when the visit is opened again
+            self.session.discard_queue()
+            self.close_visit()
+        self.db.close()
+        try:
+            self._reopen(open_database(self.db.path or ""))
+        except NexusError as err:
+            show_error(self, err)
+            return
+        finally:
+            self._replaced_notice = False
+        show_error(self, NexusError(
+            "The database file was replaced by another program (a restore from a backup, perhaps); "
+            "the program has opened the new file. Changes not yet saved are kept and saved when you open the visit again."
+        ))
+        if visit_id is not None:
+            self.open_visit(visit_id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.database_file_unchanged()
+
     def _reopen(self, db: Database) -> None:
         self.db = db
+        self._identity = self._file_identity()
         self.schools.db = db
         self._update_title()
         self.refresh()

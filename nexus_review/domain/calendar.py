@@ -36,8 +36,15 @@ HALF_TERM = dt.timedelta(weeks=6)
 
 def half_a_term_after(day: dt.date) -> dt.date:
     """When an agreed next step is due unless the team says otherwise: about half a term
-    (six school weeks) after the visit."""
-    return day + HALF_TERM
+    (six school weeks) after the visit. A date in the summer holiday (after 22 July) moves to
+    the second week of the autumn term, when the school can act on it."""
+    due = day + HALF_TERM
+    if due.month == 8 or (due.month == 7 and due.day > 22):
+        start = dt.date(due.year, 9, 8)
+        due = start + dt.timedelta(days=(7 - start.weekday()) % 7)  # the Monday of that week
+    if due.weekday() >= 5:  # a school day: the Monday after a weekend
+        due += dt.timedelta(days=7 - due.weekday())
+    return due
 
 
 def parse_typed_date(text: str) -> dt.date | None:

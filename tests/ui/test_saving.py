@@ -128,3 +128,31 @@ def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(qtbot, demo_
     assert "saved now" in again.statusBar().currentMessage()
     assert not unsaved.journal_path(str(demo_db.path), visit_id).exists()
     assert reopened.report.summary.toPlainText() == "Typed while the database was locked"
+
+
+def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vanishes(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import shutil
+
+    from nexus_review.storage.safety import make_backup
+    from ui import errors
+
+    assert demo_db.path is not None
+    visit_id = _visit(demo_db)
+    editor = window.open_visit(visit_id)
+    assert editor is not None and window.session is not None
+    # Another program puts a copy in place of the database file (as a restore does).
+    copy = make_backup(demo_db.path, "manual")
+    staged = tmp_path / "staged.db"
+    shutil.copyfile(copy, staged)
+    os.replace(staged, demo_db.path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(demo_db.path) + suffix).unlink(missing_ok=True)
+
+    qtbot.keyClicks(editor.report.summary, "Typed after the file was replaced")
+    window.save_action.trigger()
+    qtbot.waitUntil(lambda: any("was replaced by another program" in s for s in errors.shown), timeout=5000)
+    assert window.db is not demo_db  # the new file is open
+    qtbot.waitUntil(lambda: window.session is not None and not window.session.has_unsaved(), timeout=5000)
+    with window.db.reading() as s:
+        assert visit_detail(s, visit_id).summary == "Typed after the file was replaced"
