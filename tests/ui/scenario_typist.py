@@ -49,6 +49,7 @@ def focus_back(window: MainWindow) -> None:
 
 def main() -> None:
     app = make_application()
+    app.setQuitOnLastWindowClosed(False)  # the reviewer never quits: the battery dies
     settings = Settings()
     settings.set("export/folder", str(OUT))
     settings.set("export/open_after", False)
