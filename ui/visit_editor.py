@@ -357,7 +357,8 @@ class EvidenceForm(QWidget):
         index = self.drop_in_model.index(row, 0)
         self.drop_ins.setCurrentIndex(index)
         self.drop_ins.setFocus()
-        self.drop_ins.edit(index)
+        if self.drop_ins.state() != QAbstractItemView.State.EditingState:  # not opened by the move already
+            self.drop_ins.edit(index)
 
     def _fit_drop_ins(self) -> None:
         """Long look-fors and notes wrap onto more lines instead of being cut off."""
@@ -939,7 +940,8 @@ class ReportPage(QWidget):
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
         self.actions.setCurrentIndex(index)
         self.actions.setFocus()
-        self.actions.edit(index)
+        if self.actions.state() != QAbstractItemView.State.EditingState:
+            self.actions.edit(index)
         return action_id
 
     def remove_action(self) -> None:
