@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ from nexus_review.storage.repository import visit_summaries  # noqa: E402
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        os.environ["NEXUS_REVIEW_DATA_DIR"] = str(folder / "data")  # never the user's own folder
         db = open_database(folder / "bench.db")
         fill_demo_network(db)
         with db.reading() as s:

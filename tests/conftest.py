@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 # Before any QApplication exists: no screen is needed, and nothing touches the user's data.
@@ -11,6 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 # Exported files are never opened in another program during tests.
 os.environ.setdefault("NEXUS_REVIEW_NO_OPEN", "1")
+# Nothing a test does, session fixtures included, touches the user's own data folder; each test
+# also gets a folder of its own (below).
+os.environ["NEXUS_REVIEW_DATA_DIR"] = tempfile.mkdtemp(prefix="nexus-review-tests-")
 
 import pytest
 from hypothesis import settings as hypothesis_settings
