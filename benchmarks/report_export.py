@@ -11,10 +11,10 @@ anchor (benchmarks/anchor.py) timed in the same run, which holds on a busy machi
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
-import os
 import tempfile
 import time
 from pathlib import Path
