@@ -483,3 +483,25 @@ def copy_previous_year(db: object, year: str) -> YearCopied:
             if want_groups else 0
         )
         return YearCopied(year, previous, priorities, groups)
+
+
+# ---------------------------------------------------------------------------- network settings
+
+LESSON_GRADING_KEY = "lesson_grading"
+
+
+def lesson_grading_enabled(db: Any) -> bool:
+    """Whether reviewers grade single lessons. Off unless the network switches it on: Ofsted
+    stopped grading individual lessons, and peer reviews follow suit. Grades already given to
+    a lesson are kept and shown either way."""
+    from nexus_review.storage.database import get_info
+
+    with db.reading() as session:
+        return bool(get_info(session, LESSON_GRADING_KEY) == "on")
+
+
+def set_lesson_grading(db: Any, on: bool) -> None:
+    from nexus_review.storage.database import set_info
+
+    with db.transaction() as session:
+        set_info(session, LESSON_GRADING_KEY, "on" if on else "off")
