@@ -620,6 +620,7 @@ class JudgementsPage(QWidget):
         layout.addWidget(self.table, 3)
         layout.addLayout(below, 2)
         self._loading = False
+        self._writing = False
         self._kept_area: str | None = None
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
         self.model.modelReset.connect(self._on_model_reset)
@@ -667,7 +668,7 @@ class JudgementsPage(QWidget):
         row = self.table.currentIndex().row()
         self.area_label.setText(self.model.areas[row].name if key else "")
         text = (j or {}).get("rationale") or ""
-        if self.rationale.toPlainText() != text:
+        if self.rationale.toPlainText() != text and not self._writing:
             self.rationale.setPlainText(text)
         self.rationale.setEnabled(key is not None)
         self.link_button.setEnabled(key is not None)
@@ -683,10 +684,17 @@ class JudgementsPage(QWidget):
             return
         existing = self.model.judgement_for(key)
         if existing is None:
-            self.session.begin_macro("Write a rationale")
-            judgement_id = self.model.ensure_judgement(key)
-            self.session.edit("judgement", judgement_id, "rationale", self.rationale.toPlainText(), merge=False)
-            self.session.end_macro()
+            # The new judgement appears before its rationale is set: the box being typed in
+            # must not be refilled from it in between, or the first letter is lost.
+            text = self.rationale.toPlainText()
+            self._writing = True
+            try:
+                self.session.begin_macro("Write a rationale")
+                judgement_id = self.model.ensure_judgement(key)
+                self.session.edit("judgement", judgement_id, "rationale", text, merge=False)
+                self.session.end_macro()
+            finally:
+                self._writing = False
         else:
             self.session.edit("judgement", existing["id"], "rationale", self.rationale.toPlainText(), text="Write a rationale")
 
