@@ -10,9 +10,11 @@ import pytest
 from pypdf import PdfReader
 
 from nexus_review.frameworks import focus_key
+from nexus_review.network import judgements_csv
 from nexus_review.reports.export import export_visit_report
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Judgement, Visit
+from nexus_review.storage.repository import visit_detail
 from tests.core.builders import make_visit
 
 
@@ -104,3 +106,14 @@ def test_an_area_the_school_does_not_have_is_printed_only_when_judged(db: Databa
     out = export_visit_report(db, visit_id, "docx", tmp_path / "b.docx")
     assert any(r[0] == "Sixth form" for t in _docx_tables(out) for r in t)
 
+
+
+def test_the_judgements_spreadsheet_names_focus_areas_as_agreed(db: Database, visit_id: str) -> None:
+    import csv
+    import io
+
+    with db.reading() as s:
+        rows = list(csv.DictReader(io.StringIO(judgements_csv([visit_detail(s, visit_id)]))))
+    reading = next(r for r in rows if r["area"] == "Reading and phonics")
+    assert (reading["self_evaluation"], reading["peer_judgement"], reading["agreement"]) == ("Expected standard", "Strong standard", "peer higher")
+    assert not any(r["area"].startswith("focus:") for r in rows)
