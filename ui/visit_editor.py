@@ -378,7 +378,9 @@ class EvidenceForm(QWidget):
         index = self.drop_in_model.index(row, 0)
         self.drop_ins.setCurrentIndex(index)
         self.drop_ins.setFocus()
-        self.drop_ins.edit(index)
+        # Making the new row current may already have opened its editor (any edit trigger).
+        if self.drop_ins.state() != QAbstractItemView.State.EditingState:
+            self.drop_ins.edit(index)
 
     def _fit_drop_ins(self) -> None:
         """Long look-fors and notes wrap onto more lines instead of being cut off."""
@@ -986,7 +988,10 @@ class ReportPage(QWidget):
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
         self.actions.setCurrentIndex(index)
         self.actions.setFocus()
-        self.actions.edit(index)
+        # Making the new row current has already opened its editor (any edit trigger); asking
+        # again only fails with a warning.
+        if self.actions.state() != QAbstractItemView.State.EditingState:
+            self.actions.edit(index)
         return action_id
 
     def remove_action(self) -> None:
