@@ -193,7 +193,7 @@ def _agreement(framework: Framework, area: str, peer: str | None, school: str | 
     return {0: "Agreed", 1: "Peer judgement higher", -1: "Peer judgement lower"}[order]
 
 
-def _focus_judgements(visit: VisitDetail) -> list[tuple[str, JudgementItem]]:
+def focus_judgements(visit: VisitDetail) -> list[tuple[str, JudgementItem]]:
     """The judgements of the visit's agreed focus areas, in the order agreed, each with its
     title; one whose focus area has since come off the list follows, titled from its key."""
     agreed = focus_areas_by_key(visit.focus_areas)
@@ -203,7 +203,7 @@ def _focus_judgements(visit: VisitDetail) -> list[tuple[str, JudgementItem]]:
 
 
 def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymiser) -> list[Block]:
-    focus = _focus_judgements(visit)
+    focus = focus_judgements(visit)
     if not framework.graded:
         # A developmental review evaluates its focus areas in words.
         evaluated: list[Block] = []

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from nexus_review.frameworks import focus_key
 from nexus_review.network import judgements_csv
+from nexus_review.reports.compilation import CompilationOptions, build_compilation
+from nexus_review.reports.document import Table
 from nexus_review.reports.export import export_visit_report
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Judgement, Visit
@@ -117,3 +119,13 @@ def test_the_judgements_spreadsheet_names_focus_areas_as_agreed(db: Database, vi
     reading = next(r for r in rows if r["area"] == "Reading and phonics")
     assert (reading["self_evaluation"], reading["peer_judgement"], reading["agreement"]) == ("Expected standard", "Strong standard", "peer higher")
     assert not any(r["area"].startswith("focus:") for r in rows)
+
+
+def test_the_network_compilation_lists_the_focus_areas_judged(db: Database, visit_id: str) -> None:
+    with db.reading() as s:
+        visit = visit_detail(s, visit_id)
+    document = build_compilation([visit], CompilationOptions("2025-26"))
+    tables = [b for b in document.blocks if isinstance(b, Table) and b.header[0] == "Area"]
+    rows = [r for t in tables for r in t.rows]
+    assert ("Focus area: Reading and phonics", "Expected standard", "Strong standard", "Peer higher") in rows
+    assert ("Focus area: Oracy", "Expected standard", "Expected standard", "Agreed") in rows

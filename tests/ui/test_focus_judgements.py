@@ -200,3 +200,16 @@ def test_the_first_letter_of_a_rationale_for_an_area_not_yet_judged_is_kept(qtbo
     with demo_db.reading() as s:
         j = visit_detail(s, visit_id).judgement("inclusion")
     assert j is not None and j.rationale == "Leaders know every pupil."
+
+
+def test_choosing_another_host_school_changes_the_areas_at_once(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    editor = window.open_visit(_new_visit(demo_db))
+    assert editor is not None
+    assert "Early years" in _rows(editor.judgements.model)
+    combo = editor.plan.school
+    junior = combo.findText("St Stephens Junior")
+    combo.setCurrentIndex(junior)
+    combo.activated.emit(junior)
+    assert "Early years" not in _rows(editor.judgements.model)
+    assert "Early years" not in _rows(editor.plan.self_model)
+    assert _rows(editor.judgements.model)[-1] == "Focus area: Oracy"
