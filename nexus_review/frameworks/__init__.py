@@ -296,6 +296,10 @@ def parse_framework(data: Any, path: Path) -> Framework:
         raise _fail(path, "two areas share the same key")
     if SAFEGUARDING_KEY in keys:
         raise _fail(path, 'the area key "safeguarding" is kept for the safeguarding judgement')
+    if any(is_focus_key(k) for k in keys):
+        raise _fail(path, f'area keys starting "{FOCUS_PREFIX}" are kept for the agreed focus areas of a visit')
+    if any(len(k) > AREA_KEY_LENGTH for k in keys):
+        raise _fail(path, f"an area key is longer than {AREA_KEY_LENGTH} characters")
     sg = data.get("safeguarding")
     sg_name: str | None = None
     sg_scale: tuple[Grade, ...] = ()

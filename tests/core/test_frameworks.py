@@ -80,6 +80,8 @@ def test_unknown_framework_is_a_plain_error() -> None:
     ("content", "problem"),
     [
         ("{not json", "line 1"),
+        (json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "focus:oracy", "name": "Oracy"}]}), "agreed focus areas"),
+        (json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a" * 61, "name": "A"}]}), "longer than 60"),
         (
             json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a", "name": "A", "applies_to": ["boarding"]}]}),
             'applies to "boarding"',
