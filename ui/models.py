@@ -412,6 +412,7 @@ class JudgementTableModel(QAbstractTableModel):
         self.session = session
         self.framework = framework
         self.phase = host_phase(session)
+        self._kept: set[str] = set()
         self.areas: list[Area] = self._rows()
         session.changed.connect(self._on_session_changed)
 
@@ -422,7 +423,10 @@ class JudgementTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _rows(self) -> list[Area]:
-        judged = [j["area_key"] for j in self.session.rows("judgement") if _has_content(j)]
+        # A row kept for what was written in it stays while the visit is open, even once its
+        # grade or rationale is cleared: a row never vanishes under the reviewer's cursor.
+        self._kept.update(j["area_key"] for j in self.session.rows("judgement") if _has_content(j))
+        judged = sorted(self._kept)
         framework_rows = list(applicable_areas(self.framework, self.phase, judged))
         agreed = focus_areas_by_key(list(self.session.visit.get("focus_areas") or []))
         focus_rows = [Area(key, title) for key, title in agreed.items()]

@@ -213,3 +213,18 @@ def test_choosing_another_host_school_changes_the_areas_at_once(qtbot, window: M
     assert "Early years" not in _rows(editor.judgements.model)
     assert "Early years" not in _rows(editor.plan.self_model)
     assert _rows(editor.judgements.model)[-1] == "Focus area: Oracy"
+
+
+def test_clearing_the_grade_of_a_row_kept_for_its_grade_does_not_take_the_row_away(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    visit_id = _new_visit(demo_db, school="Bromley Heath Junior")
+    with demo_db.transaction() as s:
+        s.add(Judgement(visit_id=visit_id, area_key="early-years", peer_grade="strong-standard"))
+    editor = window.open_visit(visit_id)
+    assert editor is not None
+    model = editor.judgements.model
+    row = _rows(model).index("Early years")
+    model.setData(model.index(row, JudgementTableModel.PEER), "")
+    assert _rows(model)[row] == "Early years"
+    _wait_saved(qtbot, window)
+    with demo_db.reading() as s:
+        assert visit_detail(s, visit_id).judgement("early-years").peer_grade is None  # type: ignore[union-attr]
