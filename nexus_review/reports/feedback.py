@@ -266,7 +266,7 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
                 widths=(3.2, 2.2, 2.2, 2.0),
             )
         )
-    blocks += rationales
+    # The two tables together, then what the team wrote: the framework's areas, then the focus areas.
     if focus_rows:
         blocks.append(
             Table(
@@ -275,7 +275,7 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
                 widths=(3.2, 2.2, 2.2, 2.0),
             )
         )
-    return blocks + focus_rationales
+    return blocks + rationales + focus_rationales
 
 
 def _evidence_title(e: EvidenceItem, staff: Anonymiser) -> str:
