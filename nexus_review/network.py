@@ -23,7 +23,7 @@ from nexus_review.domain.calendar import academic_year_bounds, previous_academic
 from nexus_review.domain.enums import ActionStatus, VisitKind, label_of
 from nexus_review.domain.records import VisitDetail
 from nexus_review.errors import NexusError
-from nexus_review.frameworks import get_framework
+from nexus_review.frameworks import area_title, get_framework
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def judgements_csv(visits: Sequence[VisitDetail]) -> str:
             c = fw.compare(j.area_key, j.peer_grade, j.self_grade)
             writer.writerow([
                 v.id, v.visit_date.isoformat(), v.host_school.name, label_of(VisitKind, v.kind), fw.short_name,
-                fw.area_name(j.area_key), fw.grade_label(j.area_key, j.self_grade), fw.grade_label(j.area_key, j.peer_grade),
+                area_title(fw, j.area_key, v.focus_areas), fw.grade_label(j.area_key, j.self_grade), fw.grade_label(j.area_key, j.peer_grade),
                 {None: "", 0: "agreed", 1: "peer higher", -1: "peer lower"}[c],
             ])
     return buffer.getvalue()
@@ -483,3 +483,25 @@ def copy_previous_year(db: object, year: str) -> YearCopied:
             if want_groups else 0
         )
         return YearCopied(year, previous, priorities, groups)
+
+
+# ---------------------------------------------------------------------------- network settings
+
+LESSON_GRADING_KEY = "lesson_grading"
+
+
+def lesson_grading_enabled(db: Any) -> bool:
+    """Whether reviewers grade single lessons. Off unless the network switches it on: Ofsted
+    stopped grading individual lessons, and peer reviews follow suit. Grades already given to
+    a lesson are kept and shown either way."""
+    from nexus_review.storage.database import get_info
+
+    with db.reading() as session:
+        return bool(get_info(session, LESSON_GRADING_KEY) == "on")
+
+
+def set_lesson_grading(db: Any, on: bool) -> None:
+    from nexus_review.storage.database import set_info
+
+    with db.transaction() as session:
+        set_info(session, LESSON_GRADING_KEY, "on" if on else "off")

@@ -124,7 +124,7 @@ class FirstRunDialog(QDialog):
 class SettingsDialog(RememberedDialog):
     """Reviewer identity, default framework, data folder, autosave interval, theme."""
 
-    def __init__(self, settings: Settings, schools: list[SchoolItem], parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, schools: list[SchoolItem], parent: QWidget | None = None, lesson_grading: bool = False) -> None:
         super().__init__("settings", parent)
         self.settings = settings
         self.setWindowTitle("Settings")
@@ -163,6 +163,10 @@ class SettingsDialog(RememberedDialog):
         form.addRow("Data folder", self.data_folder)
         form.addRow("Save automatically", self.autosave)
         form.addRow("Appearance", self.theme)
+        self.lesson_grading = QCheckBox("Grade single lessons (off: Ofsted no longer grades lessons)")
+        self.lesson_grading.setToolTip("For the whole network in this database: lesson observations get a grade for each area")
+        self.lesson_grading.setChecked(lesson_grading)
+        form.addRow("Lesson observations", self.lesson_grading)
         self.retention_years = QSpinBox()
         self.retention_years.setRange(1, 30)
         self.retention_years.setValue(6)

@@ -42,6 +42,7 @@ from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
+from nexus_review.network import lesson_grading_enabled, set_lesson_grading
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import (
     list_reviewers,
@@ -806,10 +807,12 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         with self.db.reading() as s:
             schools = list_schools(s)
-        dialog = SettingsDialog(self.settings, schools, self)
+        grading = lesson_grading_enabled(self.db)
+        dialog = SettingsDialog(self.settings, schools, self, lesson_grading=grading)
         years = dialog.retention_years
         dialog.retention_button.clicked.connect(lambda: self.apply_retention(years.value()))
         accepted = dialog.exec() == dialog.DialogCode.Accepted
+        wanted = dialog.lesson_grading.isChecked()
         if accepted:
             dialog.apply()
         dialog.deleteLater()
@@ -820,6 +823,10 @@ class MainWindow(QMainWindow):
             self._update_title()
             if self.session is not None:
                 self.session.set_autosave_ms(self.settings.get("editing/autosave_ms"))
+            if wanted != grading:
+                set_lesson_grading(self.db, wanted)
+                if self.editor is not None:
+                    self.editor.evidence.form.set_lesson_grading(wanted)
 
     def show_shortcuts(self) -> None:
         from ui.shortcuts import shortcuts_html

@@ -30,7 +30,16 @@ from nexus_review.domain.enums import (
     label_of,
 )
 from nexus_review.domain.records import VisitSummary
-from nexus_review.frameworks import Framework
+from nexus_review.frameworks import (
+    Area,
+    Framework,
+    applicable_areas,
+    area_applies,
+    focus_areas_by_key,
+    focus_title,
+    is_focus_key,
+)
+from nexus_review.storage.repository import list_schools
 from ui.editing import VisitSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -373,9 +382,27 @@ class DropInTableModel(QAbstractTableModel):
 # ---------------------------------------------------------------------------- judgements
 
 
+def host_phase(session: VisitSession) -> str:
+    """The host school's phase ("Primary", "Junior"…): it says which areas apply."""
+    host = session.visit.get("host_school_id")
+    with session.db.reading() as s:
+        return next((sc.phase for sc in list_schools(s) if sc.id == host), "")
+
+
+def _has_content(judgement: dict[str, Any]) -> bool:
+    return bool(
+        judgement.get("peer_grade")
+        or judgement.get("self_grade")
+        or (judgement.get("rationale") or "").strip()
+        or judgement.get("evidence_ids")
+    )
+
+
 class JudgementTableModel(QAbstractTableModel):
-    """One row per area of the framework (safeguarding last): the school's own grade, the peer
-    grade, agreement at a glance, the rationale and how many pieces of evidence support it."""
+    """One row per area of the framework that applies to the host school (safeguarding last),
+    then one per agreed focus area: the school's own grade, the peer grade, agreement at a
+    glance, the rationale and how many pieces of evidence support it. An area already judged
+    keeps its row even where the school's phase would leave it out."""
 
     HEADERS = ("Area", "School's self-evaluation", "Peer judgement", "Agreement", "Rationale", "Evidence")
     SELF, PEER, AGREEMENT, RATIONALE, EVIDENCE = 1, 2, 3, 4, 5
@@ -384,14 +411,42 @@ class JudgementTableModel(QAbstractTableModel):
         super().__init__()
         self.session = session
         self.framework = framework
-        self.areas = list(framework.judged_areas())
+        self.phase = host_phase(session)
+        self._kept: set[str] = set()
+        self.areas: list[Area] = self._rows()
         session.changed.connect(self._on_session_changed)
 
     def set_framework(self, framework: Framework) -> None:
         self.beginResetModel()
         self.framework = framework
-        self.areas = list(framework.judged_areas())
+        self.areas = self._rows()
         self.endResetModel()
+
+    def _rows(self) -> list[Area]:
+        # A row kept for what was written in it stays while the visit is open, even once its
+        # grade or rationale is cleared: a row never vanishes under the reviewer's cursor.
+        self._kept.update(j["area_key"] for j in self.session.rows("judgement") if _has_content(j))
+        judged = sorted(self._kept)
+        framework_rows = list(applicable_areas(self.framework, self.phase, judged))
+        agreed = focus_areas_by_key(list(self.session.visit.get("focus_areas") or []))
+        focus_rows = [Area(key, title) for key, title in agreed.items()]
+        # A focus area taken off the list keeps its row while its judgement holds anything.
+        for key in judged:
+            if is_focus_key(key) and key not in agreed and all(a.key != key for a in focus_rows):
+                focus_rows.append(Area(key, focus_title(key)))
+        return framework_rows + focus_rows
+
+    def is_focus_row(self, row: int) -> bool:
+        return 0 <= row < len(self.areas) and is_focus_key(self.areas[row].key)
+
+    def _refresh(self) -> None:
+        rows = self._rows()
+        if rows != self.areas:
+            self.beginResetModel()
+            self.areas = rows
+            self.endResetModel()
+        elif self.areas:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.areas) - 1, len(self.HEADERS) - 1))
 
     def judgement_for(self, area_key: str) -> dict[str, Any] | None:
         return next((j for j in self.session.rows("judgement") if j["area_key"] == area_key), None)
@@ -402,9 +457,11 @@ class JudgementTableModel(QAbstractTableModel):
             return str(found["id"])
         return self.session.add("judgement", {"visit_id": self.session.visit_id, "area_key": area_key, "evidence_ids": []}, text="Add a judgement")
 
-    def _on_session_changed(self, table: str, _record_id: str, _field: str) -> None:
-        if table == "judgement" and self.areas:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.areas) - 1, len(self.HEADERS) - 1))
+    def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
+        if table == "visit" and field == "host_school_id":
+            self.phase = host_phase(self.session)
+        if table == "judgement" or (table == "visit" and field in ("focus_areas", "host_school_id")):
+            self._refresh()
 
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.areas)
@@ -425,8 +482,14 @@ class JudgementTableModel(QAbstractTableModel):
         j = self.judgement_for(area.key) or {}
         col = index.column()
         if col == 0:
+            if role == DISPLAY and is_focus_key(area.key):
+                return f"Focus area: {area.name}"
             if role == DISPLAY:
-                return area.name + (" (where relevant)" if area.where_relevant else "")
+                # "(where relevant)" only where the school's phase cannot say.
+                unsure = area.where_relevant and area_applies(area, self.phase) is None
+                return area.name + (" (where relevant)" if unsure else "")
+            if role == Qt.ItemDataRole.ToolTipRole and is_focus_key(area.key):
+                return "An agreed focus area of this visit (on the Plan page)"
             return None
         if col in (self.SELF, self.PEER):
             key = j.get("self_grade" if col == self.SELF else "peer_grade")

@@ -47,7 +47,14 @@ from PySide6.QtWidgets import (
 from nexus_review.domain.calendar import academic_year_of, half_a_term_after
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
-from nexus_review.frameworks import Framework, all_frameworks, get_framework
+from nexus_review.frameworks import (
+    SAFEGUARDING_KEY,
+    Framework,
+    all_frameworks,
+    applicable_areas,
+    get_framework,
+)
+from nexus_review.network import lesson_grading_enabled
 from nexus_review.storage.repository import list_reviewers, list_schools, school_priorities
 from ui.editing import VisitSession
 from ui.models import (
@@ -57,6 +64,7 @@ from ui.models import (
     EvidenceListModel,
     JudgementTableModel,
     evidence_title,
+    host_phase,
 )
 from ui.widgets import ChoiceDelegate, DateDelegate, FieldBinder, QuietComboBox
 
@@ -190,6 +198,9 @@ class EvidenceForm(QWidget):
         walk_layout = QVBoxLayout(self.walk_box)
         walk_layout.addWidget(self.drop_ins)
         walk_layout.addLayout(walk_buttons)
+        # Ofsted no longer grades single lessons: the grades show only where the network grades
+        # them, or where a lesson already has grades.
+        self.lesson_grading = lesson_grading_enabled(session.db)
         self.grades_box = QGroupBox("Grades for this lesson (optional)")
         self.grades_layout = QFormLayout(self.grades_box)
         self.grade_combos: dict[str, QComboBox] = {}
@@ -286,16 +297,26 @@ class EvidenceForm(QWidget):
         self._build_grades(lesson)
         self._loading = False
 
+    def set_lesson_grading(self, on: bool) -> None:
+        """The network switched grading single lessons on or off."""
+        self.lesson_grading = on
+        kind = self.session.value("evidence", self.evidence_id, "kind") if self.evidence_id else ""
+        self._build_grades(kind == EvidenceKind.LESSON_OBSERVATION)
+
     def _build_grades(self, lesson: bool) -> None:
         while self.grades_layout.rowCount():
             self.grades_layout.removeRow(0)
         self.grade_combos.clear()
         framework = get_framework(self.session.visit["framework_key"])
-        self.grades_box.setVisible(lesson and framework.graded)
-        if not (lesson and framework.graded and self.evidence_id):
+        grades = (self.session.value("evidence", self.evidence_id, "grades") or {}) if self.evidence_id else {}
+        shown = lesson and framework.graded and self.evidence_id is not None and (self.lesson_grading or bool(grades))
+        self.grades_box.setVisible(shown)
+        if not shown:
             return
-        grades = self.session.value("evidence", self.evidence_id, "grades") or {}
-        for area in framework.areas:
+        phase = host_phase(self.session)
+        for area in applicable_areas(framework, phase, grades):
+            if area.key == SAFEGUARDING_KEY:
+                continue
             combo = QuietComboBox()
             combo.addItem("–", "")
             for g in framework.scale:
@@ -357,7 +378,8 @@ class EvidenceForm(QWidget):
         index = self.drop_in_model.index(row, 0)
         self.drop_ins.setCurrentIndex(index)
         self.drop_ins.setFocus()
-        if self.drop_ins.state() != QAbstractItemView.State.EditingState:  # not opened by the move already
+        # Making the new row current may already have opened its editor (any edit trigger).
+        if self.drop_ins.state() != QAbstractItemView.State.EditingState:
             self.drop_ins.edit(index)
 
     def _fit_drop_ins(self) -> None:
@@ -600,9 +622,22 @@ class JudgementsPage(QWidget):
         layout.addWidget(self.table, 3)
         layout.addLayout(below, 2)
         self._loading = False
+        self._writing = False
+        self._kept_area: str | None = None
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+        self.model.modelReset.connect(self._on_model_reset)
         session.changed.connect(self._on_session_changed)
         self.set_framework(self.framework)
         self.table.selectRow(0)
+
+    def _on_model_about_to_be_reset(self) -> None:
+        self._kept_area = self.current_area()
+
+    def _on_model_reset(self) -> None:
+        """The rows changed (a focus area agreed, another host school): the same area stays chosen."""
+        keys = [a.key for a in self.model.areas]
+        self.table.selectRow(keys.index(self._kept_area) if self._kept_area in keys else 0)
+        self._show_area()
 
     def set_framework(self, framework: Framework) -> None:
         self.framework = framework
@@ -611,9 +646,14 @@ class JudgementsPage(QWidget):
         for col in (JudgementTableModel.SELF, JudgementTableModel.PEER, JudgementTableModel.AGREEMENT):
             self.table.setColumnHidden(col, not graded)
         if graded:
-            self.title.setText(f"{framework.name}. Choose the peer judgement beside the school's own; agreement shows at once.")
+            self.title.setText(
+                f"{framework.name}. Choose the peer judgement beside the school's own; agreement shows at once. "
+                "The visit's agreed focus areas follow the framework's areas."
+            )
         else:
-            self.title.setText(f"{framework.name}: no grades. Note what the evidence shows for each area and link it.")
+            self.title.setText(
+                f"{framework.name}: no grades. Note what the evidence shows for each area and for each agreed focus area, and link it."
+            )
         self.table.selectRow(0)
         self._show_area()
 
@@ -627,9 +667,10 @@ class JudgementsPage(QWidget):
         key = self.current_area()
         self._loading = True
         j = self.model.judgement_for(key) if key else None
-        self.area_label.setText(self.framework.area_name(key) if key else "")
+        row = self.table.currentIndex().row()
+        self.area_label.setText(self.model.areas[row].name if key else "")
         text = (j or {}).get("rationale") or ""
-        if self.rationale.toPlainText() != text:
+        if self.rationale.toPlainText() != text and not self._writing:
             self.rationale.setPlainText(text)
         self.rationale.setEnabled(key is not None)
         self.link_button.setEnabled(key is not None)
@@ -645,10 +686,17 @@ class JudgementsPage(QWidget):
             return
         existing = self.model.judgement_for(key)
         if existing is None:
-            self.session.begin_macro("Write a rationale")
-            judgement_id = self.model.ensure_judgement(key)
-            self.session.edit("judgement", judgement_id, "rationale", self.rationale.toPlainText(), merge=False)
-            self.session.end_macro()
+            # The new judgement appears before its rationale is set: the box being typed in
+            # must not be refilled from it in between, or the first letter is lost.
+            text = self.rationale.toPlainText()
+            self._writing = True
+            try:
+                self.session.begin_macro("Write a rationale")
+                judgement_id = self.model.ensure_judgement(key)
+                self.session.edit("judgement", judgement_id, "rationale", text, merge=False)
+                self.session.end_macro()
+            finally:
+                self._writing = False
         else:
             self.session.edit("judgement", existing["id"], "rationale", self.rationale.toPlainText(), text="Write a rationale")
 
@@ -940,6 +988,8 @@ class ReportPage(QWidget):
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
         self.actions.setCurrentIndex(index)
         self.actions.setFocus()
+        # Making the new row current has already opened its editor (any edit trigger); asking
+        # again only fails with a warning.
         if self.actions.state() != QAbstractItemView.State.EditingState:
             self.actions.edit(index)
         return action_id

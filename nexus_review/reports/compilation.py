@@ -35,6 +35,7 @@ from nexus_review.reports.document import (
 )
 from nexus_review.reports.feedback import (
     ebi_text,
+    focus_judgements,
     grade_key,
     join_words,
     network_name_or_default,
@@ -251,6 +252,13 @@ def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
                 continue
             c = fw.compare(area.key, j.peer_grade, j.self_grade)
             rows.append((area.name, fw.grade_label(area.key, j.self_grade) or "–", fw.grade_label(area.key, j.peer_grade) or "–",
+                         {None: "–", 0: "Agreed", 1: "Peer higher", -1: "Peer lower"}[c]))
+        # Then the focus areas agreed with the school, under their own names.
+        for title, j in focus_judgements(v):
+            if not (j.peer_grade or j.self_grade):
+                continue
+            c = fw.compare(j.area_key, j.peer_grade, j.self_grade)
+            rows.append((f"Focus area: {staff.clean(title)}", fw.grade_label(j.area_key, j.self_grade) or "–", fw.grade_label(j.area_key, j.peer_grade) or "–",
                          {None: "–", 0: "Agreed", 1: "Peer higher", -1: "Peer lower"}[c]))
         if rows:
             blocks.append(Table(("Area", "Self-evaluation", "Peer judgement", "Agreement"), tuple(rows), widths=(3.2, 2.2, 2.2, 1.8)))

@@ -15,8 +15,15 @@ from dataclasses import dataclass, replace
 
 from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus, label_of
-from nexus_review.domain.records import EvidenceItem, VisitDetail
-from nexus_review.frameworks import Framework, get_framework
+from nexus_review.domain.records import EvidenceItem, JudgementItem, VisitDetail
+from nexus_review.frameworks import (
+    Framework,
+    applicable_areas,
+    focus_areas_by_key,
+    focus_title,
+    get_framework,
+    is_focus_key,
+)
 from nexus_review.reports.document import (
     Block,
     BulletList,
@@ -186,12 +193,28 @@ def _agreement(framework: Framework, area: str, peer: str | None, school: str | 
     return {0: "Agreed", 1: "Peer judgement higher", -1: "Peer judgement lower"}[order]
 
 
+def focus_judgements(visit: VisitDetail) -> list[tuple[str, JudgementItem]]:
+    """The judgements of the visit's agreed focus areas, in the order agreed, each with its
+    title; one whose focus area has since come off the list follows, titled from its key."""
+    agreed = focus_areas_by_key(visit.focus_areas)
+    found = [(title, j) for key, title in agreed.items() if (j := visit.judgement(key)) is not None]
+    found += [(focus_title(j.area_key), j) for j in visit.judgements if is_focus_key(j.area_key) and j.area_key not in agreed]
+    return found
+
+
 def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymiser) -> list[Block]:
+    focus = focus_judgements(visit)
     if not framework.graded:
-        return []
+        # A developmental review evaluates its focus areas in words.
+        evaluated: list[Block] = []
+        for title, evaluation in focus:
+            if evaluation.rationale.strip():
+                evaluated += [Heading(f"Focus area: {clean.clean(title)}", 2), *_paragraphs(evaluation.rationale, clean)]
+        return [Heading("Evaluation of the agreed focus areas"), *evaluated] if evaluated else []
     rows = []
     rationales: list[Block] = []
-    for area in framework.judged_areas():
+    recorded = [x.area_key for x in visit.judgements]
+    for area in applicable_areas(framework, visit.host_school.phase, recorded):
         j = visit.judgement(area.key)
         if j is None or not (j.peer_grade or j.self_grade):
             continue
@@ -205,12 +228,28 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
         )
         if j.rationale.strip():
             rationales += [Heading(area.name, 2), *_paragraphs(j.rationale, clean)]
-    if not rows:
+    focus_rows = []
+    focus_rationales: list[Block] = []
+    for title, j in focus:
+        name = clean.clean(title)
+        if j.peer_grade or j.self_grade:
+            focus_rows.append(
+                (
+                    name,
+                    framework.grade_label(j.area_key, j.self_grade) or "–",
+                    framework.grade_label(j.area_key, j.peer_grade) or "–",
+                    _agreement(framework, j.area_key, j.peer_grade, j.self_grade),
+                )
+            )
+        if j.rationale.strip():
+            focus_rationales += [Heading(f"Focus area: {name}", 2), *_paragraphs(j.rationale, clean)]
+    if not (rows or focus_rows or focus_rationales):
         return []
     agreed = sum(r[3] == "Agreed" for r in rows)
     compared = sum(r[3] != "–" for r in rows)
     blocks: list[Block] = [Heading("Judgements")]
-    blocks += grade_key(framework)
+    if rows or focus_rows:
+        blocks += grade_key(framework)
     if compared:
         blocks.append(
             Paragraph(
@@ -219,14 +258,24 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
                 "muted",
             )
         )
-    blocks.append(
-        Table(
-            ("Area", "School's self-evaluation", "Peer judgement", "Agreement"),
-            tuple(rows),
-            widths=(3.2, 2.2, 2.2, 2.0),
+    if rows:
+        blocks.append(
+            Table(
+                ("Area", "School's self-evaluation", "Peer judgement", "Agreement"),
+                tuple(rows),
+                widths=(3.2, 2.2, 2.2, 2.0),
+            )
         )
-    )
-    return blocks + rationales
+    # The two tables together, then what the team wrote: the framework's areas, then the focus areas.
+    if focus_rows:
+        blocks.append(
+            Table(
+                ("Agreed focus area", "School's self-evaluation", "Peer judgement", "Agreement"),
+                tuple(focus_rows),
+                widths=(3.2, 2.2, 2.2, 2.0),
+            )
+        )
+    return blocks + rationales + focus_rationales
 
 
 def _evidence_title(e: EvidenceItem, staff: Anonymiser) -> str:
