@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from nexus_review.domain.records import (
     ActionItem,
@@ -200,6 +200,21 @@ def _whole_visit() -> tuple[Any, ...]:
     )
 
 
+def _whole_visit_to_read() -> tuple[Any, ...]:
+    """The same, for reading only (reports, compilations): without the merge bookkeeping
+    (field versions), which no report shows and which costs a JSON decode per record."""
+    return (
+        defer(Visit.field_versions),
+        selectinload(Visit.host_school).defer(School.field_versions),
+        selectinload(Visit.team).defer(VisitReviewer.field_versions)
+        .selectinload(VisitReviewer.reviewer).defer(Reviewer.field_versions)
+        .selectinload(Reviewer.home_school).defer(School.field_versions),
+        selectinload(Visit.evidence).defer(Evidence.field_versions).selectinload(Evidence.drop_ins).defer(DropIn.field_versions),
+        selectinload(Visit.judgements).defer(Judgement.field_versions),
+        selectinload(Visit.actions).defer(Action.field_versions),
+    )
+
+
 def load_visit(session: Session, visit_id: str) -> Visit:
     visit = session.scalars(
         select(Visit)
@@ -223,7 +238,7 @@ def visit_details(session: Session, visit_ids: list[str]) -> list[VisitDetail]:
         visits = session.scalars(
             select(Visit)
             .where(Visit.id.in_(chunk))
-            .options(*_whole_visit())
+            .options(*_whole_visit_to_read())
         )
         out += [_detail(v) for v in visits]
     return sorted(out, key=lambda v: (v.visit_date, v.host_school.name, v.id))
