@@ -8,6 +8,7 @@ would, and checks what survived. Everything goes through clicks, keys and real d
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -67,7 +68,7 @@ def main() -> None:
     focus_back(window)
     editor = window.editor
     assert editor is not None
-    print("visit", window.session.visit_id, flush=True)  # type: ignore[union-attr]
+    print("visit", window.session.visit_id, os.getpid(), flush=True)  # type: ignore[union-attr]
 
     # Evidence: a lesson (Ctrl+1), then a walk (Ctrl+2) of three classrooms (Ctrl+D).
     bar = editor.tabs.tabBar()
