@@ -31,6 +31,7 @@ from nexus_review.frameworks import all_frameworks
 from nexus_review.paths import data_dir, default_database_path
 from nexus_review.reports.feedback import ReportOptions
 from ui.settings import Settings
+from ui.widgets import keep_calendar_on_screen
 
 
 class RememberedDialog(QDialog):
@@ -211,6 +212,7 @@ class NewVisitDialog(RememberedDialog):
             self.school.addItem(s.name, s.id)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
+        keep_calendar_on_screen(self.date)
         self.date.setDisplayFormat("dddd d MMMM yyyy")
         self.kind = QComboBox()
         for k in VisitKind:

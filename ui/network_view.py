@@ -65,6 +65,7 @@ from nexus_review.network import (
 from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
 from ui.confirm import confirm
 from ui.errors import show_error
+from ui.widgets import keep_calendar_on_screen
 
 AGREED, HIGHER, LOWER = QColor("#d8ecd9"), QColor("#d6e4f5"), QColor("#f6d6d6")
 
@@ -223,7 +224,7 @@ class RotaTab(QWidget):
         for r, (g, (member_id, _school_id, school, day)) in enumerate(rows):
             self.table.setItem(r, 0, _item(g.name))
             self.table.setItem(r, 1, _item(school))
-            edit = QDateEdit()
+            edit = keep_calendar_on_screen(QDateEdit())
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd d MMM yyyy")
             if day:

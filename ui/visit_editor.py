@@ -66,7 +66,13 @@ from ui.models import (
     evidence_title,
     host_phase,
 )
-from ui.widgets import ChoiceDelegate, DateDelegate, FieldBinder, QuietComboBox
+from ui.widgets import (
+    ChoiceDelegate,
+    DateDelegate,
+    FieldBinder,
+    QuietComboBox,
+    keep_calendar_on_screen,
+)
 
 QUICK_ADD = (
     (EvidenceKind.LESSON_OBSERVATION, "Ctrl+1"),
@@ -742,6 +748,7 @@ class PlanPage(QWidget):
             self.school.addItem(s.name, s.id)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
+        keep_calendar_on_screen(self.date)
         self.date.setDisplayFormat("dddd d MMMM yyyy")
         self.kind = QuietComboBox()
         for k in VisitKind:

@@ -10,7 +10,16 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTime
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTime,
+)
 from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -91,6 +100,32 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
+class _OnScreen(QObject):
+    """Moves a pop-up back inside its screen's free area whenever it is shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.screen() is not None:
+            free = watched.screen().availableGeometry()
+            frame = watched.frameGeometry()
+            x = min(max(frame.left(), free.left()), free.right() - frame.width() + 1)
+            y = min(max(frame.top(), free.top()), free.bottom() - frame.height() + 1)
+            if (x, y) != (frame.left(), frame.top()):
+                watched.move(watched.pos() + QPoint(x - frame.left(), y - frame.top()))
+        return False
+
+
+def keep_calendar_on_screen(editor: QDateEdit) -> QDateEdit:
+    """A date box whose calendar pop-up always opens wholly on screen, at full size, even in
+    a table cell at the edge of a small laptop screen."""
+    editor.setCalendarPopup(True)
+    calendar = editor.calendarWidget()
+    calendar.setGridVisible(True)
+    calendar.setMinimumSize(calendar.sizeHint())
+    keeper = _OnScreen(editor)
+    calendar.window().installEventFilter(keeper)
+    return editor
+
+
 class DateDelegate(QStyledItemDelegate):
     """A date cell: type the date (15/01/2027, 15 Jan 2027, 2027-01-15) or pick it from a
     calendar that opens below the cell and is kept on screen. An empty cell starts from the
@@ -101,10 +136,7 @@ class DateDelegate(QStyledItemDelegate):
         editor.setCalendarPopup(True)
         editor.setDisplayFormat("dd/MM/yyyy")
         editor.setToolTip("Type a date such as 15/01/2027, or open the calendar")
-        calendar = editor.calendarWidget()
-        calendar.setGridVisible(True)
-        calendar.setMinimumSize(calendar.sizeHint())
-        return editor
+        return keep_calendar_on_screen(editor)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QDateEdit)

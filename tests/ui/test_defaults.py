@@ -155,3 +155,25 @@ def test_a_mistyped_passphrase_asks_again(qtbot, window: MainWindow, demo_db: Da
     # package came from this very database).
     assert [seen.kind for seen in answerer.seen] == ["file", "input", "input", "dialog"]
     assert "import" in answerer.seen[-1].title.lower()
+
+
+def test_a_date_cells_calendar_opens_wholly_on_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QAbstractItemView, QDateEdit, QTableWidget
+
+    from ui.widgets import DateDelegate
+
+    free = QApplication.primaryScreen().availableGeometry()
+    table = QTableWidget(3, 3)
+    qtbot.addWidget(table)
+    table.setItemDelegateForColumn(2, DateDelegate(table))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+    table.setGeometry(free.right() - 300, free.bottom() - 120, 300, 120)  # the corner of a small screen
+    table.show()
+    table.setCurrentCell(2, 2)  # the next step's "by when", bottom right
+    editor = table.findChild(QDateEdit)
+    assert editor is not None
+    qtbot.mouseClick(editor, Qt.MouseButton.LeftButton, pos=QPoint(editor.width() - 8, editor.height() // 2))
+    popup = editor.calendarWidget().window()
+    qtbot.waitUntil(popup.isVisible)
+    assert free.contains(popup.frameGeometry())
+    assert popup.width() >= editor.calendarWidget().sizeHint().width()
