@@ -65,7 +65,7 @@ from nexus_review.network import (
 from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
 from ui.confirm import confirm
 from ui.errors import show_error
-from ui.widgets import keep_calendar_on_screen
+from ui.widgets import keep_calendar_on_screen, quiet_wheel
 
 AGREED, HIGHER, LOWER = QColor("#d8ecd9"), QColor("#d6e4f5"), QColor("#f6d6d6")
 
@@ -225,6 +225,7 @@ class RotaTab(QWidget):
             self.table.setItem(r, 0, _item(g.name))
             self.table.setItem(r, 1, _item(school))
             edit = keep_calendar_on_screen(QDateEdit())
+            quiet_wheel(edit)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("ddd d MMM yyyy")
             if day:

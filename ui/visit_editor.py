@@ -72,6 +72,7 @@ from ui.widgets import (
     FieldBinder,
     QuietComboBox,
     keep_calendar_on_screen,
+    quiet_wheel,
 )
 
 QUICK_ADD = (
@@ -173,6 +174,7 @@ class EvidenceForm(QWidget):
         self.participants = QSpinBox()
         self.participants.setRange(0, 500)
         self.participants.setSpecialValueText("–")
+        quiet_wheel(self.time_in, self.time_out, self.participants)
         self.look_fors = _text_box("One look-for per line, as agreed for the walk", 60)
         self.notes = _text_box("What you saw and heard", 120)
         self.strengths = _text_box("Strengths, one per line", 60)
@@ -749,6 +751,7 @@ class PlanPage(QWidget):
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         keep_calendar_on_screen(self.date)
+        quiet_wheel(self.date)
         self.date.setDisplayFormat("dddd d MMMM yyyy")
         self.kind = QuietComboBox()
         for k in VisitKind:

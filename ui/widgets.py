@@ -24,6 +24,7 @@ from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QLineEdit,
@@ -51,6 +52,25 @@ class QuietComboBox(QComboBox):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         event.ignore()  # passed on to the scrolling form
+
+
+class _NoWheel(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel:
+            event.ignore()
+            parent = watched.parent() if isinstance(watched, QWidget) else None
+            if isinstance(parent, QWidget):  # the form around it scrolls instead
+                QApplication.sendEvent(parent, event)
+            return True
+        return False
+
+
+def quiet_wheel(*widgets: QWidget) -> None:
+    """The mouse wheel over these boxes (a time, a date, a count) scrolls the form around them
+    and changes nothing: a reviewer scrolling a form never alters a value unseen."""
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(_NoWheel(widget))
 
 
 def _move_current(editor: QWidget, rows: int) -> None:

@@ -54,6 +54,16 @@ def test_the_mouse_wheel_over_a_grade_scrolls_and_changes_nothing(qtbot, window:
     before = status.currentIndex()
     _wheel(status)
     assert status.currentIndex() == before
+    day = editor.plan.date.date()
+    _wheel(editor.plan.date)
+    assert editor.plan.date.date() == day
+    editor.evidence.add_evidence(EvidenceKind.PUPIL_VOICE)
+    window.session.flush()  # type: ignore[union-attr]
+    form = editor.evidence.form
+    stamped = form.time_in.time()
+    _wheel(form.time_in)
+    _wheel(form.participants)
+    assert form.time_in.time() == stamped and form.participants.value() == 0
     assert window.session is not None and not window.session.has_unsaved()
 
 
