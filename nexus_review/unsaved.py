@@ -80,6 +80,21 @@ def keep(database: str, visit_id: str, changes: Sequence[Change]) -> Path:
     return path
 
 
+def set_aside(database: str, visit_id: str, change: Change) -> Path:
+    """Keep a change that can never be saved (its record is no longer in the database) in a
+    file of its own beside the journal, for a person to look at; the file's path."""
+    folder = journal_path(database, visit_id).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    path = folder / f"set-aside-{stamp}.json"
+    body = {"database": database, "visit_id": visit_id, "table": change.table, "id": change.record_id,
+            "values": _encode(change.values), "create": _encode(change.create)}
+    tmp = path.with_suffix(".part")
+    tmp.write_text(json.dumps(body, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
 def kept(database: str, visit_id: str) -> list[Change]:
     """The changes kept for a visit, oldest first; none if there is no readable file."""
     path = journal_path(database, visit_id)

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nexus_review import unsaved
-from nexus_review.errors import NexusError
+from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import new_id
 from nexus_review.workspace import (
@@ -104,6 +104,7 @@ class VisitSession(QObject):
     saved = Signal(object)  # the local time of the save
     save_failed = Signal(str)  # the sentence to show
     record_refused = Signal(object)  # an unexpected error the database raised for one record
+    set_aside = Signal(str)  # a change whose record is gone was kept in a file: the sentence
 
     def __init__(self, db: Database, visit_id: str, autosave_ms: int = 1000, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -123,7 +124,8 @@ class VisitSession(QObject):
         # Asked before every save: False when the database file is no longer the one this
         # session opened (replaced by a restore), so nothing is written into the old file.
         self.guard: Callable[[], bool] | None = None
-        self.recovered = self._recover()
+        self.keep_error = ""
+        self.recovered = 0  # changes kept from an earlier session and saved on opening
 
     # ---- reading ------------------------------------------------------------------------
 
@@ -200,39 +202,38 @@ class VisitSession(QObject):
     def journal_key(self) -> str:
         return str(self.db.path or self.db.url)
 
-    def _recover(self) -> int:
-        """Save what an earlier session of the program could not; the count saved."""
+    def recover(self) -> int:
+        """Save what an earlier session of the program could not (kept on disk); the number of
+        changes saved. Called once the session is set up (its guard in place), before editing.
+        What still cannot be saved stays queued and on disk, shown on screen meanwhile."""
         changes = unsaved.kept(self.journal_key, self.visit_id)
         if not changes:
             return 0
-        try:
-            save_changes(self.db, changes)
-        except NexusError as err:
-            log.warning("unsaved changes from last time still cannot be saved: %s", err)
-            for change in changes:  # shown on screen, and saved with the next save
-                table = self.records.setdefault(change.table, {})
-                if change.record_id not in table and change.create is not None:
-                    table[change.record_id] = {**column_defaults(change.table), **change.create, "id": change.record_id}
-                if change.record_id in table:
-                    table[change.record_id].update(change.values)
-            self._pending.extend(changes)
-            self._timer.start(RETRY_MS)
+        for change in changes:  # on screen at once, whatever happens to the save
+            table = self.records.setdefault(change.table, {})
+            if change.record_id not in table and change.create is not None:
+                table[change.record_id] = {**column_defaults(change.table), **change.create, "id": change.record_id, "deleted": False}
+            if change.record_id in table:
+                table[change.record_id].update(change.values)
+        self._pending = [*changes, *self._pending]
+        if not self.flush():
+            log.warning("unsaved changes from last time still cannot be saved: %s", self.last_error)
             return 0
-        unsaved.forget(self.journal_key, self.visit_id)
-        with self.db.reading() as session:
-            self.records = visit_records(session, self.visit_id)
         return len(changes)
 
-    def keep_unsaved(self) -> None:
+    def keep_unsaved(self) -> bool:
         """Write the queue to disk, so the next start saves it (called after a failed save and
-        when the window closes with work it could not save)."""
+        when the window closes with work it could not save). False if even that failed."""
         if not self._pending:
             unsaved.forget(self.journal_key, self.visit_id)
-            return
+            return True
         try:
             unsaved.keep(self.journal_key, self.visit_id, self._pending)
         except OSError as exc:
+            self.keep_error = exc.strerror or str(exc)
             log.error("unsaved changes could not be kept on disk either: %s", exc)
+            return False
+        return True
 
     def discard_queue(self) -> None:
         """Forget the queue (after :meth:`keep_unsaved` has put it on disk)."""
@@ -254,6 +255,8 @@ class VisitSession(QObject):
         batch = coalesce(self._pending)
         try:
             save_changes(self.db, batch)
+        except NotFoundError:  # a record gone from the database (a restore): see each one
+            return self._save_one_by_one(batch)
         except NexusError as err:
             return self._failed(str(err))
         except Exception:
@@ -262,11 +265,29 @@ class VisitSession(QObject):
         self._pending = []
         return self._succeeded()
 
+    def _as_new(self, change: Change) -> Change | None:
+        """A change to a record the database no longer has (it was restored from a backup
+        made before the record existed), made into that whole record from the working copy,
+        so what the reviewer typed is saved rather than lost; None if the copy lacks it."""
+        record = self.records.get(change.table, {}).get(change.record_id)
+        if record is None:
+            return None
+        values = {k: v for k, v in {**record, **change.values}.items() if k not in PROTECTED}
+        return Change(change.table, change.record_id, {}, values)
+
     def _save_one_by_one(self, batch: list[Change]) -> bool:
         left: list[Change] = []
         for n, change in enumerate(batch):
             try:
-                save_changes(self.db, [change])
+                try:
+                    save_changes(self.db, [change])
+                except NotFoundError:
+                    whole = self._as_new(change)
+                    if whole is None:
+                        raise
+                    save_changes(self.db, [whole])
+            except NotFoundError as exc:
+                self._set_aside(change, exc)
             except NexusError as err:
                 self._pending = left + batch[n:]
                 return self._failed(str(err))
@@ -276,8 +297,19 @@ class VisitSession(QObject):
         self._pending = left
         if left:
             what = left[0].table.replace("_", " ")
-            return self._failed(f"The database refused to save a change to a {what}.")
+            return self._failed(f"The database refused to save a change (to the {what} records).")
         return self._succeeded()
+
+    def _set_aside(self, change: Change, exc: NexusError) -> None:
+        """A change that can never be saved (its record is gone and the program has no copy of
+        it) is written to a file of its own and leaves the queue, so it blocks nothing."""
+        try:
+            where = unsaved.set_aside(self.journal_key, self.visit_id, change)
+        except OSError as err:
+            log.error("a change whose record is gone could not be set aside: %s (%s)", change, err)
+            self.record_refused.emit(exc)
+            return
+        self.set_aside.emit(f"A change to a record that is no longer in the database was kept in {where}.")
 
     def _failed(self, reason: str) -> bool:
         self.last_error = reason

@@ -53,13 +53,19 @@ def log_file() -> str:
 
 
 def setup_logging() -> None:
+    """Log to the data folder's log file (once; again if the data folder has changed)."""
     from nexus_review.paths import log_path
 
     root = logging.getLogger()
-    if any(getattr(h, "_nexus", False) for h in root.handlers):
-        return
+    target = str(log_path())
+    for h in list(root.handlers):
+        if getattr(h, "_nexus", False):
+            if getattr(h, "baseFilename", None) == target:
+                return
+            root.removeHandler(h)
+            h.close()
     try:
-        handler = logging.FileHandler(log_path(), encoding="utf-8")
+        handler = logging.FileHandler(target, encoding="utf-8")
     except OSError:
         return
     handler._nexus = True  # type: ignore[attr-defined]
@@ -77,7 +83,8 @@ def report_crash(
     setup_logging()
     log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, exc, tb)))
     shown.append(f"unexpected: {exc!r}")
-    key = f"{kind.__name__}: {exc}"
+    # The database's own message (without the values it was given, which are what was typed).
+    key = f"{kind.__name__}: {getattr(exc, 'orig', None) or exc}"
     now = time.monotonic()
     if now - _last_shown.get(key, -FOLD_SECONDS) < FOLD_SECONDS:
         return

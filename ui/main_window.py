@@ -494,6 +494,10 @@ class MainWindow(QMainWindow):
         session.save_failed.connect(self._on_session_save_failed)
         session.record_refused.connect(self._on_session_record_refused)
         session.guard = self.database_file_unchanged
+        session.set_aside.connect(self._on_session_set_aside)
+        # What an earlier session could not save, now that the guard is in place and before the
+        # pages are built from the working copy (so they show it).
+        session.recovered = session.recover()
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
         self.editor = VisitEditor(session)
@@ -508,6 +512,8 @@ class MainWindow(QMainWindow):
         self.saved_label.setStyleSheet("")
         if session.recovered:
             self.statusBar().showMessage(f"{counted(session.recovered, 'change')} that could not be saved last time {plural('was', session.recovered)} saved now.", 10000)
+        elif session.has_unsaved():
+            self._on_session_save_failed(session.last_error or "The changes kept from last time cannot be saved yet.")
         self._update_actions()
         return self.editor
 
@@ -526,7 +532,12 @@ class MainWindow(QMainWindow):
             box.exec()
             if box.clickedButton() is stay or box.clickedButton() is None:
                 return False
-            self.session.keep_unsaved()
+            if not self.session.keep_unsaved():
+                show_error(self, NexusError(
+                    f"Your latest changes could not be kept on this computer either ({self.session.keep_error}); "
+                    "the visit stays open so that nothing is lost: free some disk space and try again."
+                ))
+                return False
             self.session.discard_queue()
         if self.editor is not None:
             self.settings.set_window_state("evidence-splitter", self.editor.evidence.splitter.saveState())
@@ -564,6 +575,9 @@ class MainWindow(QMainWindow):
         self.saved_label.setToolTip(f"{reason} Your typing is kept and saved as soon as it can be.")
         self.saved_label.setStyleSheet("color: #c62828; font-weight: 600;")
         self.statusBar().showMessage(f"Not saved: {reason}", 10000)
+
+    def _on_session_set_aside(self, sentence: str) -> None:
+        show_error(self, NexusError(sentence))
 
     def _on_session_record_refused(self, exc: BaseException) -> None:
         report_crash(type(exc), exc, exc.__traceback__, self)
@@ -848,6 +862,10 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tasks.busy():  # an export or import is being written: finish it first
+            self.statusBar().showMessage("Wait a moment: the program is still writing a file; then close it again.", 8000)
+            event.ignore()
+            return
         if not self.close_visit():
             event.ignore()
             return

@@ -81,10 +81,11 @@ def make_engine(url: str) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 5})
+        # hide_parameters: an error message never carries what a reviewer typed into the log.
+        engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 class NexusSession(Session):

@@ -156,3 +156,71 @@ def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vani
     qtbot.waitUntil(lambda: window.session is not None and not window.session.has_unsaved(), timeout=5000)
     with window.db.reading() as s:
         assert visit_detail(s, visit_id).summary == "Typed after the file was replaced"
+
+
+def test_a_kept_change_to_a_record_the_database_no_longer_has_is_set_aside_and_blocks_nothing(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    """A restore from an older backup can leave the journal editing a record that is gone."""
+    from nexus_review.storage.models import new_id
+    from nexus_review.workspace import Change
+    from ui import errors
+
+    visit_id = _visit(demo_db)
+    unsaved.keep(str(demo_db.path), visit_id, [Change("evidence", new_id(), {"notes": "Typed before the restore"})])
+    editor = window.open_visit(visit_id)
+    assert editor is not None and window.session is not None
+    assert any("no longer in the database was kept in" in s for s in errors.shown)
+    aside = list(unsaved.journal_path(str(demo_db.path), visit_id).parent.glob("set-aside-*.json"))
+    assert len(aside) == 1 and "Typed before the restore" in aside[0].read_text(encoding="utf-8")
+    with qtbot.waitSignal(window.session.saved, timeout=3000):
+        qtbot.keyClicks(editor.report.summary, "Later typing is saved")
+    with demo_db.reading() as s:
+        assert visit_detail(s, visit_id).summary == "Later typing is saved"
+
+
+def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from nexus_review.workspace import Change
+
+    visit_id = _visit(demo_db)
+    real_apply = workspace._apply
+
+    def refuse_summary(db_session, change):  # type: ignore[no-untyped-def]
+        if change.table == "visit" and "summary" in change.values:
+            raise IntegrityError("UPDATE visit", {}, Exception("refused"))
+        return real_apply(db_session, change)
+
+    unsaved.keep(str(demo_db.path), visit_id, [Change("visit", visit_id, {"summary": "Kept from last time"})])
+    monkeypatch.setattr(workspace, "_apply", refuse_summary)
+    editor = window.open_visit(visit_id)
+    assert editor is not None  # opened, with the kept text on screen and still queued
+    assert editor.report.summary.toPlainText() == "Kept from last time"
+    assert window.saved_label.text() == "Not saved — retrying"
+    for w in [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle().endswith("something went wrong")]:
+        w.close()
+    monkeypatch.setattr(workspace, "_apply", real_apply)
+    assert window.session is not None and window.session.flush() is True
+    with demo_db.reading() as s:
+        assert visit_detail(s, visit_id).summary == "Kept from last time"
+
+
+def test_close_anyway_stays_open_when_the_typing_cannot_be_kept_on_disk_either(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from ui import errors
+
+    editor = window.open_visit(_visit(demo_db))
+    assert editor is not None and window.session is not None
+
+    def locked(db, changes):  # type: ignore[no-untyped-def]
+        raise DatabaseError("There is not enough disk space to save; free some space and try again.")
+
+    def disk_full(*_args):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    real_save = ui.editing.save_changes
+    monkeypatch.setattr(ui.editing, "save_changes", locked)
+    monkeypatch.setattr(unsaved, "keep", disk_full)
+    qtbot.keyClicks(editor.report.summary, "Nowhere to go")
+    with answering(tmp_path, ACCEPT):
+        window.close()
+    assert window.isVisible() and window.session is not None and window.session.has_unsaved()
+    assert any("could not be kept on this computer either" in s for s in errors.shown)
+    monkeypatch.setattr(ui.editing, "save_changes", real_save)
+    assert window.session.flush() is True
