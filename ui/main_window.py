@@ -755,7 +755,7 @@ class MainWindow(QMainWindow):
         return False
 
     def _on_database_replaced(self) -> None:
-        from nexus_review.storage.database import open_database
+        from nexus_review.storage.database import forget_device_id, open_database
 
         visit_id = self.session.visit_id if self.session is not None else None
         if self.session is not None:
@@ -763,6 +763,8 @@ class MainWindow(QMainWindow):
             self.session.discard_queue()
             self.close_visit()
         self.db.close()
+        if self.db.path is not None:
+            forget_device_id(self.db.path)  # the new file's counters may be behind what was sent
         try:
             self._reopen(open_database(self.db.path or ""))
         except NexusError as err:

@@ -275,6 +275,11 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
             _copy_into(backup, db_path, replacing_live=True)
         except OSError as exc:
             raise _explain_os(exc, f"restore {db_path.name}") from exc
+    # The restored file's version counters are behind what this laptop may already have sent:
+    # its next changes go under a new device id, so none is mistaken for one sent before.
+    from nexus_review.storage.database import forget_device_id
+
+    forget_device_id(db_path)
     return safety or backup
 
 

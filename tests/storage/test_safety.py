@@ -753,3 +753,18 @@ def test_a_restore_over_a_damaged_database_first_keeps_a_copy_of_it(demo_db: Dat
     kept = restore_backup(path, backup)
     assert kept != backup and kept.read_bytes() == bytes(damaged)
     assert check_integrity(path) is None
+
+
+def test_a_restored_database_writes_its_next_changes_under_a_new_device_id(db: Database) -> None:
+    """Its counters went back with the backup: under the old id, its next change could carry a
+    version the network already holds for another change, and be dropped as old."""
+    assert db.path is not None
+    path, before = db.path, db.device_id
+    backup = make_backup(path, "manual")
+    db.close()
+    restore_backup(path, backup)
+    again = open_database(path)
+    try:
+        assert again.device_id != before
+    finally:
+        again.close()

@@ -153,6 +153,7 @@ def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vani
     window.save_action.trigger()
     qtbot.waitUntil(lambda: any("was replaced by another program" in s for s in errors.shown), timeout=5000)
     assert window.db is not demo_db  # the new file is open
+    assert window.db.device_id != demo_db.device_id  # its next changes go under a new device id
     qtbot.waitUntil(lambda: window.session is not None and not window.session.has_unsaved(), timeout=5000)
     with window.db.reading() as s:
         assert visit_detail(s, visit_id).summary == "Typed after the file was replaced"
