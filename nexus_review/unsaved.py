@@ -3,8 +3,9 @@
 When a save fails (the database is locked by another program, the disk is full) the desktop
 program keeps typing in its queue and retries. So that a reviewer who has to close the laptop
 (or whose battery dies) still loses nothing, the queue is also written here after every failed
-save, and saved into the database the next time the visit is opened. The file is JSON with
-dates and times tagged; nothing in it is ever executed.
+save, and saved into the database the next time the visit is opened. The file is JSON, each
+value written and read back by its column's type (as in visit files); nothing in it is ever
+executed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from nexus_review.paths import data_dir
-from nexus_review.workspace import Change, check_change, coalesce
+from nexus_review.storage.serialize import dump_value, from_dict
+from nexus_review.workspace import EDITABLE, Change, check_change, coalesce
 
 MAX_BYTES = 32 * 1024 * 1024  # far beyond a day of typing; anything larger is not ours
 
@@ -28,34 +30,20 @@ def journal_path(database: str, visit_id: str) -> Path:
     return data_dir() / "unsaved" / f"{key}.json"
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, dt.time):
-        return {"$time": value.isoformat()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    return value
+def _encode(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if values is None else {k: dump_value(v) for k, v in values.items()}
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1:
-            (tag, raw), = value.items()
-            if tag == "$date":
-                return dt.date.fromisoformat(raw)
-            if tag == "$time":
-                return dt.time.fromisoformat(raw)
-            if tag == "$datetime":
-                return dt.datetime.fromisoformat(raw)
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+def _decode(table: str, values: Any) -> dict[str, Any] | None:
+    """Column values read back by their columns' types (ValueError if they do not fit)."""
+    if values is None:
+        return None
+    if not isinstance(values, dict) or table not in EDITABLE:
+        raise ValueError("not a change the program makes")
+    parsed = from_dict(EDITABLE[table], values)
+    if set(parsed) != set(values):
+        raise ValueError("a field no record has")
+    return parsed
 
 
 def keep(database: str, visit_id: str, changes: Sequence[Change]) -> Path:
@@ -107,7 +95,8 @@ def kept(database: str, visit_id: str) -> list[Change]:
     out: list[Change] = []
     for raw in body.get("changes", []) if isinstance(body, dict) else []:
         try:
-            change = Change(str(raw["table"]), str(raw["id"]), _decode(raw.get("values") or {}), _decode(raw.get("create")))
+            table = str(raw["table"])
+            change = Change(table, str(raw["id"]), _decode(table, raw.get("values") or {}) or {}, _decode(table, raw.get("create")))
             check_change(change.table, change.values)
             if change.create is not None:
                 check_change(change.table, change.create)
