@@ -22,6 +22,7 @@ from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.calendar import academic_year_bounds, previous_academic_year
 from nexus_review.domain.enums import ActionStatus, VisitKind, label_of
 from nexus_review.domain.records import VisitDetail
+from nexus_review.domain.wording import counted
 from nexus_review.errors import NexusError
 from nexus_review.frameworks import area_title, get_framework
 
@@ -348,14 +349,10 @@ def update_action(db: object, action_id: str, *, status: str | None = None, note
 # ---------------------------------------------------------------------------- a new school year
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _copied_words(priorities: int, groups: int) -> str:
     """ "32 school priorities and 3 review groups", leaving out what is none."""
-    parts = [_plural(priorities, "school priority", "school priorities")] if priorities else []
-    parts += [_plural(groups, "review group", "review groups")] if groups else []
+    parts = [counted(priorities, "school priority")] if priorities else []
+    parts += [counted(groups, "review group")] if groups else []
     return " and ".join(parts)
 
 

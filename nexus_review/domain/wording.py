@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-IRREGULAR = {"conflict": "conflicts", "was": "were", "library": "libraries", "pupil": "pupils", "person": "people"}
+IRREGULAR = {"was": "were", "is": "are", "person": "people"}
 
 
 def plural(word: str, count: int) -> str:
@@ -11,6 +11,7 @@ def plural(word: str, count: int) -> str:
     return IRREGULAR.get(word, word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s")
 
 
-def counted(count: int, word: str) -> str:
-    """``counted(1, "visit") == "1 visit"``; ``counted(3, "visit") == "3 visits"``."""
-    return f"{count:,} {plural(word, count)}"
+def counted(count: int, word: str, many: str | None = None) -> str:
+    """``counted(1, "visit") == "1 visit"``; ``counted(3, "visit") == "3 visits"``; ``many``
+    for a plural the rules do not make ("visit is" / "visits are")."""
+    return f"{count} {word if count == 1 else many or plural(word, count)}"

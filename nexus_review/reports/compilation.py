@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.enums import VisitKind, VisitStatus, label_of
 from nexus_review.domain.records import VisitDetail
+from nexus_review.domain.wording import counted
 from nexus_review.frameworks import get_framework
 from nexus_review.network import TrackedAction, consistency, tracked_actions
 from nexus_review.reports.document import (
@@ -57,10 +58,6 @@ class CompilationOptions:
 
 def _day(d: dt.date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else "–"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # Below this many, a share is given as a count ("2 of 3"), not as a percentage.
@@ -168,7 +165,7 @@ def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> 
         schools = sorted({v.host_school.name for v in reviews})
         blocks += [
             Heading(str(g["title"]), 2),
-            Paragraph(f"{_plural(len(reviews), 'review')} in {_plural(len(schools), 'school')}: {', '.join(schools)}.", "muted"),
+            Paragraph(f"{counted(len(reviews), 'review')} in {counted(len(schools), 'school')}: {', '.join(schools)}.", "muted"),
         ]
         found = False
         for label, key in (("Strengths found", "www"), ("Areas for development found", "ebi")):
@@ -178,7 +175,7 @@ def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> 
                 blocks += [Paragraph(label, "lead"), BulletList(tuple(every[:THEME_FINDINGS]))]
                 if len(every) > THEME_FINDINGS:
                     left = len(every) - THEME_FINDINGS
-                    blocks.append(Paragraph(f"{_plural(left, 'further finding')} on this theme left out here; each review's own findings follow below.", "small"))
+                    blocks.append(Paragraph(f"{counted(left, 'further finding')} on this theme left out here; each review's own findings follow below.", "small"))
         if not found:
             blocks.append(Paragraph("No evidence was linked to this focus area, so no findings are listed under it.", "small"))
     return blocks
@@ -193,7 +190,7 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
     agreed = sum(r.agreed for r in rows)
     blocks.append(
         Paragraph(
-            f"Across {_plural(judged, 'judgement')} where both the school and the review team gave a grade, "
+            f"Across {counted(judged, 'judgement')} where both the school and the review team gave a grade, "
             f"the peer judgement agreed with the school's own self-evaluation {agreed} times ({_share(agreed, judged)}). "
             f"Where they differed, the review team was higher {sum(r.higher for r in rows)} times and lower {sum(r.lower for r in rows)} times."
         )
@@ -293,7 +290,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         Heading("Overview"),
     ]
     if not visits:
-        later = f" {_plural(planned, 'visit is', 'visits are')} planned later in the year." if planned else ""
+        later = f" {counted(planned, 'visit is', 'visits are')} planned later in the year." if planned else ""
         blocks.append(Paragraph(f"No reviews were recorded for {period}.{later}"))
         return Document("Collaborative review compilation", subtitle, network, f"{network} · {period}", True, tuple(blocks))
     first, last = min(v.visit_date for v in visits), max(v.visit_date for v in visits)
@@ -333,7 +330,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         overdue = sum(a.overdue(today) for a in actions)
         blocks += [
             Heading("Follow-up of agreed next steps"),
-            Paragraph(f"{_plural(len(actions), 'next step')} agreed; {sum(a.status == 'done' for a in actions)} done, {open_count} still open or in progress, {overdue} overdue on {_day(today)}. School by school, in the order they are due.", "muted"),
+            Paragraph(f"{counted(len(actions), 'next step')} agreed; {sum(a.status == 'done' for a in actions)} done, {open_count} still open or in progress, {overdue} overdue on {_day(today)}. School by school, in the order they are due.", "muted"),
         ]
         by_school: dict[str, list[TrackedAction]] = {}
         for a in sorted(actions, key=lambda a: (a.school, a.due_date or dt.date.max, a.description)):
