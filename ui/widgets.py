@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QKeyEvent, QWheelEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -42,18 +42,6 @@ from ui.models import CHOICES_ROLE, DEFAULT_DATE_ROLE
 Index = QModelIndex | QPersistentModelIndex
 
 
-class QuietComboBox(QComboBox):
-    """A combo box the mouse wheel never changes: turning the wheel over a grade while
-    scrolling a form scrolls the form, as a reviewer expects, and changes no grade."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        event.ignore()  # passed on to the scrolling form
-
-
 class _NoWheel(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Wheel:
@@ -71,6 +59,15 @@ def quiet_wheel(*widgets: QWidget) -> None:
     for widget in widgets:
         widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         widget.installEventFilter(_NoWheel(widget))
+
+
+class QuietComboBox(QComboBox):
+    """A combo box the mouse wheel never changes (see :func:`quiet_wheel`): turning the wheel
+    over a grade while scrolling a form scrolls the form, as a reviewer expects."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        quiet_wheel(self)
 
 
 def _move_current(editor: QWidget, rows: int) -> None:
