@@ -219,7 +219,8 @@ class VisitSession(QObject):
         if not self.flush():
             log.warning("unsaved changes from last time still cannot be saved: %s", self.last_error)
             return 0
-        return len(changes)
+        self.recovered = len(changes)
+        return self.recovered
 
     def keep_unsaved(self) -> bool:
         """Write the queue to disk, so the next start saves it (called after a failed save and

@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         session.set_aside.connect(self._on_session_set_aside)
         # What an earlier session could not save, now that the guard is in place and before the
         # pages are built from the working copy (so they show it).
-        session.recovered = session.recover()
+        session.recover()
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
         self.editor = VisitEditor(session)
