@@ -860,7 +860,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(
             self, f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\nDatabase: {self.db.path or self.db.url}",
+            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\nDatabase: {self.db.location}",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
