@@ -331,41 +331,49 @@ def apply_package(db: Database, package: Package, before_first_change: Callable[
     Planned inside the transaction, so nothing written meanwhile (an autosave) is overwritten
     unseen; a package that changes nothing writes nothing."""
     with db.transaction() as session:
-        plan = plan_import(session, package)
-        if not plan.changes:
-            return _result(plan, applied=False)
-        before_first_change()  # the backup reads the database as it is: nothing written yet
-        session.info["raw_sync"] = True
-        try:
-            record = ImportRecord(
-                file_name=package.name, package_sha256=package.sha256,
-                reviewer_name=package.reviewer, source_device_id=package.device_id,
-                imported_at=utcnow(), added=plan.count("add"), updated=plan.count("update"),
-                unchanged=plan.count("unchanged"), conflicts=plan.count("conflict"),
-                device_id=db.device_id, vclock={db.device_id: 1},
+        return apply_in_session(session, package, db.device_id, before_first_change)
+
+
+def apply_in_session(
+    session: Session, package: Package, device_id: str, before_first_change: Callable[[], None] = lambda: None
+) -> ImportResult:
+    """Plan and apply a package inside a unit of work the caller holds (a server sync holds
+    one on each side); nothing is committed here."""
+    plan = plan_import(session, package)
+    if not plan.changes:
+        return _result(plan, applied=False)
+    before_first_change()  # the backup reads the database as it is: nothing written yet
+    session.info["raw_sync"] = True
+    try:
+        record = ImportRecord(
+            file_name=package.name, package_sha256=package.sha256,
+            reviewer_name=package.reviewer, source_device_id=package.device_id,
+            imported_at=utcnow(), added=plan.count("add"), updated=plan.count("update"),
+            unchanged=plan.count("unchanged"), conflicts=plan.count("conflict"),
+            device_id=device_id, vclock={device_id: 1},
+        )
+        session.add(record)
+        session.flush()
+        # Table by table, parents first: new records in one insert, merged ones in one
+        # update by primary key.
+        for table, model in TABLES.items():
+            adds, updates = plan.writes.get(table, ([], []))
+            if adds:
+                session.execute(insert(model), [_values(package, table, model, r) for r in adds])
+            if updates:
+                session.execute(update(model), [_values(package, table, model, r) for r in updates])
+            repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
+        session.add_all(
+            Conflict(
+                import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
+                shown=c.field.shown, field_name=c.field.name,
             )
-            session.add(record)
-            session.flush()
-            # Table by table, parents first: new records in one insert, merged ones in one
-            # update by primary key.
-            for table, model in TABLES.items():
-                adds, updates = plan.writes.get(table, ([], []))
-                if adds:
-                    session.execute(insert(model), [_values(package, table, model, r) for r in adds])
-                if updates:
-                    session.execute(update(model), [_values(package, table, model, r) for r in updates])
-                repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
-            session.add_all(
-                Conflict(
-                    import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
-                    shown=c.field.shown, field_name=c.field.name,
-                )
-                for c in plan.conflicts
-            )
-            session.flush()
-        finally:
-            session.info.pop("raw_sync", None)
-        return _result(plan, applied=True, import_id=record.id)
+            for c in plan.conflicts
+        )
+        session.flush()
+    finally:
+        session.info.pop("raw_sync", None)
+    return _result(plan, applied=True, import_id=record.id)
 
 
 # ---------------------------------------------------------------------------- conflicts
