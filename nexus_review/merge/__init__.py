@@ -335,11 +335,18 @@ def apply_package(db: Database, package: Package, before_first_change: Callable[
 
 
 def apply_in_session(
-    session: Session, package: Package, device_id: str, before_first_change: Callable[[], None] = lambda: None
+    session: Session,
+    package: Package,
+    device_id: str,
+    before_first_change: Callable[[], None] = lambda: None,
+    conflicts_out: list[PlannedConflict] | None = None,
 ) -> ImportResult:
     """Plan and apply a package inside a unit of work the caller holds (a server sync holds
-    one on each side); nothing is committed here."""
+    one on each side); nothing is committed here. The conflicts it records are also added to
+    ``conflicts_out`` when given."""
     plan = plan_import(session, package)
+    if conflicts_out is not None:
+        conflicts_out += plan.conflicts
     if not plan.changes:
         return _result(plan, applied=False)
     before_first_change()  # the backup reads the database as it is: nothing written yet

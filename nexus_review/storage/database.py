@@ -26,6 +26,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from nexus_review.domain import vclock
 from nexus_review.errors import DatabaseError
@@ -509,11 +510,12 @@ def _take_device_id(factory: sessionmaker[NexusSession], url: str) -> str:
                 set_info(session, "database_uid", uid)
                 set_info(session, OWN_DEVICES_KEY, " ".join(known))
                 set_info(session, "device_id", device)
-        except DBAPIError as exc:
+        except (DBAPIError, StaleDataError) as exc:
             if sqlite_path(url) is None and make_url(url).get_backend_name() != "sqlite":
-                # A network server: a login that may not write there, or another client
-                # recording its id at the same moment; the id is recorded next time.
-                log.info("device id %s not recorded on the server (%s)", device, type(exc.orig).__name__)
+                # A network server: a login that may not write there (row-level security
+                # hides the row, or refuses the write), or another client recording its id
+                # at the same moment; the id is recorded next time.
+                log.info("device id %s not recorded on the server (%s)", device, type(exc).__name__)
             elif not isinstance(exc, OperationalError) or "readonly" not in str(exc.orig).lower():
                 raise
             else:

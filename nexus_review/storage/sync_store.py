@@ -134,22 +134,16 @@ def reference_records(session: Session) -> dict[str, list[Any]]:
     }
 
 
-LOGINS = "nexus_login"  # made by `server init`: which reviewer each server login is
-
-
 def own_team_visits(session: Session) -> list[str]:
-    """On a server with logins, the visits whose team includes the reviewer the current login
-    is; otherwise none (a laptop then receives only the visits it holds)."""
-    if session.execute(text(f"SELECT to_regclass('{LOGINS}')")).scalar() is None:
+    """On a server set up with logins (``server init``), the visits whose team includes the
+    reviewer the current login is; otherwise none (a laptop then receives only the visits it
+    holds)."""
+    if session.execute(text("SELECT to_regprocedure('nexus_my_reviewer()')")).scalar() is None:
         return []
-    reviewer = session.execute(
-        text(f"SELECT reviewer_id FROM {LOGINS} WHERE login = current_user")
-    ).scalar()
+    reviewer = session.execute(text("SELECT nexus_my_reviewer()")).scalar()
     if not reviewer:
         return []
-    query = select(VisitReviewer.visit_id).where(
-        VisitReviewer.reviewer_id == reviewer, VisitReviewer.deleted.is_(False)
-    )
+    query = select(VisitReviewer.visit_id).where(VisitReviewer.reviewer_id == reviewer, VisitReviewer.deleted.is_(False))
     return sorted(set(session.scalars(query)))
 
 
@@ -159,20 +153,6 @@ def existing_visit_ids(session: Session, visit_ids: list[str]) -> list[str]:
         chunk = visit_ids[start : start + 500]
         found |= set(session.scalars(select(Visit.id).where(Visit.id.in_(chunk))))
     return sorted(found)
-
-
-def import_conflicts(session: Session, import_id: str | None) -> list[dict[str, Any]]:
-    """The conflicts one import recorded, as plain values."""
-    if not import_id:
-        return []
-    rows = session.scalars(
-        select(Conflict).where(Conflict.import_id == import_id).order_by(Conflict.id)
-    )
-    return [
-        {"table_name": c.table_name, "record_id": c.record_id, "ours": c.ours, "theirs": c.theirs,
-         "shown": c.shown, "field_name": c.field_name}
-        for c in rows
-    ]  # fmt: skip
 
 
 def add_mirrored_conflicts(

@@ -189,8 +189,17 @@ def _attempt(laptop: Database, server: Database, laptop_uid: str, server_uid: st
     unit = store.ServerUnit(server, gid)
     try:
         unit.serializable()
-        sent = apply_in_session(unit.session, push, server.device_id) if push is not None else None
-        conflicts = store.import_conflicts(unit.session, sent.import_id if sent else None)
+        planned: list[Any] = []
+        sent = (
+            apply_in_session(unit.session, push, server.device_id, conflicts_out=planned)
+            if push is not None
+            else None
+        )
+        conflicts = [
+            {"table_name": c.table, "record_id": c.record_id, "ours": c.ours, "theirs": c.theirs,
+             "shown": c.field.shown, "field_name": c.field.name}
+            for c in planned
+        ] if sent is not None and sent.applied else []  # fmt: skip
         set_info(unit.session, store.RECEIPT + laptop_uid, gid)
         wanted = store.existing_visit_ids(
             unit.session, sorted(set(laptop_visits) | set(store.own_team_visits(unit.session)))
@@ -265,6 +274,13 @@ def sync_databases(
                     raise
                 pause(min(2.0, 0.05 * 2**attempt))
     except store.ServerError as exc:
+        state = str(getattr(exc.orig, "sqlstate", "") or "")
+        if state in ("42501", "23505"):  # not allowed, or a record hidden from this login
+            raise SyncError(
+                f"Your login on {shown_location(server.url)} may not change some of what this laptop sends "
+                "(a visit of another review team, or the network's reference data); nothing was changed. "
+                "Ask the network administrator."
+            ) from exc
         if "prepared transactions are disabled" in str(exc.orig).lower():
             raise SyncError(
                 f"The network server {shown_location(server.url)} does not allow the prepared transactions a sync "
