@@ -24,6 +24,7 @@ writes nothing at all.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,7 @@ from nexus_review.interchange.package import (
 )
 from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
 from nexus_review.storage import repository as repo
-from nexus_review.storage.database import Database, bump, own_device_ids
+from nexus_review.storage.database import Database, bump, is_retryable, own_device_ids
 from nexus_review.storage.models import (
     BOOKKEEPING,
     NATURAL_KEYS,
@@ -54,6 +55,7 @@ from nexus_review.storage.models import (
     utcnow,
 )
 from nexus_review.storage.serialize import from_dict, to_dict
+from nexus_review.storage.sync_store import network_write_lock
 
 META = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted", "field_versions")
 
@@ -275,6 +277,7 @@ class ImportResult:
 
 # Called once before an import first changes a database (the data-safety layer's backup).
 before_import_hooks: list[Callable[[Database], None]] = []
+IMPORT_ATTEMPTS = 8
 
 
 def _result(plan: ImportPlan, applied: bool, import_id: str | None = None) -> ImportResult:
@@ -330,8 +333,18 @@ def apply_package(db: Database, package: Package, before_first_change: Callable[
     """Plan and apply a package in one transaction: all of it, or (on any error) none of it.
     Planned inside the transaction, so nothing written meanwhile (an autosave) is overwritten
     unseen; a package that changes nothing writes nothing."""
-    with db.transaction() as session:
-        return apply_in_session(session, package, db.device_id, before_first_change)
+    for attempt in range(IMPORT_ATTEMPTS):
+        try:
+            with network_write_lock(db), db.transaction() as session:
+                return apply_in_session(session, package, db.device_id, before_first_change)
+        except NexusError as err:
+            # On a network server every import is serialisable: one that collided with another
+            # administrator's import or a laptop's sync is run again from the start, on what
+            # the other committed.
+            if attempt == IMPORT_ATTEMPTS - 1 or not is_retryable(err.__cause__ or err):
+                raise
+            time.sleep(min(2.0, 0.05 * 2**attempt))
+    raise AssertionError("unreachable")
 
 
 def apply_in_session(

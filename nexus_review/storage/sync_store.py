@@ -9,15 +9,16 @@ A laptop remembers, per server (by the server's database id):
 - ``sync_pending:<server>``: the id of the server transaction prepared for the sync the laptop
   has just committed, until the server has committed it too.
 
-The server remembers, per laptop (by the laptop's database id), ``sync_receipt:<laptop>``: the
+The server remembers, per laptop (by the laptop's device id), ``sync_receipt:<device>``: the
 id of the last sync it committed, written in that sync's own transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, select, text
@@ -143,7 +144,9 @@ def own_team_visits(session: Session) -> list[str]:
     reviewer = session.execute(text("SELECT nexus_my_reviewer()")).scalar()
     if not reviewer:
         return []
-    query = select(VisitReviewer.visit_id).where(VisitReviewer.reviewer_id == reviewer, VisitReviewer.deleted.is_(False))
+    query = select(VisitReviewer.visit_id).where(
+        VisitReviewer.reviewer_id == reviewer, VisitReviewer.deleted.is_(False)
+    )
     return sorted(set(session.scalars(query)))
 
 
@@ -193,6 +196,8 @@ class ServerUnit:
 
     def serializable(self) -> None:
         self.session.execute(text("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"))
+        # A record held by a sync that was cut off mid-way is waited for this long at most.
+        self.session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'"))
 
     def prepare(self) -> None:
         self.session.flush()
@@ -212,14 +217,60 @@ def _autocommit(db: Database) -> Connection:
     return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
-def prepared_syncs(db: Database, laptop_uid: str) -> list[str]:
+# The network's writers in bulk (a laptop's sync, an administrator's package import) take turns
+# on the server: each holds this advisory lock (per database) from before its unit of work
+# begins until it is committed, on a connection of its own, so that its snapshot is taken after
+# the previous writer committed. Without it, twenty serialisable syncs at once mostly fail each
+# other (they read and add to the same index pages) and retry without end; with it they never
+# collide with one another, and anything else that writes at the same moment (an edit in the
+# desktop program on the server) is still caught by serialisable isolation and retried. If the
+# program dies, its connection closes and the lock goes with it.
+WRITE_LOCK = 0x4E585257  # "NXRW"
+LOCK_TIMEOUT_S = 30
+
+
+@contextlib.contextmanager
+def network_write_lock(db: Database) -> Iterator[None]:
+    if not is_server(db):
+        yield
+        return
+    conn = _autocommit(db)
+    try:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": WRITE_LOCK})
+        yield
+    finally:
+        conn.invalidate()  # the connection ends, and the lock with it
+        conn.close()
+
+
+def abandoned_syncs(db: Database, older_than_minutes: int) -> list[str]:
+    """Prepared syncs of any laptop left longer than this (the laptop died or went offline
+    mid-sync): they hold row locks until resolved. Rolling one back is safe: the server then has
+    no receipt for it, so that laptop sends its changes again at its next sync."""
+    with _autocommit(db) as conn:
+        rows = conn.execute(
+            text(
+                "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE :p "
+                "AND prepared < now() - make_interval(mins => :m)"
+            ),
+            {"p": f"{GID_PREFIX}%", "m": older_than_minutes},
+        )
+        return sorted(str(r[0]) for r in rows if _GID.match(str(r[0])))
+
+
+def device_of(gid: str) -> str:
+    """The device that ran a sync, from the sync's id."""
+    return _checked(gid).split("-")[2]
+
+
+def prepared_syncs(db: Database, device: str) -> list[str]:
     """The prepared, not yet committed, sync transactions of one laptop on this server."""
     with _autocommit(db) as conn:
         rows = conn.execute(
             text(
                 "SELECT gid FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE :p"
             ),
-            {"p": f"{GID_PREFIX}{laptop_uid}-%"},
+            {"p": f"{GID_PREFIX}{device}-%"},
         )
         return sorted(str(r[0]) for r in rows)
 
@@ -234,9 +285,9 @@ def rollback_prepared(db: Database, gid: str) -> None:
         conn.execute(text(f"ROLLBACK PREPARED '{_checked(gid)}'"))
 
 
-def receipt(db: Database, laptop_uid: str) -> str:
+def receipt(db: Database, device: str) -> str:
     with db.reading() as session:
-        return get_info(session, RECEIPT + laptop_uid)
+        return get_info(session, RECEIPT + device)
 
 
 def is_server(db: Database) -> bool:

@@ -25,6 +25,7 @@ sync sends its changes again; the merge makes that harmless.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -54,6 +55,7 @@ from nexus_review.storage.serialize import to_dict
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 8  # serialisation failures under load: retried with a growing pause
+ABANDONED_MINUTES = 10  # a sync prepared on the server and left this long is rolled back
 
 
 class SyncError(DatabaseError):
@@ -140,19 +142,21 @@ def _merge_tables(*parts: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
 
 
 def finish_interrupted(laptop: Database, server: Database) -> bool:
-    """Finish (or undo) what an earlier sync with this server left: True if it found some."""
-    with laptop.reading() as session:
-        laptop_uid = store.database_uid(session)
+    """Finish (or undo) what an earlier sync with this server left: True if it found some.
+
+    Syncs are named after the device id that ran them, not the database's own id: two laptops
+    set up from one copied file share that, but never a device id."""
     with server.reading() as session:
         server_uid = store.database_uid(session)
     with laptop.reading() as session:
         pending = get_info(session, store.PENDING + server_uid)
-    prepared = store.prepared_syncs(server, laptop_uid)
+    prepared = store.prepared_syncs(server, laptop.device_id)
     found = bool(pending) or bool(prepared)
     if pending:
-        if pending in prepared:
+        device = store.device_of(pending)
+        if pending in store.prepared_syncs(server, device):
             store.commit_prepared(server, pending)
-        elif store.receipt(server, laptop_uid) != pending:
+        elif store.receipt(server, device) != pending:
             # The server lost it: what the laptop believed acknowledged is not; send it again.
             log.warning(
                 "sync %s was not committed on the server; its changes will be sent again", pending
@@ -164,10 +168,15 @@ def finish_interrupted(laptop: Database, server: Database) -> bool:
     for gid in prepared:
         if gid != pending:  # prepared, but the laptop never committed its side
             store.rollback_prepared(server, gid)
+    for gid in store.abandoned_syncs(server, ABANDONED_MINUTES):
+        if gid != pending:
+            log.warning("rolling back sync %s, abandoned on the server by another laptop", gid)
+            with contextlib.suppress(store.ServerError):  # that laptop may be finishing it now
+                store.rollback_prepared(server, gid)
     return found
 
 
-def _attempt(laptop: Database, server: Database, laptop_uid: str, server_uid: str) -> SyncResult:
+def _attempt(laptop: Database, server: Database, server_uid: str) -> SyncResult:
     with laptop.reading() as session:
         own = own_device_ids(session) or [laptop.device_id]
         marks = store.acknowledged(session, server_uid)
@@ -185,64 +194,67 @@ def _attempt(laptop: Database, server: Database, laptop_uid: str, server_uid: st
         else None
     )
 
-    gid = f"{store.GID_PREFIX}{laptop_uid}-{uuid.uuid4().hex[:16]}"
-    unit = store.ServerUnit(server, gid)
-    try:
-        unit.serializable()
-        planned: list[Any] = []
-        sent = (
-            apply_in_session(unit.session, push, server.device_id, conflicts_out=planned)
-            if push is not None
-            else None
-        )
-        conflicts = [
-            {"table_name": c.table, "record_id": c.record_id, "ours": c.ours, "theirs": c.theirs,
-             "shown": c.field.shown, "field_name": c.field.name}
-            for c in planned
-        ] if sent is not None and sent.applied else []  # fmt: skip
-        set_info(unit.session, store.RECEIPT + laptop_uid, gid)
-        wanted = store.existing_visit_ids(
-            unit.session, sorted(set(laptop_visits) | set(store.own_team_visits(unit.session)))
-        )
-        pull_records = _merge_tables(
-            _serialised(store.reference_records(unit.session)),
-            _serialised(repo.package_records(unit.session, wanted)) if wanted else {},
-        )
-        unit.prepare()
-    finally:
-        unit.close()
-
-    pull = _package("the sync from the network server", "", server.device_id, pull_records)
-    acknowledged = store.with_acknowledged(
-        marks, [r for rows in push_records.values() for r in rows], own
-    )
-    try:
-        with laptop.transaction() as session:
-
-            def backup_first() -> None:
-                for hook in before_import_hooks:
-                    hook(laptop)
-
-            received = apply_in_session(session, pull, laptop.device_id, backup_first)
-            store.add_mirrored_conflicts(session, received.import_id, conflicts)
-            store.set_acknowledged(session, server_uid, acknowledged)
-            set_info(session, store.PENDING + server_uid, gid)
-    except BaseException:
+    with store.network_write_lock(server):
+        gid = f"{store.GID_PREFIX}{laptop.device_id}-{uuid.uuid4().hex[:16]}"
+        unit = store.ServerUnit(server, gid)
         try:
-            store.rollback_prepared(server, gid)
-        except Exception:  # the connection is gone: the next sync rolls it back
-            log.warning("could not roll back sync %s on the server now", gid, exc_info=True)
-        raise
-    try:
-        store.commit_prepared(server, gid)
-        with laptop.transaction() as session:
-            set_info(session, store.PENDING + server_uid, "")
-    except Exception as exc:
-        log.warning("sync %s committed on this laptop, not yet on the server", gid, exc_info=True)
-        raise SyncError(
-            f"The connection to {shown_location(server.url)} was lost at the very end of the sync; "
-            "this laptop has what it received, and the next sync finishes the rest."
-        ) from exc
+            unit.serializable()
+            planned: list[Any] = []
+            sent = (
+                apply_in_session(unit.session, push, server.device_id, conflicts_out=planned)
+                if push is not None
+                else None
+            )
+            conflicts = [
+                {"table_name": c.table, "record_id": c.record_id, "ours": c.ours, "theirs": c.theirs,
+                 "shown": c.field.shown, "field_name": c.field.name}
+                for c in planned
+            ] if sent is not None and sent.applied else []  # fmt: skip
+            set_info(unit.session, store.RECEIPT + laptop.device_id, gid)
+            wanted = store.existing_visit_ids(
+                unit.session, sorted(set(laptop_visits) | set(store.own_team_visits(unit.session)))
+            )
+            pull_records = _merge_tables(
+                _serialised(store.reference_records(unit.session)),
+                _serialised(repo.package_records(unit.session, wanted)) if wanted else {},
+            )
+            unit.prepare()
+        finally:
+            unit.close()
+
+        pull = _package("the sync from the network server", "", server.device_id, pull_records)
+        acknowledged = store.with_acknowledged(
+            marks, [r for rows in push_records.values() for r in rows], own
+        )
+        try:
+            with laptop.transaction() as session:
+
+                def backup_first() -> None:
+                    for hook in before_import_hooks:
+                        hook(laptop)
+
+                received = apply_in_session(session, pull, laptop.device_id, backup_first)
+                store.add_mirrored_conflicts(session, received.import_id, conflicts)
+                store.set_acknowledged(session, server_uid, acknowledged)
+                set_info(session, store.PENDING + server_uid, gid)
+        except BaseException:
+            try:
+                store.rollback_prepared(server, gid)
+            except Exception:  # the connection is gone: the next sync rolls it back
+                log.warning("could not roll back sync %s on the server now", gid, exc_info=True)
+            raise
+        try:
+            store.commit_prepared(server, gid)
+            with laptop.transaction() as session:
+                set_info(session, store.PENDING + server_uid, "")
+        except Exception as exc:
+            log.warning(
+                "sync %s committed on this laptop, not yet on the server", gid, exc_info=True
+            )
+            raise SyncError(
+                f"The connection to {shown_location(server.url)} was lost at the very end of the sync; "
+                "this laptop has what it received, and the next sync finishes the rest."
+            ) from exc
     return SyncResult(
         server=shown_location(server.url), pushed_visits=len(chosen), sent=sent,
         received=received if received.applied else None, finished_earlier=False,
@@ -261,13 +273,11 @@ def sync_databases(
         raise SyncError("A sync runs from a laptop's own database file, not from a network server.")
     try:
         finished = finish_interrupted(laptop, server)
-        with laptop.reading() as session:
-            laptop_uid = store.database_uid(session)
         with server.reading() as session:
             server_uid = store.database_uid(session)
         for attempt in range(ATTEMPTS):
             try:
-                result = _attempt(laptop, server, laptop_uid, server_uid)
+                result = _attempt(laptop, server, server_uid)
                 break
             except store.ServerError as exc:
                 if not is_retryable(exc) or attempt == ATTEMPTS - 1:
@@ -280,6 +290,11 @@ def sync_databases(
                 f"Your login on {shown_location(server.url)} may not change some of what this laptop sends "
                 "(a visit of another review team, or the network's reference data); nothing was changed. "
                 "Ask the network administrator."
+            ) from exc
+        if state == "55P03":  # lock_timeout: records held by a sync cut off on another laptop
+            raise SyncError(
+                f"The network server {shown_location(server.url)} is finishing another laptop's sync; "
+                "nothing was changed; try again in a few minutes."
             ) from exc
         if "prepared transactions are disabled" in str(exc.orig).lower():
             raise SyncError(

@@ -24,7 +24,7 @@ from nexus_review.storage.models import SYNCED_MODELS, Visit
 from nexus_review.storage.serialize import to_dict
 from nexus_review.usecases.sync import finish_interrupted, sync_databases, sync_with_server
 from tests.conftest import _demo_filled
-from tests.pg import PgServer, dump, free_port
+from tests.pg import PgServer, copy_database, dump, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -325,3 +325,67 @@ def test_a_sync_cut_off_at_any_statement_leaves_both_sides_clean_and_a_second_sy
     finally:
         run_laptop.close()
         run_server.close()
+
+
+# ---------------------------------------------------------------------------- many at once
+
+
+def test_laptops_syncing_while_an_administrator_imports_lose_nothing(
+    server: Database, pg_server: PgServer, tmp_path: Path
+) -> None:
+    """Four laptops sync at once while an administrator imports a package: the server ends
+    exactly as when the same work is done one after another."""
+    import threading
+
+    from benchmarks.sync_concurrency import add_visits
+
+    together_server = server
+    apart = copy_database(server, tmp_path / "unused")
+    laptops = []
+    for n in range(5):
+        laptop = open_database(tmp_path / f"laptop-{n}.db")
+        sync_databases(laptop, together_server)
+        add_visits(laptop, 2, seed=n)
+        laptops.append(laptop)
+    package = tmp_path / "office.nxr"
+    export_review_package(laptops.pop(), package, all_visits=True)
+    copies = [copy_database(laptop, tmp_path / f"copy-{n}.db") for n, laptop in enumerate(laptops)]
+    errors: list[BaseException] = []
+
+    def run(work: Any) -> None:
+        try:
+            work()
+        except BaseException as exc:
+            errors.append(exc)
+
+    def sync_one(laptop: Database) -> None:
+        target = open_database(together_server.url)
+        try:
+            sync_databases(laptop, target)
+        finally:
+            target.close()
+
+    def import_one() -> None:
+        office = open_database(together_server.url)
+        try:
+            import_package_files(office, [package])
+        finally:
+            office.close()
+
+    threads = [
+        threading.Thread(target=run, args=(lambda laptop=laptop: sync_one(laptop),))
+        for laptop in laptops
+    ]
+    threads.append(threading.Thread(target=run, args=(import_one,)))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for laptop in copies:
+        sync_databases(laptop, apart)
+    import_package_files(apart, [package])
+    assert content(together_server) == content(apart)
+    assert len(content(apart)["visit"]) == 75 + 10
+    for database in (*laptops, *copies, apart):
+        database.close()
