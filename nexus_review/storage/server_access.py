@@ -201,7 +201,10 @@ def add_login(
     session.execute(text(f"CREATE ROLE {_q(login)} LOGIN PASSWORD '{quoted}'"))
     session.execute(text(f"GRANT {_q(roles[kind])} TO {_q(login)}"))
     session.execute(
-        text(f"INSERT INTO {LOGINS} (login, role, reviewer_id) VALUES (:l, :r, :v)"),
+        text(
+            f"INSERT INTO {LOGINS} (login, role, reviewer_id) VALUES (:l, :r, :v) "
+            "ON CONFLICT (login) DO UPDATE SET role = excluded.role, reviewer_id = excluded.reviewer_id"
+        ),  # a login of that name dropped earlier (DROP ROLE) leaves its row behind
         {"l": login, "r": kind, "v": reviewer_id},
     )
     return roles[kind]
