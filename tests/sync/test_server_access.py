@@ -260,3 +260,15 @@ def test_server_commands_take_the_password_from_a_file_and_never_show_it(
     with contextlib.closing(pg_server.admin()) as admin:
         admin.execute(f'DROP OWNED BY "{login}"')
         admin.execute(f'DROP ROLE "{login}"')
+
+
+def test_a_new_laptop_receives_its_reviewers_visits_and_no_others(
+    pg_server: PgServer, network: dict[str, Any], tmp_path: Path
+) -> None:
+    url = make_url(network["url"]).set(username=network["logins"]["reviewer"], password=PASSWORD)
+    laptop = open_database(tmp_path / "new-laptop.db")
+    sync_with_server(laptop, url.render_as_string(hide_password=False))
+    with laptop.reading() as s:
+        assert sorted(s.scalars(select(Visit.id))) == network["own"]
+        assert len(list(s.scalars(select(Reviewer.id)))) == 12  # the network's reference data
+    laptop.close()
