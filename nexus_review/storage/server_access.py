@@ -88,13 +88,20 @@ def install(session: Session) -> dict[str, str]:
             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
               SELECT reviewer_id FROM {LOGINS} WHERE login = session_user
             $$""",
+        # A visit this very transaction added (a laptop sending a visit it planned): its team
+        # may be written in any order.
+        """CREATE OR REPLACE FUNCTION nexus_visit_added_now(visit VARCHAR) RETURNS BOOLEAN
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+              SELECT EXISTS (SELECT 1 FROM visit v WHERE v.id = visit
+                AND v.xmin::text::bigint = pg_current_xact_id()::text::bigint % 4294967296)
+            $$""",
         "CREATE OR REPLACE FUNCTION nexus_evidence_visible(ev VARCHAR) RETURNS BOOLEAN "
         "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
         "SELECT EXISTS (SELECT 1 FROM evidence e WHERE e.id = ev AND nexus_visit_visible(e.visit_id)) $$",
         "REVOKE ALL ON FUNCTION nexus_visit_visible(VARCHAR), nexus_visit_unstaffed(VARCHAR), "
-        "nexus_my_reviewer(), nexus_evidence_visible(VARCHAR) FROM PUBLIC",
+        "nexus_visit_added_now(VARCHAR), nexus_my_reviewer(), nexus_evidence_visible(VARCHAR) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION nexus_visit_visible(VARCHAR), nexus_visit_unstaffed(VARCHAR), "
-        f"nexus_my_reviewer(), nexus_evidence_visible(VARCHAR) TO {admin}, {reviewer}",
+        f"nexus_visit_added_now(VARCHAR), nexus_my_reviewer(), nexus_evidence_visible(VARCHAR) TO {admin}, {reviewer}",
         # The administrator: everything.
         f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {admin}",
         # Reviewers: reference data and the schema version to read; sync bookkeeping.
@@ -116,7 +123,8 @@ def install(session: Session) -> dict[str, str]:
     }
     may_add = {
         "visit": "true",  # a new visit; it is seen once its team names the login's reviewer
-        "visit_reviewer": f"{_visible('visit_id')} OR (reviewer_id = nexus_my_reviewer() AND nexus_visit_unstaffed(visit_id))",
+        "visit_reviewer": f"{_visible('visit_id')} OR nexus_visit_added_now(visit_id) "
+        "OR (reviewer_id = nexus_my_reviewer() AND nexus_visit_unstaffed(visit_id))",
     }
     for table, rule in visible.items():
         statements += [

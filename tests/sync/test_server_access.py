@@ -272,3 +272,51 @@ def test_a_new_laptop_receives_its_reviewers_visits_and_no_others(
         assert sorted(s.scalars(select(Visit.id))) == network["own"]
         assert len(list(s.scalars(select(Reviewer.id)))) == 12  # the network's reference data
     laptop.close()
+
+
+def test_a_reviewer_sends_a_visit_planned_on_their_laptop(
+    pg_server: PgServer, network: dict[str, Any], tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from nexus_review.storage.models import School
+
+    address = (
+        make_url(network["url"])
+        .set(username=network["logins"]["reviewer"], password=PASSWORD)
+        .render_as_string(hide_password=False)
+    )
+    laptop = open_database(tmp_path / "planning.db")
+    sync_with_server(laptop, address)
+    with laptop.transaction() as s:
+        me = s.get(Reviewer, network["reviewer_id"])
+        colleague = s.scalars(
+            select(Reviewer).where(Reviewer.id != me.id).order_by(Reviewer.id)
+        ).first()
+        host = s.scalars(select(School).order_by(School.id)).first()
+        visit = Visit(
+            host_school=host,
+            visit_date=dt.date(2026, 3, 3),
+            kind="learning-walk",
+            framework_key="ofsted-2025",
+        )
+        s.add(visit)
+        # The colleague first: the team may arrive in any order.
+        s.add(VisitReviewer(visit=visit, reviewer=colleague, is_lead=True, position=0))
+        s.add(VisitReviewer(visit=visit, reviewer=me, is_lead=False, position=1))
+        s.add(
+            Evidence(visit=visit, kind="learning-walk", position=0, notes="Year 3 reading corners.")
+        )
+        s.flush()
+        new_id = visit.id
+    assert sync_with_server(laptop, address).pushed_visits == 1
+    with network["db"].reading() as s:
+        assert s.get(Visit, new_id) is not None
+        assert (
+            len(list(s.scalars(select(VisitReviewer).where(VisitReviewer.visit_id == new_id)))) == 2
+        )
+    with contextlib.closing(connect(pg_server, network, "reviewer")) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM evidence WHERE visit_id = %s", (new_id,)
+        ).fetchone() == (1,)
+    laptop.close()
