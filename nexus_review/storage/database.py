@@ -18,7 +18,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -245,7 +245,7 @@ def bump(obj: SyncMixin, device: str, now: Any = None, fields: Any = None) -> No
 class Database:
     """An open database: its URL, engine, session factory and this device's id."""
 
-    url: str
+    url: str = field(repr=False)  # may hold a server login's password
     engine: Engine
     sessions: sessionmaker[NexusSession]
     device_id: str

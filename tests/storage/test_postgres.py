@@ -119,3 +119,11 @@ def test_a_missing_network_database_is_one_sentence(pg_server: PgServer) -> None
         open_database(pg_server.url("no_such_network"))
     assert "no database called no_such_network" in str(err.value)
     assert pg_server.password not in str(err.value)
+
+
+def test_an_open_server_database_shows_no_password(pg_server: PgServer) -> None:
+    with pg_server.database() as url:
+        db = open_database(url)
+        assert pg_server.password in db.url  # it connects with it
+        assert pg_server.password not in repr(db) and pg_server.password not in db.location
+        db.close()
