@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "nexus_review.commands.packages",
     "nexus_review.commands.safety",
     "nexus_review.commands.network",
+    "nexus_review.commands.sync",
+    "nexus_review.commands.server",
 )
 
 log = logging.getLogger("nexus_review")

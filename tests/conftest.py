@@ -37,10 +37,69 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return folder
 
 
+# The storage, merge, network and sync tests run on SQLite and on a real PostgreSQL server: each
+# test there that takes ``db`` or ``demo_db`` runs once per kind of database (a test that is
+# about the SQLite file itself is marked ``sqlite_only``).
+BOTH_DATABASES = {"storage", "merge", "network", "sync"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_kind" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if Path(str(metafunc.definition.path)).parent.name in BOTH_DATABASES:
+        metafunc.parametrize("database_kind", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    """One throw-away PostgreSQL server for the whole test session (tests/pg.py)."""
+    from tests.pg import REQUIRE_ENV, start_server
+
+    try:
+        server = start_server()
+    except FileNotFoundError as exc:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"PostgreSQL is required here, and {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+def _schema_only(url: str) -> None:
+    from nexus_review.storage.database import ensure_schema, make_engine
+
+    engine = make_engine(url)
+    ensure_schema(engine, url)
+    engine.dispose()
+
+
+def _demo_filled(url: str) -> None:
+    from nexus_review.demo import fill_demo_network
     from nexus_review.storage.database import open_database
 
+    database = open_database(url)
+    fill_demo_network(database)
+    database.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path, database_kind: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    from nexus_review.storage.database import open_database
+
+    if database_kind == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        with server.database(server.template("schema", _schema_only)) as url:
+            database = open_database(url)
+            yield database
+            database.close()
+        return
     database = open_database(tmp_path / "nexus.db")
     yield database
     database.close()
@@ -62,12 +121,20 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_db(_demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def demo_db(tmp_path: Path, database_kind: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """A fresh copy of the demo network database."""
     import shutil
 
     from nexus_review.storage.database import open_database
 
+    if database_kind == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        with server.database(server.template("demo", _demo_filled)) as url:
+            database = open_database(url)
+            yield database
+            database.close()
+        return
+    _demo_template = request.getfixturevalue("_demo_template")
     path = tmp_path / "demo.db"
     shutil.copyfile(_demo_template, path)
     database = open_database(path)

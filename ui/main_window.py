@@ -62,6 +62,7 @@ from ui.editing import VisitSession
 from ui.errors import report_crash, show_error
 from ui.models import ID_ROLE, VisitFilterModel, VisitTableModel
 from ui.settings import Settings
+from ui.sync_action import sync_with_network
 from ui.tasks import TaskRunner
 from ui.visit_editor import VisitEditor
 
@@ -371,6 +372,8 @@ class MainWindow(QMainWindow):
         self.import_package_action = self._action("&Import review packages…", self.import_packages, None, "Merge reviewers' packages into this database")
         file_menu.addAction(self.export_package_action)
         file_menu.addAction(self.import_package_action)
+        self.sync_action = self._action("S&ync with the network server…", lambda: sync_with_network(self), None, "Send your changes to the network server and receive the network's")
+        file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
         self.backup_action = self._action("&Back up now", self.backup_now, None, "Make a backup of the database now")
         self.restore_action = self._action("&Restore from backup…", self.restore_from_backup, None, "Replace the database with one of its backups")
@@ -860,7 +863,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(
             self, f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\nDatabase: {self.db.path or self.db.url}",
+            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\nDatabase: {self.db.location}",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -30,6 +30,7 @@ OPTIONS: dict[str, Option] = {
         Option("reviewer/home_school_id", str, "", "The school you lead"),
         Option("reviewer/id", str, "", "Your reviewer record in the database"),
         Option("database/path", str, "", "The database file (empty: the one in the data folder)"),
+        Option("server/url", str, "", "The network server this laptop syncs with (no password)"),
         Option("visits/default_framework", str, "ofsted-2025", "Framework for new visits"),
         Option("editing/autosave_ms", int, 1000, "Save this long after the last keystroke"),
         Option("appearance/theme", str, "system", "system, light or dark"),

@@ -24,6 +24,7 @@ writes nothing at all.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,7 @@ from nexus_review.interchange.package import (
 )
 from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
 from nexus_review.storage import repository as repo
-from nexus_review.storage.database import Database, bump, own_device_ids
+from nexus_review.storage.database import Database, bump, is_retryable, own_device_ids
 from nexus_review.storage.models import (
     BOOKKEEPING,
     NATURAL_KEYS,
@@ -54,6 +55,7 @@ from nexus_review.storage.models import (
     utcnow,
 )
 from nexus_review.storage.serialize import from_dict, to_dict
+from nexus_review.storage.sync_store import network_write_lock
 
 META = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted", "field_versions")
 
@@ -275,6 +277,7 @@ class ImportResult:
 
 # Called once before an import first changes a database (the data-safety layer's backup).
 before_import_hooks: list[Callable[[Database], None]] = []
+IMPORT_ATTEMPTS = 8
 
 
 def _result(plan: ImportPlan, applied: bool, import_id: str | None = None) -> ImportResult:
@@ -330,42 +333,67 @@ def apply_package(db: Database, package: Package, before_first_change: Callable[
     """Plan and apply a package in one transaction: all of it, or (on any error) none of it.
     Planned inside the transaction, so nothing written meanwhile (an autosave) is overwritten
     unseen; a package that changes nothing writes nothing."""
-    with db.transaction() as session:
-        plan = plan_import(session, package)
-        if not plan.changes:
-            return _result(plan, applied=False)
-        before_first_change()  # the backup reads the database as it is: nothing written yet
-        session.info["raw_sync"] = True
+    for attempt in range(IMPORT_ATTEMPTS):
         try:
-            record = ImportRecord(
-                file_name=package.name, package_sha256=package.sha256,
-                reviewer_name=package.reviewer, source_device_id=package.device_id,
-                imported_at=utcnow(), added=plan.count("add"), updated=plan.count("update"),
-                unchanged=plan.count("unchanged"), conflicts=plan.count("conflict"),
-                device_id=db.device_id, vclock={db.device_id: 1},
+            with network_write_lock(db), db.transaction() as session:
+                return apply_in_session(session, package, db.device_id, before_first_change)
+        except NexusError as err:
+            # On a network server every import is serialisable: one that collided with another
+            # administrator's import or a laptop's sync is run again from the start, on what
+            # the other committed.
+            if attempt == IMPORT_ATTEMPTS - 1 or not is_retryable(err.__cause__ or err):
+                raise
+            time.sleep(min(2.0, 0.05 * 2**attempt))
+    raise AssertionError("unreachable")
+
+
+def apply_in_session(
+    session: Session,
+    package: Package,
+    device_id: str,
+    before_first_change: Callable[[], None] = lambda: None,
+    conflicts_out: list[PlannedConflict] | None = None,
+) -> ImportResult:
+    """Plan and apply a package inside a unit of work the caller holds (a server sync holds
+    one on each side); nothing is committed here. The conflicts it records are also added to
+    ``conflicts_out`` when given."""
+    plan = plan_import(session, package)
+    if conflicts_out is not None:
+        conflicts_out += plan.conflicts
+    if not plan.changes:
+        return _result(plan, applied=False)
+    before_first_change()  # the backup reads the database as it is: nothing written yet
+    session.info["raw_sync"] = True
+    try:
+        record = ImportRecord(
+            file_name=package.name, package_sha256=package.sha256,
+            reviewer_name=package.reviewer, source_device_id=package.device_id,
+            imported_at=utcnow(), added=plan.count("add"), updated=plan.count("update"),
+            unchanged=plan.count("unchanged"), conflicts=plan.count("conflict"),
+            device_id=device_id, vclock={device_id: 1},
+        )
+        session.add(record)
+        session.flush()
+        # Table by table, parents first: new records in one insert, merged ones in one
+        # update by primary key.
+        for table, model in TABLES.items():
+            adds, updates = plan.writes.get(table, ([], []))
+            if adds:
+                session.execute(insert(model), [_values(package, table, model, r) for r in adds])
+            if updates:
+                session.execute(update(model), [_values(package, table, model, r) for r in updates])
+            repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
+        session.add_all(
+            Conflict(
+                import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
+                shown=c.field.shown, field_name=c.field.name,
             )
-            session.add(record)
-            session.flush()
-            # Table by table, parents first: new records in one insert, merged ones in one
-            # update by primary key.
-            for table, model in TABLES.items():
-                adds, updates = plan.writes.get(table, ([], []))
-                if adds:
-                    session.execute(insert(model), [_values(package, table, model, r) for r in adds])
-                if updates:
-                    session.execute(update(model), [_values(package, table, model, r) for r in updates])
-                repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
-            session.add_all(
-                Conflict(
-                    import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
-                    shown=c.field.shown, field_name=c.field.name,
-                )
-                for c in plan.conflicts
-            )
-            session.flush()
-        finally:
-            session.info.pop("raw_sync", None)
-        return _result(plan, applied=True, import_id=record.id)
+            for c in plan.conflicts
+        )
+        session.flush()
+    finally:
+        session.info.pop("raw_sync", None)
+    return _result(plan, applied=True, import_id=record.id)
 
 
 # ---------------------------------------------------------------------------- conflicts

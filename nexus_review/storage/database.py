@@ -15,9 +15,10 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from nexus_review.domain import vclock
 from nexus_review.errors import DatabaseError
@@ -56,12 +58,78 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{path}"
 
 
+def with_password(url: str, password: str) -> str:
+    """A server URL with this password in it (for a connection; never shown)."""
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
+def without_password(url: str) -> str:
+    """A server URL with any password taken out (to remember it)."""
+    try:
+        return make_url(url).set(password=None).render_as_string(hide_password=False)
+    except ArgumentError:
+        return url
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for in-memory and other databases."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
+
+
+def shown_location(url: str) -> str:
+    """How a database is named in messages: its file, or its server and database name. Never
+    the user name or password a URL may carry."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "the database"
+    if parsed.get_backend_name() == "sqlite":
+        return "the database in memory"
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.database or ''} on {host}{port}".strip()
+
+
+def _server_error(msg: str, url: str) -> DatabaseError | None:
+    """One sentence for a network server's connection problems; None when it is not one."""
+    parsed = make_url(url)
+    host = parsed.host or "localhost"
+    port = f":{parsed.port}" if parsed.port else ""
+    server = f"{host}{port}"
+    if "password authentication failed" in msg or "no password supplied" in msg or "pg_hba.conf" in msg:
+        return DatabaseError(
+            f"The database server at {server} refused the login for {parsed.username or 'this user'}; "
+            "check the user name and password, or ask the network administrator."
+        )
+    if re.search(r'database "[^"]*" does not exist', msg):
+        return DatabaseError(
+            f"The database server at {server} has no database called {parsed.database}; check the address."
+        )
+    if "certificate" in msg or "ssl" in msg:
+        return DatabaseError(
+            f"The database server at {server} could not be trusted over an encrypted connection; "
+            "check its certificate and the connection settings."
+        )
+    if any(
+        words in msg
+        for words in (
+            "connection refused", "could not connect", "connection failed", "could not translate host",
+            "name or service not known", "timeout", "timed out", "network is unreachable",
+            "no route to host", "server closed the connection", "terminating connection",
+            "connection is lost", "connection already closed", "the connection is closed",
+        )
+    ):  # fmt: skip
+        return DatabaseError(
+            f"The database server at {server} cannot be reached; check the network connection and "
+            "try again (work on this laptop carries on offline)."
+        )
+    return None
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -85,7 +153,21 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 5}, hide_parameters=True)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        # A network server many people write to at once: every unit of work is serialisable,
+        # so two writers never both act on what the other is changing; the few that collide are
+        # retried (is_retryable) by the use cases that write in bulk (imports, syncs).
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, isolation_level="SERIALIZABLE")
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether a server's error means "collided with another writer; run it again"."""
+    orig = getattr(exc, "orig", exc)
+    return str(getattr(orig, "sqlstate", "") or getattr(orig, "pgcode", "") or "") in RETRYABLE_STATES
 
 
 class NexusSession(Session):
@@ -163,7 +245,7 @@ def bump(obj: SyncMixin, device: str, now: Any = None, fields: Any = None) -> No
 class Database:
     """An open database: its URL, engine, session factory and this device's id."""
 
-    url: str
+    url: str = field(repr=False)  # may hold a server login's password
     engine: Engine
     sessions: sessionmaker[NexusSession]
     device_id: str
@@ -171,6 +253,11 @@ class Database:
     @property
     def path(self) -> Path | None:
         return sqlite_path(self.url)
+
+    @property
+    def location(self) -> str:
+        """The database as a message names it (no user name or password)."""
+        return shown_location(self.url)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[NexusSession]:
@@ -196,8 +283,18 @@ class Database:
 
 def translate_error(exc: DBAPIError, url: str) -> DatabaseError:
     """One plain sentence for the database problems a user can meet."""
-    where = sqlite_path(url) or url
+    where = shown_location(url)
     msg = str(getattr(exc, "orig", exc)).lower()
+    if sqlite_path(url) is None and make_url(url).get_backend_name() != "sqlite":
+        if is_retryable(exc):
+            return DatabaseError(
+                f"Someone else changed the same records on {where} at the same moment; try again."
+            )
+        found = _server_error(msg, url)
+        if found is not None:
+            return found
+        # A server's own message may repeat the address it was given: not shown.
+        return DatabaseError(f"The database {where} could not be used ({type(getattr(exc, 'orig', exc)).__name__}).")
     if "locked" in msg or "busy" in msg:
         return DatabaseError(
             f"The database {where} is busy in another program; close it there and try again."
@@ -285,14 +382,14 @@ def ensure_schema(engine: Engine, url: str) -> None:
         _create_fresh(engine)
     elif revision == NOT_OURS:
         raise DatabaseError(
-            f"{sqlite_path(url) or url} is not a Nexus Review database; choose another file."
+            f"{shown_location(url)} is not a Nexus Review database; choose another file."
         )
     elif revision != SCHEMA_HEAD:
         from nexus_review.storage.migrate import known_revisions
 
         if revision is not None and revision not in known_revisions():
             raise DatabaseError(
-                f"The database {sqlite_path(url) or url} was made by a newer version of Nexus Review; "
+                f"The database {shown_location(url)} was made by a newer version of Nexus Review; "
                 "update the program to open it."
             )
         for hook in before_migration_hooks:
@@ -323,7 +420,7 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
         ) from exc
     except OSError as exc:
         raise DatabaseError(
-            f"The database folder for {path or url} cannot be created ({exc.strerror})."
+            f"The database folder for {shown_location(url)} cannot be created ({exc.strerror})."
         ) from exc
     try:
         ensure_schema(engine, url)
@@ -336,7 +433,7 @@ def open_database(target: str | Path, *, create: bool = True) -> Database:
     except Exception:
         engine.dispose()
         raise
-    log.info("opened database %s (device %s)", path or url, device)
+    log.info("opened database %s (device %s)", shown_location(url), device)
     return Database(url=url, engine=engine, sessions=factory, device_id=device)
 
 
@@ -413,10 +510,16 @@ def _take_device_id(factory: sessionmaker[NexusSession], url: str) -> str:
                 set_info(session, "database_uid", uid)
                 set_info(session, OWN_DEVICES_KEY, " ".join(known))
                 set_info(session, "device_id", device)
-        except OperationalError as exc:
-            if "readonly" not in str(exc.orig).lower():
+        except (DBAPIError, StaleDataError) as exc:
+            if sqlite_path(url) is None and make_url(url).get_backend_name() != "sqlite":
+                # A network server: a login that may not write there (row-level security
+                # hides the row, or refuses the write), or another client recording its id
+                # at the same moment; the id is recorded next time.
+                log.info("device id %s not recorded on the server (%s)", device, type(exc).__name__)
+            elif not isinstance(exc, OperationalError) or "readonly" not in str(exc.orig).lower():
                 raise
-            log.info("database is read-only: device id %s not recorded in it", device)
+            else:
+                log.info("database is read-only: device id %s not recorded in it", device)
     return device
 
 

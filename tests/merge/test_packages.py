@@ -69,12 +69,9 @@ def _edit_summary(db: Database, visit_id: str, text: str) -> None:
 
 
 def _copy_db(src: Database, dest: Path) -> Database:
-    import shutil
+    from tests.pg import copy_database
 
-    with src.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copyfile(src.path, dest)  # type: ignore[arg-type]
-    return open_database(dest)
+    return copy_database(src, dest)
 
 
 def test_two_laptops_in_either_order_give_every_edit_and_one_conflict(network: dict[str, object]) -> None:

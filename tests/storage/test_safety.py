@@ -34,6 +34,10 @@ from nexus_review.storage.safety import (
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Backups, locks and damage are about the SQLite file on a laptop; a network server is backed
+# up with its own tools (docs/server.md).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
