@@ -68,10 +68,12 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "drop_in": (("evidence_id", "evidence"),),
     "judgement": (("visit_id", "visit"),),
     "action": (("visit_id", "visit"),),
+    "independent_grade": (("visit_id", "visit"), ("reviewer_id", "reviewer"), ("drop_in_id", "drop_in")),
 }
 OWNER_WORDS = {
     "visit_id": "visit", "host_school_id": "school", "school_id": "school", "evidence_id": "learning walk",
     "reviewer_id": "reviewer", "group_id": "review group", "area_key": "area", "academic_year": "year", "theme": "theme",
+    "drop_in_id": "learning-walk classroom", "look_for": "look-for",
 }
 
 

@@ -387,3 +387,26 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
 )
 
 Index("ix_visit_status_date", Visit.status, Visit.visit_date)
+
+
+class IndependentGrade(SyncMixin, Base):
+    """One reviewer's own grade, given before the team agrees: of an area of a visit, or
+    (``drop_in_id`` and ``look_for`` set, ``area_key`` empty) of a look-for in one classroom of
+    a learning walk, as seen / partly seen / not seen. Kept apart from the agreed judgement;
+    its natural key includes the reviewer, so one reviewer's grade never replaces another's."""
+
+    __tablename__ = "independent_grade"
+
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    reviewer_id: Mapped[str] = mapped_column(ForeignKey("reviewer.id"), index=True)
+    area_key: Mapped[str] = mapped_column(String(60), default="")
+    drop_in_id: Mapped[str | None] = mapped_column(ForeignKey("drop_in.id"), default=None)
+    look_for: Mapped[str] = mapped_column(String(200), default="")
+    grade: Mapped[str | None] = mapped_column(String(60), default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+NATURAL_KEYS["independent_grade"] = ("visit_id", "reviewer_id", "area_key", "drop_in_id", "look_for")
+OWNER_COLUMNS["independent_grade"] = NATURAL_KEYS["independent_grade"]
+SYNCED_MODELS = (*SYNCED_MODELS, IndependentGrade)
+Index("ix_independent_grade_visit_reviewer", IndependentGrade.visit_id, IndependentGrade.reviewer_id)
