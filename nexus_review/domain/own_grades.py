@@ -36,26 +36,30 @@ class OwnGrade:
 
 @dataclass(frozen=True)
 class VisibleGrades:
-    """The own grades a reviewer may see, and how many they may not yet."""
+    """The own grades a reviewer may see, and what was graded in those they may not yet."""
 
     shown: tuple[OwnGrade, ...]
-    hidden: int  # other reviewers' grades of subjects this reviewer has not graded yet
+    withheld: tuple[tuple[str, str, str], ...] = ()  # the subject of each grade not shown
 
-    def of(
-        self, area_key: str, drop_in_id: str | None = None, look_for: str = ""
-    ) -> tuple[OwnGrade, ...]:
+    @property
+    def hidden(self) -> int:
+        return len(self.withheld)
+
+    def of(self, area_key: str, drop_in_id: str | None = None, look_for: str = "") -> tuple[OwnGrade, ...]:
         key = (area_key, drop_in_id or "", look_for)
         return tuple(g for g in self.shown if g.subject == key)
 
+    def hidden_of(self, area_key: str, drop_in_id: str | None = None, look_for: str = "") -> int:
+        return self.withheld.count((area_key, drop_in_id or "", look_for))
 
-def visible_to(
-    grades: Iterable[OwnGrade], viewer_id: str | None, *, lead: bool, hide_until_own: bool
-) -> VisibleGrades:
+
+def visible_to(grades: Iterable[OwnGrade], viewer_id: str | None, *, lead: bool, hide_until_own: bool) -> VisibleGrades:
     """The grades ``viewer_id`` may see: their own always; the others' of a subject once they
     have graded it themselves (or always, for the lead, or when hiding is turned off)."""
     grades = list(grades)
     if lead or not hide_until_own:
-        return VisibleGrades(tuple(grades), 0)
+        return VisibleGrades(tuple(grades))
     mine = {g.subject for g in grades if g.reviewer_id == viewer_id and g.grade}
     shown = tuple(g for g in grades if g.reviewer_id == viewer_id or g.subject in mine)
-    return VisibleGrades(shown, len(grades) - len(shown))
+    withheld = tuple(g.subject for g in grades if g not in shown and g.grade)
+    return VisibleGrades(shown, withheld)
