@@ -122,7 +122,7 @@ class OwnGradesPanel(QGroupBox):
                 hide_until_own=bool(self.settings.get(HIDE_SETTING)),
             )
         except NexusError:
-            return VisibleGrades((), 0)
+            return VisibleGrades(())
 
     def _others_text(self, grades: VisibleGrades) -> str:
         assert self.area_key is not None
