@@ -34,7 +34,12 @@ BOOTSTRAP_SEED = 20190601
 BOOTSTRAP_ROUNDS = 1000
 BOOTSTRAP_WORK = 2_000_000  # things graded × rounds: the most a bootstrap may cost
 NOT_ENOUGH = "not enough paired judgements"
-ONE_PAIR = "one paired judgement cannot tell agreement from chance"
+# Below this many paired judgements a kappa says nothing (its interval spans most of -1 to 1,
+# or collapses to a point when the few pairs happen to fall alike): the counts are said alone.
+MIN_PAIRS_FOR_KAPPA = 5
+TOO_FEW = (
+    f"fewer than {MIN_PAIRS_FOR_KAPPA} paired judgements are too few to tell agreement from chance"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,10 @@ def weighted_kappa(table: Sequence[Sequence[float]]) -> Kappa:
     )
     var = (term - (kappa - pe * (1.0 - kappa)) ** 2) / (n * (1.0 - pe) ** 2)
     se = math.sqrt(max(var, 0.0))
+    if se < 1e-9:
+        # The formula's variance vanishes when one reviewer gave a single grade throughout (or
+        # every pair agreed): that is no certainty, only too little spread to estimate it.
+        return Kappa(kappa, None, None, method)
     return Kappa(kappa, _clip(kappa - Z95 * se), _clip(kappa + Z95 * se), method)
 
 
@@ -249,11 +258,15 @@ def agreement(ratings: Iterable[Rating]) -> Agreement:
         by_item[r.item][r.reviewer] = r.rank
     rated = [v for v in by_item.values() if len(v) >= 2]
     fleiss = None
-    if any(len(v) > 2 for v in rated):
+    if any(len(v) > 2 for v in rated) and len(pairs) >= MIN_PAIRS_FOR_KAPPA:
         counts = [[Counter(v.values()).get(g, 0) for g in range(levels)] for v in rated]
         fleiss = fleiss_kappa(counts)
     reviewers = len({name for v in rated for name in v})
-    kappa = weighted_kappa(table) if len(pairs) > 1 else Kappa(None, None, None, "", ONE_PAIR)
+    kappa = (
+        weighted_kappa(table)
+        if len(pairs) >= MIN_PAIRS_FOR_KAPPA
+        else Kappa(None, None, None, "", TOO_FEW)
+    )
     return Agreement(len(pairs), exact, within, kappa, fleiss, len(rated), reviewers)
 
 

@@ -405,6 +405,11 @@ class IndependentGrade(SyncMixin, Base):
     grade: Mapped[str | None] = mapped_column(String(60), default=None)
     reason: Mapped[str] = mapped_column(Text, default="")
 
+    # So that a flush writes the visit, reviewer and classroom before the grade.
+    visit: Mapped[Visit] = relationship()
+    reviewer: Mapped[Reviewer] = relationship()
+    drop_in: Mapped[DropIn | None] = relationship()
+
 
 NATURAL_KEYS["independent_grade"] = ("visit_id", "reviewer_id", "area_key", "drop_in_id", "look_for")
 OWNER_COLUMNS["independent_grade"] = NATURAL_KEYS["independent_grade"]

@@ -325,7 +325,12 @@ def _rating(
     if row.grade not in scale:
         return None
     item = (v.id, row.area_key, row.drop_in_id or "", row.look_for)
-    return fw.key, area, ag.Rating(item, row.reviewer_name, scale.index(row.grade), len(scale))
+    # Look-fors are seen or not whatever the framework: one row for all of them.
+    return (
+        ("" if area == LOOK_FORS else fw.key),
+        area,
+        ag.Rating(item, row.reviewer_name, scale.index(row.grade), len(scale)),
+    )
 
 
 def agreement_report(db: Database, flt: AgreementFilter = AgreementFilter()) -> AgreementReport:
@@ -372,14 +377,16 @@ def agreement_report(db: Database, flt: AgreementFilter = AgreementFilter()) -> 
         )
         ratings.append((fw_key, area, rating, v))
     everyone = tuple(sorted({r.reviewer for _f, _a, r, _v in ratings}))
-    frameworks = tuple(sorted({f for f, _a, _r, _v in ratings}))
+    frameworks = tuple(sorted({f for f, _a, _r, _v in ratings if f}))
     if flt.pair:
         first, second = flt.pair
         both = {r.item for _f, _a, r, _v in ratings if r.reviewer == first} & {
             r.item for _f, _a, r, _v in ratings if r.reviewer == second
         }
         ratings = [x for x in ratings if x[2].item in both and x[2].reviewer in (first, second)]
-    plain = [r for _f, _a, r, _v in ratings]
+    # The overall, pair and term figures are of areas' grades; look-fors (another scale) have
+    # their own row in the areas table, and count here only when they are what was chosen.
+    plain = [r for _f, a, r, _v in ratings if a != LOOK_FORS or flt.area == LOOK_FORS]
     overall = ag.agreement(plain)
     grouped: dict[tuple[str, str], list[ag.Rating]] = defaultdict(list)
     for fw_key, area, r, _v in ratings:
@@ -388,7 +395,9 @@ def agreement_report(db: Database, flt: AgreementFilter = AgreementFilter()) -> 
         AreaAgreement(
             fw_key, area, area_names[(fw_key, area)], ag.agreement(grouped[(fw_key, area)])
         )
-        for fw_key, area in sorted(grouped, key=lambda k: (k[0], _area_order(k[0], k[1]), k[1]))
+        for fw_key, area in sorted(
+            grouped, key=lambda k: (k[1] == LOOK_FORS, k[0], _area_order(k[0], k[1]), k[1])
+        )
     )
     pairs = tuple(PairAgreement(a, b, x) for (a, b), x in ag.by_pair(plain).items())
     # Each reviewer against the agreed grade of the same area.
@@ -405,12 +414,11 @@ def agreement_report(db: Database, flt: AgreementFilter = AgreementFilter()) -> 
     distributions = []
     for fw_key, area in ((a.framework_key, a.area_key) for a in areas):
         counts = Counter(r.rank for r in grouped[(fw_key, area)])
-        fw = get_framework(fw_key)
-        labels = (
-            [LookForResult(x).label for x in LOOK_FOR_SCALE]
-            if area == LOOK_FORS
-            else [fw.grade_label(area, k) for k in _levels(fw, area)]
-        )
+        if area == LOOK_FORS:
+            labels = [LookForResult(x).label for x in LOOK_FOR_SCALE]
+        else:
+            fw = get_framework(fw_key)
+            labels = [fw.grade_label(area, k) for k in _levels(fw, area)]
         distributions.append(
             Distribution(
                 area_names[(fw_key, area)],
@@ -420,9 +428,10 @@ def agreement_report(db: Database, flt: AgreementFilter = AgreementFilter()) -> 
             )
         )
     terms: dict[tuple[dt.date, str], list[ag.Rating]] = defaultdict(list)
-    for _f, _a, r, v in ratings:
-        label, first_day = _term_label(v.visit_date)
-        terms[(first_day, label)].append(r)
+    for _f, a, r, v in ratings:
+        if a != LOOK_FORS or flt.area == LOOK_FORS:
+            label, first_day = _term_label(v.visit_date)
+            terms[(first_day, label)].append(r)
     over_time = tuple(
         TermAgreement(label, day, ag.agreement(terms[(day, label)])) for day, label in sorted(terms)
     )

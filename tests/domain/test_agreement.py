@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import warnings
 
 import pytest
 
@@ -40,7 +41,7 @@ TABLES = [
     [[11, 2, 1, 0], [3, 14, 4, 1], [0, 2, 9, 3], [0, 0, 1, 4]],
     [[5, 1, 0, 0, 0], [2, 8, 2, 0, 0], [0, 3, 12, 1, 1], [0, 0, 2, 6, 1], [0, 0, 0, 1, 2]],
     [[0, 3, 0, 0], [0, 7, 2, 0], [0, 1, 4, 0], [0, 0, 0, 0]],  # two grades never used
-    [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]],
+    [[3, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]],
 ]
 
 
@@ -65,6 +66,22 @@ def test_weighted_kappa_random_tables_match_statsmodels() -> None:
         sm = inter_rater.cohens_kappa(table, wt="quadratic")
         assert k.value == pytest.approx(sm.kappa)
         assert k.high - k.value == pytest.approx(min(1.0, sm.kappa_upp) - sm.kappa) or k.high == 1.0
+
+
+def test_no_interval_where_the_standard_error_vanishes() -> None:
+    # One reviewer said "met" throughout, the other once "not met": kappa 0, and the
+    # large-sample variance is 0, which is no certainty; statsmodels gives the interval 0 to 0.
+    table = [[7, 0], [1, 0]]
+    k = ag.weighted_kappa(table)
+    with warnings.catch_warnings():  # its test of kappa = 0 divides by the vanished error
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sm = inter_rater.cohens_kappa(table, wt="quadratic")
+    assert k.value == pytest.approx(sm.kappa) == pytest.approx(0.0)
+    assert sm.std_kappa == pytest.approx(0.0)
+    assert (k.low, k.high) == (None, None)
+    assert k.describe() == "kappa 0.00"
+    perfect = ag.weighted_kappa([[3, 0], [0, 4]])
+    assert perfect.value == pytest.approx(1.0) and perfect.low is None
 
 
 def test_quadratic_weights_punish_two_apart_more_than_one_apart() -> None:
@@ -126,7 +143,10 @@ def test_a_single_pair() -> None:
         "0 of 1 paired judgement agree exactly; 1 of 1 within one grade"
     )
     assert "%)" not in apart.describe()
-    assert "one paired judgement cannot tell agreement from chance" in apart.describe()
+    assert (
+        "fewer than 5 paired judgements are too few to tell agreement from chance"
+        in apart.describe()
+    )
     assert apart.kappa.value is None
 
 

@@ -1,0 +1,158 @@
+"""The demo network's own grades: what each reviewer of a multi-reviewer visit gave before
+the team agreed.
+
+Realistic agreement, as peer reviewers reach it: most own grades are the grade the team
+agreed, some are one grade apart, a few further; in the classrooms of a joint learning walk most
+reviewers saw a look-for as the walk's notes record it. Deterministic like the rest of the
+demo: ids are uuid5 names, the choices a ``random.Random`` seeded by the visit's id, and
+timestamps fixed by the visit's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from nexus_review.domain.enums import LookForResult
+from nexus_review.frameworks import get_framework
+from nexus_review.storage.models import (
+    DropIn,
+    Evidence,
+    IndependentGrade,
+    Judgement,
+    SyncMixin,
+    Visit,
+    VisitReviewer,
+)
+
+NAMESPACE = uuid.UUID("5b0f2c1e-6a57-4a43-9e38-1d1f6a7c2b10")
+DEVICE = "demo"
+# How far a reviewer's own grade is from the agreed one: mostly the same, some one apart, a
+# few two. The lead, who writes the agreed judgement up, is a little closer to it.
+APART = ((0, 0.70), (1, 0.24), (2, 0.06))
+LEAD_APART = ((0, 0.80), (1, 0.18), (2, 0.02))
+REASONS = {
+    0: (
+        "Seen consistently in the lessons visited.",
+        "The evidence pointed the same way in every class.",
+        "",
+    ),
+    1: (
+        "Stronger in the older year groups than lower down.",
+        "Not yet consistent across every class.",
+        "Leaders' own checks show more than we saw on the day.",
+    ),
+    2: (
+        "What I saw in two classes did not match the rest.",
+        "I weighed the pupils' books more heavily than the lessons.",
+    ),
+}
+LOOK_FOR_ORDER = [
+    LookForResult.NOT_SEEN.value,
+    LookForResult.PARTLY.value,
+    LookForResult.SEEN.value,
+]
+
+
+def _id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def _offset(rng: random.Random, lead: bool) -> int:
+    r = rng.random()
+    for apart, share in LEAD_APART if lead else APART:
+        if r < share:
+            return apart * rng.choice((-1, 1)) if apart else 0
+        r -= share
+    return 0
+
+
+def demo_own_grades(records: Sequence[SyncMixin], year_of: dict[str, str]) -> list[SyncMixin]:
+    """Own grades for the demo's visits that more than one reviewer made and that have taken
+    place (their judgements are agreed). Each new record's year goes into ``year_of``."""
+    visits = {r.id: r for r in records if isinstance(r, Visit)}
+    team: dict[str, list[VisitReviewer]] = defaultdict(list)
+    for r in records:
+        if isinstance(r, VisitReviewer):
+            team[r.visit_id].append(r)
+    walks = {r.id: r for r in records if isinstance(r, Evidence) and r.kind == "learning-walk"}
+    out: list[SyncMixin] = []
+
+    def add(visit: Visit, minute: int, **values: object) -> None:
+        when = dt.datetime.combine(visit.visit_date, dt.time(15, 0), tzinfo=dt.UTC) + dt.timedelta(
+            minutes=minute
+        )
+        key = "/".join(
+            str(values.get(k) or "") for k in ("reviewer_id", "area_key", "drop_in_id", "look_for")
+        )
+        grade = IndependentGrade(
+            id=_id("own-grade", visit.id, key),
+            visit_id=visit.id,
+            created_at=when,
+            updated_at=when,
+            device_id=DEVICE,
+            revision=1,
+            vclock={DEVICE: 1},
+            deleted=False,
+            **values,
+        )
+        if visit.id in year_of:
+            year_of[grade.id] = year_of[visit.id]
+        out.append(grade)
+
+    for j in records:
+        if not isinstance(j, Judgement) or not j.peer_grade:
+            continue
+        visit = visits.get(j.visit_id)
+        members = sorted(team.get(j.visit_id, []), key=lambda m: m.position)
+        if visit is None or len(members) < 2:
+            continue
+        fw = get_framework(visit.framework_key)
+        scale = [g.key for g in sorted(fw.scale_for(j.area_key), key=lambda g: g.rank)]
+        if j.peer_grade not in scale:
+            continue
+        agreed = scale.index(j.peer_grade)
+        for m in members:
+            rng = random.Random(f"{visit.id}/{j.area_key}/{m.reviewer_id}")
+            apart = 0 if len(scale) == 2 and rng.random() < 0.95 else _offset(rng, m.is_lead)
+            own = max(0, min(len(scale) - 1, agreed + apart))
+            reason = rng.choice(REASONS[min(2, abs(own - agreed))]) if rng.random() < 0.6 else ""
+            add(
+                visit,
+                m.position,
+                reviewer_id=m.reviewer_id,
+                area_key=j.area_key,
+                grade=scale[own],
+                reason=reason,
+                look_for="",
+            )
+    for d in records:
+        if not isinstance(d, DropIn) or d.evidence_id not in walks:
+            continue
+        visit = visits.get(walks[d.evidence_id].visit_id)
+        members = sorted(team.get(visit.id, []), key=lambda m: m.position) if visit else []
+        # The joint learning walks (the "mini-Ofsted"): there the heads go into each classroom together.
+        if visit is None or visit.kind != "learning-walk" or len(members) < 2:
+            continue
+        for look_for, result in sorted((d.look_for_results or {}).items()):
+            if result not in LOOK_FOR_ORDER:
+                continue
+            for m in members:
+                rng = random.Random(f"{d.id}/{look_for}/{m.reviewer_id}")
+                seen = LOOK_FOR_ORDER.index(result)
+                if rng.random() > 0.8:
+                    seen = max(0, min(2, seen + rng.choice((-1, 1))))
+                add(
+                    visit,
+                    30 + m.position,
+                    reviewer_id=m.reviewer_id,
+                    area_key="",
+                    drop_in_id=d.id,
+                    look_for=look_for,
+                    grade=LOOK_FOR_ORDER[seen],
+                    reason="",
+                )
+    return out
