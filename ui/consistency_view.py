@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.domain.agreement import Agreement, Kappa
+from nexus_review.domain.agreement import MIN_PAIRS_FOR_KAPPA, TOO_FEW, Agreement, Kappa
 from nexus_review.usecases.consistency import (
     AgreementFilter,
     AgreementReport,
@@ -43,6 +43,7 @@ from nexus_review.usecases.consistency import (
     TermAgreement,
     agreement_report,
 )
+from ui.errors import show_error
 
 ALL = "All"
 # Grades best first: from a deep green to a deep red, whatever the scale's length.
@@ -52,6 +53,10 @@ EXACT, WITHIN, PAIRS = QColor("#2c7fb8"), QColor("#7fcdbb"), QColor("#e3e3e3")
 
 def kappa_text(k: Kappa) -> str:
     if k.value is None:
+        if k.reason == TOO_FEW:
+            return f"– (fewer than {MIN_PAIRS_FOR_KAPPA} pairs)"
+        if "same grade" in k.reason:
+            return "– (the same grade throughout)"
         return "–"
     if k.low is None or k.high is None:
         return f"{k.value:.2f}"
@@ -160,7 +165,7 @@ class GradeDistributionChart(QWidget):
         p.drawText(
             QRectF(8, 4, self.width() - 16, 20),
             Qt.AlignmentFlag.AlignLeft,
-            "Grades given per area (reviewers' own grades, best first)",
+            "Own grades given per area (best grade on the left)",
         )
         p.setFont(self.font())
         if not self.data:
@@ -170,22 +175,28 @@ class GradeDistributionChart(QWidget):
                 "No own grades given yet.",
             )
             return
-        label_w = min(240.0, self.width() * 0.35)
-        most = max(d.total for d in self.data) or 1
-        bar_w = self.width() - label_w - 24
+        metrics = p.fontMetrics()
+        widest = max(metrics.horizontalAdvance(d.area_name) for d in self.data) + 12
+        label_w = float(min(widest, self.width() * 0.45))
+        total_w = metrics.horizontalAdvance("000 grades") + 8
+        bar_w = max(40.0, self.width() - label_w - total_w - 24)
         y = 30.0
         for d in self.data:
             p.setPen(self.palette().text().color())
+            name = metrics.elidedText(d.area_name, Qt.TextElideMode.ElideMiddle, int(label_w - 8))
             p.drawText(
                 QRectF(8, y, label_w - 8, 22),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                d.area_name,
+                name,
             )
+            # Each bar is its own area's grades end to end, so areas graded often and rarely
+            # compare by their mix; the count of grades stands at the end of the bar.
             x = label_w + 8
+            total = d.total or 1
             for i, g in enumerate(d.grades):
                 if not g.count:
                     continue
-                w = bar_w * g.count / most
+                w = bar_w * g.count / total
                 colour = QColor(
                     GRADE_COLOURS[
                         min(
@@ -196,9 +207,15 @@ class GradeDistributionChart(QWidget):
                 )
                 p.fillRect(QRectF(x, y + 2, w, 18), colour)
                 p.setPen(QColor("white") if colour.lightness() < 140 else QColor("black"))
-                if w >= 18:
+                if w >= metrics.horizontalAdvance(str(g.count)) + 6:
                     p.drawText(QRectF(x, y + 2, w, 18), Qt.AlignmentFlag.AlignCenter, str(g.count))
                 x += w
+            p.setPen(self.palette().text().color())
+            p.drawText(
+                QRectF(x + 6, y, total_w, 22),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{d.total} {'grade' if d.total == 1 else 'grades'}",
+            )
             y += 26
         # The key: the first area's scale (areas of one framework share it).
         x = label_w + 8
@@ -225,7 +242,7 @@ class AgreementOverTimeChart(QWidget):
         super().__init__()
         self.data: tuple[TermAgreement, ...] = ()
         self.setAccessibleName("Agreement term by term")
-        self.setMinimumHeight(200)
+        self.setFixedHeight(240)
 
     def set_data(self, data: Sequence[TermAgreement]) -> None:
         self.data = tuple(data)
@@ -358,17 +375,19 @@ class ConsistencyTab(QWidget):
         self.method.setStyleSheet("color: palette(mid);")
         inner = QWidget()
         grid = QGridLayout(inner)
-        grid.addWidget(self._heading("Agreement per area"), 0, 0)
-        grid.addWidget(_view(self.areas_model, "Agreement per area"), 1, 0)
-        grid.addWidget(self._heading("Agreement per pair of reviewers"), 0, 1)
-        grid.addWidget(_view(self.pairs_model, "Agreement per pair of reviewers"), 1, 1)
+        areas_view = _view(self.areas_model, "Agreement per area")
+        areas_view.setMinimumHeight(260)
+        grid.addWidget(self._heading("Agreement per area"), 0, 0, 1, 2)
+        grid.addWidget(areas_view, 1, 0, 1, 2)
         grid.addWidget(self.distribution, 2, 0)
-        grid.addWidget(self.over_time, 2, 1)
-        grid.addWidget(self._heading("Each reviewer against the agreed grade"), 3, 0)
-        grid.addWidget(_view(self.leans_model, "Each reviewer against the agreed grade"), 4, 0)
-        grid.addWidget(self._heading("Self-evaluation against the peer judgement"), 3, 1)
-        grid.addWidget(_view(self.self_model, "Self-evaluation against the peer judgement"), 4, 1)
-        grid.addWidget(self.method, 5, 0, 1, 2)
+        grid.addWidget(self.over_time, 2, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self._heading("Agreement per pair of reviewers"), 3, 0, 1, 2)
+        grid.addWidget(_view(self.pairs_model, "Agreement per pair of reviewers"), 4, 0, 1, 2)
+        grid.addWidget(self._heading("Each reviewer against the agreed grade"), 5, 0)
+        grid.addWidget(_view(self.leans_model, "Each reviewer against the agreed grade"), 6, 0)
+        grid.addWidget(self._heading("Self-evaluation against the peer judgement"), 5, 1)
+        grid.addWidget(_view(self.self_model, "Self-evaluation against the peer judgement"), 6, 1)
+        grid.addWidget(self.method, 7, 0, 1, 2)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -419,8 +438,10 @@ class ConsistencyTab(QWidget):
             if asked == self._asked:  # an answer to an earlier choice of filters is not shown
                 self.show_report(report, refill)
 
-        self.page.window_.run_task(
-            "Working out agreement…", lambda: agreement_report(db, flt), done
+        # Off the GUI thread, but without a message in the status bar: the figures are quick,
+        # and a message the page has just shown there (a year copied) must stay.
+        self.page.window_.tasks.run(
+            lambda: agreement_report(db, flt), done, lambda exc: show_error(self, exc)
         )
 
     def _refill(self, report: AgreementReport) -> None:
