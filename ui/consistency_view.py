@@ -411,7 +411,7 @@ class ConsistencyTab(QWidget):
             group=self.group.currentData(),
             area=self.area.currentData(),
             framework=self.framework.currentData(),
-            pair=tuple(pair) if pair else None,  # type: ignore[arg-type]
+            pair=tuple(pair) if pair else None,
         )
 
     def show_year(self, year: str) -> None:
