@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -23,6 +24,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="the figures as JSON")
     p.set_defaults(func=cmd_agreement)
+    register_moderation(sub)
 
 
 def _kappa(k: Any) -> str:
@@ -89,3 +91,32 @@ def cmd_agreement(ctx: Any) -> int:
         for lean in report.leans:
             ctx.print(lean.describe("kinder", "harsher"))
     return 0
+
+
+def register_moderation(sub: Any) -> None:
+    p = sub.add_parser(
+        "moderation", help="export the moderation pack for the heads' meeting as Word or PDF"
+    )
+    p.add_argument("--format", required=True, choices=("docx", "pdf"), dest="fmt")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--year", help="academic year like 2025-26 (default: the current one)")
+    p.add_argument("--group", metavar="NAME", help="only the visits of one review group")
+    p.add_argument("--area", metavar="KEY", help="only one area")
+    p.add_argument("--framework", metavar="KEY", help="only visits judged against one framework")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.set_defaults(func=cmd_moderation)
+
+
+def cmd_moderation(ctx: Any) -> int:
+    from nexus_review.usecases.consistency import export_moderation_pack
+
+    flt = _filter(ctx.args)
+    path = export_moderation_pack(ctx.db, ctx.args.fmt, ctx.args.out, flt, ctx.args.paper)
+    ctx.print(f"Moderation pack for {flt.year or _year()} written to {path}.")
+    return 0
+
+
+def _year() -> str:
+    from nexus_review.usecases.consistency import current_year
+
+    return current_year()

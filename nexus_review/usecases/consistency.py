@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nexus_review.domain import agreement as ag
 from nexus_review.domain.calendar import academic_year_bounds, academic_year_of, term_of
@@ -498,3 +499,24 @@ def _self_evaluation(
     return tuple(
         SchoolSelfEvaluation(s, tuple(ys), ag.trend(ys)) for s, ys in sorted(by_school.items())
     )
+
+
+# ---------------------------------------------------------------------------- moderation pack
+
+
+def export_moderation_pack(
+    db: Database,
+    fmt: str,
+    out: Path | str,
+    flt: AgreementFilter = AgreementFilter(),
+    paper: str = "a4",
+) -> Path:
+    """The moderation pack of a year as Word or PDF, written to a temporary file and renamed."""
+    from nexus_review.reports.export import export_document
+    from nexus_review.reports.moderation import build_moderation_pack
+    from nexus_review.storage.database import get_info
+
+    report = agreement_report(db, flt)
+    with db.reading() as session:
+        network = get_info(session, "network_name")
+    return export_document(build_moderation_pack(report, network), fmt, out, paper)
