@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nexus_review.storage.models import (
+    CalibrationAnswer,
+    CalibrationExercise,
     DropIn,
     Evidence,
     IndependentGrade,
@@ -193,3 +195,74 @@ def drop_in_visit(session: Session, drop_in_id: str) -> tuple[str, list[str]] | 
     if row is None:
         return None
     return row[0], [str(x) for x in row[1] or ()]
+
+
+# ---------------------------------------------------------------------------- calibration
+
+
+def exercises(session: Session) -> list[CalibrationExercise]:
+    query = select(CalibrationExercise).where(CalibrationExercise.deleted.is_(False))
+    return list(
+        session.scalars(
+            query.order_by(
+                CalibrationExercise.academic_year.desc(),
+                CalibrationExercise.title,
+                CalibrationExercise.id,
+            )
+        )
+    )
+
+
+def exercise(session: Session, exercise_id: str) -> CalibrationExercise | None:
+    found = session.get(CalibrationExercise, exercise_id)
+    return None if found is None or found.deleted else found
+
+
+def add_exercise(session: Session, **values: object) -> CalibrationExercise:
+    row = CalibrationExercise(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def answers(session: Session, exercise_id: str) -> list[tuple[CalibrationAnswer, str]]:
+    """Live answers of an exercise with each head's name."""
+    query = (
+        select(CalibrationAnswer, Reviewer.name)
+        .join(Reviewer, Reviewer.id == CalibrationAnswer.reviewer_id)
+        .where(CalibrationAnswer.exercise_id == exercise_id, CalibrationAnswer.deleted.is_(False))
+        .order_by(Reviewer.name, CalibrationAnswer.area_key, CalibrationAnswer.id)
+    )
+    return [(a, name) for a, name in session.execute(query)]
+
+
+def find_answer(
+    session: Session, exercise_id: str, reviewer_id: str, area_key: str
+) -> CalibrationAnswer | None:
+    query = select(CalibrationAnswer).where(
+        CalibrationAnswer.exercise_id == exercise_id,
+        CalibrationAnswer.reviewer_id == reviewer_id,
+        CalibrationAnswer.area_key == area_key,
+        CalibrationAnswer.deleted.is_(False),
+    )
+    return session.scalars(query.order_by(CalibrationAnswer.id)).first()
+
+
+def add_answer(session: Session, **values: object) -> CalibrationAnswer:
+    row = CalibrationAnswer(**values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reviewer_exists(session: Session, reviewer_id: str) -> bool:
+    found = session.get(Reviewer, reviewer_id)
+    return found is not None and not found.deleted
+
+
+def evidence_for_exercise(session: Session, evidence_id: str) -> tuple[Evidence, Visit] | None:
+    ev = session.get(Evidence, evidence_id)
+    if ev is None or ev.deleted:
+        return None
+    visit = session.get(Visit, ev.visit_id)
+    return None if visit is None else (ev, visit)

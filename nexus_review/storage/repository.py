@@ -504,6 +504,22 @@ def visits_with_unexported_changes(session: Session, own_devices: list[str]) -> 
     return sorted(changed)
 
 
+def calibration_has_unexported_changes(session: Session, own_devices: list[str]) -> bool:
+    """Whether a calibration exercise or answer holds a change of this database's that no
+    package has carried yet (a head who only answered an exercise still has a package to send)."""
+    from nexus_review.storage.models import CalibrationAnswer, CalibrationExercise, ExportMark
+
+    if not own_devices:
+        return False
+    marks = {m.record_id: m.vclock or {} for m in session.scalars(select(ExportMark))}
+    for model in (CalibrationExercise, CalibrationAnswer):
+        for rid, clock in session.execute(select(model.id, model.vclock)):
+            mark = marks.get(rid, {})
+            if any(int((clock or {}).get(d, 0)) > int(mark.get(d, 0)) for d in own_devices):
+                return True
+    return False
+
+
 def mark_exported(session: Session, records: Iterable[dict[str, Any]], own_devices: list[str]) -> None:
     """Remember how far this database's own changes to these records (serialised, as a
     package holds them) have gone out."""
@@ -569,7 +585,13 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
     """Everything a review package of these visits holds, tombstones included, parents first:
     the visits and their records, the schools and reviewers they name, those schools'
     priorities, and the review groups the visits belong to with their members."""
-    from nexus_review.storage.models import IndependentGrade, ReviewGroup, ReviewGroupMember
+    from nexus_review.storage.models import (
+        CalibrationAnswer,
+        CalibrationExercise,
+        IndependentGrade,
+        ReviewGroup,
+        ReviewGroupMember,
+    )
 
     visits = list(session.scalars(select(Visit).where(Visit.id.in_(visit_ids)).order_by(Visit.id)))
     team = list(session.scalars(select(VisitReviewer).where(VisitReviewer.visit_id.in_(visit_ids)).order_by(VisitReviewer.id)))
@@ -579,7 +601,13 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
     judgements = list(session.scalars(select(Judgement).where(Judgement.visit_id.in_(visit_ids)).order_by(Judgement.id)))
     actions = list(session.scalars(select(Action).where(Action.visit_id.in_(visit_ids)).order_by(Action.id)))
     own_grades = list(session.scalars(select(IndependentGrade).where(IndependentGrade.visit_id.in_(visit_ids)).order_by(IndependentGrade.id)))
-    reviewer_ids = sorted({m.reviewer_id for m in team} | {g.reviewer_id for g in own_grades})
+    # Calibration exercises and their answers are few and belong to no visit: every package
+    # carries them all, so an exercise reaches every head and every answer comes back.
+    exercises = list(session.scalars(select(CalibrationExercise).order_by(CalibrationExercise.id)))
+    answers = list(session.scalars(select(CalibrationAnswer).order_by(CalibrationAnswer.id)))
+    reviewer_ids = sorted({m.reviewer_id for m in team} | {g.reviewer_id for g in own_grades} | {a.reviewer_id for a in answers})
+    if exercises:  # every head may answer an exercise: their reviewer records travel with it
+        reviewer_ids = sorted(set(reviewer_ids) | set(session.scalars(select(Reviewer.id).where(Reviewer.deleted.is_(False)))))
     reviewers = list(session.scalars(select(Reviewer).where(Reviewer.id.in_(reviewer_ids)).order_by(Reviewer.id)))
     group_ids = sorted({v.review_group_id for v in visits if v.review_group_id})
     groups = list(session.scalars(select(ReviewGroup).where(ReviewGroup.id.in_(group_ids)).order_by(ReviewGroup.id)))
@@ -604,6 +632,8 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
         "judgement": judgements,
         "action": actions,
         "independent_grade": own_grades,
+        "calibration_exercise": exercises,
+        "calibration_answer": answers,
     }
 
 
