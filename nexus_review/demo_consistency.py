@@ -19,10 +19,14 @@ from collections.abc import Sequence
 from nexus_review.domain.enums import LookForResult
 from nexus_review.frameworks import get_framework
 from nexus_review.storage.models import (
+    CalibrationAnswer,
+    CalibrationExercise,
     DropIn,
     Evidence,
     IndependentGrade,
     Judgement,
+    Reviewer,
+    School,
     SyncMixin,
     Visit,
     VisitReviewer,
@@ -155,4 +159,104 @@ def demo_own_grades(records: Sequence[SyncMixin], year_of: dict[str, str]) -> li
                     grade=LOOK_FOR_ORDER[seen],
                     reason="",
                 )
+    return out
+
+
+CALIBRATION_AREAS = ("curriculum-and-teaching", "achievement", "inclusion")
+
+
+def demo_calibration(records: Sequence[SyncMixin], year_of: dict[str, str]) -> list[SyncMixin]:
+    """One calibration exercise of the last complete year, graded by every head: a lesson
+    observation from an evaluation day, its names taken out, with most heads within a grade of
+    the team's own judgement of the lesson and a few further away, each with a reason."""
+    from nexus_review.usecases.calibration import anonymised_evidence
+
+    visits = {r.id: r for r in records if isinstance(r, Visit)}
+    schools = {r.id: r for r in records if isinstance(r, School)}
+    reviewers = {r.id: r for r in records if isinstance(r, Reviewer)}
+    judgements = {
+        (r.visit_id, r.area_key): r.peer_grade for r in records if isinstance(r, Judgement)
+    }
+    years = sorted(set(year_of.values()))
+    if len(years) < 2:
+        return []
+    last = years[-2]
+    chosen = next(
+        (
+            e
+            for e in sorted(
+                (r for r in records if isinstance(r, Evidence)),
+                key=lambda e: (visits[e.visit_id].visit_date, e.position),
+            )
+            if e.kind == "lesson-observation"
+            and e.notes
+            and year_of.get(e.visit_id) == last
+            and visits[e.visit_id].framework_key == "ofsted-2025"
+            and judgements.get((e.visit_id, "curriculum-and-teaching"))
+        ),
+        None,
+    )
+    if chosen is None:
+        return []
+    visit = visits[chosen.visit_id]
+    school = schools[visit.host_school_id]
+    team = [
+        reviewers[m.reviewer_id].name
+        for m in records
+        if isinstance(m, VisitReviewer) and m.visit_id == visit.id
+    ]
+    staff = [
+        e.staff for e in records if isinstance(e, Evidence) and e.visit_id == visit.id and e.staff
+    ]
+    when = dt.datetime.combine(
+        visit.visit_date + dt.timedelta(days=21), dt.time(16, 0), tzinfo=dt.UTC
+    )
+    common = {
+        "created_at": when,
+        "updated_at": when,
+        "device_id": DEVICE,
+        "revision": 1,
+        "vclock": {DEVICE: 1},
+        "deleted": False,
+    }
+    subject = f"{chosen.year_group} {chosen.subject}".strip() or "A lesson"
+    exercise = CalibrationExercise(
+        id=_id("calibration", last),
+        title=f"{subject} lesson (heads' meeting, {last})",
+        academic_year=last,
+        framework_key="ofsted-2025",
+        evidence_kind=f"Lesson observation, {chosen.year_group}, {chosen.subject}"[:40],
+        evidence_text=anonymised_evidence(
+            chosen.notes,
+            chosen.strengths,
+            chosen.areas_for_development,
+            staff=[*staff, school.headteacher],
+            reviewers=team,
+            school=school.name,
+        ),
+        area_keys="\n".join(CALIBRATION_AREAS),
+        **common,
+    )
+    year_of[exercise.id] = last
+    out: list[SyncMixin] = [exercise]
+    fw = get_framework("ofsted-2025")
+    heads = sorted((r for r in reviewers.values() if r.role == "Headteacher"), key=lambda r: r.name)
+    for area in CALIBRATION_AREAS:
+        scale = [g.key for g in sorted(fw.scale_for(area), key=lambda g: g.rank)]
+        centre = scale.index(judgements.get((visit.id, area)) or "expected-standard")
+        for head in heads:
+            rng = random.Random(f"calibration/{last}/{area}/{head.id}")
+            own = max(0, min(len(scale) - 1, centre + _offset(rng, lead=False)))
+            apart = abs(own - centre)
+            answer = CalibrationAnswer(
+                id=_id("calibration-answer", last, area, head.id),
+                exercise_id=exercise.id,
+                reviewer_id=head.id,
+                area_key=area,
+                grade=scale[own],
+                reason=rng.choice(REASONS[min(2, apart)]) or "As the evidence shows.",
+                **common,
+            )
+            year_of[answer.id] = last
+            out.append(answer)
     return out

@@ -18,6 +18,7 @@ from nexus_review.domain import agreement as ag
 from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import EvidenceKind, label_of
+from nexus_review.domain.wording import counted
 from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.frameworks import Framework, get_framework
 from nexus_review.storage import own_grades as store
@@ -62,6 +63,24 @@ class AreaResult:
     def answered(self) -> int:
         return sum(1 for a in self.answers if a.grade)
 
+    @property
+    def most_given(self) -> tuple[str, int]:
+        """The grade most heads gave (the better one of a tie) and how many gave it."""
+        if not self.answered:
+            return ("", 0)
+        return max(self.spread, key=lambda s: s[1])
+
+    def describe(self) -> str:
+        """In counts: one piece of evidence has no kappa, only how far the heads spread."""
+        if not self.answered:
+            return "No head has graded this area yet."
+        grade, count = self.most_given
+        a = self.agreement
+        said = f"{count} of {counted(self.answered, 'head')} gave {grade}"
+        if not a.n:
+            return said + "."
+        return f"{said}; {a.within_one} of {counted(a.n, 'pair')} of heads were within one grade of each other."
+
 
 @dataclass(frozen=True)
 class ExerciseResults:
@@ -99,6 +118,31 @@ def _without(text: str, names: list[str], replacement: str) -> str:
     return text
 
 
+def anonymised_evidence(
+    notes: str,
+    strengths: str,
+    development: str,
+    *,
+    staff: list[str],
+    reviewers: list[str],
+    school: str,
+) -> str:
+    """The text of an exercise: what was seen, the strengths and the areas for development,
+    with every member of staff ("Teacher A"...), the reviewers and the school taken out."""
+    parts = [
+        ("What was seen", notes),
+        ("Strengths", strengths),
+        ("Areas for development", development),
+    ]
+    text = "\n\n".join(
+        f"{label}:\n{body.strip()}" for label, body in parts if body and body.strip()
+    )
+    text = Anonymiser(staff).clean(text)
+    text = _without(text, reviewers, "a reviewer")
+    text = _without(text, [school], "the school")
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
 def make_exercise(
     db: Database,
     evidence_id: str,
@@ -133,26 +177,19 @@ def make_exercise(
         unknown = [k for k in areas if fw.area(k) is None]
         if unknown:
             raise NexusError(f"'{unknown[0]}' is not an area of the {fw.short_name} framework.")
-        parts = [
-            ("What was seen", ev.notes),
-            ("Strengths", ev.strengths),
-            ("Areas for development", ev.areas_for_development),
-        ]
-        text = "\n\n".join(
-            f"{label}:\n{body.strip()}" for label, body in parts if body and body.strip()
+        text = anonymised_evidence(
+            ev.notes,
+            ev.strengths,
+            ev.areas_for_development,
+            staff=[e.staff for e in visit.evidence if e.staff]
+            + [visit.host_school.headteacher or ""],
+            reviewers=[m.reviewer.name for m in visit.team],
+            school=visit.host_school.name,
         )
         if not text:
             raise NexusError(
                 "That evidence has no notes to grade; choose a written-up lesson visit or work-scrutiny note."
             )
-        staff = Anonymiser(
-            [e.staff for e in visit.evidence if e.staff] + [visit.host_school.headteacher or ""]
-        )
-        text = staff.clean(text)
-        text = _without(text, [m.reviewer.name for m in visit.team], "a reviewer")
-        text = _without(text, [visit.host_school.name], "the school")
-        if len(text) > TEXT_LIMIT:
-            text = text[: TEXT_LIMIT - 1] + "…"
         context = ", ".join(
             x for x in (label_of(EvidenceKind, ev.kind), ev.year_group, ev.subject) if x
         )

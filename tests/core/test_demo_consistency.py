@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nexus_review.demo import build_demo_records, demo_years
 from nexus_review.storage.database import Database
-from nexus_review.storage.models import IndependentGrade, Visit, VisitReviewer
+from nexus_review.storage.models import Evidence, IndependentGrade, Visit, VisitReviewer
 from nexus_review.usecases.consistency import LOOK_FORS, AgreementFilter, agreement_report
 
 TODAY = dt.date(2026, 6, 15)
@@ -51,3 +51,23 @@ def test_the_demo_fill_still_writes_every_record(tmp_path: Path) -> None:
         held = s.query(IndependentGrade).count()
     db.close()
     assert held > 0 and counts.added >= held
+
+
+def test_one_calibration_exercise_graded_by_every_head(demo_db: Database) -> None:
+    from nexus_review.storage.models import Reviewer
+    from nexus_review.usecases.calibration import exercise_results, list_exercises
+
+    (exercise,) = list_exercises(demo_db)
+    assert exercise.academic_year == demo_years()[1]
+    with demo_db.reading() as s:
+        heads = sorted(r.name for r in s.query(Reviewer).filter(Reviewer.role == "Headteacher"))
+        staff = [e.staff for e in s.query(Evidence) if e.staff]
+    results = exercise_results(demo_db, exercise.id)
+    assert list(results.heads) == heads and len(heads) == 10
+    for area in results.areas:
+        assert area.answered == 10 and all(a.reason for a in area.answers)
+        assert (
+            1 <= sum(1 for _g, n in area.spread if n) <= 4
+        )  # a spread, not all alike, not everywhere
+    surnames = {name.split()[-1] for name in staff}
+    assert not any(s in exercise.evidence_text for s in surnames)

@@ -177,6 +177,10 @@ def test_heads_answer_on_their_laptops_and_the_answers_come_back(network: Networ
         "Mr S. Delaney"
     ] == "Too little time to apply"
     assert achievement.answered == 3
+    assert (
+        teaching.describe()
+        == "2 of 3 heads gave Strong standard; 3 of 3 pairs of heads were within one grade of each other."
+    )
     # Importing the same packages again changes nothing.
     before = dump(network.admin)
     again = import_package_files(
