@@ -38,6 +38,7 @@ DEVICE = "demo"
 # few two. The lead, who writes the agreed judgement up, is a little closer to it.
 APART = ((0, 0.70), (1, 0.24), (2, 0.06))
 LEAD_APART = ((0, 0.80), (1, 0.18), (2, 0.02))
+# A reviewer's reason, by how far and which way their own grade is from the agreed one.
 REASONS = {
     0: (
         "Seen consistently in the lessons visited.",
@@ -45,15 +46,22 @@ REASONS = {
         "",
     ),
     1: (
-        "Stronger in the older year groups than lower down.",
-        "Not yet consistent across every class.",
         "Leaders' own checks show more than we saw on the day.",
+        "The strongest parts outweighed the rest.",
     ),
-    2: (
-        "What I saw in two classes did not match the rest.",
-        "I weighed the pupils' books more heavily than the lessons.",
+    -1: (
+        "Not yet consistent across every class.",
+        "Stronger in the older year groups than lower down.",
     ),
+    2: ("I weighed the pupils' books more heavily than the lessons.",),
+    -2: ("What I saw in two classes did not match the rest.",),
 }
+
+
+def _reason(rng: random.Random, apart: int) -> str:
+    return rng.choice(REASONS[max(-2, min(2, apart))])
+
+
 LOOK_FOR_ORDER = [
     LookForResult.NOT_SEEN.value,
     LookForResult.PARTLY.value,
@@ -123,7 +131,7 @@ def demo_own_grades(records: Sequence[SyncMixin], year_of: dict[str, str]) -> li
             rng = random.Random(f"{visit.id}/{j.area_key}/{m.reviewer_id}")
             apart = 0 if len(scale) == 2 and rng.random() < 0.95 else _offset(rng, m.is_lead)
             own = max(0, min(len(scale) - 1, agreed + apart))
-            reason = rng.choice(REASONS[min(2, abs(own - agreed))]) if rng.random() < 0.6 else ""
+            reason = _reason(rng, own - agreed) if rng.random() < 0.6 else ""
             add(
                 visit,
                 m.position,
@@ -222,7 +230,7 @@ def demo_calibration(records: Sequence[SyncMixin], year_of: dict[str, str]) -> l
     subject = f"{chosen.year_group} {chosen.subject}".strip() or "A lesson"
     exercise = CalibrationExercise(
         id=_id("calibration", last),
-        title=f"{subject} lesson (heads' meeting, {last})",
+        title=f"{subject} lesson for the heads' meeting",
         academic_year=last,
         framework_key="ofsted-2025",
         evidence_kind=f"Lesson observation, {chosen.year_group}, {chosen.subject}"[:40],
@@ -247,14 +255,13 @@ def demo_calibration(records: Sequence[SyncMixin], year_of: dict[str, str]) -> l
         for head in heads:
             rng = random.Random(f"calibration/{last}/{area}/{head.id}")
             own = max(0, min(len(scale) - 1, centre + _offset(rng, lead=False)))
-            apart = abs(own - centre)
             answer = CalibrationAnswer(
                 id=_id("calibration-answer", last, area, head.id),
                 exercise_id=exercise.id,
                 reviewer_id=head.id,
                 area_key=area,
                 grade=scale[own],
-                reason=rng.choice(REASONS[min(2, apart)]) or "As the evidence shows.",
+                reason=_reason(rng, own - centre) or "As the evidence shows.",
                 **common,
             )
             year_of[answer.id] = last

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -97,10 +98,11 @@ class RowsTableModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         return self.rows[index.row()][index.column()]
 
@@ -391,10 +393,21 @@ class ConsistencyTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+        from ui.calibration_view import CalibrationPanel  # it borrows this module's table model
+
+        agreement = QWidget()
+        figures = QVBoxLayout(agreement)
+        figures.setContentsMargins(0, 0, 0, 0)
+        figures.addLayout(filters)
+        figures.addWidget(self.summary)
+        figures.addWidget(scroll, 1)
+        self.calibration = CalibrationPanel(page)
+        self.sections = QTabWidget()
+        self.sections.addTab(agreement, "Agreement")
+        self.sections.addTab(self.calibration, "Calibration exercises")
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.summary)
-        layout.addWidget(scroll, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sections)
 
     @staticmethod
     def _heading(text: str) -> QLabel:
@@ -425,6 +438,7 @@ class ConsistencyTab(QWidget):
         for g in review_groups(self.page.window_.db, year) if year else []:
             self.group.addItem(g.name, g.name)
         self.apply_filters(refill=True)
+        self.calibration.refresh()
 
     def apply_filters(self, refill: bool = False) -> None:
         if not self.year:

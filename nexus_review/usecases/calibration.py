@@ -219,11 +219,22 @@ def answer_exercise(
     reason: str = "",
 ) -> HeadAnswer | None:
     """A head's own grade (and reason) of one area of an exercise; ``grade=None`` clears it."""
-    reason = reason.strip()
-    if len(reason) > REASON_LIMIT:
-        raise NexusError(
-            f"A reason can be at most {REASON_LIMIT} characters; this one has {len(reason)}."
-        )
+    return answer_exercise_areas(db, exercise_id, reviewer_id, {area_key: (grade, reason)}).get(
+        area_key
+    )
+
+
+def answer_exercise_areas(
+    db: Database, exercise_id: str, reviewer_id: str, answers: dict[str, tuple[str | None, str]]
+) -> dict[str, HeadAnswer]:
+    """A head's grades of several areas of an exercise at once (one unit of work: all of them
+    or, on any bad answer, none)."""
+    for _grade, reason in answers.values():
+        if len(reason.strip()) > REASON_LIMIT:
+            raise NexusError(
+                f"A reason can be at most {REASON_LIMIT} characters; this one has {len(reason.strip())}."
+            )
+    out: dict[str, HeadAnswer] = {}
     with db.transaction() as session:
         row = store.exercise(session, exercise_id)
         if row is None:
@@ -233,32 +244,36 @@ def answer_exercise(
                 "Say who you are (your reviewer record) before answering an exercise."
             )
         fw = get_framework(row.framework_key)
-        if area_key not in _keys(row.area_keys):
-            raise NexusError(f"'{area_key}' is not one of the areas this exercise asks about.")
-        if grade is not None and grade not in _scale(fw, area_key):
-            raise NexusError(f"'{grade}' is not a grade for {fw.area_name(area_key)}.")
-        answer = store.find_answer(session, exercise_id, reviewer_id, area_key)
-        if answer is None:
-            if grade is None:
-                return None
-            answer = store.add_answer(
-                session,
-                exercise_id=exercise_id,
-                reviewer_id=reviewer_id,
-                area_key=area_key,
-                grade=grade,
-                reason=reason,
+        for area_key, (grade, _reason) in answers.items():
+            if area_key not in _keys(row.area_keys):
+                raise NexusError(f"'{area_key}' is not one of the areas this exercise asks about.")
+            if grade is not None and grade not in _scale(fw, area_key):
+                raise NexusError(f"'{grade}' is not a grade for {fw.area_name(area_key)}.")
+        for area_key, (grade, reason) in answers.items():
+            reason = reason.strip()
+            answer = store.find_answer(session, exercise_id, reviewer_id, area_key)
+            if answer is None:
+                if grade is None:
+                    continue
+                answer = store.add_answer(
+                    session,
+                    exercise_id=exercise_id,
+                    reviewer_id=reviewer_id,
+                    area_key=area_key,
+                    grade=grade,
+                    reason=reason,
+                )
+            elif (answer.grade, answer.reason) != (grade, reason):
+                answer.grade, answer.reason = grade, reason
+                session.flush()
+            out[area_key] = HeadAnswer(
+                reviewer_id,
+                answer.reviewer.name,
+                answer.grade,
+                fw.grade_label(area_key, answer.grade),
+                answer.reason,
             )
-        elif (answer.grade, answer.reason) != (grade, reason):
-            answer.grade, answer.reason = grade, reason
-            session.flush()
-        return HeadAnswer(
-            reviewer_id,
-            answer.reviewer.name,
-            answer.grade,
-            fw.grade_label(area_key, answer.grade),
-            answer.reason,
-        )
+    return out
 
 
 def exercise_results(db: Database, exercise_id: str) -> ExerciseResults:
