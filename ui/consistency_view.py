@@ -11,6 +11,7 @@ the GUI thread by the agreement use case.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,10 +26,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -319,6 +322,7 @@ class ConsistencyTab(QWidget):
     """The agreement figures of a year, with filters, tables and charts."""
 
     report_shown = Signal(object)  # the AgreementReport now on screen
+    pack_exported = Signal(object)  # the path of the moderation pack written
 
     def __init__(self, page: Any) -> None:
         super().__init__()
@@ -342,6 +346,13 @@ class ConsistencyTab(QWidget):
             box.activated.connect(lambda _i: self.apply_filters())
             filters.addWidget(QLabel(label))
             filters.addWidget(box, 1)
+        self.pack_word = QPushButton("Moderation pack as Word…")
+        self.pack_pdf = QPushButton("Moderation pack as PDF…")
+        self.pack_word.clicked.connect(lambda: self.export_pack("docx"))
+        self.pack_pdf.clicked.connect(lambda: self.export_pack("pdf"))
+        filters.addWidget(self.pack_word)
+        filters.addWidget(self.pack_pdf)
+        self.last_export: Path | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -456,6 +467,33 @@ class ConsistencyTab(QWidget):
         # and a message the page has just shown there (a year copied) must stay.
         self.page.window_.tasks.run(
             lambda: agreement_report(db, flt), done, lambda exc: show_error(self, exc)
+        )
+
+    def export_pack(self, fmt: str) -> None:
+        """The moderation pack of the figures on screen (the same filters), as Word or PDF."""
+        from nexus_review.usecases.consistency import export_moderation_pack
+
+        window = self.page.window_
+        flt = self.current_filter()
+        suggested = window.export_folder() / f"Moderation-pack-{self.year}.{fmt}"
+        kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export the moderation pack", str(suggested), kind
+        )
+        if not target:
+            return
+        window.remember_export_folder(target)
+        db, paper = window.db, window.settings.get("export/paper")
+
+        def done(path: Any) -> None:
+            self.last_export = Path(str(path))
+            window.statusBar().showMessage(f"Moderation pack written to {path}", 8000)
+            self.pack_exported.emit(self.last_export)
+
+        window.run_task(
+            "Writing the moderation pack…",
+            lambda: export_moderation_pack(db, fmt, target, flt, paper),
+            done,
         )
 
     def _refill(self, report: AgreementReport) -> None:

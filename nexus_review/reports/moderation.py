@@ -8,6 +8,7 @@ against its peers. Counts come first; a share is only ever given beside its coun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from nexus_review.domain.agreement import MIN_PAIRS_FOR_KAPPA, TOO_FEW, Agreement, Kappa
@@ -25,7 +26,8 @@ from nexus_review.reports.document import (
 )
 from nexus_review.reports.feedback import network_name_or_default
 
-if TYPE_CHECKING:  # the figures come from the agreement use case, which calls this builder
+if TYPE_CHECKING:  # the figures come from the use cases, which call this builder
+    from nexus_review.usecases.calibration import ExerciseResults
     from nexus_review.usecases.consistency import AgreementReport
 
 
@@ -57,7 +59,9 @@ KEY = Paragraph(
 )
 
 
-def build_moderation_pack(report: AgreementReport, network_name: str = "") -> Document:
+def build_moderation_pack(
+    report: AgreementReport, network_name: str = "", calibration: Sequence[ExerciseResults] = ()
+) -> Document:
     network = network_name_or_default(network_name)
     flt = report.filter
     scope = [
@@ -241,6 +245,39 @@ def build_moderation_pack(report: AgreementReport, network_name: str = "") -> Do
                     for i, y in enumerate(s.years)
                 ),
                 widths=(2.6, 1.3, 1.0, 1.1, 1.0, 1.0, 2.6),
+            ),
+        ]
+    for results in calibration:
+        e = results.exercise
+        blocks += [
+            Heading(f"Calibration exercise: {e.title}"),
+            Paragraph(
+                f"{e.evidence_kind}, with its staff, school and reviewers taken out; "
+                f"{counted(len(results.heads), 'head')} graded it on their own.",
+                "muted",
+            ),
+            *(Paragraph(part) for part in e.evidence_text.split("\n\n") if part.strip()),
+            Table(
+                ("Area", "Grades given (best first)", "How far the heads agreed"),
+                tuple(
+                    (
+                        a.area_name,
+                        ", ".join(f"{g} {n}" for g, n in a.spread if n) or "–",
+                        a.describe(),
+                    )
+                    for a in results.areas
+                ),
+                widths=(2.2, 3.6, 3.8),
+            ),
+            Table(
+                ("Head", "Area", "Grade", "Reason"),
+                tuple(
+                    (x.head, a.area_name, x.grade_label or "–", x.reason or "–")
+                    for a in results.areas
+                    for x in a.answers
+                ),
+                widths=(2.2, 2.2, 1.6, 4.0),
+                caption="The reasons each head gave",
             ),
         ]
     methods = sorted(

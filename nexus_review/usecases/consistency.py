@@ -515,8 +515,12 @@ def export_moderation_pack(
     from nexus_review.reports.export import export_document
     from nexus_review.reports.moderation import build_moderation_pack
     from nexus_review.storage.database import get_info
+    from nexus_review.usecases.calibration import exercise_results, list_exercises
 
     report = agreement_report(db, flt)
+    exercises = [
+        exercise_results(db, e.id) for e in list_exercises(db) if e.academic_year == report.year
+    ]
     with db.reading() as session:
         network = get_info(session, "network_name")
-    return export_document(build_moderation_pack(report, network), fmt, out, paper)
+    return export_document(build_moderation_pack(report, network, exercises), fmt, out, paper)
