@@ -342,6 +342,9 @@ class ConsistencyTab(QWidget):
             ("Reviewers", self.pair),
         ):
             box.setAccessibleName(label)
+            # Long names (a pair of heads) must not widen the window: the box shows what fits.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
             box.addItem(ALL, None)
             box.activated.connect(lambda _i: self.apply_filters())
             filters.addWidget(QLabel(label))
@@ -350,8 +353,10 @@ class ConsistencyTab(QWidget):
         self.pack_pdf = QPushButton("Moderation pack as PDF…")
         self.pack_word.clicked.connect(lambda: self.export_pack("docx"))
         self.pack_pdf.clicked.connect(lambda: self.export_pack("pdf"))
-        filters.addWidget(self.pack_word)
-        filters.addWidget(self.pack_pdf)
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        exports.addWidget(self.pack_word)
+        exports.addWidget(self.pack_pdf)
         self.last_export: Path | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -410,6 +415,7 @@ class ConsistencyTab(QWidget):
         figures = QVBoxLayout(agreement)
         figures.setContentsMargins(0, 0, 0, 0)
         figures.addLayout(filters)
+        figures.addLayout(exports)
         figures.addWidget(self.summary)
         figures.addWidget(scroll, 1)
         self.calibration = CalibrationPanel(page)
