@@ -134,3 +134,26 @@ def test_someone_not_on_the_team_gives_no_own_grade(qtbot, demo_db: Database) ->
     panel = editor.judgements.own_grades
     assert not panel.grade.isEnabled()
     assert "not on this visit's review team" in panel.status.text()
+
+
+def test_the_setting_is_turned_off_in_the_settings_dialog(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs import SettingsDialog
+
+    visit, lead, second = _visit(demo_db)
+    record_own_grade(
+        demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
+    )
+    with demo_db.reading() as s:
+        schools = list_schools(s)
+    settings = Settings()
+    dialog = SettingsDialog(settings, schools)
+    qtbot.addWidget(dialog)
+    assert dialog.hide_until_own.isChecked()
+    qtbot.mouseClick(
+        dialog.hide_until_own, Qt.MouseButton.LeftButton, pos=dialog.hide_until_own.rect().center()
+    )
+    assert not dialog.hide_until_own.isChecked()
+    dialog.apply()
+    assert Settings().get("consistency/hide_until_own") is False
+    _win, editor = _open(qtbot, demo_db, visit, second)
+    assert "Strong standard" in editor.judgements.own_grades.others.text()
