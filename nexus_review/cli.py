@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.network",
     "nexus_review.commands.sync",
     "nexus_review.commands.server",
+    "nexus_review.commands.consistency",
 )
 
 log = logging.getLogger("nexus_review")

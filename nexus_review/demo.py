@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from nexus_review.demo_consistency import demo_calibration, demo_own_grades
 from nexus_review.domain.calendar import academic_year_of, previous_academic_year
 from nexus_review.domain.enums import (
     ActionStatus,
@@ -1659,6 +1660,7 @@ def _build(today: dt.date) -> _DemoBuild:
     for plan in plans:
         plan.status = visit_status_on(plan.day, today)
     evidence = sum(builder.add_visit(plan) for plan in plans)
+    builder.records += demo_own_grades(builder.records, builder.year_of) + demo_calibration(builder.records, builder.year_of)
     counts = DemoCounts(
         schools=len(SCHOOLS), reviewers=len(SCHOOLS) + len(NETWORK_LEADS), groups=len(GROUPS),
         priorities=priorities, visits=len(plans), evidence=evidence, added=0,

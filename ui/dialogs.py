@@ -168,6 +168,9 @@ class SettingsDialog(RememberedDialog):
         self.lesson_grading.setToolTip("For the whole network in this database: lesson observations get a grade for each area")
         self.lesson_grading.setChecked(lesson_grading)
         form.addRow("Lesson observations", self.lesson_grading)
+        self.hide_until_own = QCheckBox("Hide the other reviewers' own grades until I have given mine")
+        self.hide_until_own.setChecked(bool(settings.get("consistency/hide_until_own")))
+        form.addRow("Own grades", self.hide_until_own)
         self.retention_years = QSpinBox()
         self.retention_years.setRange(1, 30)
         self.retention_years.setValue(6)
@@ -198,6 +201,7 @@ class SettingsDialog(RememberedDialog):
         db = self.database.text().strip()
         s.set("database/path", "" if db == str(default_database_path()) else db)
         s.set("editing/autosave_ms", self.autosave.value() * 1000)
+        s.set("consistency/hide_until_own", self.hide_until_own.isChecked())
         s.set("appearance/theme", self.theme.currentData())
 
 

@@ -64,6 +64,7 @@ from nexus_review.network import (
 )
 from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
 from ui.confirm import confirm
+from ui.consistency_view import ConsistencyTab
 from ui.errors import show_error
 from ui.widgets import keep_calendar_on_screen, quiet_wheel
 
@@ -439,11 +440,13 @@ class NetworkPage(QWidget):
         self.rota = RotaTab(self)
         self.judgements = JudgementsTab(self)
         self.actions = ActionsTab(self)
+        self.consistency = ConsistencyTab(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.priorities, "Priorities and groups")
         self.tabs.addTab(self.rota, "Hosting rota")
         self.tabs.addTab(self.judgements, "Judgements")
         self.tabs.addTab(self.actions, "Next steps")
+        self.tabs.addTab(self.consistency, "Consistency")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice_bar)
@@ -472,6 +475,7 @@ class NetworkPage(QWidget):
         self.visits = network_visits(self.window_.db, year) if year else []
         self.judgements.show_year(year, self.visits)
         self.actions.show_year(year, self.visits)
+        self.consistency.show_year(year)
 
     def show_year(self) -> None:
         year = self.current_year()

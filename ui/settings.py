@@ -43,6 +43,7 @@ OPTIONS: dict[str, Option] = {
         Option("export/paper", str, "a4", "Paper size of exported reports: a4 or letter"),
         Option("export/open_after", bool, True, "Open an exported report afterwards"),
         Option("export/folder", str, "", "The folder the last export went to"),
+        Option("consistency/hide_until_own", bool, True, "Hide the other reviewers' own grades of an area until you have given yours"),
     )
 }
 

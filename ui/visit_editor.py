@@ -66,6 +66,7 @@ from ui.models import (
     evidence_title,
     host_phase,
 )
+from ui.own_grades_panel import OwnGradesPanel
 from ui.widgets import (
     ChoiceDelegate,
     DateDelegate,
@@ -625,10 +626,14 @@ class JudgementsPage(QWidget):
         row.addWidget(self.link_button)
         below.addLayout(row)
         below.addWidget(self.evidence_list)
+        self.own_grades = OwnGradesPanel(session)
+        beside = QHBoxLayout()
+        beside.addLayout(below, 3)
+        beside.addWidget(self.own_grades, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 3)
-        layout.addLayout(below, 2)
+        layout.addLayout(beside, 2)
         self._loading = False
         self._writing = False
         self._kept_area: str | None = None
@@ -686,6 +691,7 @@ class JudgementsPage(QWidget):
         for eid in (j or {}).get("evidence_ids") or []:
             if eid in self.session.records["evidence"] and not self.session.value("evidence", eid, "deleted"):
                 self.evidence_list.addItem(evidence_title(self.session.record("evidence", eid)))
+        self.own_grades.set_area(key)
         self._loading = False
 
     def _on_rationale_changed(self) -> None:

@@ -70,10 +70,13 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "drop_in": (("evidence_id", "evidence"),),
     "judgement": (("visit_id", "visit"),),
     "action": (("visit_id", "visit"),),
+    "independent_grade": (("visit_id", "visit"), ("reviewer_id", "reviewer"), ("drop_in_id", "drop_in")),
+    "calibration_answer": (("exercise_id", "calibration_exercise"), ("reviewer_id", "reviewer")),
 }
 OWNER_WORDS = {
     "visit_id": "visit", "host_school_id": "school", "school_id": "school", "evidence_id": "learning walk",
     "reviewer_id": "reviewer", "group_id": "review group", "area_key": "area", "academic_year": "year", "theme": "theme",
+    "drop_in_id": "learning-walk classroom", "look_for": "look-for", "exercise_id": "calibration exercise",
 }
 
 
@@ -102,7 +105,7 @@ def export_review_package(
             chosen = repo.all_visit_ids(session)
         else:
             chosen = repo.visits_with_unexported_changes(session, own)
-        if not chosen:
+        if not chosen and (visit_ids or all_visits or not repo.calibration_has_unexported_changes(session, own)):
             raise NexusError("No visit has changed since the last review package; choose visits, or export them all.")
         records = {table: [to_dict(obj, versions=True) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
         name = reviewer or repo.lead_reviewer_name(session, chosen)

@@ -486,7 +486,7 @@ def visits_with_unexported_changes(session: Session, own_devices: list[str]) -> 
     """Visits (tombstoned ones too) holding a change made by this database (under any of its
     device ids) that no package it wrote has carried yet. Decided by version vectors against
     the export marks, never by the clock: a laptop whose clock was once ahead still exports."""
-    from nexus_review.storage.models import ExportMark
+    from nexus_review.storage.models import ExportMark, IndependentGrade
 
     if not own_devices:
         return []
@@ -497,11 +497,27 @@ def visits_with_unexported_changes(session: Session, own_devices: list[str]) -> 
         return any(int((clock or {}).get(d, 0)) > int(mark.get(d, 0)) for d in own_devices)
 
     changed = {vid for vid, clock in session.execute(select(Visit.id, Visit.vclock)) if unsent(vid, clock)}
-    for model in (VisitReviewer, Evidence, Judgement, Action):
+    for model in (VisitReviewer, Evidence, Judgement, Action, IndependentGrade):
         changed |= {vid for rid, vid, clock in session.execute(select(model.id, model.visit_id, model.vclock)) if unsent(rid, clock)}
     rows = session.execute(select(DropIn.id, Evidence.visit_id, DropIn.vclock).join(Evidence, DropIn.evidence_id == Evidence.id))
     changed |= {vid for rid, vid, clock in rows if unsent(rid, clock)}
     return sorted(changed)
+
+
+def calibration_has_unexported_changes(session: Session, own_devices: list[str]) -> bool:
+    """Whether a calibration exercise or answer holds a change of this database's that no
+    package has carried yet (a head who only answered an exercise still has a package to send)."""
+    from nexus_review.storage.models import CalibrationAnswer, CalibrationExercise, ExportMark
+
+    if not own_devices:
+        return False
+    marks = {m.record_id: m.vclock or {} for m in session.scalars(select(ExportMark))}
+    for model in (CalibrationExercise, CalibrationAnswer):
+        for rid, clock in session.execute(select(model.id, model.vclock)):
+            mark = marks.get(rid, {})
+            if any(int((clock or {}).get(d, 0)) > int(mark.get(d, 0)) for d in own_devices):
+                return True
+    return False
 
 
 def mark_exported(session: Session, records: Iterable[dict[str, Any]], own_devices: list[str]) -> None:
@@ -569,7 +585,13 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
     """Everything a review package of these visits holds, tombstones included, parents first:
     the visits and their records, the schools and reviewers they name, those schools'
     priorities, and the review groups the visits belong to with their members."""
-    from nexus_review.storage.models import ReviewGroup, ReviewGroupMember
+    from nexus_review.storage.models import (
+        CalibrationAnswer,
+        CalibrationExercise,
+        IndependentGrade,
+        ReviewGroup,
+        ReviewGroupMember,
+    )
 
     visits = list(session.scalars(select(Visit).where(Visit.id.in_(visit_ids)).order_by(Visit.id)))
     team = list(session.scalars(select(VisitReviewer).where(VisitReviewer.visit_id.in_(visit_ids)).order_by(VisitReviewer.id)))
@@ -578,7 +600,14 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
     drop_ins = list(session.scalars(select(DropIn).where(DropIn.evidence_id.in_(evidence_ids)).order_by(DropIn.id)))
     judgements = list(session.scalars(select(Judgement).where(Judgement.visit_id.in_(visit_ids)).order_by(Judgement.id)))
     actions = list(session.scalars(select(Action).where(Action.visit_id.in_(visit_ids)).order_by(Action.id)))
-    reviewer_ids = sorted({m.reviewer_id for m in team})
+    own_grades = list(session.scalars(select(IndependentGrade).where(IndependentGrade.visit_id.in_(visit_ids)).order_by(IndependentGrade.id)))
+    # Calibration exercises and their answers are few and belong to no visit: every package
+    # carries them all, so an exercise reaches every head and every answer comes back.
+    exercises = list(session.scalars(select(CalibrationExercise).order_by(CalibrationExercise.id)))
+    answers = list(session.scalars(select(CalibrationAnswer).order_by(CalibrationAnswer.id)))
+    reviewer_ids = sorted({m.reviewer_id for m in team} | {g.reviewer_id for g in own_grades} | {a.reviewer_id for a in answers})
+    if exercises:  # every head may answer an exercise: their reviewer records travel with it
+        reviewer_ids = sorted(set(reviewer_ids) | set(session.scalars(select(Reviewer.id).where(Reviewer.deleted.is_(False)))))
     reviewers = list(session.scalars(select(Reviewer).where(Reviewer.id.in_(reviewer_ids)).order_by(Reviewer.id)))
     group_ids = sorted({v.review_group_id for v in visits if v.review_group_id})
     groups = list(session.scalars(select(ReviewGroup).where(ReviewGroup.id.in_(group_ids)).order_by(ReviewGroup.id)))
@@ -602,6 +631,9 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
         "drop_in": drop_ins,
         "judgement": judgements,
         "action": actions,
+        "independent_grade": own_grades,
+        "calibration_exercise": exercises,
+        "calibration_answer": answers,
     }
 
 
@@ -672,6 +704,7 @@ def describe_record(session: Session, table: str, record_id: str, data: dict[str
     label = {
         "visit": "The visit", "evidence": "Evidence", "drop_in": "A learning-walk classroom", "judgement": "A judgement",
         "action": "A next step", "visit_reviewer": "A review team member", "school": "A school", "reviewer": "A reviewer",
+        "independent_grade": "A reviewer's own grade",
     }.get(table, table.replace("_", " ").capitalize())
     if table == "evidence" and data.get("kind"):
         label += f" ({str(data['kind']).replace('-', ' ')})"
@@ -703,9 +736,12 @@ def purge_visits(session: Session, visit_ids: list[str]) -> int:
     tombstones included; gives how many records went."""
     from sqlalchemy import delete
 
+    from nexus_review.storage.models import IndependentGrade
+
     removed = 0
     for start in range(0, len(visit_ids), 500):
         chunk = visit_ids[start : start + 500]
+        removed += _deleted(session.execute(delete(IndependentGrade).where(IndependentGrade.visit_id.in_(chunk))))
         evidence_ids = list(session.scalars(select(Evidence.id).where(Evidence.visit_id.in_(chunk))))
         for e_start in range(0, len(evidence_ids), 500):
             removed += _deleted(session.execute(delete(DropIn).where(DropIn.evidence_id.in_(evidence_ids[e_start : e_start + 500]))))
