@@ -67,8 +67,9 @@ def _check_demo(state: dict[str, Any]) -> str:
 
 def _check_report(fmt: str) -> Callable[[dict[str, Any]], str]:
     def check(state: dict[str, Any]) -> str:
-        from nexus_review.reports.export import ReportOptions, export_visit_report
+        from nexus_review.reports.export import ReportOptions
         from nexus_review.storage.repository import visit_detail
+        from nexus_review.usecases.reports import export_visit_report
 
         db = state["db"]
         out = state["folder"] / f"report.{fmt}"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from nexus_review.domain.enums import VisitStatus
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.storage.database import Database
+from nexus_review.storage.database import Database, model_defaults
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -45,6 +45,10 @@ EDITABLE: dict[str, type[SyncMixin]] = {
 }
 # Columns a change may never set: identity and the sync bookkeeping the session stamps itself.
 PROTECTED = frozenset({"id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions"})
+
+def column_defaults(table: str) -> dict[str, Any]:
+    """The values a new record of a table starts with (what the database would give it)."""
+    return {k: v for k, v in model_defaults(EDITABLE[table]).items() if k not in PROTECTED}
 
 
 @dataclass

@@ -61,10 +61,9 @@ def first_run(settings: Settings, cli_target: str | None) -> Database | None:
     from ui.dialogs import FirstRunDialog
 
     db = open_database(database_target(cli_target, settings))
-    with db.reading() as s:
-        from nexus_review.storage.repository import list_schools
+    from nexus_review.usecases.visits import schools as list_schools
 
-        schools = list_schools(s)
+    schools = list_schools(db)
     dialog = FirstRunDialog(schools)
     dialog.demo.setChecked(not schools)
     while True:

@@ -46,7 +46,7 @@ from nexus_review.merge import (
     preview_import,
     resolve_conflict,
 )
-from nexus_review.storage.repository import import_history
+from nexus_review.usecases.visits import import_history
 from ui.errors import show_error
 
 
@@ -245,11 +245,10 @@ class ImportsPage(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def refresh(self) -> None:
-        with self.window_.db.reading() as s:
-            rows = [
-                (f"{r.imported_at:%d %b %Y %H:%M}", r.file_name, r.reviewer_name, str(r.added), str(r.updated), str(r.unchanged), str(r.conflicts))
-                for r in import_history(s)
-            ]
+        rows = [
+            (f"{r.imported_at:%d %b %Y %H:%M}", r.file_name, r.reviewer_name, str(r.added), str(r.updated), str(r.unchanged), str(r.conflicts))
+            for r in import_history(self.window_.db)
+        ]
         _fill(self.history, rows)
         self.conflicts.refresh()
 

@@ -42,14 +42,9 @@ from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
-from nexus_review.network import lesson_grading_enabled, set_lesson_grading
-from nexus_review.storage.database import Database
-from nexus_review.storage.repository import (
-    list_reviewers,
-    list_schools,
-    search_visit_ids,
-    visit_summaries,
-)
+from nexus_review.usecases import visits
+from nexus_review.usecases.network import lesson_grading_enabled, set_lesson_grading
+from nexus_review.usecases.opening import Database
 from nexus_review.workspace import create_visit
 from ui.dialogs import (
     ExportDialog,
@@ -138,10 +133,8 @@ class VisitListPage(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        db = self.window_.db
-        with db.reading() as s:
-            rows = visit_summaries(s)
-            schools = list_schools(s)
+        listed = visits.visit_list(self.window_.db)
+        rows, schools = list(listed.visits), listed.schools
         self.model.set_rows(rows)
         current_school = self.school.currentData()
         self.school.clear()
@@ -169,8 +162,7 @@ class VisitListPage(QWidget):
     def apply_search(self) -> None:
         text = self.search.text().strip()
         if text:
-            with self.window_.db.reading() as s:
-                self.proxy.matching_ids = search_visit_ids(s, text)
+            self.proxy.matching_ids = visits.search_visits(self.window_.db, text)
         else:
             self.proxy.matching_ids = None
         self.apply_filters()
@@ -223,13 +215,8 @@ class SchoolsPage(QWidget):
         return self.year.currentText()
 
     def refresh(self) -> None:
-        from nexus_review.storage.repository import priority_years, school_priorities
-
-        this_year = academic_year_of(dt.date.today())
-        with self.db.reading() as s:
-            years = sorted(set(priority_years(s)) | {this_year}, reverse=True)
-            year = self.year.currentText() if self.year.currentText() in years else this_year
-            rows = [(sc, school_priorities(s, sc.id, year)) for sc in list_schools(s)]
+        shown = visits.school_priorities(self.db, self.year.currentText())
+        years, year, rows = list(shown.years), shown.year, shown.rows
         self.year.clear()
         self.year.addItems(years)
         self.year.setCurrentText(year)
@@ -462,9 +449,8 @@ class MainWindow(QMainWindow):
     # ---- visits -------------------------------------------------------------------------
 
     def new_visit(self) -> None:
-        with self.db.reading() as s:
-            schools = list_schools(s)
-            reviewers = list_reviewers(s)
+        people = visits.people(self.db)
+        schools, reviewers = list(people.schools), list(people.reviewers)
         if not schools:
             show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
             return
@@ -600,17 +586,14 @@ class MainWindow(QMainWindow):
         dialog.remember()
         options = dialog.options()
         open_after = dialog.open_after.isChecked()
-        with self.db.reading() as s:
-            from nexus_review.storage.repository import visit_detail
-
-            detail = visit_detail(s, visit_id)
+        detail = visits.visit_detail(self.db, visit_id)
         suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
         target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
         if not target:
             return
         self.remember_export_folder(target)
-        from nexus_review.reports.export import export_visit_report
+        from nexus_review.usecases.reports import export_visit_report
 
         db = self.db
 
@@ -821,8 +804,7 @@ class MainWindow(QMainWindow):
     # ---- settings and the rest ------------------------------------------------------------
 
     def open_settings(self) -> None:
-        with self.db.reading() as s:
-            schools = list_schools(s)
+        schools = visits.schools(self.db)
         grading = lesson_grading_enabled(self.db)
         dialog = SettingsDialog(self.settings, schools, self, lesson_grading=grading)
         years = dialog.retention_years

@@ -39,7 +39,7 @@ from nexus_review.frameworks import (
     focus_title,
     is_focus_key,
 )
-from nexus_review.storage.repository import list_schools
+from nexus_review.usecases import visits
 from ui.editing import VisitSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -384,9 +384,7 @@ class DropInTableModel(QAbstractTableModel):
 
 def host_phase(session: VisitSession) -> str:
     """The host school's phase ("Primary", "Junior"…): it says which areas apply."""
-    host = session.visit.get("host_school_id")
-    with session.db.reading() as s:
-        return next((sc.phase for sc in list_schools(s) if sc.id == host), "")
+    return visits.host_phase(session.db, session.visit.get("host_school_id"))
 
 
 def _has_content(judgement: dict[str, Any]) -> bool:

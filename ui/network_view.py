@@ -46,23 +46,21 @@ from PySide6.QtWidgets import (
 
 from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import ActionStatus
+from nexus_review.domain.grouping import group_name, suggest_groups
+from nexus_review.domain.network import PriorityMatrix, TrackedAction, tracked_actions
 from nexus_review.errors import NexusError
 from nexus_review.frameworks import get_framework
-from nexus_review.network import (
-    PriorityMatrix,
-    TrackedAction,
+from nexus_review.usecases.network import (
     copy_previous_year,
-    group_name,
     network_visits,
+    priority_matrix,
     review_groups,
     save_groups,
     set_host_date,
-    suggest_groups,
-    tracked_actions,
     update_action,
     year_start,
 )
-from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
+from nexus_review.usecases.visits import network_years
 from ui.confirm import confirm
 from ui.errors import show_error
 from ui.widgets import keep_calendar_on_screen, quiet_wheel
@@ -127,8 +125,7 @@ class PrioritiesTab(QWidget):
         self.proposal: list[list[str]] = []
 
     def show_year(self, year: str) -> None:
-        with self.page.window_.db.reading() as s:
-            self.matrix = m = priority_matrix(s, year)
+        self.matrix = m = priority_matrix(self.page.window_.db, year)
         self.grid.setRowCount(len(m.schools))
         self.grid.setColumnCount(len(m.themes))
         self.grid.setHorizontalHeaderLabels(list(m.themes))
@@ -451,13 +448,9 @@ class NetworkPage(QWidget):
         self.visits: list[Any] = []
 
     def refresh(self) -> None:
-        with self.window_.db.reading() as s:
-            years = priority_years(s)
-            visit_years = {academic_year_of(v.visit_date) for v in visit_summaries(s)}
         # This school year is always listed, and chosen at first, even before it has records.
-        this_year = academic_year_of(dt.date.today())
-        years = sorted(set(years) | visit_years | {this_year}, reverse=True)
-        current = self.year.currentText() or this_year
+        years = network_years(self.window_.db)
+        current = self.year.currentText() or academic_year_of(dt.date.today())
         self.year.clear()
         self.year.addItems(years)
         if current in years:
@@ -513,7 +506,8 @@ class NetworkPage(QWidget):
         return True
 
     def export_compilation(self, fmt: str) -> None:
-        from nexus_review.reports.compilation import CompilationOptions, export_compilation
+        from nexus_review.reports.compilation import CompilationOptions
+        from nexus_review.usecases.reports import export_compilation
 
         year = self.current_year()
         window = self.window_
@@ -532,7 +526,7 @@ class NetworkPage(QWidget):
         window.run_task("Compiling the collaborative review compilation…", lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)), done)
 
     def export_csv(self, what: str) -> None:
-        from nexus_review.network import actions_csv, judgements_csv, write_csv
+        from nexus_review.reports.csv_export import actions_csv, judgements_csv, write_csv
 
         year = self.current_year()
         window = self.window_

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.domain.calendar import academic_year_of, half_a_term_after
+from nexus_review.domain.calendar import half_a_term_after
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
 from nexus_review.frameworks import (
@@ -54,8 +54,8 @@ from nexus_review.frameworks import (
     applicable_areas,
     get_framework,
 )
-from nexus_review.network import lesson_grading_enabled
-from nexus_review.storage.repository import list_reviewers, list_schools, school_priorities
+from nexus_review.usecases import editing, visits
+from nexus_review.usecases.network import lesson_grading_enabled
 from ui.editing import VisitSession
 from ui.models import (
     CHOICES_ROLE,
@@ -503,14 +503,7 @@ class EvidencePage(QWidget):
         self.delete_button.setEnabled(self.list.selectionModel().hasSelection())
 
     def add_evidence(self, kind: EvidenceKind) -> str:
-        rows = self.session.rows("evidence")
-        position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        values: dict[str, Any] = {"visit_id": self.session.visit_id, "kind": kind.value, "position": position, "time_in": _now()}
-        self.session.begin_macro(f"Add {kind.label.lower()}")
-        evidence_id = self.session.add("evidence", values, text=f"Add {kind.label.lower()}")
-        if self.session.visit.get("status") == VisitStatus.PLANNED:
-            self.session.edit("visit", self.session.visit_id, "status", VisitStatus.IN_PROGRESS.value, merge=False)
-        self.session.end_macro()
+        evidence_id = self.session.apply(editing.add_evidence(self.session.records, self.session.visit_id, kind, _now()))
         self.select(evidence_id)
         self.show_form_top()
         return evidence_id
@@ -854,13 +847,9 @@ class PlanPage(QWidget):
 
     def _show_team_warning(self) -> None:
         """A school's own head reviewing it is no peer review: say so beside the team."""
-        host = self.session.visit["host_school_id"]
-        members = {m["reviewer_id"] for m in self.session.rows("visit_reviewer")}
-        own = [r.name for r in self.reviewers if r.id in members and r.home_school_id == host]
-        self.team_warning.setText(
-            f"{' and '.join(own)} {'leads' if len(own) == 1 else 'lead'} the host school: a peer review is made by heads from other schools."
-            if own else ""
-        )
+        team = [m["reviewer_id"] for m in self.session.rows("visit_reviewer")]
+        own = editing.own_school_reviewers(self.reviewers, team, self.session.visit["host_school_id"])
+        self.team_warning.setText(editing.own_school_warning(own))
         self.team_warning.setVisible(bool(own))
 
     def _on_date_changed(self, qdate: QDate) -> None:
@@ -876,8 +865,7 @@ class PlanPage(QWidget):
     def _fill_priorities(self) -> None:
         self.priorities_menu.clear()
         v = self.session.visit
-        with self.session.db.reading() as s:
-            themes = school_priorities(s, v["host_school_id"], academic_year_of(v["visit_date"]))
+        themes = visits.priorities_of(self.session.db, v["host_school_id"], v["visit_date"])
         if not themes:
             self.priorities_menu.addAction("The school has shared no priorities for this year").setEnabled(False)
         for theme in themes:
@@ -893,23 +881,12 @@ class PlanPage(QWidget):
             return
         reviewer_id = item.data(Qt.ItemDataRole.UserRole)
         ticked = item.checkState() == Qt.CheckState.Checked
-        existing = [m for m in self.session.records["visit_reviewer"].values() if m["reviewer_id"] == reviewer_id]
-        live = [m for m in existing if not m.get("deleted")]
-        if ticked and not live:
-            if existing:
-                self.session.edit("visit_reviewer", existing[0]["id"], "deleted", False, text="Add to the team", merge=False)
-            else:
-                members = self.session.rows("visit_reviewer")
-                self.session.add("visit_reviewer", {"visit_id": self.session.visit_id, "reviewer_id": reviewer_id, "position": len(members), "is_lead": not members}, text="Add to the team")
-        elif not ticked:
-            for m in live:
-                self.session.delete("visit_reviewer", m["id"], text="Remove from the team")
+        self.session.apply(editing.set_team_member(self.session.records, self.session.visit_id, reviewer_id, ticked))
 
     def _on_lead_changed(self, _index: int) -> None:
-        lead_id = self.lead.currentData()
-        self.session.begin_macro("Choose the lead reviewer")
-        for m in self.session.rows("visit_reviewer"):
-            self.session.edit("visit_reviewer", m["id"], "is_lead", m["reviewer_id"] == lead_id, merge=False)
+        edits = editing.choose_lead(self.session.records, self.lead.currentData())
+        self.session.begin_macro(edits.text)  # one step even when nothing changes, as before
+        self.session.apply(edits)
         self.session.end_macro()
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
@@ -1018,9 +995,8 @@ class VisitEditor(QWidget):
     def __init__(self, session: VisitSession) -> None:
         super().__init__()
         self.session = session
-        with session.db.reading() as s:
-            schools = list_schools(s)
-            reviewers = list_reviewers(s)
+        people = visits.people(session.db)
+        schools, reviewers = list(people.schools), list(people.reviewers)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600; padding: 4px 2px;")
         self.plan = PlanPage(session, schools, reviewers)

@@ -432,6 +432,20 @@ def forget_device_id(target: str | Path) -> None:
         _write_devices(databases)
 
 
+def model_defaults(model: type[SyncMixin]) -> dict[str, Any]:
+    """Each column of a table with the value a new record starts with (None if it has none)."""
+    out: dict[str, Any] = {}
+    for col in inspect(model).columns:
+        default = col.default
+        if default is None:
+            out[col.key] = None
+        elif default.is_scalar:
+            out[col.key] = default.arg
+        elif default.is_callable:
+            out[col.key] = default.arg(None)
+    return out
+
+
 def active(query: Any, model: type[SyncMixin]) -> Any:
     """Restrict a select() to records that are not tombstoned."""
     return query.where(model.deleted.is_(False))

@@ -342,7 +342,7 @@ def test_an_export_to_a_full_disk_leaves_no_partial_file(demo_db: Database, tmp_
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "from nexus_review.storage.database import open_database\n"
-        "from nexus_review.reports.export import export_visit_report\n"
+        "from nexus_review.usecases.reports import export_visit_report\n"
         "from nexus_review.errors import ExportError\n"
         f"db = open_database({str(demo_db.path)!r})\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"

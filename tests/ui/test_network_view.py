@@ -14,10 +14,10 @@ from nexus_review.domain.calendar import (
     academic_year_of,
     previous_academic_year,
 )
-from nexus_review.network import network_visits, review_groups, year_start
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.repository import priority_matrix
+from nexus_review.usecases.network import network_visits, review_groups, year_start
 from tests.ui.answering import answering, click
 from ui.main_window import MainWindow
 
