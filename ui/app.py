@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from nexus_review import APP_NAME, __version__
 from nexus_review.errors import NexusError
 from nexus_review.paths import resource_path
-from nexus_review.storage.database import Database, open_database
+from nexus_review.usecases.opening import Database, OpenDatabase, open_database, open_for_work
 from ui.errors import install_excepthook, setup_logging, show_error
 from ui.settings import Settings
 
@@ -98,7 +98,7 @@ def remember_identity(db: Database, settings: Settings, name: str, school_name: 
 
 def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
     """The database is damaged: say so, and offer the newest good backup. True if restored."""
-    from nexus_review.storage.safety import newest_good_backup, restore_backup
+    from nexus_review.usecases.backups import newest_good_backup, restore_backup
 
     good = newest_good_backup(path)
     if good is None:
@@ -119,34 +119,11 @@ def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
     return True
 
 
-def open_for_editing(target: str | Path) -> tuple[Database, object]:
+def open_for_editing(target: str | Path) -> OpenDatabase:
     """Open the database the desktop program works on: checked, backed up once a day, and
-    locked so that a second copy of the program is told where it is already open."""
-    from nexus_review.storage.database import database_url, sqlite_path
-    from nexus_review.storage.safety import (
-        DatabaseLock,
-        check_integrity,
-        daily_backup,
-        damaged_message,
-        install_hooks,
-    )
-
-    install_hooks()
-    path = sqlite_path(database_url(target))
-    lock = None
-    if path is not None:
-        lock = DatabaseLock(path)
-        lock.acquire()
-        try:
-            if path.exists() and path.stat().st_size:
-                if check_integrity(path) is not None and not offer_restore(path, damaged_message(path)):
-                    raise NexusError(damaged_message(path))
-                daily_backup(path)
-            return open_database(target), lock
-        except BaseException:
-            lock.release()
-            raise
-    return open_database(target), lock
+    locked so that a second copy of the program is told where it is already open; a damaged
+    one is opened only after the user restores its newest good backup."""
+    return open_for_work(target, lock=True, restore_damaged=offer_restore)
 
 
 def run_app(db_target: str | None = None) -> int:
@@ -155,26 +132,23 @@ def run_app(db_target: str | None = None) -> int:
     install_excepthook()
     settings = Settings()
     apply_theme(settings.get("appearance/theme"))
-    lock = None
     try:
         if not settings.get("program/first_run_done"):
             db = first_run(settings, db_target)
             if db is None:
                 return 0
             db.close()
-        db, lock = open_for_editing(database_target(db_target, settings))
+        opened = open_for_editing(database_target(db_target, settings))
     except NexusError as err:
         if "damaged" not in str(err):
             show_error(None, err)
         return 1
     from ui.main_window import MainWindow
 
-    window = MainWindow(db, settings)
+    window = MainWindow(opened.db, settings)
     window.show()
     code = app.exec()
-    db.close()
-    if lock is not None:
-        lock.release()  # type: ignore[attr-defined]
+    opened.close()
     return int(code)
 
 

@@ -677,7 +677,7 @@ class MainWindow(QMainWindow):
     # ---- backups ------------------------------------------------------------------------
 
     def backup_now(self) -> None:
-        from nexus_review.storage.safety import make_backup
+        from nexus_review.usecases.backups import backup_now
 
         if self.db.path is None:
             show_error(self, NexusError("Backups here are for SQLite database files."))
@@ -685,7 +685,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.flush()
         try:
-            path = make_backup(self.db.path, "manual")
+            path = backup_now(self.db)
         except NexusError as err:
             show_error(self, err)
             return
@@ -693,8 +693,8 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """Choose a backup, confirm, back up the database as it is now, restore, reopen."""
-        from nexus_review.storage.database import open_database
-        from nexus_review.storage.safety import backups_dir, restore_backup
+        from nexus_review.usecases.backups import backups_dir, restore_backup
+        from nexus_review.usecases.opening import open_database
 
         path = self.db.path
         if path is None:
@@ -722,7 +722,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Restored from {Path(backup).name}", 8000)
 
     def _file_identity(self) -> object:
-        from nexus_review.storage.safety import file_identity
+        from nexus_review.usecases.backups import file_identity
 
         return file_identity(self.db.path) if self.db.path is not None else None
 
@@ -738,7 +738,7 @@ class MainWindow(QMainWindow):
         return False
 
     def _on_database_replaced(self) -> None:
-        from nexus_review.storage.database import forget_device_id, open_database
+        from nexus_review.usecases.opening import forget_device_id, open_database
 
         visit_id = self.session.visit_id if self.session is not None else None
         if self.session is not None:
@@ -776,7 +776,7 @@ class MainWindow(QMainWindow):
 
     def apply_retention(self, years: int) -> int:
         """Delete visits older than a number of years, after saying how many and a backup."""
-        from nexus_review.storage.safety import apply_retention
+        from nexus_review.usecases.backups import apply_retention
 
         try:
             preview = apply_retention(self.db, years, dry_run=True)

@@ -43,6 +43,7 @@ from nexus_review.interchange.package import (
 )
 from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
 from nexus_review.storage import repository as repo
+from nexus_review.storage.backups import make_backup
 from nexus_review.storage.database import Database, bump, own_device_ids
 from nexus_review.storage.models import (
     BOOKKEEPING,
@@ -273,10 +274,6 @@ class ImportResult:
         }
 
 
-# Called once before an import first changes a database (the data-safety layer's backup).
-before_import_hooks: list[Callable[[Database], None]] = []
-
-
 def _result(plan: ImportPlan, applied: bool, import_id: str | None = None) -> ImportResult:
     p = plan.package
     return ImportResult(
@@ -306,8 +303,8 @@ def import_packages(
 
     def before_first_change() -> None:
         if not state["backed_up"]:
-            for hook in before_import_hooks:
-                hook(db)
+            if db.path is not None:
+                make_backup(db.path, "before-import")
             state["backed_up"] = True
 
     for i, package in enumerate(packages):
@@ -458,7 +455,7 @@ def resolve_conflict(db: Database, conflict_id: str, keep: str) -> ConflictItem:
 
 
 __all__ = [
-    "BOOKKEEPING", "ConflictItem", "ImportPlan", "ImportResult", "before_import_hooks", "export_review_package",
+    "BOOKKEEPING", "ConflictItem", "ImportPlan", "ImportResult", "export_review_package",
     "import_package_files", "import_packages", "list_conflicts", "plan_import", "preview_import",
     "read_package", "resolve_conflict",
 ]

@@ -205,7 +205,7 @@ def translate_error(exc: DBAPIError, url: str) -> DatabaseError:
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
         path = sqlite_path(url)
         if path is not None:
-            from nexus_review.storage.safety import damaged_message
+            from nexus_review.storage.backups import damaged_message
 
             return DatabaseError(damaged_message(path))
         return DatabaseError(f"The database {where} is damaged; restore it from a backup.")
@@ -275,10 +275,6 @@ def run_migrations(engine: Engine, revision: str = "head") -> None:
     upgrade(engine, revision)
 
 
-# Called before a migration changes an existing database (the data-safety layer installs a backup).
-before_migration_hooks: list[Any] = []
-
-
 def ensure_schema(engine: Engine, url: str) -> None:
     revision = current_revision(engine)
     if revision == EMPTY:
@@ -295,22 +291,27 @@ def ensure_schema(engine: Engine, url: str) -> None:
                 f"The database {sqlite_path(url) or url} was made by a newer version of Nexus Review; "
                 "update the program to open it."
             )
-        for hook in before_migration_hooks:
-            hook(engine, url)
+        path = sqlite_path(url)
+        if path is not None and path.exists():
+            from nexus_review.storage.backups import make_backup
+
+            make_backup(path, "before-migration")
         run_migrations(engine)
 
 
-def open_database(target: str | Path, *, create: bool = True) -> Database:
-    """Open (and create or migrate) the database at a path or URL."""
+def open_database(target: str | Path, *, create: bool = True, checked: bool = False) -> Database:
+    """Open (and create or migrate) the database at a path or URL. An existing SQLite file is
+    checked for damage first, unless the caller has just checked it (``checked``): the check
+    reads the whole file."""
     url = database_url(target)
     path = sqlite_path(url)
     if path is not None and not create and not path.exists():
         raise DatabaseError(f"There is no database at {path}.")
     if path is not None and path.exists() and path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
-    if path is not None and path.exists() and path.stat().st_size > 0:
+    if not checked and path is not None and path.exists() and path.stat().st_size > 0:
         # Checked read-only before anything else: a damaged database is never written to.
-        from nexus_review.storage.safety import check_integrity, damaged_message
+        from nexus_review.storage.backups import check_integrity, damaged_message
 
         if check_integrity(path) is not None:
             raise DatabaseError(damaged_message(path))

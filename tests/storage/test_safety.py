@@ -18,19 +18,18 @@ from sqlalchemy import func, select
 
 from nexus_review.demo import demo_years
 from nexus_review.errors import DatabaseError, InterchangeError
-from nexus_review.storage.database import Database, open_database
-from nexus_review.storage.models import Evidence, Visit
-from nexus_review.storage.safety import (
-    DatabaseLock,
-    apply_retention,
+from nexus_review.storage.backups import (
     check_integrity,
     daily_backup,
-    install_hooks,
     list_backups,
     make_backup,
     restore_backup,
     rotate,
 )
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.lock import DatabaseLock
+from nexus_review.storage.models import Evidence, Visit
+from nexus_review.usecases.backups import apply_retention
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,7 +93,6 @@ def test_rotation_keeps_seven_days_four_weeks_twelve_months(tmp_path: Path) -> N
 def test_imports_and_migrations_back_up_first(demo_db: Database, tmp_path: Path) -> None:
     from nexus_review.merge import export_review_package, import_package_files
 
-    install_hooks()
     assert demo_db.path is not None
     laptop = open_database(tmp_path / "laptop.db")
     export_review_package(demo_db, tmp_path / "all.nxr", all_visits=True)
@@ -189,7 +187,7 @@ def test_a_second_copy_of_the_program_is_told_where_the_database_is_open(tmp_pat
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from pathlib import Path\n"
-        "from nexus_review.storage.safety import DatabaseLock\n"
+        "from nexus_review.storage.lock import DatabaseLock\n"
         "from nexus_review.errors import DatabaseError\n"
         f"try:\n    DatabaseLock(Path({str(path)!r})).acquire()\nexcept DatabaseError as e:\n    print(e)\n"
     )
@@ -484,7 +482,6 @@ def test_a_migration_is_preceded_by_a_backup(tmp_path: Path) -> None:
 
     from nexus_review.storage.migrate import upgrade
 
-    install_hooks()
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")
     upgrade(engine, "base")  # a database made before the first revision
@@ -546,17 +543,16 @@ def test_the_program_opens_its_database_locked_checked_and_backed_up(qtbot, demo
     assert demo_db.path is not None
     path = demo_db.path
     demo_db.close()
-    db, lock = open_for_editing(path)
+    opened = open_for_editing(path)
     try:
+        assert opened.lock is not None
         assert [b.reason for b in list_backups(path)] == ["daily"]
         with pytest.raises(DatabaseError, match="already open"):
             open_for_editing(path)
     finally:
-        db.close()
-        lock.release()  # type: ignore[attr-defined]
-    again, lock2 = open_for_editing(path)  # released: it opens again, and no second backup today
+        opened.close()
+    again = open_for_editing(path)  # released: it opens again, and no second backup today
     again.close()
-    lock2.release()  # type: ignore[attr-defined]
     assert len(list_backups(path)) == 1
 
 
@@ -567,7 +563,7 @@ HOLDER = r"""
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from nexus_review.storage.safety import DatabaseLock
+from nexus_review.storage.lock import DatabaseLock
 lock = DatabaseLock(Path({path!r}))
 lock.acquire()
 print("holding", flush=True)
@@ -648,7 +644,7 @@ def test_the_program_that_holds_the_database_may_restore_it_itself(demo_db: Data
 
 
 def test_the_desktop_program_can_tell_its_database_was_replaced(demo_db: Database) -> None:
-    from nexus_review.storage.safety import file_identity
+    from nexus_review.storage.backups import file_identity
 
     assert demo_db.path is not None
     path = demo_db.path
@@ -669,9 +665,9 @@ def test_a_database_held_locked_elsewhere_is_busy_not_damaged(db: Database, tmp_
     import sqlite3
 
     from nexus_review.errors import DatabaseUnavailableError
-    from nexus_review.storage import safety
+    from nexus_review.storage import backups
 
-    monkeypatch.setattr(safety, "BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(backups, "BUSY_WAIT_SECONDS", 0.2)
     assert db.path is not None
     path = db.path
     backup = make_backup(path, "manual")
@@ -722,7 +718,7 @@ def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_d
     script = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from pathlib import Path\n"
-        "from nexus_review.storage.safety import check_integrity\n"
+        "from nexus_review.storage.backups import check_integrity\n"
         "from nexus_review.cli import main\n"
         f"print('CHECK', check_integrity(Path({str(path)!r})))\n"
         f"sys.exit(main(['--db', {str(path)!r}] + sys.argv[1:]))\n"
