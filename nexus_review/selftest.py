@@ -19,10 +19,8 @@ Check = tuple[str, Callable[[dict[str, Any]], str]]
 
 
 def _check_database(state: dict[str, Any]) -> str:
-    from sqlalchemy import text
-
     from nexus_review.storage.database import open_database
-    from nexus_review.storage.migrate import head_revision, upgrade
+    from nexus_review.storage.migrate import head_revision, migrate_new_file
     from nexus_review.storage.schema import SCHEMA_HEAD
 
     folder: Path = state["folder"]
@@ -31,13 +29,7 @@ def _check_database(state: dict[str, Any]) -> str:
     with db.engine.connect() as conn:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
     # The migration scripts themselves, on a second empty database.
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{folder / 'migrated.db'}")
-    upgrade(engine)
-    with engine.connect() as conn:
-        migrated = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    engine.dispose()
+    migrated = migrate_new_file(folder / "migrated.db")
     if head_revision() != SCHEMA_HEAD or migrated != SCHEMA_HEAD:
         raise AssertionError(f"schema {migrated} is not {SCHEMA_HEAD}")
     return f"schema {SCHEMA_HEAD}, journal {mode}"

@@ -14,11 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from nexus_review.domain.enums import VisitStatus
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.storage.database import Database, model_defaults
+from nexus_review.storage.database import Database, Session, model_defaults
 from nexus_review.storage.models import (
     Action,
     DropIn,

@@ -13,15 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from nexus_review import __version__
 from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError
 from nexus_review.fileio import write_bytes_atomic
 from nexus_review.interchange.limits import TooLarge, check_tree, megabytes, read_at_most
 from nexus_review.paths import resource_path
-from nexus_review.storage.database import Database, bump
+from nexus_review.storage.database import Database, Session, bump
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -34,7 +32,7 @@ from nexus_review.storage.models import (
     VisitReviewer,
 )
 from nexus_review.storage.repository import load_visit
-from nexus_review.storage.serialize import content_equal, from_dict, to_dict
+from nexus_review.storage.serialize import content_equal, expand, from_dict, to_dict
 
 FORMAT = "nexus-review-visit"
 VERSION = 1
@@ -274,8 +272,6 @@ def apply_record(
     if same_content:
         return "unchanged"
     # Edited by hand, or changed on both sides: the imported file is what the user chose.
-    from nexus_review.merge.fields import expand
-
     table = model.__tablename__  # type: ignore[attr-defined]
     before = expand(table, to_dict(obj))  # type: ignore[arg-type]
     for key, value in content.items():

@@ -29,9 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, update
-from sqlalchemy.orm import Session
-
 from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError, NexusError, NotFoundError
 from nexus_review.interchange.package import (
@@ -44,7 +41,7 @@ from nexus_review.interchange.package import (
 from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
 from nexus_review.storage import repository as repo
 from nexus_review.storage.backups import make_backup
-from nexus_review.storage.database import Database, bump, own_device_ids
+from nexus_review.storage.database import Database, Session, bump, own_device_ids
 from nexus_review.storage.models import (
     BOOKKEEPING,
     NATURAL_KEYS,
@@ -348,9 +345,9 @@ def apply_package(db: Database, package: Package, before_first_change: Callable[
             for table, model in TABLES.items():
                 adds, updates = plan.writes.get(table, ([], []))
                 if adds:
-                    session.execute(insert(model), [_values(package, table, model, r) for r in adds])
+                    repo.insert_rows(session, model, [_values(package, table, model, r) for r in adds])
                 if updates:
-                    session.execute(update(model), [_values(package, table, model, r) for r in updates])
+                    repo.update_rows(session, model, [_values(package, table, model, r) for r in updates])
                 repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
             session.add_all(
                 Conflict(

@@ -454,6 +454,8 @@ def active(query: Any, model: type[SyncMixin]) -> Any:
 
 __all__ = [
     "Database",
+    "NexusSession",
+    "Session",
     "active",
     "bump",
     "database_url",

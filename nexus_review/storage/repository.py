@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import Session, defer, selectinload
 
 from nexus_review.domain.network import PriorityMatrix
@@ -525,6 +525,16 @@ def mark_exported(session: Session, records: Iterable[dict[str, Any]], own_devic
                 session.add(ExportMark(record_id=record_id, vclock=wanted[record_id]))
             else:
                 mark.vclock = {**(mark.vclock or {}), **wanted[record_id]}
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """New records of one table in one statement, written exactly as given."""
+    session.execute(insert(model), rows)
+
+
+def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Records of one table updated by primary key in one statement, exactly as given."""
+    session.execute(update(model), rows)
 
 
 def record_aliases(session: Session, ids: list[str]) -> dict[str, str]:
