@@ -21,18 +21,17 @@ log = logging.getLogger(__name__)
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv or [sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Nexus")
     app.setApplicationVersion(__version__)
     icon = resource_path("icons", "nexus-review.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    if FOCUS_STYLE not in app.styleSheet():  # type: ignore[attr-defined]
-        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # type: ignore[attr-defined]
-    return app  # type: ignore[return-value]
+    if FOCUS_STYLE not in app.styleSheet():
+        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
+    return app
 
 
 # Where the keyboard is, clearly: a list or table with the focus gets a highlight-coloured

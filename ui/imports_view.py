@@ -9,6 +9,7 @@ to keep.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def _table(headers: tuple[str, ...]) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
@@ -172,8 +173,8 @@ class ConflictPanel(QWidget):
         c = self.items[row]
         rows = [(name.replace("_", " "), _text(ours, name), _text(theirs, name)) for name, ours, theirs in c.differences()]
         self.sides.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for col, text in enumerate(row):
+        for r, cells in enumerate(rows):
+            for col, text in enumerate(cells):
                 self.sides.setItem(r, col, QTableWidgetItem(text))
         self.sides.resizeRowsToContents()
         where = "This field now shows" if c.field else "The record now shows"

@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
-        self.find_action = self._action("&Find…", self.find, QKeySequence.StandardKey.Find, "Find text in any note")
+        self.find_action = self._action("&Find…", self.find_visits, QKeySequence.StandardKey.Find, "Find text in any note")
         self.back_action = self._action("&Back to visits", self.close_visit, "Alt+Left")
         self.about_action = self._action(f"&About {APP_NAME}", self.about)
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", "Every keyboard shortcut of the program")
@@ -433,13 +433,14 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(max(row, 0))
         page = self.stack.currentWidget()
-        if hasattr(page, "refresh") and page is not self.visit_area:
-            page.refresh()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh) and page is not self.visit_area:
+            refresh()
 
     def show_section(self, name: str) -> None:
         self.nav.setCurrentRow(self.SECTIONS.index(name))
 
-    def find(self) -> None:
+    def find_visits(self) -> None:
         if self.session is not None and not self.close_visit():
             return
         self.show_section("Visits")
@@ -460,7 +461,7 @@ class MainWindow(QMainWindow):
         if not accepted:
             return
         try:
-            visit_id = create_visit(self.db, **dialog.values())  # type: ignore[arg-type]
+            visit_id = create_visit(self.db, **dialog.values())
         except NexusError as err:
             show_error(self, err)
             return
@@ -618,7 +619,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         busy = QTimer(self)
         busy.setSingleShot(True)
-        busy.timeout.connect(lambda: (self.progress.setRange(0, 0), self.progress.setVisible(True)))
+        def show_busy() -> None:
+            self.progress.setRange(0, 0)
+            self.progress.setVisible(True)
+
+        busy.timeout.connect(show_busy)
         busy.start(600)
 
         def finished() -> None:

@@ -235,7 +235,7 @@ class RotaTab(QWidget):
 
     def _on_date_changed(self, member_id: str, qdate: QDate) -> None:
         try:
-            set_host_date(self.page.window_.db, member_id, qdate.toPython())
+            set_host_date(self.page.window_.db, member_id, dt.date(qdate.year(), qdate.month(), qdate.day()))
         except NexusError as err:
             show_error(self, err)
 
@@ -293,7 +293,7 @@ class ActionsTab(QWidget):
     def __init__(self, page: NetworkPage) -> None:
         super().__init__()
         self.page = page
-        self.actions: list[TrackedAction] = []
+        self.tracked: list[TrackedAction] = []
         self.status = QComboBox()
         self.status.addItem("Every status", "")
         for st in ActionStatus:
@@ -316,13 +316,13 @@ class ActionsTab(QWidget):
         self.note.clicked.connect(self.add_note)
         self.count = QLabel()
         top = QHBoxLayout()
-        for w in (QLabel("Show"), self.status, self.school, self.overdue):
-            top.addWidget(w)
+        for shown in (QLabel("Show"), self.status, self.school, self.overdue):
+            top.addWidget(shown)
         top.addStretch(1)
         top.addWidget(self.count)
         bottom = QHBoxLayout()
-        for w in (self.progress, self.done, self.note):
-            bottom.addWidget(w)
+        for button in (self.progress, self.done, self.note):
+            bottom.addWidget(button)
         bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -331,11 +331,11 @@ class ActionsTab(QWidget):
         self.today = dt.date.today()
 
     def show_year(self, _year: str, visits: list[Any]) -> None:
-        self.actions = tracked_actions(visits)
+        self.tracked = tracked_actions(visits)
         current = self.school.currentData()
         self.school.clear()
         self.school.addItem("Every school", "")
-        for name in sorted({a.school for a in self.actions}):
+        for name in sorted({a.school for a in self.tracked}):
             self.school.addItem(name, name)
         self.school.setCurrentIndex(max(self.school.findData(current), 0))
         self.apply_filters()
@@ -343,7 +343,7 @@ class ActionsTab(QWidget):
     def shown(self) -> list[TrackedAction]:
         status, school = self.status.currentData(), self.school.currentData()
         return [
-            a for a in self.actions
+            a for a in self.tracked
             if (not status or a.status == status) and (not school or a.school == school) and (not self.overdue.isChecked() or a.overdue(self.today))
         ]
 
@@ -358,7 +358,7 @@ class ActionsTab(QWidget):
                 if c == 4 and a.overdue(self.today):
                     item.setForeground(QBrush(QColor("#c62828")))
                 self.table.setItem(r, c, item)
-        self.count.setText(f"{len(rows)} of {len(self.actions)} next steps")
+        self.count.setText(f"{len(rows)} of {len(self.tracked)} next steps")
 
     def selected_id(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0)
@@ -393,7 +393,8 @@ class ActionsTab(QWidget):
 
     def _reselect(self, action_id: str) -> None:
         for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == action_id:
+            item = self.table.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == action_id:
                 self.table.selectRow(r)
 
 
@@ -435,12 +436,12 @@ class NetworkPage(QWidget):
         self.priorities = PrioritiesTab(self)
         self.rota = RotaTab(self)
         self.judgements = JudgementsTab(self)
-        self.actions = ActionsTab(self)
+        self.next_steps = ActionsTab(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.priorities, "Priorities and groups")
         self.tabs.addTab(self.rota, "Hosting rota")
         self.tabs.addTab(self.judgements, "Judgements")
-        self.tabs.addTab(self.actions, "Next steps")
+        self.tabs.addTab(self.next_steps, "Next steps")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice_bar)
@@ -464,7 +465,7 @@ class NetworkPage(QWidget):
         year = self.current_year()
         self.visits = network_visits(self.window_.db, year) if year else []
         self.judgements.show_year(year, self.visits)
-        self.actions.show_year(year, self.visits)
+        self.next_steps.show_year(year, self.visits)
 
     def show_year(self) -> None:
         year = self.current_year()

@@ -10,6 +10,7 @@ Ctrl+D adds the next classroom.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime, QTimer, Signal
@@ -297,8 +298,9 @@ class EvidenceForm(QWidget):
         }
         for row in range(self.form.rowCount()):
             label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if label is not None and label.widget() is not None:
-                name = label.widget().text()  # type: ignore[attr-defined]
+            widget = label.widget() if label is not None else None
+            if isinstance(widget, QLabel):
+                name = widget.text()
                 if name in rows:
                     self.form.setRowVisible(row, rows[name])
         self.walk_box.setVisible(walk)
@@ -869,7 +871,7 @@ class PlanPage(QWidget):
         if not themes:
             self.priorities_menu.addAction("The school has shared no priorities for this year").setEnabled(False)
         for theme in themes:
-            self.priorities_menu.addAction(theme, lambda t=theme: self.add_focus(t))
+            self.priorities_menu.addAction(theme, functools.partial(self.add_focus, theme))
 
     def add_focus(self, theme: str) -> None:
         current = list(self.session.visit.get("focus_areas") or [])
@@ -913,21 +915,21 @@ class ReportPage(QWidget):
         self.areas = _text_box("Even better if, one point per line")
         self.questions = _text_box("Thought-provoking questions for the school, one per line")
         self.actions_model = ActionTableModel(session)
-        self.actions = QTableView()
-        self.actions.setModel(self.actions_model)
-        self.actions.setItemDelegateForColumn(2, DateDelegate(self.actions))
-        self.actions.setItemDelegateForColumn(3, ChoiceDelegate(self.actions))
-        self.actions.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.actions.setMinimumHeight(120)
+        self.actions_table = QTableView()
+        self.actions_table.setModel(self.actions_model)
+        self.actions_table.setItemDelegateForColumn(2, DateDelegate(self.actions_table))
+        self.actions_table.setItemDelegateForColumn(3, ChoiceDelegate(self.actions_table))
+        self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.actions_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.actions_table.setMinimumHeight(120)
         add = QPushButton("Add a next step")
         add.clicked.connect(self.add_action)
         self.add_button = add
         remove = QPushButton("Remove")
         remove.clicked.connect(self.remove_action)
         self.remove_button = remove
-        self.actions.setWordWrap(True)
-        self.actions.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.actions_table.setWordWrap(True)
+        self.actions_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.actions_model.modelReset.connect(self._update_buttons)
         self.actions_model.rowsRemoved.connect(self._update_buttons)
         self.export_word = QPushButton("Export as Word…")
@@ -953,7 +955,7 @@ class ReportPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(form, 3)
         layout.addWidget(QLabel("Agreed next steps"))
-        layout.addWidget(self.actions, 1)
+        layout.addWidget(self.actions_table, 1)
         layout.addLayout(buttons)
         b = self.binder
         b.choice(self.status, "status")
@@ -965,7 +967,7 @@ class ReportPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(self.actions.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
+        self.remove_button.setEnabled(self.actions_table.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
 
     def add_action(self) -> str:
         rows = self.session.rows("action")
@@ -973,16 +975,16 @@ class ReportPage(QWidget):
         due = half_a_term_after(self.session.visit["visit_date"])
         action_id = self.session.add("action", {"visit_id": self.session.visit_id, "position": position, "description": "", "status": "open", "due_date": due, "follow_up": []}, text="Add a next step")
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
-        self.actions.setCurrentIndex(index)
-        self.actions.setFocus()
+        self.actions_table.setCurrentIndex(index)
+        self.actions_table.setFocus()
         # Making the new row current has already opened its editor (any edit trigger); asking
         # again only fails with a warning.
-        if self.actions.state() != QAbstractItemView.State.EditingState:
-            self.actions.edit(index)
+        if self.actions_table.state() != QAbstractItemView.State.EditingState:
+            self.actions_table.edit(index)
         return action_id
 
     def remove_action(self) -> None:
-        index = self.actions.currentIndex()
+        index = self.actions_table.currentIndex()
         if index.isValid():
             self.session.delete("action", self.actions_model.action_id(index.row()), text="Remove a next step")
 
@@ -1014,9 +1016,13 @@ class VisitEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs)
         self._schools = {s.id: s.name for s in schools}
-        session.changed.connect(lambda table, _id, _f: table == "visit" and self._show_heading())
+        session.changed.connect(self._on_session_changed)
         self._show_heading()
         self.tabs.setCurrentWidget(self.evidence if session.rows("evidence") else self.plan)
+
+    def _on_session_changed(self, table: str, _record_id: str, _field: str) -> None:
+        if table == "visit":
+            self._show_heading()
 
     def _show_heading(self) -> None:
         v = self.session.visit
