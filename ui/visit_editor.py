@@ -45,7 +45,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.domain.calendar import half_a_term_after
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
 from nexus_review.frameworks import (
@@ -379,11 +378,10 @@ class EvidenceForm(QWidget):
         self._loading = False
 
     def add_drop_in(self) -> None:
-        if not self.evidence_id or self.session.value("evidence", self.evidence_id, "kind") != EvidenceKind.LEARNING_WALK:
+        edits = editing.add_drop_in(self.session.records, self.evidence_id, _now()) if self.evidence_id else None
+        if not edits:
             return
-        rows = self.session.rows("drop_in", lambda r: r["evidence_id"] == self.evidence_id)
-        position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        self.session.add("drop_in", {"evidence_id": self.evidence_id, "position": position, "time": _now(), "look_for_results": {}}, text="Add a classroom")
+        self.session.apply(edits)
         row = self.drop_in_model.rowCount() - 1
         index = self.drop_in_model.index(row, 0)
         self.drop_ins.setCurrentIndex(index)
@@ -970,10 +968,7 @@ class ReportPage(QWidget):
         self.remove_button.setEnabled(self.actions_table.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
 
     def add_action(self) -> str:
-        rows = self.session.rows("action")
-        position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        due = half_a_term_after(self.session.visit["visit_date"])
-        action_id = self.session.add("action", {"visit_id": self.session.visit_id, "position": position, "description": "", "status": "open", "due_date": due, "follow_up": []}, text="Add a next step")
+        action_id = self.session.apply(editing.add_next_step(self.session.records, self.session.visit_id))
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
         self.actions_table.setCurrentIndex(index)
         self.actions_table.setFocus()

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nexus_review.domain.enums import EvidenceKind, VisitStatus
+from nexus_review.domain.calendar import half_a_term_after
+from nexus_review.domain.enums import ActionStatus, EvidenceKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem
 
 WorkingCopy = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -65,6 +66,39 @@ def add_evidence(
         else ()
     )
     return Edits(f"Add {kind.label.lower()}", AddRecord("evidence", values), started)
+
+
+def add_drop_in(records: WorkingCopy, evidence_id: str, time: dt.time) -> Edits:
+    """A classroom visited on a learning walk, after the walk's others; nothing for evidence
+    of any other kind."""
+    evidence = records.get("evidence", {}).get(evidence_id)
+    if evidence is None or evidence.get("kind") != EvidenceKind.LEARNING_WALK:
+        return Edits("")
+    mine = [r for r in _live(records, "drop_in") if r.get("evidence_id") == evidence_id]
+    position = max((r.get("position") or 0 for r in mine), default=-1) + 1
+    values: dict[str, Any] = {
+        "evidence_id": evidence_id,
+        "position": position,
+        "time": time,
+        "look_for_results": {},
+    }
+    return Edits("Add a classroom", AddRecord("drop_in", values))
+
+
+def add_next_step(records: WorkingCopy, visit_id: str) -> Edits:
+    """An agreed next step at the end of the list, open, due half a term after the visit (when
+    the network follows next steps up)."""
+    position = max((r.get("position") or 0 for r in _live(records, "action")), default=-1) + 1
+    due = half_a_term_after(records["visit"][visit_id]["visit_date"])
+    values: dict[str, Any] = {
+        "visit_id": visit_id,
+        "position": position,
+        "description": "",
+        "status": ActionStatus.OPEN.value,
+        "due_date": due,
+        "follow_up": [],
+    }
+    return Edits("Add a next step", AddRecord("action", values))
 
 
 def set_team_member(records: WorkingCopy, visit_id: str, reviewer_id: str, on_team: bool) -> Edits:

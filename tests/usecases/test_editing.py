@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from nexus_review.domain.calendar import half_a_term_after
 from nexus_review.domain.enums import EvidenceKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem
 from nexus_review.usecases import editing
@@ -113,3 +114,41 @@ def test_a_schools_own_head_is_named_beside_the_team() -> None:
     )
     two = editing.own_school_reviewers(reviewers, ["r1", "r3"], "host")
     assert editing.own_school_warning(two).startswith("Ada Head and Cy Deputy lead the host school")
+
+
+def test_a_next_step_goes_last_open_and_due_half_a_term_after_the_visit() -> None:
+    records = _copy()
+    records["visit"]["v"]["visit_date"] = dt.date(2025, 10, 8)
+    records["action"] = {
+        "a1": {"id": "a1", "position": 4, "deleted": False},
+        "a2": {"id": "a2", "position": 9, "deleted": True},
+    }
+    edits = editing.add_next_step(records, "v")
+    assert edits.add is not None and edits.add.table == "action"
+    assert edits.add.values["position"] == 5 and edits.add.values["status"] == "open"
+    assert (
+        edits.add.values["due_date"]
+        == half_a_term_after(dt.date(2025, 10, 8))
+        > dt.date(2025, 10, 8)
+    )
+
+
+def test_classrooms_are_added_to_learning_walks_only() -> None:
+    records = _copy()
+    records["evidence"] = {
+        "walk": {"id": "walk", "kind": EvidenceKind.LEARNING_WALK.value, "position": 0},
+        "lesson": {"id": "lesson", "kind": EvidenceKind.LESSON_OBSERVATION.value, "position": 1},
+    }
+    records["drop_in"] = {
+        "d1": {"id": "d1", "evidence_id": "walk", "position": 0},
+        "d9": {"id": "d9", "evidence_id": "other", "position": 7},
+    }
+    edits = editing.add_drop_in(records, "walk", NINE)
+    assert edits.add is not None and edits.add.values == {
+        "evidence_id": "walk",
+        "position": 1,
+        "time": NINE,
+        "look_for_results": {},
+    }
+    assert not editing.add_drop_in(records, "lesson", NINE)
+    assert not editing.add_drop_in(records, "gone", NINE)
