@@ -39,9 +39,8 @@ from PySide6.QtWidgets import (
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import InterchangeError, NexusError
 from nexus_review.interchange.package import Package, read_package
-from nexus_review.merge import (
-    ConflictItem,
-    ImportPlan,
+from nexus_review.merge import ConflictItem, ImportPlan
+from nexus_review.usecases.packages import (
     import_packages,
     list_conflicts,
     preview_import,

@@ -646,7 +646,7 @@ class MainWindow(QMainWindow):
 
     def export_package(self) -> None:
         """Export a review package for the network administrator: which visits, then where."""
-        from nexus_review.merge import export_review_package
+        from nexus_review.usecases.packages import export_review_package
         from ui.dialogs import ExportPackageDialog
 
         if self.session is not None:

@@ -32,8 +32,8 @@ from nexus_review.interchange.visit_json import (
     import_visit_document,
     parse_visit_bytes,
 )
-from nexus_review.merge import export_review_package, import_packages
 from nexus_review.storage.database import Database, open_database
+from nexus_review.usecases.packages import export_review_package, import_packages
 from tests.core.builders import make_visit
 
 FUZZ = settings(

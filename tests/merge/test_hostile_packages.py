@@ -24,8 +24,8 @@ import pytest
 
 from nexus_review.cli import main
 from nexus_review.interchange.package import read_package, write_package
-from nexus_review.merge import export_review_package
 from nexus_review.storage.database import Database, open_database
+from nexus_review.usecases.packages import export_review_package
 from tests.core.builders import make_visit
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,16 +15,16 @@ from sqlalchemy import select
 
 from nexus_review.errors import InterchangeError
 from nexus_review.interchange.package import read_package, write_package
-from nexus_review.merge import (
+from nexus_review.storage.backups import list_backups
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.models import SYNCED_MODELS, Conflict, Evidence, ImportRecord, Visit
+from nexus_review.storage.serialize import to_dict
+from nexus_review.usecases.packages import (
     export_review_package,
     import_package_files,
     list_conflicts,
     resolve_conflict,
 )
-from nexus_review.storage.backups import list_backups
-from nexus_review.storage.database import Database, open_database
-from nexus_review.storage.models import SYNCED_MODELS, Conflict, Evidence, ImportRecord, Visit
-from nexus_review.storage.serialize import to_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -91,7 +91,7 @@ def test_rotation_keeps_seven_days_four_weeks_twelve_months(tmp_path: Path) -> N
 
 
 def test_imports_and_migrations_back_up_first(demo_db: Database, tmp_path: Path) -> None:
-    from nexus_review.merge import export_review_package, import_package_files
+    from nexus_review.usecases.packages import export_review_package, import_package_files
 
     assert demo_db.path is not None
     laptop = open_database(tmp_path / "laptop.db")
@@ -379,7 +379,7 @@ def sample_visit_file(fuzz_db: Database, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture(scope="module")
 def sample_package(fuzz_db: Database, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from nexus_review.merge import export_review_package
+    from nexus_review.usecases.packages import export_review_package
 
     with fuzz_db.reading() as s:
         ids = list(s.scalars(select(Visit.id).limit(2)))
@@ -459,7 +459,7 @@ def test_fuzzed_visit_files_give_the_programs_own_error_and_change_nothing(fuzz_
 @given(edits=st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 255)), min_size=1, max_size=8), cut=st.none() | st.integers(0, 10**6), junk=st.booleans(), noise=st.binary(max_size=2000))
 def test_fuzzed_packages_give_the_programs_own_error_and_change_nothing(fuzz_db: Database, sample_package: bytes, edits: list[tuple[int, int]], cut: int | None, junk: bool, noise: bytes) -> None:
     from nexus_review.interchange.package import parse_package
-    from nexus_review.merge import import_packages
+    from nexus_review.usecases.packages import import_packages
 
     assert fuzz_db.path is not None
     before = _settled_sha(fuzz_db)
