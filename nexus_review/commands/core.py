@@ -113,7 +113,7 @@ def cmd_visits(ctx: Any) -> int:
 
 
 def cmd_visit_export(ctx: Any) -> int:
-    from nexus_review.interchange.visit_json import export_visit_file
+    from nexus_review.usecases.visit_files import export_visit_file
     from nexus_review.usecases.visits import resolve_visit_id
 
     visit_id = resolve_visit_id(ctx.db, ctx.args.visit_id)
@@ -123,7 +123,7 @@ def cmd_visit_export(ctx: Any) -> int:
 
 
 def cmd_visit_import(ctx: argparse.Namespace | Any) -> int:
-    from nexus_review.interchange.visit_json import import_visit_file
+    from nexus_review.usecases.visit_files import import_visit_file
 
     result = import_visit_file(ctx.db, ctx.args.file)
     ctx.print(

@@ -16,10 +16,9 @@ from typing import Any
 from nexus_review import __version__
 from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError
-from nexus_review.fileio import write_bytes_atomic
 from nexus_review.interchange.limits import TooLarge, check_tree, megabytes, read_at_most
 from nexus_review.paths import resource_path
-from nexus_review.storage.database import Database, Session, bump
+from nexus_review.storage.database import Session, bump
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -74,12 +73,6 @@ def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
 
 def dumps(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def export_visit_file(db: Database, visit_id: str, out: Path) -> Path:
-    with db.reading() as session:
-        document = visit_document(session, visit_id)
-    return write_bytes_atomic(out, dumps(document))
 
 
 # --------------------------------------------------------------------------- import
@@ -321,7 +314,9 @@ def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, value
             )
 
 
-def import_visit_document(db: Database, data: dict[str, Any], name: str) -> ImportResult:
+def document_records(data: dict[str, Any], name: str) -> list[tuple[type[SyncMixin], dict[str, Any], dict[str, Any]]]:
+    """Each record of a checked visit document with its column values, read before any
+    change, so that a value the calendar lacks refuses the whole file."""
     records = []
     for model, where, record in _records(data):
         try:
@@ -329,20 +324,20 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
         except (ValueError, OverflowError) as exc:  # a date the calendar lacks; a time zone past year 1
             raise InterchangeError(f"{name} is not a valid visit file: at {where}, {exc}.") from None
         records.append((model, record, values))
+    return records
+
+
+def apply_visit_document(session: Session, data: dict[str, Any], name: str, device_id: str) -> ImportResult:
+    """Write a checked visit document into the caller's transaction."""
+    records = document_records(data, name)
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     visit_id = data["visit"]["id"]
-    with db.transaction() as session:
-        session.info["raw_sync"] = True
-        try:
-            created = session.get(Visit, visit_id) is None
-            for model, record, values in records:
-                counts[apply_record(session, model, record, values, db.device_id, name)] += 1
-            session.flush()  # while records are still written exactly as they arrived
-        finally:
-            session.info.pop("raw_sync", None)
+    session.info["raw_sync"] = True
+    try:
+        created = session.get(Visit, visit_id) is None
+        for model, record, values in records:
+            counts[apply_record(session, model, record, values, device_id, name)] += 1
+        session.flush()  # while records are still written exactly as they arrived
+    finally:
+        session.info.pop("raw_sync", None)
     return ImportResult(visit_id, created, counts["added"], counts["updated"], counts["unchanged"])
-
-
-def import_visit_file(db: Database, path: Path) -> ImportResult:
-    data = read_visit_file(Path(path))
-    return import_visit_document(db, data, Path(path).name)

@@ -368,7 +368,7 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
 
 @pytest.fixture(scope="module")
 def sample_visit_file(fuzz_db: Database, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from nexus_review.interchange.visit_json import export_visit_file
+    from nexus_review.usecases.visit_files import export_visit_file
 
     with fuzz_db.reading() as s:
         visit = s.scalars(select(Visit.id)).first()
@@ -418,7 +418,8 @@ def _json_edits(document: dict) -> st.SearchStrategy:  # type: ignore[type-arg]
 def test_fuzzed_visit_files_give_the_programs_own_error_and_change_nothing(fuzz_db: Database, sample_visit_file: bytes, data: st.DataObject) -> None:
     import json
 
-    from nexus_review.interchange.visit_json import import_visit_document, parse_visit_bytes
+    from nexus_review.interchange.visit_json import parse_visit_bytes
+    from nexus_review.usecases.visit_files import import_visit_document
 
     assert fuzz_db.path is not None
     before = _settled_sha(fuzz_db)
