@@ -16,7 +16,7 @@ from typing import Any
 
 from nexus_review.domain.enums import VisitStatus
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.storage.database import Database, Session, model_defaults
+from nexus_review.storage.database import Session, model_defaults
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -139,7 +139,7 @@ def _model(table: str) -> type[SyncMixin]:
         raise NexusError(f"The program cannot edit records of the kind '{table}'.") from None
 
 
-def _apply(session: Session, change: Change) -> None:
+def apply_change(session: Session, change: Change) -> None:
     model = _model(change.table)
     bad = PROTECTED & set(change.values)
     if bad:
@@ -154,18 +154,6 @@ def _apply(session: Session, change: Change) -> None:
     for key, value in change.values.items():
         if getattr(obj, key) != value:
             setattr(obj, key, value)
-
-
-def save_changes(db: Database, changes: Sequence[Change]) -> int:
-    """Write queued changes in one transaction (all or none); gives how many records changed."""
-    pending = coalesce(changes)
-    if not pending:
-        return 0
-    with db.transaction() as session:
-        for change in pending:
-            _apply(session, change)
-            session.flush()  # parents before children, in the order they were made
-    return len(pending)
 
 
 def coalesce(changes: Iterable[Change]) -> list[Change]:
@@ -222,41 +210,29 @@ def new_visit_change(
     return changes
 
 
-def create_visit(db: Database, **kwargs: Any) -> str:
-    changes = new_visit_change(**kwargs)
-    save_changes(db, changes)
-    return changes[0].record_id
+def reviewer_for(session: Session, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
+    """The id of the reviewer with this name (their home school brought up to date), or of a
+    new reviewer record for them."""
+    found = reviewer_named(session, name)
+    if found is not None:
+        if home_school_id and found.home_school_id != home_school_id:
+            found.home_school_id = home_school_id
+        return found.id
+    reviewer = Reviewer(name=name, role=role, home_school_id=home_school_id)
+    session.add(reviewer)
+    session.flush()
+    return reviewer.id
 
 
-def ensure_reviewer(db: Database, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
-    """The reviewer record for the person using this laptop (found by name, or made)."""
-    name = name.strip()
-    if not name:
-        raise NexusError("Give the reviewer's name.")
-    with db.transaction() as session:
-        found = reviewer_named(session, name)
-        if found is not None:
-            if home_school_id and found.home_school_id != home_school_id:
-                found.home_school_id = home_school_id
-            return found.id
-        reviewer = Reviewer(name=name, role=role, home_school_id=home_school_id)
-        session.add(reviewer)
-        session.flush()
-        return reviewer.id
-
-
-def ensure_school(db: Database, name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise NexusError("Give the school's name.")
-    with db.transaction() as session:
-        found = school_named(session, name)
-        if found is not None:
-            return found.id
-        school = School(name=name)
-        session.add(school)
-        session.flush()
-        return school.id
+def school_for(session: Session, name: str) -> str:
+    """The id of the school with this name, or of a new school record for it."""
+    found = school_named(session, name)
+    if found is not None:
+        return found.id
+    school = School(name=name)
+    session.add(school)
+    session.flush()
+    return school.id
 
 
 # ---------------------------------------------------------------------------- reading

@@ -81,7 +81,7 @@ def first_run(settings: Settings, cli_target: str | None) -> Database | None:
 
 
 def remember_identity(db: Database, settings: Settings, name: str, school_name: str, school_id: str, demo: bool) -> None:
-    from nexus_review.workspace import ensure_reviewer, ensure_school
+    from nexus_review.usecases.editing import ensure_reviewer, ensure_school
 
     if demo:
         from nexus_review.demo import fill_demo_network

@@ -25,7 +25,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nexus_review import unsaved
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.usecases.editing import Edits
+from nexus_review.usecases.editing import Edits, save_changes, working_copy
 from nexus_review.usecases.opening import Database
 from nexus_review.workspace import (
     PROTECTED,
@@ -34,8 +34,6 @@ from nexus_review.workspace import (
     coalesce,
     column_defaults,
     new_id,
-    save_changes,
-    visit_records,
 )
 
 log = logging.getLogger(__name__)
@@ -95,8 +93,7 @@ class VisitSession(QObject):
         super().__init__(parent)
         self.db = db
         self.visit_id = visit_id
-        with db.reading() as session:
-            self.records = visit_records(session, visit_id)
+        self.records = working_copy(db, visit_id)
         self.undo_stack = QUndoStack(self)
         self._pending: list[Change] = []
         self._created: set[tuple[str, str]] = set()

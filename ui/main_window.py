@@ -43,9 +43,9 @@ from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
 from nexus_review.usecases import visits
+from nexus_review.usecases.editing import create_visit
 from nexus_review.usecases.network import lesson_grading_enabled, set_lesson_grading
 from nexus_review.usecases.opening import Database
-from nexus_review.workspace import create_visit
 from ui.dialogs import (
     ExportDialog,
     NewVisitDialog,

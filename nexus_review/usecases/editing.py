@@ -1,4 +1,4 @@
-"""The rules of editing an open visit, applied to its working copy.
+"""The rules of editing an open visit, applied to its working copy, and saving it.
 
 A visit open in the desktop program is a working copy (table → record id → fields) that the
 program saves a change at a time. What one user action changes in it is decided here, as a
@@ -14,9 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nexus_review import workspace
 from nexus_review.domain.calendar import half_a_term_after
 from nexus_review.domain.enums import ActionStatus, EvidenceKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem
+from nexus_review.errors import NexusError
+from nexus_review.storage.database import Database
+from nexus_review.workspace import Change
 
 WorkingCopy = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
@@ -160,3 +164,49 @@ def own_school_warning(names: Sequence[str]) -> str:
         return ""
     verb = "leads" if len(names) == 1 else "lead"
     return f"{' and '.join(names)} {verb} the host school: a peer review is made by heads from other schools."
+
+
+# ---------------------------------------------------------------------------- saving
+
+
+def working_copy(db: Database, visit_id: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every live record of a visit as plain values, by table and id: what the editor edits."""
+    with db.reading() as session:
+        return workspace.visit_records(session, visit_id)
+
+
+def save_changes(db: Database, changes: Sequence[Change]) -> int:
+    """Write queued changes in one transaction (all or none); gives how many records changed."""
+    pending = workspace.coalesce(changes)
+    if not pending:
+        return 0
+    with db.transaction() as session:
+        for change in pending:
+            workspace.apply_change(session, change)
+            session.flush()  # parents before children, in the order they were made
+    return len(pending)
+
+
+def create_visit(db: Database, **kwargs: Any) -> str:
+    """A planned visit with its review team; its id."""
+    changes = workspace.new_visit_change(**kwargs)
+    save_changes(db, changes)
+    return changes[0].record_id
+
+
+def ensure_reviewer(db: Database, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
+    """The reviewer record for the person using this laptop (found by name, or made)."""
+    name = name.strip()
+    if not name:
+        raise NexusError("Give the reviewer's name.")
+    with db.transaction() as session:
+        return workspace.reviewer_for(session, name, home_school_id, role)
+
+
+def ensure_school(db: Database, name: str) -> str:
+    """The school record with this name (found, or made)."""
+    name = name.strip()
+    if not name:
+        raise NexusError("Give the school's name.")
+    with db.transaction() as session:
+        return workspace.school_for(session, name)

@@ -119,6 +119,17 @@ def ui_reaching_storage(root: Path) -> list[str]:
     )
 
 
+def ui_opening_units_of_work(root: Path) -> list[str]:
+    """Places in ui that open a database session themselves (``db.reading()``,
+    ``db.transaction()``): a use case opens the one unit of work of a user action."""
+    return sorted(
+        f"{p.relative_to(root)}:{node.lineno} calls {node.func.attr}()"
+        for p in _sources(root, "ui")
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("reading", "transaction")
+    )
+
+
 def sqlalchemy_outside_storage(root: Path) -> list[str]:
     """Modules outside nexus_review/storage (the core and ui) that import SQLAlchemy."""
     storage = root / "nexus_review" / "storage"
@@ -185,6 +196,10 @@ def test_the_desktop_program_reaches_the_database_only_through_use_cases() -> No
     assert ui_reaching_storage(ROOT) == []
 
 
+def test_the_desktop_program_opens_no_unit_of_work_itself() -> None:
+    assert ui_opening_units_of_work(ROOT) == []
+
+
 def test_only_storage_imports_sqlalchemy() -> None:
     assert sqlalchemy_outside_storage(ROOT) == []
 
@@ -219,6 +234,7 @@ def broken_tree(tmp_path: Path) -> Path:
         "ui/__init__.py": "",
         "ui/page.py": "import sqlalchemy.orm\nfrom nexus_review.storage.repository import list_schools",
         "ui/other.py": "from nexus_review import storage\nfrom nexus_review.usecases import visits",
+        "ui/list.py": "def refresh(window):\n    with window.db.reading() as s:\n        return s",
     }
     for name, text in files.items():
         path = tmp_path / name
@@ -234,6 +250,10 @@ def test_a_ui_module_importing_sqlalchemy_or_storage_is_caught(broken_tree: Path
         "ui/page.py imports nexus_review.storage.repository.list_schools",
         "ui/page.py imports sqlalchemy.orm",
     ]
+
+
+def test_a_ui_module_opening_a_session_is_caught(broken_tree: Path) -> None:
+    assert ui_opening_units_of_work(broken_tree) == ["ui/list.py:2 calls reading()"]
 
 
 def test_sqlalchemy_outside_storage_is_caught(broken_tree: Path) -> None:

@@ -256,7 +256,7 @@ while True:
 def test_killing_a_writer_200_times_loses_no_committed_change(db: Database, tmp_path: Path) -> None:
     """A writer process is killed with SIGKILL at random moments, 200 times; after each kill the
     database passes integrity_check and holds every change the writer saw committed."""
-    from nexus_review.workspace import create_visit, ensure_school
+    from nexus_review.usecases.editing import create_visit, ensure_school
 
     visit = create_visit(db, host_school_id=ensure_school(db, "Kings Forest Primary"), visit_date=dt.date(2026, 3, 3), kind="evaluation-day", framework_key="ofsted-2025")
     path = db.path
