@@ -1,4 +1,6 @@
-"""The reviewer's editing use cases: what the desktop program saves as a head types.
+"""What the desktop program saves as a head types: changes to a visit's records, checked,
+and applied in the caller's transaction (the use cases in :mod:`nexus_review.usecases.editing`
+open it).
 
 The program keeps a queue of field changes (``Change``) and saves them in one unit of work a
 moment after the last keystroke. A change names a table, a record id and the new values; a
