@@ -87,7 +87,7 @@ _INT64 = 2**63
 def _column_kinds(model: type[SyncMixin]) -> dict[str, tuple[type, bool]]:
     """Each column's Python type and whether it may be empty (None)."""
     out: dict[str, tuple[type, bool]] = {}
-    for col in model.__table__.columns:  # type: ignore[attr-defined]
+    for col in model.__table__.columns:
         try:
             kind = col.type.python_type
         except NotImplementedError:
@@ -250,7 +250,7 @@ def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[s
 
     def put(table: str, obj: SyncMixin) -> None:
         values = {}
-        for col in obj.__table__.columns:  # type: ignore[attr-defined]
+        for col in obj.__table__.columns:
             value = getattr(obj, col.key)
             # Plain copies: editing the working copy never touches the session's tracked lists.
             values[col.key] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value

@@ -57,7 +57,7 @@ SCRYPT_LIMITS = {"n": (2**10, 2**16), "r": (1, 8), "p": (1, 2)}
 SALT_BYTES = (8, 64)
 ID_PATTERN = r"^[0-9a-fA-F-]{8,36}\Z"  # \Z, not $: no newline may follow
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # positions, counts of participants
-TABLES: dict[str, type[SyncMixin]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+TABLES: dict[str, type[SyncMixin]] = {m.__tablename__: m for m in SYNCED_MODELS}
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def payload_schema() -> dict[str, Any]:
     """JSON Schema of a payload, made from the columns of the tables that travel."""
     tables = {}
     for name, model in TABLES.items():
-        columns = list(model.__table__.columns)  # type: ignore[attr-defined]
+        columns = list(model.__table__.columns)
         properties: dict[str, Any] = {c.key: _json_type(name, c) for c in columns}
         properties["id"] = {"type": "string", "pattern": ID_PATTERN}
         record = {

@@ -250,10 +250,10 @@ def apply_record(
             return "added"
         same_record = False  # another id for it: the file's values are what the user chose
     _refuse_move(session, model, obj, values, name)
-    if same_record and content_equal(obj, data):  # type: ignore[arg-type]
+    if same_record and content_equal(obj, data):
         return "unchanged"
     content = {k: v for k, v in values.items() if k not in META_FIELDS}
-    same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})  # type: ignore[arg-type]
+    same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})
     order = vclock.compare(values.get("vclock") or {}, obj.vclock or {})
     if same_record and order is vclock.Order.AFTER:
         # A newer version made elsewhere: take it exactly as it was made. A visit file carries
@@ -265,11 +265,11 @@ def apply_record(
     if same_content:
         return "unchanged"
     # Edited by hand, or changed on both sides: the imported file is what the user chose.
-    table = model.__tablename__  # type: ignore[attr-defined]
-    before = expand(table, to_dict(obj))  # type: ignore[arg-type]
+    table = model.__tablename__
+    before = expand(table, to_dict(obj))
     for key, value in content.items():
         setattr(obj, key, value)
-    after = expand(table, to_dict(obj))  # type: ignore[arg-type]
+    after = expand(table, to_dict(obj))
     bump(obj, device, fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
     return "updated"
 
@@ -280,7 +280,7 @@ def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str
     from nexus_review.storage import repository as repo
     from nexus_review.storage.models import NATURAL_KEYS
 
-    table = model.__tablename__  # type: ignore[attr-defined]
+    table = model.__tablename__
     natural = NATURAL_KEYS.get(table)
     if not natural:
         return None
@@ -302,10 +302,10 @@ def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, value
     from nexus_review.storage.models import OWNER_COLUMNS
     from nexus_review.storage.repository import describe_record
 
-    table = model.__tablename__  # type: ignore[attr-defined]
+    table = model.__tablename__
     for column in OWNER_COLUMNS.get(table, ()):
         if column in values and getattr(obj, column) != values[column]:
-            held = to_dict(obj)  # type: ignore[arg-type]
+            held = to_dict(obj)
             what = describe_record(session, table, obj.id, held)
             raise InterchangeError(
                 f"{name} cannot be imported: it would move {what[0].lower() + what[1:]} ({obj.id[:8]}) to another "

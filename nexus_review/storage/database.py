@@ -132,7 +132,7 @@ def changed_fields(session: Session, obj: SyncMixin) -> list[str]:
         if history.deleted:
             old = history.deleted[0]
         else:  # changed in place: what the database holds is the value before the change
-            table = type(obj).__table__  # type: ignore[attr-defined]
+            table = type(obj).__table__
             with session.no_autoflush:
                 old = session.execute(select(table.c[key]).where(table.c.id == obj.id)).scalar()
         if not isinstance(old, dict) or not isinstance(new, dict):

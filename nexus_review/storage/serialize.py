@@ -13,18 +13,18 @@ from sqlalchemy import Boolean, Date, Integer, Time
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import JSON
 
-from nexus_review.storage.models import BOOKKEEPING, KEYED_FIELDS, UTCDateTime
+from nexus_review.storage.models import BOOKKEEPING, KEYED_FIELDS, SyncMixin, UTCDateTime
 
 
-def _columns(model: type[DeclarativeBase]) -> list[Any]:
+def _columns(model: type[DeclarativeBase] | type[SyncMixin]) -> list[Any]:
     return list(model.__table__.columns)
 
 
-def column_names(model: type[DeclarativeBase]) -> list[str]:
+def column_names(model: type[DeclarativeBase] | type[SyncMixin]) -> list[str]:
     return [c.key for c in _columns(model)]
 
 
-def to_dict(obj: DeclarativeBase, *, versions: bool = False) -> dict[str, Any]:
+def to_dict(obj: DeclarativeBase | SyncMixin, *, versions: bool = False) -> dict[str, Any]:
     """Every column of a record, JSON-ready, in table order; the field versions only with
     ``versions`` (review packages carry them, visit files do not)."""
     out: dict[str, Any] = {}
@@ -85,7 +85,7 @@ def _load(col_type: Any, raw: Any, name: str) -> Any:
     return raw
 
 
-def content_equal(obj: DeclarativeBase, data: dict[str, Any]) -> bool:
+def content_equal(obj: DeclarativeBase | SyncMixin, data: dict[str, Any]) -> bool:
     """True if a record already holds exactly these values (compared as serialised)."""
     current = to_dict(obj)
     return all(current.get(k) == v for k, v in data.items())
