@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
@@ -60,6 +60,8 @@ from ui.settings import Settings
 from ui.tasks import TaskRunner
 from ui.visit_editor import VisitEditor
 
+if TYPE_CHECKING:
+    from ui.imports_view import ImportsPage
 
 class VisitListPage(QWidget):
     """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
@@ -319,7 +321,7 @@ class MainWindow(QMainWindow):
 
         return NetworkPage(self)
 
-    def _imports_page(self) -> QWidget:
+    def _imports_page(self) -> ImportsPage:
         from ui.imports_view import ImportsPage
 
         return ImportsPage(self)
@@ -677,7 +679,7 @@ class MainWindow(QMainWindow):
 
     def import_packages(self) -> None:
         self.show_section("Imports")
-        self.imports.choose_files()  # type: ignore[attr-defined]
+        self.imports.choose_files()
 
     # ---- backups ------------------------------------------------------------------------
 
