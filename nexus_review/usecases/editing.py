@@ -194,7 +194,9 @@ def create_visit(db: Database, **kwargs: Any) -> str:
     return changes[0].record_id
 
 
-def ensure_reviewer(db: Database, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
+def ensure_reviewer(
+    db: Database, name: str, home_school_id: str | None, role: str = "Headteacher"
+) -> str:
     """The reviewer record for the person using this laptop (found by name, or made)."""
     name = name.strip()
     if not name:
