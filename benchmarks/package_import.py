@@ -28,7 +28,6 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from nexus_review.demo import fill_demo_network  # noqa: E402
 from nexus_review.interchange.package import read_package  # noqa: E402
-from nexus_review.merge import export_review_package, import_packages  # noqa: E402
 from nexus_review.storage.database import open_database  # noqa: E402
 from nexus_review.storage.models import (  # noqa: E402
     Action,
@@ -40,6 +39,7 @@ from nexus_review.storage.models import (  # noqa: E402
     utcnow,
 )
 from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
+from nexus_review.usecases.packages import export_review_package, import_packages  # noqa: E402
 
 AREAS = ("inclusion", "curriculum-and-teaching", "achievement", "attendance-and-behaviour",
          "personal-development-and-well-being", "leadership-and-governance", "safeguarding")

@@ -24,9 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.anchor import anchor_seconds, goal_in_anchors, in_anchors  # noqa: E402
 from nexus_review.demo import fill_demo_network  # noqa: E402
-from nexus_review.reports.export import ReportOptions, export_visit_report  # noqa: E402
+from nexus_review.reports.export import ReportOptions  # noqa: E402
 from nexus_review.storage.database import open_database  # noqa: E402
 from nexus_review.storage.repository import visit_summaries  # noqa: E402
+from nexus_review.usecases.reports import export_visit_report  # noqa: E402
 
 
 def main() -> None:

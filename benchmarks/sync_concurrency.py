@@ -31,7 +31,6 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from nexus_review.interchange.package import read_package  # noqa: E402
-from nexus_review.merge import export_review_package, import_packages  # noqa: E402
 from nexus_review.storage.database import Database, open_database  # noqa: E402
 from nexus_review.storage.models import (  # noqa: E402
     SYNCED_MODELS,
@@ -45,6 +44,7 @@ from nexus_review.storage.models import (  # noqa: E402
 )
 from nexus_review.storage.serialize import to_dict  # noqa: E402
 from nexus_review.usecases import sync as sync_use_case  # noqa: E402
+from nexus_review.usecases.packages import export_review_package, import_packages  # noqa: E402
 from tests.conftest import _demo_filled  # noqa: E402
 from tests.pg import start_server  # noqa: E402
 

@@ -59,10 +59,9 @@ class Context:
     def db(self) -> Any:
         if self._db is None:
             from nexus_review.fileio import shown_name
-            from nexus_review.storage.database import database_url, open_database, sqlite_path
-            from nexus_review.storage.safety import daily_backup, install_hooks
+            from nexus_review.storage.database import database_url, sqlite_path
+            from nexus_review.usecases.opening import open_for_work
 
-            install_hooks()
             target = self.args.db or default_db_target()
             path = sqlite_path(database_url(target))
             if path is not None and not self.creates_database and not path.exists():
@@ -72,12 +71,7 @@ class Context:
                     f"There is no database at {shown_name(path, 400)}; check the path, or start one with "
                     f"'{PROG} demo', 'visit import' or 'package import'."
                 )
-            if path is not None and path.exists() and path.stat().st_size:
-                from nexus_review.storage.safety import check_integrity
-
-                if check_integrity(path) is None:
-                    daily_backup(path)
-            self._db = open_database(target, create=self.creates_database)
+            self._db = open_for_work(target, create=self.creates_database).db
         return self._db
 
     @property

@@ -27,8 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from nexus_review.demo_consistency import demo_calibration, demo_own_grades
 from nexus_review.domain.calendar import academic_year_of, previous_academic_year
 from nexus_review.domain.enums import (
@@ -39,7 +37,7 @@ from nexus_review.domain.enums import (
     VisitStatus,
 )
 from nexus_review.frameworks import SAFEGUARDING_KEY, Framework, get_framework
-from nexus_review.storage.database import Database, get_info, set_info
+from nexus_review.storage.database import Database, get_info, select, set_info
 from nexus_review.storage.models import (
     Action,
     DropIn,

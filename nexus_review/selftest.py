@@ -19,10 +19,8 @@ Check = tuple[str, Callable[[dict[str, Any]], str]]
 
 
 def _check_database(state: dict[str, Any]) -> str:
-    from sqlalchemy import text
-
     from nexus_review.storage.database import open_database
-    from nexus_review.storage.migrate import head_revision, upgrade
+    from nexus_review.storage.migrate import head_revision, migrate_new_file
     from nexus_review.storage.schema import SCHEMA_HEAD
 
     folder: Path = state["folder"]
@@ -31,13 +29,7 @@ def _check_database(state: dict[str, Any]) -> str:
     with db.engine.connect() as conn:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
     # The migration scripts themselves, on a second empty database.
-    from sqlalchemy import create_engine
-
-    engine = create_engine(f"sqlite:///{folder / 'migrated.db'}")
-    upgrade(engine)
-    with engine.connect() as conn:
-        migrated = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    engine.dispose()
+    migrated = migrate_new_file(folder / "migrated.db")
     if head_revision() != SCHEMA_HEAD or migrated != SCHEMA_HEAD:
         raise AssertionError(f"schema {migrated} is not {SCHEMA_HEAD}")
     return f"schema {SCHEMA_HEAD}, journal {mode}"
@@ -52,11 +44,10 @@ def _check_frameworks(state: dict[str, Any]) -> str:
 
 def _check_demo(state: dict[str, Any]) -> str:
     from nexus_review.demo import fill_demo_network
-    from nexus_review.storage.repository import visit_summaries
+    from nexus_review.usecases.visits import all_visit_summaries
 
     counts = fill_demo_network(state["db"])
-    with state["db"].reading() as session:
-        visits = visit_summaries(session)
+    visits = all_visit_summaries(state["db"])
     if len(visits) != counts.visits or not visits:
         raise AssertionError("the demo visits are not all listed")
     state["visit_id"] = next(
@@ -67,14 +58,14 @@ def _check_demo(state: dict[str, Any]) -> str:
 
 def _check_report(fmt: str) -> Callable[[dict[str, Any]], str]:
     def check(state: dict[str, Any]) -> str:
-        from nexus_review.reports.export import ReportOptions, export_visit_report
-        from nexus_review.storage.repository import visit_detail
+        from nexus_review.reports.export import ReportOptions
+        from nexus_review.usecases.reports import export_visit_report
+        from nexus_review.usecases.visits import visit_detail
 
         db = state["db"]
         out = state["folder"] / f"report.{fmt}"
         export_visit_report(db, state["visit_id"], fmt, out, ReportOptions())
-        with db.reading() as session:
-            school = visit_detail(session, state["visit_id"]).host_school.name
+        school = visit_detail(db, state["visit_id"]).host_school.name
         text = read_document_text(out)
         if school not in text or "Peer review feedback" not in text:
             raise AssertionError(f"the {fmt} report does not read back")

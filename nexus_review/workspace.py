@@ -1,4 +1,6 @@
-"""The reviewer's editing use cases: what the desktop program saves as a head types.
+"""What the desktop program saves as a head types: changes to a visit's records, checked,
+and applied in the caller's transaction (the use cases in :mod:`nexus_review.usecases.editing`
+open it).
 
 The program keeps a queue of field changes (``Change``) and saves them in one unit of work a
 moment after the last keystroke. A change names a table, a record id and the new values; a
@@ -14,11 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from nexus_review.domain.enums import VisitStatus
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.storage.database import Database
+from nexus_review.storage.database import Session, model_defaults
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -45,6 +45,10 @@ EDITABLE: dict[str, type[SyncMixin]] = {
 }
 # Columns a change may never set: identity and the sync bookkeeping the session stamps itself.
 PROTECTED = frozenset({"id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions"})
+
+def column_defaults(table: str) -> dict[str, Any]:
+    """The values a new record of a table starts with (what the database would give it)."""
+    return {k: v for k, v in model_defaults(EDITABLE[table]).items() if k not in PROTECTED}
 
 
 @dataclass
@@ -83,7 +87,7 @@ _INT64 = 2**63
 def _column_kinds(model: type[SyncMixin]) -> dict[str, tuple[type, bool]]:
     """Each column's Python type and whether it may be empty (None)."""
     out: dict[str, tuple[type, bool]] = {}
-    for col in model.__table__.columns:  # type: ignore[attr-defined]
+    for col in model.__table__.columns:
         try:
             kind = col.type.python_type
         except NotImplementedError:
@@ -137,7 +141,7 @@ def _model(table: str) -> type[SyncMixin]:
         raise NexusError(f"The program cannot edit records of the kind '{table}'.") from None
 
 
-def _apply(session: Session, change: Change) -> None:
+def apply_change(session: Session, change: Change) -> None:
     model = _model(change.table)
     bad = PROTECTED & set(change.values)
     if bad:
@@ -152,18 +156,6 @@ def _apply(session: Session, change: Change) -> None:
     for key, value in change.values.items():
         if getattr(obj, key) != value:
             setattr(obj, key, value)
-
-
-def save_changes(db: Database, changes: Sequence[Change]) -> int:
-    """Write queued changes in one transaction (all or none); gives how many records changed."""
-    pending = coalesce(changes)
-    if not pending:
-        return 0
-    with db.transaction() as session:
-        for change in pending:
-            _apply(session, change)
-            session.flush()  # parents before children, in the order they were made
-    return len(pending)
 
 
 def coalesce(changes: Iterable[Change]) -> list[Change]:
@@ -220,41 +212,29 @@ def new_visit_change(
     return changes
 
 
-def create_visit(db: Database, **kwargs: Any) -> str:
-    changes = new_visit_change(**kwargs)
-    save_changes(db, changes)
-    return changes[0].record_id
+def reviewer_for(session: Session, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
+    """The id of the reviewer with this name (their home school brought up to date), or of a
+    new reviewer record for them."""
+    found = reviewer_named(session, name)
+    if found is not None:
+        if home_school_id and found.home_school_id != home_school_id:
+            found.home_school_id = home_school_id
+        return found.id
+    reviewer = Reviewer(name=name, role=role, home_school_id=home_school_id)
+    session.add(reviewer)
+    session.flush()
+    return reviewer.id
 
 
-def ensure_reviewer(db: Database, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
-    """The reviewer record for the person using this laptop (found by name, or made)."""
-    name = name.strip()
-    if not name:
-        raise NexusError("Give the reviewer's name.")
-    with db.transaction() as session:
-        found = reviewer_named(session, name)
-        if found is not None:
-            if home_school_id and found.home_school_id != home_school_id:
-                found.home_school_id = home_school_id
-            return found.id
-        reviewer = Reviewer(name=name, role=role, home_school_id=home_school_id)
-        session.add(reviewer)
-        session.flush()
-        return reviewer.id
-
-
-def ensure_school(db: Database, name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise NexusError("Give the school's name.")
-    with db.transaction() as session:
-        found = school_named(session, name)
-        if found is not None:
-            return found.id
-        school = School(name=name)
-        session.add(school)
-        session.flush()
-        return school.id
+def school_for(session: Session, name: str) -> str:
+    """The id of the school with this name, or of a new school record for it."""
+    found = school_named(session, name)
+    if found is not None:
+        return found.id
+    school = School(name=name)
+    session.add(school)
+    session.flush()
+    return school.id
 
 
 # ---------------------------------------------------------------------------- reading
@@ -270,7 +250,7 @@ def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[s
 
     def put(table: str, obj: SyncMixin) -> None:
         values = {}
-        for col in obj.__table__.columns:  # type: ignore[attr-defined]
+        for col in obj.__table__.columns:
             value = getattr(obj, col.key)
             # Plain copies: editing the working copy never touches the session's tracked lists.
             values[col.key] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value

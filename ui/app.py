@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from nexus_review import APP_NAME, __version__
 from nexus_review.errors import NexusError
 from nexus_review.paths import resource_path
-from nexus_review.storage.database import Database, open_database
+from nexus_review.usecases.opening import Database, OpenDatabase, open_database, open_for_work
 from ui.errors import install_excepthook, setup_logging, show_error
 from ui.settings import Settings
 
@@ -21,18 +21,17 @@ log = logging.getLogger(__name__)
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv or [sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("Nexus")
     app.setApplicationVersion(__version__)
     icon = resource_path("icons", "nexus-review.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    if FOCUS_STYLE not in app.styleSheet():  # type: ignore[attr-defined]
-        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # type: ignore[attr-defined]
-    return app  # type: ignore[return-value]
+    if FOCUS_STYLE not in app.styleSheet():
+        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
+    return app
 
 
 # Where the keyboard is, clearly: a list or table with the focus gets a highlight-coloured
@@ -61,10 +60,9 @@ def first_run(settings: Settings, cli_target: str | None) -> Database | None:
     from ui.dialogs import FirstRunDialog
 
     db = open_database(database_target(cli_target, settings))
-    with db.reading() as s:
-        from nexus_review.storage.repository import list_schools
+    from nexus_review.usecases.visits import schools as list_schools
 
-        schools = list_schools(s)
+    schools = list_schools(db)
     dialog = FirstRunDialog(schools)
     dialog.demo.setChecked(not schools)
     while True:
@@ -83,7 +81,7 @@ def first_run(settings: Settings, cli_target: str | None) -> Database | None:
 
 
 def remember_identity(db: Database, settings: Settings, name: str, school_name: str, school_id: str, demo: bool) -> None:
-    from nexus_review.workspace import ensure_reviewer, ensure_school
+    from nexus_review.usecases.editing import ensure_reviewer, ensure_school
 
     if demo:
         from nexus_review.demo import fill_demo_network
@@ -99,7 +97,7 @@ def remember_identity(db: Database, settings: Settings, name: str, school_name: 
 
 def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
     """The database is damaged: say so, and offer the newest good backup. True if restored."""
-    from nexus_review.storage.safety import newest_good_backup, restore_backup
+    from nexus_review.usecases.backups import newest_good_backup, restore_backup
 
     good = newest_good_backup(path)
     if good is None:
@@ -120,34 +118,11 @@ def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
     return True
 
 
-def open_for_editing(target: str | Path) -> tuple[Database, object]:
+def open_for_editing(target: str | Path) -> OpenDatabase:
     """Open the database the desktop program works on: checked, backed up once a day, and
-    locked so that a second copy of the program is told where it is already open."""
-    from nexus_review.storage.database import database_url, sqlite_path
-    from nexus_review.storage.safety import (
-        DatabaseLock,
-        check_integrity,
-        daily_backup,
-        damaged_message,
-        install_hooks,
-    )
-
-    install_hooks()
-    path = sqlite_path(database_url(target))
-    lock = None
-    if path is not None:
-        lock = DatabaseLock(path)
-        lock.acquire()
-        try:
-            if path.exists() and path.stat().st_size:
-                if check_integrity(path) is not None and not offer_restore(path, damaged_message(path)):
-                    raise NexusError(damaged_message(path))
-                daily_backup(path)
-            return open_database(target), lock
-        except BaseException:
-            lock.release()
-            raise
-    return open_database(target), lock
+    locked so that a second copy of the program is told where it is already open; a damaged
+    one is opened only after the user restores its newest good backup."""
+    return open_for_work(target, lock=True, restore_damaged=offer_restore)
 
 
 def run_app(db_target: str | None = None) -> int:
@@ -156,26 +131,23 @@ def run_app(db_target: str | None = None) -> int:
     install_excepthook()
     settings = Settings()
     apply_theme(settings.get("appearance/theme"))
-    lock = None
     try:
         if not settings.get("program/first_run_done"):
             db = first_run(settings, db_target)
             if db is None:
                 return 0
             db.close()
-        db, lock = open_for_editing(database_target(db_target, settings))
+        opened = open_for_editing(database_target(db_target, settings))
     except NexusError as err:
         if "damaged" not in str(err):
             show_error(None, err)
         return 1
     from ui.main_window import MainWindow
 
-    window = MainWindow(db, settings)
+    window = MainWindow(opened.db, settings)
     window.show()
     code = app.exec()
-    db.close()
-    if lock is not None:
-        lock.release()  # type: ignore[attr-defined]
+    opened.close()
     return int(code)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,11 +43,11 @@ class RememberedDialog(QDialog):
         self._name = name
         self.setObjectName(name)
 
-    def showEvent(self, event: object) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         state = Settings().window_state(f"dialog-{self._name}")
         if state is not None:
             self.restoreGeometry(state)
-        super().showEvent(event)  # type: ignore[arg-type]
+        super().showEvent(event)
 
     def done(self, result: int) -> None:
         Settings().set_window_state(f"dialog-{self._name}", self.saveGeometry())

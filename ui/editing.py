@@ -25,37 +25,20 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nexus_review import unsaved
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.storage.database import Database
-from nexus_review.storage.models import new_id
+from nexus_review.usecases.editing import Edits, save_changes, working_copy
+from nexus_review.usecases.opening import Database
 from nexus_review.workspace import (
-    EDITABLE,
     PROTECTED,
     Change,
     check_change,
     coalesce,
-    save_changes,
-    visit_records,
+    column_defaults,
+    new_id,
 )
 
 log = logging.getLogger(__name__)
 
 RETRY_MS = 5000
-
-
-def column_defaults(table: str) -> dict[str, Any]:
-    """The values a new record of a table starts with (what the ORM would give it)."""
-    out: dict[str, Any] = {}
-    for col in EDITABLE[table].__table__.columns:  # type: ignore[attr-defined]
-        if col.key in PROTECTED:
-            continue
-        default = col.default
-        if default is None:
-            out[col.key] = None
-        elif default.is_scalar:
-            out[col.key] = default.arg
-        elif default.is_callable:
-            out[col.key] = default.arg(None)
-    return out
 
 
 class _SetField(QUndoCommand):
@@ -110,8 +93,7 @@ class VisitSession(QObject):
         super().__init__(parent)
         self.db = db
         self.visit_id = visit_id
-        with db.reading() as session:
-            self.records = visit_records(session, visit_id)
+        self.records = working_copy(db, visit_id)
         self.undo_stack = QUndoStack(self)
         self._pending: list[Change] = []
         self._created: set[tuple[str, str]] = set()
@@ -167,6 +149,21 @@ class VisitSession(QObject):
 
     def delete(self, table: str, record_id: str, *, text: str = "") -> None:
         self.edit(table, record_id, "deleted", True, text=text or f"Delete {table.replace('_', ' ')}", merge=False)
+
+    def apply(self, edits: Edits) -> str:
+        """Apply what one user action changes (decided by the editing rules) as one step of the
+        undo history; the id of the record it adds, or ""."""
+        steps = (edits.add is not None) + len(edits.fields)
+        if steps > 1:
+            self.begin_macro(edits.text)
+        record_id = ""
+        if edits.add is not None:
+            record_id = self.add(edits.add.table, dict(edits.add.values), text=edits.text)
+        for f in edits.fields:
+            self.edit(f.table, f.record_id, f.field, f.value, text=edits.text, merge=False)
+        if steps > 1:
+            self.end_macro()
+        return record_id
 
     def begin_macro(self, text: str) -> None:
         self.undo_stack.beginMacro(text)

@@ -9,6 +9,7 @@ to keep.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +39,14 @@ from PySide6.QtWidgets import (
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import InterchangeError, NexusError
 from nexus_review.interchange.package import Package, read_package
-from nexus_review.merge import (
-    ConflictItem,
-    ImportPlan,
+from nexus_review.merge import ConflictItem, ImportPlan
+from nexus_review.usecases.packages import (
     import_packages,
     list_conflicts,
     preview_import,
     resolve_conflict,
 )
-from nexus_review.storage.repository import import_history
+from nexus_review.usecases.visits import import_history
 from ui.errors import show_error
 
 
@@ -60,7 +60,7 @@ def _table(headers: tuple[str, ...]) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
@@ -172,8 +172,8 @@ class ConflictPanel(QWidget):
         c = self.items[row]
         rows = [(name.replace("_", " "), _text(ours, name), _text(theirs, name)) for name, ours, theirs in c.differences()]
         self.sides.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for col, text in enumerate(row):
+        for r, cells in enumerate(rows):
+            for col, text in enumerate(cells):
                 self.sides.setItem(r, col, QTableWidgetItem(text))
         self.sides.resizeRowsToContents()
         where = "This field now shows" if c.field else "The record now shows"
@@ -245,11 +245,10 @@ class ImportsPage(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def refresh(self) -> None:
-        with self.window_.db.reading() as s:
-            rows = [
-                (f"{r.imported_at:%d %b %Y %H:%M}", r.file_name, r.reviewer_name, str(r.added), str(r.updated), str(r.unchanged), str(r.conflicts))
-                for r in import_history(s)
-            ]
+        rows = [
+            (f"{r.imported_at:%d %b %Y %H:%M}", r.file_name, r.reviewer_name, str(r.added), str(r.updated), str(r.unchanged), str(r.conflicts))
+            for r in import_history(self.window_.db)
+        ]
         _fill(self.history, rows)
         self.conflicts.refresh()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
@@ -42,15 +42,10 @@ from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
-from nexus_review.network import lesson_grading_enabled, set_lesson_grading
-from nexus_review.storage.database import Database
-from nexus_review.storage.repository import (
-    list_reviewers,
-    list_schools,
-    search_visit_ids,
-    visit_summaries,
-)
-from nexus_review.workspace import create_visit
+from nexus_review.usecases import visits
+from nexus_review.usecases.editing import create_visit
+from nexus_review.usecases.network import lesson_grading_enabled, set_lesson_grading
+from nexus_review.usecases.opening import Database
 from ui.dialogs import (
     ExportDialog,
     NewVisitDialog,
@@ -66,6 +61,8 @@ from ui.sync_action import sync_with_network
 from ui.tasks import TaskRunner
 from ui.visit_editor import VisitEditor
 
+if TYPE_CHECKING:
+    from ui.imports_view import ImportsPage
 
 class VisitListPage(QWidget):
     """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
@@ -139,10 +136,8 @@ class VisitListPage(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        db = self.window_.db
-        with db.reading() as s:
-            rows = visit_summaries(s)
-            schools = list_schools(s)
+        listed = visits.visit_list(self.window_.db)
+        rows, schools = list(listed.visits), listed.schools
         self.model.set_rows(rows)
         current_school = self.school.currentData()
         self.school.clear()
@@ -170,8 +165,7 @@ class VisitListPage(QWidget):
     def apply_search(self) -> None:
         text = self.search.text().strip()
         if text:
-            with self.window_.db.reading() as s:
-                self.proxy.matching_ids = search_visit_ids(s, text)
+            self.proxy.matching_ids = visits.search_visits(self.window_.db, text)
         else:
             self.proxy.matching_ids = None
         self.apply_filters()
@@ -224,13 +218,8 @@ class SchoolsPage(QWidget):
         return self.year.currentText()
 
     def refresh(self) -> None:
-        from nexus_review.storage.repository import priority_years, school_priorities
-
-        this_year = academic_year_of(dt.date.today())
-        with self.db.reading() as s:
-            years = sorted(set(priority_years(s)) | {this_year}, reverse=True)
-            year = self.year.currentText() if self.year.currentText() in years else this_year
-            rows = [(sc, school_priorities(s, sc.id, year)) for sc in list_schools(s)]
+        shown = visits.school_priorities(self.db, self.year.currentText())
+        years, year, rows = list(shown.years), shown.year, shown.rows
         self.year.clear()
         self.year.addItems(years)
         self.year.setCurrentText(year)
@@ -333,7 +322,7 @@ class MainWindow(QMainWindow):
 
         return NetworkPage(self)
 
-    def _imports_page(self) -> QWidget:
+    def _imports_page(self) -> ImportsPage:
         from ui.imports_view import ImportsPage
 
         return ImportsPage(self)
@@ -356,7 +345,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
-        self.find_action = self._action("&Find…", self.find, QKeySequence.StandardKey.Find, "Find text in any note")
+        self.find_action = self._action("&Find…", self.find_visits, QKeySequence.StandardKey.Find, "Find text in any note")
         self.back_action = self._action("&Back to visits", self.close_visit, "Alt+Left")
         self.about_action = self._action(f"&About {APP_NAME}", self.about)
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", "Every keyboard shortcut of the program")
@@ -449,13 +438,14 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(max(row, 0))
         page = self.stack.currentWidget()
-        if hasattr(page, "refresh") and page is not self.visit_area:
-            page.refresh()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh) and page is not self.visit_area:
+            refresh()
 
     def show_section(self, name: str) -> None:
         self.nav.setCurrentRow(self.SECTIONS.index(name))
 
-    def find(self) -> None:
+    def find_visits(self) -> None:
         if self.session is not None and not self.close_visit():
             return
         self.show_section("Visits")
@@ -465,9 +455,8 @@ class MainWindow(QMainWindow):
     # ---- visits -------------------------------------------------------------------------
 
     def new_visit(self) -> None:
-        with self.db.reading() as s:
-            schools = list_schools(s)
-            reviewers = list_reviewers(s)
+        people = visits.people(self.db)
+        schools, reviewers = list(people.schools), list(people.reviewers)
         if not schools:
             show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
             return
@@ -477,7 +466,7 @@ class MainWindow(QMainWindow):
         if not accepted:
             return
         try:
-            visit_id = create_visit(self.db, **dialog.values())  # type: ignore[arg-type]
+            visit_id = create_visit(self.db, **dialog.values())
         except NexusError as err:
             show_error(self, err)
             return
@@ -603,17 +592,14 @@ class MainWindow(QMainWindow):
         dialog.remember()
         options = dialog.options()
         open_after = dialog.open_after.isChecked()
-        with self.db.reading() as s:
-            from nexus_review.storage.repository import visit_detail
-
-            detail = visit_detail(s, visit_id)
+        detail = visits.visit_detail(self.db, visit_id)
         suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
         target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
         if not target:
             return
         self.remember_export_folder(target)
-        from nexus_review.reports.export import export_visit_report
+        from nexus_review.usecases.reports import export_visit_report
 
         db = self.db
 
@@ -638,7 +624,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         busy = QTimer(self)
         busy.setSingleShot(True)
-        busy.timeout.connect(lambda: (self.progress.setRange(0, 0), self.progress.setVisible(True)))
+        def show_busy() -> None:
+            self.progress.setRange(0, 0)
+            self.progress.setVisible(True)
+
+        busy.timeout.connect(show_busy)
         busy.start(600)
 
         def finished() -> None:
@@ -661,7 +651,7 @@ class MainWindow(QMainWindow):
 
     def export_package(self) -> None:
         """Export a review package for the network administrator: which visits, then where."""
-        from nexus_review.merge import export_review_package
+        from nexus_review.usecases.packages import export_review_package
         from ui.dialogs import ExportPackageDialog
 
         if self.session is not None:
@@ -692,12 +682,12 @@ class MainWindow(QMainWindow):
 
     def import_packages(self) -> None:
         self.show_section("Imports")
-        self.imports.choose_files()  # type: ignore[attr-defined]
+        self.imports.choose_files()
 
     # ---- backups ------------------------------------------------------------------------
 
     def backup_now(self) -> None:
-        from nexus_review.storage.safety import make_backup
+        from nexus_review.usecases.backups import backup_now
 
         if self.db.path is None:
             show_error(self, NexusError("Backups here are for SQLite database files."))
@@ -705,7 +695,7 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.flush()
         try:
-            path = make_backup(self.db.path, "manual")
+            path = backup_now(self.db)
         except NexusError as err:
             show_error(self, err)
             return
@@ -713,8 +703,8 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """Choose a backup, confirm, back up the database as it is now, restore, reopen."""
-        from nexus_review.storage.database import open_database
-        from nexus_review.storage.safety import backups_dir, restore_backup
+        from nexus_review.usecases.backups import backups_dir, restore_backup
+        from nexus_review.usecases.opening import open_database
 
         path = self.db.path
         if path is None:
@@ -742,7 +732,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Restored from {Path(backup).name}", 8000)
 
     def _file_identity(self) -> object:
-        from nexus_review.storage.safety import file_identity
+        from nexus_review.usecases.backups import file_identity
 
         return file_identity(self.db.path) if self.db.path is not None else None
 
@@ -758,7 +748,7 @@ class MainWindow(QMainWindow):
         return False
 
     def _on_database_replaced(self) -> None:
-        from nexus_review.storage.database import forget_device_id, open_database
+        from nexus_review.usecases.opening import forget_device_id, open_database
 
         visit_id = self.session.visit_id if self.session is not None else None
         if self.session is not None:
@@ -796,7 +786,7 @@ class MainWindow(QMainWindow):
 
     def apply_retention(self, years: int) -> int:
         """Delete visits older than a number of years, after saying how many and a backup."""
-        from nexus_review.storage.safety import apply_retention
+        from nexus_review.usecases.backups import apply_retention
 
         try:
             preview = apply_retention(self.db, years, dry_run=True)
@@ -824,8 +814,7 @@ class MainWindow(QMainWindow):
     # ---- settings and the rest ------------------------------------------------------------
 
     def open_settings(self) -> None:
-        with self.db.reading() as s:
-            schools = list_schools(s)
+        schools = visits.schools(self.db)
         grading = lesson_grading_enabled(self.db)
         dialog = SettingsDialog(self.settings, schools, self, lesson_grading=grading)
         years = dialog.retention_years

@@ -8,9 +8,10 @@ redo and autosave cover table edits as they cover typing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractListModel,
     QAbstractTableModel,
     QModelIndex,
@@ -39,7 +40,7 @@ from nexus_review.frameworks import (
     focus_title,
     is_focus_key,
 )
-from nexus_review.storage.repository import list_schools
+from nexus_review.usecases import visits
 from ui.editing import VisitSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -209,7 +210,15 @@ def evidence_title(row: dict[str, Any]) -> str:
     return " ".join(x for x in (when, kind) if x) + (f" – {detail}" if detail else "")
 
 
-class _VisitRecords:
+if TYPE_CHECKING:  # the Qt model each of these is mixed into
+
+    class _ModelBase(QAbstractItemModel): ...
+
+else:
+    _ModelBase = object
+
+
+class _VisitRecords(_ModelBase):
     """What the evidence and next-steps models share: the ids of one table's live records of
     the open visit, reloaded when a record appears, goes or moves, and a changed row repainted."""
 
@@ -224,9 +233,9 @@ class _VisitRecords:
         session.changed.connect(self._on_session_changed)
 
     def reload(self) -> None:
-        self.beginResetModel()  # type: ignore[attr-defined]
+        self.beginResetModel()
         self._ids = [r["id"] for r in self.session.rows(self.TABLE)]
-        self.endResetModel()  # type: ignore[attr-defined]
+        self.endResetModel()
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
         if table != self.TABLE:
@@ -236,7 +245,7 @@ class _VisitRecords:
         elif record_id in self._ids:
             row = self._ids.index(record_id)
             last = self.columnCount() - 1 if isinstance(self, QAbstractTableModel) else 0
-            self.dataChanged.emit(self.index(row, 0), self.index(row, last))  # type: ignore[attr-defined]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
 
 class EvidenceListModel(_VisitRecords, QAbstractListModel):
@@ -384,9 +393,7 @@ class DropInTableModel(QAbstractTableModel):
 
 def host_phase(session: VisitSession) -> str:
     """The host school's phase ("Primary", "Junior"…): it says which areas apply."""
-    host = session.visit.get("host_school_id")
-    with session.db.reading() as s:
-        return next((sc.phase for sc in list_schools(s) if sc.id == host), "")
+    return visits.host_phase(session.db, session.visit.get("host_school_id"))
 
 
 def _has_content(judgement: dict[str, Any]) -> bool:

@@ -46,23 +46,21 @@ from PySide6.QtWidgets import (
 
 from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import ActionStatus
+from nexus_review.domain.grouping import group_name, suggest_groups
+from nexus_review.domain.network import PriorityMatrix, TrackedAction, tracked_actions
 from nexus_review.errors import NexusError
 from nexus_review.frameworks import get_framework
-from nexus_review.network import (
-    PriorityMatrix,
-    TrackedAction,
+from nexus_review.usecases.network import (
     copy_previous_year,
-    group_name,
     network_visits,
+    priority_matrix,
     review_groups,
     save_groups,
     set_host_date,
-    suggest_groups,
-    tracked_actions,
     update_action,
     year_start,
 )
-from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
+from nexus_review.usecases.visits import network_years
 from ui.confirm import confirm
 from ui.consistency_view import ConsistencyTab
 from ui.errors import show_error
@@ -128,8 +126,7 @@ class PrioritiesTab(QWidget):
         self.proposal: list[list[str]] = []
 
     def show_year(self, year: str) -> None:
-        with self.page.window_.db.reading() as s:
-            self.matrix = m = priority_matrix(s, year)
+        self.matrix = m = priority_matrix(self.page.window_.db, year)
         self.grid.setRowCount(len(m.schools))
         self.grid.setColumnCount(len(m.themes))
         self.grid.setHorizontalHeaderLabels(list(m.themes))
@@ -239,7 +236,7 @@ class RotaTab(QWidget):
 
     def _on_date_changed(self, member_id: str, qdate: QDate) -> None:
         try:
-            set_host_date(self.page.window_.db, member_id, qdate.toPython())
+            set_host_date(self.page.window_.db, member_id, dt.date(qdate.year(), qdate.month(), qdate.day()))
         except NexusError as err:
             show_error(self, err)
 
@@ -297,7 +294,7 @@ class ActionsTab(QWidget):
     def __init__(self, page: NetworkPage) -> None:
         super().__init__()
         self.page = page
-        self.actions: list[TrackedAction] = []
+        self.tracked: list[TrackedAction] = []
         self.status = QComboBox()
         self.status.addItem("Every status", "")
         for st in ActionStatus:
@@ -320,13 +317,13 @@ class ActionsTab(QWidget):
         self.note.clicked.connect(self.add_note)
         self.count = QLabel()
         top = QHBoxLayout()
-        for w in (QLabel("Show"), self.status, self.school, self.overdue):
-            top.addWidget(w)
+        for shown in (QLabel("Show"), self.status, self.school, self.overdue):
+            top.addWidget(shown)
         top.addStretch(1)
         top.addWidget(self.count)
         bottom = QHBoxLayout()
-        for w in (self.progress, self.done, self.note):
-            bottom.addWidget(w)
+        for button in (self.progress, self.done, self.note):
+            bottom.addWidget(button)
         bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -335,11 +332,11 @@ class ActionsTab(QWidget):
         self.today = dt.date.today()
 
     def show_year(self, _year: str, visits: list[Any]) -> None:
-        self.actions = tracked_actions(visits)
+        self.tracked = tracked_actions(visits)
         current = self.school.currentData()
         self.school.clear()
         self.school.addItem("Every school", "")
-        for name in sorted({a.school for a in self.actions}):
+        for name in sorted({a.school for a in self.tracked}):
             self.school.addItem(name, name)
         self.school.setCurrentIndex(max(self.school.findData(current), 0))
         self.apply_filters()
@@ -347,7 +344,7 @@ class ActionsTab(QWidget):
     def shown(self) -> list[TrackedAction]:
         status, school = self.status.currentData(), self.school.currentData()
         return [
-            a for a in self.actions
+            a for a in self.tracked
             if (not status or a.status == status) and (not school or a.school == school) and (not self.overdue.isChecked() or a.overdue(self.today))
         ]
 
@@ -362,7 +359,7 @@ class ActionsTab(QWidget):
                 if c == 4 and a.overdue(self.today):
                     item.setForeground(QBrush(QColor("#c62828")))
                 self.table.setItem(r, c, item)
-        self.count.setText(f"{len(rows)} of {len(self.actions)} next steps")
+        self.count.setText(f"{len(rows)} of {len(self.tracked)} next steps")
 
     def selected_id(self) -> str | None:
         item = self.table.item(self.table.currentRow(), 0)
@@ -397,7 +394,8 @@ class ActionsTab(QWidget):
 
     def _reselect(self, action_id: str) -> None:
         for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == action_id:
+            item = self.table.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == action_id:
                 self.table.selectRow(r)
 
 
@@ -439,13 +437,13 @@ class NetworkPage(QWidget):
         self.priorities = PrioritiesTab(self)
         self.rota = RotaTab(self)
         self.judgements = JudgementsTab(self)
-        self.actions = ActionsTab(self)
+        self.next_steps = ActionsTab(self)
         self.consistency = ConsistencyTab(self)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.priorities, "Priorities and groups")
         self.tabs.addTab(self.rota, "Hosting rota")
         self.tabs.addTab(self.judgements, "Judgements")
-        self.tabs.addTab(self.actions, "Next steps")
+        self.tabs.addTab(self.next_steps, "Next steps")
         self.tabs.addTab(self.consistency, "Consistency")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -454,13 +452,9 @@ class NetworkPage(QWidget):
         self.visits: list[Any] = []
 
     def refresh(self) -> None:
-        with self.window_.db.reading() as s:
-            years = priority_years(s)
-            visit_years = {academic_year_of(v.visit_date) for v in visit_summaries(s)}
         # This school year is always listed, and chosen at first, even before it has records.
-        this_year = academic_year_of(dt.date.today())
-        years = sorted(set(years) | visit_years | {this_year}, reverse=True)
-        current = self.year.currentText() or this_year
+        years = network_years(self.window_.db)
+        current = self.year.currentText() or academic_year_of(dt.date.today())
         self.year.clear()
         self.year.addItems(years)
         if current in years:
@@ -474,7 +468,7 @@ class NetworkPage(QWidget):
         year = self.current_year()
         self.visits = network_visits(self.window_.db, year) if year else []
         self.judgements.show_year(year, self.visits)
-        self.actions.show_year(year, self.visits)
+        self.next_steps.show_year(year, self.visits)
         self.consistency.show_year(year)
 
     def show_year(self) -> None:
@@ -517,7 +511,8 @@ class NetworkPage(QWidget):
         return True
 
     def export_compilation(self, fmt: str) -> None:
-        from nexus_review.reports.compilation import CompilationOptions, export_compilation
+        from nexus_review.reports.compilation import CompilationOptions
+        from nexus_review.usecases.reports import export_compilation
 
         year = self.current_year()
         window = self.window_
@@ -536,7 +531,7 @@ class NetworkPage(QWidget):
         window.run_task("Compiling the collaborative review compilation…", lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)), done)
 
     def export_csv(self, what: str) -> None:
-        from nexus_review.network import actions_csv, judgements_csv, write_csv
+        from nexus_review.reports.csv_export import actions_csv, judgements_csv, write_csv
 
         year = self.current_year()
         window = self.window_

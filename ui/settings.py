@@ -8,7 +8,7 @@ folder (``NEXUS_REVIEW_DATA_DIR``) carries them and tests never touch the user's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -70,7 +70,7 @@ class Settings:
             return raw in (True, "true", "1", 1)
         if option.type is int:
             try:
-                return int(raw)
+                return int(cast(Any, raw))  # what the settings file holds: text or a number
             except (TypeError, ValueError):
                 return option.default
         return option.type(raw) if raw is not None else option.default

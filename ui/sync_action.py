@@ -31,12 +31,16 @@ def ask_server(window: Any) -> tuple[str, str] | None:
     return url.strip(), password
 
 
-def sync_with_network(window: Any, answers: tuple[str, str] | None = None) -> None:
-    """Sync the window's database with the network server (``answers`` given by tests)."""
-    from nexus_review.storage.database import database_url, with_password, without_password
-    from nexus_review.usecases.sync import sync_with_server
+def sync_with_network(window: Any) -> None:
+    """Sync the window's database with the network server."""
+    from nexus_review.usecases.sync import (
+        database_url,
+        sync_with_server,
+        with_password,
+        without_password,
+    )
 
-    answers = answers or ask_server(window)
+    answers = ask_server(window)
     if answers is None:
         return
     url, password = answers

@@ -10,6 +10,7 @@ Ctrl+D adds the next classroom.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime, QTimer, Signal
@@ -44,7 +45,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.domain.calendar import academic_year_of, half_a_term_after
 from nexus_review.domain.enums import EvidenceKind, VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
 from nexus_review.frameworks import (
@@ -54,8 +54,8 @@ from nexus_review.frameworks import (
     applicable_areas,
     get_framework,
 )
-from nexus_review.network import lesson_grading_enabled
-from nexus_review.storage.repository import list_reviewers, list_schools, school_priorities
+from nexus_review.usecases import editing, visits
+from nexus_review.usecases.network import lesson_grading_enabled
 from ui.editing import VisitSession
 from ui.models import (
     CHOICES_ROLE,
@@ -298,8 +298,9 @@ class EvidenceForm(QWidget):
         }
         for row in range(self.form.rowCount()):
             label = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if label is not None and label.widget() is not None:
-                name = label.widget().text()  # type: ignore[attr-defined]
+            widget = label.widget() if label is not None else None
+            if isinstance(widget, QLabel):
+                name = widget.text()
                 if name in rows:
                     self.form.setRowVisible(row, rows[name])
         self.walk_box.setVisible(walk)
@@ -378,11 +379,10 @@ class EvidenceForm(QWidget):
         self._loading = False
 
     def add_drop_in(self) -> None:
-        if not self.evidence_id or self.session.value("evidence", self.evidence_id, "kind") != EvidenceKind.LEARNING_WALK:
+        edits = editing.add_drop_in(self.session.records, self.evidence_id, _now()) if self.evidence_id else None
+        if not edits:
             return
-        rows = self.session.rows("drop_in", lambda r: r["evidence_id"] == self.evidence_id)
-        position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        self.session.add("drop_in", {"evidence_id": self.evidence_id, "position": position, "time": _now(), "look_for_results": {}}, text="Add a classroom")
+        self.session.apply(edits)
         row = self.drop_in_model.rowCount() - 1
         index = self.drop_in_model.index(row, 0)
         self.drop_ins.setCurrentIndex(index)
@@ -504,14 +504,7 @@ class EvidencePage(QWidget):
         self.delete_button.setEnabled(self.list.selectionModel().hasSelection())
 
     def add_evidence(self, kind: EvidenceKind) -> str:
-        rows = self.session.rows("evidence")
-        position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        values: dict[str, Any] = {"visit_id": self.session.visit_id, "kind": kind.value, "position": position, "time_in": _now()}
-        self.session.begin_macro(f"Add {kind.label.lower()}")
-        evidence_id = self.session.add("evidence", values, text=f"Add {kind.label.lower()}")
-        if self.session.visit.get("status") == VisitStatus.PLANNED:
-            self.session.edit("visit", self.session.visit_id, "status", VisitStatus.IN_PROGRESS.value, merge=False)
-        self.session.end_macro()
+        evidence_id = self.session.apply(editing.add_evidence(self.session.records, self.session.visit_id, kind, _now()))
         self.select(evidence_id)
         self.show_form_top()
         return evidence_id
@@ -860,13 +853,9 @@ class PlanPage(QWidget):
 
     def _show_team_warning(self) -> None:
         """A school's own head reviewing it is no peer review: say so beside the team."""
-        host = self.session.visit["host_school_id"]
-        members = {m["reviewer_id"] for m in self.session.rows("visit_reviewer")}
-        own = [r.name for r in self.reviewers if r.id in members and r.home_school_id == host]
-        self.team_warning.setText(
-            f"{' and '.join(own)} {'leads' if len(own) == 1 else 'lead'} the host school: a peer review is made by heads from other schools."
-            if own else ""
-        )
+        team = [m["reviewer_id"] for m in self.session.rows("visit_reviewer")]
+        own = editing.own_school_reviewers(self.reviewers, team, self.session.visit["host_school_id"])
+        self.team_warning.setText(editing.own_school_warning(own))
         self.team_warning.setVisible(bool(own))
 
     def _on_date_changed(self, qdate: QDate) -> None:
@@ -882,12 +871,11 @@ class PlanPage(QWidget):
     def _fill_priorities(self) -> None:
         self.priorities_menu.clear()
         v = self.session.visit
-        with self.session.db.reading() as s:
-            themes = school_priorities(s, v["host_school_id"], academic_year_of(v["visit_date"]))
+        themes = visits.priorities_of(self.session.db, v["host_school_id"], v["visit_date"])
         if not themes:
             self.priorities_menu.addAction("The school has shared no priorities for this year").setEnabled(False)
         for theme in themes:
-            self.priorities_menu.addAction(theme, lambda t=theme: self.add_focus(t))
+            self.priorities_menu.addAction(theme, functools.partial(self.add_focus, theme))
 
     def add_focus(self, theme: str) -> None:
         current = list(self.session.visit.get("focus_areas") or [])
@@ -899,23 +887,12 @@ class PlanPage(QWidget):
             return
         reviewer_id = item.data(Qt.ItemDataRole.UserRole)
         ticked = item.checkState() == Qt.CheckState.Checked
-        existing = [m for m in self.session.records["visit_reviewer"].values() if m["reviewer_id"] == reviewer_id]
-        live = [m for m in existing if not m.get("deleted")]
-        if ticked and not live:
-            if existing:
-                self.session.edit("visit_reviewer", existing[0]["id"], "deleted", False, text="Add to the team", merge=False)
-            else:
-                members = self.session.rows("visit_reviewer")
-                self.session.add("visit_reviewer", {"visit_id": self.session.visit_id, "reviewer_id": reviewer_id, "position": len(members), "is_lead": not members}, text="Add to the team")
-        elif not ticked:
-            for m in live:
-                self.session.delete("visit_reviewer", m["id"], text="Remove from the team")
+        self.session.apply(editing.set_team_member(self.session.records, self.session.visit_id, reviewer_id, ticked))
 
     def _on_lead_changed(self, _index: int) -> None:
-        lead_id = self.lead.currentData()
-        self.session.begin_macro("Choose the lead reviewer")
-        for m in self.session.rows("visit_reviewer"):
-            self.session.edit("visit_reviewer", m["id"], "is_lead", m["reviewer_id"] == lead_id, merge=False)
+        edits = editing.choose_lead(self.session.records, self.lead.currentData())
+        self.session.begin_macro(edits.text)  # one step even when nothing changes, as before
+        self.session.apply(edits)
         self.session.end_macro()
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
@@ -942,21 +919,21 @@ class ReportPage(QWidget):
         self.areas = _text_box("Even better if, one point per line")
         self.questions = _text_box("Thought-provoking questions for the school, one per line")
         self.actions_model = ActionTableModel(session)
-        self.actions = QTableView()
-        self.actions.setModel(self.actions_model)
-        self.actions.setItemDelegateForColumn(2, DateDelegate(self.actions))
-        self.actions.setItemDelegateForColumn(3, ChoiceDelegate(self.actions))
-        self.actions.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.actions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.actions.setMinimumHeight(120)
+        self.actions_table = QTableView()
+        self.actions_table.setModel(self.actions_model)
+        self.actions_table.setItemDelegateForColumn(2, DateDelegate(self.actions_table))
+        self.actions_table.setItemDelegateForColumn(3, ChoiceDelegate(self.actions_table))
+        self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.actions_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.actions_table.setMinimumHeight(120)
         add = QPushButton("Add a next step")
         add.clicked.connect(self.add_action)
         self.add_button = add
         remove = QPushButton("Remove")
         remove.clicked.connect(self.remove_action)
         self.remove_button = remove
-        self.actions.setWordWrap(True)
-        self.actions.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.actions_table.setWordWrap(True)
+        self.actions_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.actions_model.modelReset.connect(self._update_buttons)
         self.actions_model.rowsRemoved.connect(self._update_buttons)
         self.export_word = QPushButton("Export as Word…")
@@ -982,7 +959,7 @@ class ReportPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(form, 3)
         layout.addWidget(QLabel("Agreed next steps"))
-        layout.addWidget(self.actions, 1)
+        layout.addWidget(self.actions_table, 1)
         layout.addLayout(buttons)
         b = self.binder
         b.choice(self.status, "status")
@@ -994,24 +971,21 @@ class ReportPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(self.actions.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
+        self.remove_button.setEnabled(self.actions_table.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
 
     def add_action(self) -> str:
-        rows = self.session.rows("action")
-        position = max((r.get("position") or 0 for r in rows), default=-1) + 1
-        due = half_a_term_after(self.session.visit["visit_date"])
-        action_id = self.session.add("action", {"visit_id": self.session.visit_id, "position": position, "description": "", "status": "open", "due_date": due, "follow_up": []}, text="Add a next step")
+        action_id = self.session.apply(editing.add_next_step(self.session.records, self.session.visit_id))
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
-        self.actions.setCurrentIndex(index)
-        self.actions.setFocus()
+        self.actions_table.setCurrentIndex(index)
+        self.actions_table.setFocus()
         # Making the new row current has already opened its editor (any edit trigger); asking
         # again only fails with a warning.
-        if self.actions.state() != QAbstractItemView.State.EditingState:
-            self.actions.edit(index)
+        if self.actions_table.state() != QAbstractItemView.State.EditingState:
+            self.actions_table.edit(index)
         return action_id
 
     def remove_action(self) -> None:
-        index = self.actions.currentIndex()
+        index = self.actions_table.currentIndex()
         if index.isValid():
             self.session.delete("action", self.actions_model.action_id(index.row()), text="Remove a next step")
 
@@ -1024,9 +998,8 @@ class VisitEditor(QWidget):
     def __init__(self, session: VisitSession) -> None:
         super().__init__()
         self.session = session
-        with session.db.reading() as s:
-            schools = list_schools(s)
-            reviewers = list_reviewers(s)
+        people = visits.people(session.db)
+        schools, reviewers = list(people.schools), list(people.reviewers)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600; padding: 4px 2px;")
         self.plan = PlanPage(session, schools, reviewers)
@@ -1044,9 +1017,13 @@ class VisitEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs)
         self._schools = {s.id: s.name for s in schools}
-        session.changed.connect(lambda table, _id, _f: table == "visit" and self._show_heading())
+        session.changed.connect(self._on_session_changed)
         self._show_heading()
         self.tabs.setCurrentWidget(self.evidence if session.rows("evidence") else self.plan)
+
+    def _on_session_changed(self, table: str, _record_id: str, _field: str) -> None:
+        if table == "visit":
+            self._show_heading()
 
     def _show_heading(self) -> None:
         v = self.session.visit

@@ -72,7 +72,8 @@ class QuietComboBox(QComboBox):
 
 def _move_current(editor: QWidget, rows: int) -> None:
     """Make the cell ``rows`` below (or above) the edited one current, in the same column."""
-    view = editor.parentWidget().parentWidget() if editor.parentWidget() is not None else None
+    parent = editor.parentWidget()
+    view = parent.parentWidget() if parent is not None else None
     if not isinstance(view, QAbstractItemView):
         return
     current = view.currentIndex()
@@ -164,7 +165,7 @@ class DateDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         assert isinstance(editor, QDateEdit)
-        model.setData(index, editor.date().toPython().isoformat(), Qt.ItemDataRole.EditRole)
+        model.setData(index, editor.date().toString(Qt.DateFormat.ISODate), Qt.ItemDataRole.EditRole)
 
 
 def to_qtime(value: dt.time | None) -> QTime:

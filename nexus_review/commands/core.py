@@ -47,10 +47,9 @@ def cmd_demo(ctx: Any) -> int:
 
 
 def cmd_schools(ctx: Any) -> int:
-    from nexus_review.storage.repository import list_schools
+    from nexus_review.usecases.visits import schools as list_schools
 
-    with ctx.db.reading() as session:
-        schools = list_schools(session)
+    schools = list_schools(ctx.db)
     if ctx.args.json:
         ctx.print_json(
             [
@@ -74,10 +73,9 @@ def cmd_schools(ctx: Any) -> int:
 
 
 def cmd_visits(ctx: Any) -> int:
-    from nexus_review.storage.repository import visit_summaries
+    from nexus_review.usecases.visits import all_visit_summaries
 
-    with ctx.db.reading() as session:
-        visits = visit_summaries(session)
+    visits = all_visit_summaries(ctx.db)
     if ctx.args.json:
         ctx.print_json(
             [
@@ -115,18 +113,17 @@ def cmd_visits(ctx: Any) -> int:
 
 
 def cmd_visit_export(ctx: Any) -> int:
-    from nexus_review.interchange.visit_json import export_visit_file
-    from nexus_review.storage.repository import resolve_visit_id
+    from nexus_review.usecases.visit_files import export_visit_file
+    from nexus_review.usecases.visits import resolve_visit_id
 
-    with ctx.db.reading() as session:
-        visit_id = resolve_visit_id(session, ctx.args.visit_id)
+    visit_id = resolve_visit_id(ctx.db, ctx.args.visit_id)
     path = export_visit_file(ctx.db, visit_id, ctx.args.out)
     ctx.print(f"Visit {visit_id} written to {path}.")
     return 0
 
 
 def cmd_visit_import(ctx: argparse.Namespace | Any) -> int:
-    from nexus_review.interchange.visit_json import import_visit_file
+    from nexus_review.usecases.visit_files import import_visit_file
 
     result = import_visit_file(ctx.db, ctx.args.file)
     ctx.print(

@@ -38,7 +38,8 @@ def _current_year() -> str:
 
 
 def cmd_compile(ctx: Any) -> int:
-    from nexus_review.reports.compilation import CompilationOptions, export_compilation
+    from nexus_review.reports.compilation import CompilationOptions
+    from nexus_review.usecases.reports import export_compilation
 
     a = ctx.args
     options = CompilationOptions(year=a.year or _current_year(), term=a.term, group=a.group, schools=tuple(a.schools), named_staff=a.named_staff, paper=a.paper)
@@ -48,24 +49,14 @@ def cmd_compile(ctx: Any) -> int:
 
 
 def cmd_data_export(ctx: Any) -> int:
-    import datetime as dt
 
-    from nexus_review.network import (
-        actions_csv,
-        judgements_csv,
-        network_visits,
-        staff_of,
-        tracked_actions,
-        write_csv,
-    )
-    from nexus_review.storage.repository import visit_details, visit_ids_between
+    from nexus_review.domain.network import tracked_actions
+    from nexus_review.reports.csv_export import actions_csv, judgements_csv, staff_of, write_csv
+    from nexus_review.usecases.network import network_visits
+    from nexus_review.usecases.visits import every_visit
 
     a = ctx.args
-    if a.year:
-        visits = network_visits(ctx.db, a.year)
-    else:
-        with ctx.db.reading() as session:
-            visits = visit_details(session, visit_ids_between(session, dt.date.min, dt.date.max))
+    visits = network_visits(ctx.db, a.year) if a.year else every_visit(ctx.db)
     staff = staff_of(visits) if a.anonymise else None
     text = judgements_csv(visits) if a.what == "judgements" else actions_csv(tracked_actions(visits), staff=staff)
     path = write_csv(text, a.out)

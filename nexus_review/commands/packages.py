@@ -51,7 +51,7 @@ def read_passphrase(path: Path | None) -> str | None:
 
 
 def cmd_package_export(ctx: Any) -> int:
-    from nexus_review.merge import export_review_package
+    from nexus_review.usecases.packages import export_review_package
 
     args = ctx.args
     result = export_review_package(
@@ -63,7 +63,7 @@ def cmd_package_export(ctx: Any) -> int:
 
 
 def cmd_package_import(ctx: Any) -> int:
-    from nexus_review.merge import import_package_files
+    from nexus_review.usecases.packages import import_package_files
 
     args = ctx.args
     results = import_package_files(ctx.db, args.files, passphrase=read_passphrase(args.passphrase_file), dry_run=args.dry_run)
@@ -85,7 +85,7 @@ def cmd_package_import(ctx: Any) -> int:
 
 
 def cmd_conflicts(ctx: Any) -> int:
-    from nexus_review.merge import list_conflicts
+    from nexus_review.usecases.packages import list_conflicts
 
     items = list_conflicts(ctx.db, open_only=not ctx.args.all)
     if ctx.args.json:
@@ -113,7 +113,7 @@ def _short(value: Any) -> str:
 
 
 def cmd_conflicts_resolve(ctx: Any) -> int:
-    from nexus_review.merge import resolve_conflict
+    from nexus_review.usecases.packages import resolve_conflict
 
     item = resolve_conflict(ctx.db, ctx.args.conflict_id, ctx.args.keep)
     what = f"the {item.field.replace('_', ' ')} of {item.title[0].lower() + item.title[1:]}" if item.field else item.title

@@ -20,12 +20,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_report(ctx: Any) -> int:
-    from nexus_review.reports.export import ReportOptions, export_visit_report
-    from nexus_review.storage.repository import resolve_visit_id
+    from nexus_review.reports.export import ReportOptions
+    from nexus_review.usecases.reports import export_visit_report
+    from nexus_review.usecases.visits import resolve_visit_id
 
     args = ctx.args
-    with ctx.db.reading() as session:
-        visit_id = resolve_visit_id(session, args.visit_id)
+    visit_id = resolve_visit_id(ctx.db, args.visit_id)
     options = ReportOptions(
         include_notes=args.notes, anonymise=args.anonymise, paper=args.paper,
         evidence_points=args.evidence_points,

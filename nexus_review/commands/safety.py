@@ -33,7 +33,7 @@ def _path(ctx: Any) -> Path:
 
 
 def cmd_backup(ctx: Any) -> int:
-    from nexus_review.storage.safety import make_backup
+    from nexus_review.usecases.backups import make_backup
 
     path = _path(ctx)
     out = make_backup(path, "manual", out=ctx.args.out)
@@ -42,7 +42,7 @@ def cmd_backup(ctx: Any) -> int:
 
 
 def cmd_backups(ctx: Any) -> int:
-    from nexus_review.storage.safety import list_backups
+    from nexus_review.usecases.backups import list_backups
 
     backups = list_backups(_path(ctx))
     if not backups:
@@ -53,7 +53,7 @@ def cmd_backups(ctx: Any) -> int:
 
 
 def cmd_restore(ctx: Any) -> int:
-    from nexus_review.storage.safety import restore_backup
+    from nexus_review.usecases.backups import restore_backup
 
     path = _path(ctx)
     safety = restore_backup(path, ctx.args.backup)
@@ -62,7 +62,7 @@ def cmd_restore(ctx: Any) -> int:
 
 
 def cmd_retention(ctx: Any) -> int:
-    from nexus_review.storage.safety import apply_retention
+    from nexus_review.usecases.backups import apply_retention
 
     result = apply_retention(ctx.db, ctx.args.older_than, dry_run=ctx.args.dry_run)
     if not result.visits:

@@ -146,3 +146,17 @@ class VisitDetail:
 
     def judgement(self, area_key: str) -> JudgementItem | None:
         return next((j for j in self.judgements if j.area_key == area_key), None)
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One review package brought into this database, as the Imports view lists it."""
+
+    id: str
+    file_name: str
+    reviewer_name: str
+    imported_at: dt.datetime
+    added: int
+    updated: int
+    unchanged: int
+    conflicts: int

@@ -26,9 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, Time
-from sqlalchemy.types import JSON
-
 from nexus_review import __version__
 from nexus_review.errors import InterchangeError
 from nexus_review.fileio import atomic_write
@@ -39,7 +36,8 @@ from nexus_review.interchange.limits import (
     megabytes,
     read_at_most,
 )
-from nexus_review.storage.models import SYNCED_MODELS, SyncMixin, UTCDateTime
+from nexus_review.storage.models import SYNCED_MODELS, SyncMixin
+from nexus_review.storage.serialize import column_kind
 
 FORMAT = "nexus-review-package"
 FORMAT_VERSION = 2  # 2: records carry field versions; a sealed payload authenticates the manifest
@@ -59,7 +57,7 @@ SCRYPT_LIMITS = {"n": (2**10, 2**16), "r": (1, 8), "p": (1, 2)}
 SALT_BYTES = (8, 64)
 ID_PATTERN = r"^[0-9a-fA-F-]{8,36}\Z"  # \Z, not $: no newline may follow
 INTEGER_RANGE = (-(2**31), 2**31 - 1)  # positions, counts of participants
-TABLES: dict[str, type[SyncMixin]] = {m.__tablename__: m for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+TABLES: dict[str, type[SyncMixin]] = {m.__tablename__: m for m in SYNCED_MODELS}
 
 
 @dataclass(frozen=True)
@@ -119,29 +117,29 @@ def column_shapes() -> dict[str, Any]:
 
 
 def _json_type(table: str, column: Any) -> dict[str, Any]:
-    kind = column.type
+    kind = column_kind(column)
     shapes = column_shapes()
-    if isinstance(kind, Boolean):
+    if kind == "boolean":
         base: dict[str, Any] = {"type": "boolean"}
-    elif isinstance(kind, Integer):
+    elif kind == "integer":
         low, high = INTEGER_RANGE
         base = shapes["count"] if column.key == "revision" else {"type": "integer", "minimum": low, "maximum": high}
-    elif isinstance(kind, JSON) and column.key == "field_versions":
+    elif kind == "json" and column.key == "field_versions":
         base = FIELD_VERSIONS_SCHEMA
-    elif isinstance(kind, JSON):
+    elif kind == "json":
         shape = shapes.get("vclock" if column.key == "vclock" else f"{table}.{column.key}")
         if shape is None:
             raise LookupError(f"the JSON column {table}.{column.key} has no declared shape in visit-v1.schema.json")
         base = shape
-    elif isinstance(kind, UTCDateTime):
+    elif kind == "datetime":
         base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)$"}
-    elif isinstance(kind, Date):
+    elif kind == "date":
         base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    elif isinstance(kind, Time):
+    elif kind == "time":
         base = {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"}
     else:
         base = {"type": "string"}
-        length = getattr(kind, "length", None)
+        length = getattr(column.type, "length", None)
         base["maxLength"] = length if length else 1_000_000
         if column.foreign_keys or (column.key.endswith("_id") and length == 36):
             base = {"type": "string", "pattern": ID_PATTERN}  # a reference, hard or soft
@@ -191,7 +189,7 @@ def payload_schema() -> dict[str, Any]:
     """JSON Schema of a payload, made from the columns of the tables that travel."""
     tables = {}
     for name, model in TABLES.items():
-        columns = list(model.__table__.columns)  # type: ignore[attr-defined]
+        columns = list(model.__table__.columns)
         properties: dict[str, Any] = {c.key: _json_type(name, c) for c in columns}
         properties["id"] = {"type": "string", "pattern": ID_PATTERN}
         record = {

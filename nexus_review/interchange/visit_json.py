@@ -13,15 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from nexus_review import __version__
 from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError
-from nexus_review.fileio import write_bytes_atomic
 from nexus_review.interchange.limits import TooLarge, check_tree, megabytes, read_at_most
 from nexus_review.paths import resource_path
-from nexus_review.storage.database import Database, bump
+from nexus_review.storage.database import Session, bump
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -34,7 +31,7 @@ from nexus_review.storage.models import (
     VisitReviewer,
 )
 from nexus_review.storage.repository import load_visit
-from nexus_review.storage.serialize import content_equal, from_dict, to_dict
+from nexus_review.storage.serialize import content_equal, expand, from_dict, to_dict
 
 FORMAT = "nexus-review-visit"
 VERSION = 1
@@ -76,12 +73,6 @@ def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
 
 def dumps(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def export_visit_file(db: Database, visit_id: str, out: Path) -> Path:
-    with db.reading() as session:
-        document = visit_document(session, visit_id)
-    return write_bytes_atomic(out, dumps(document))
 
 
 # --------------------------------------------------------------------------- import
@@ -259,10 +250,10 @@ def apply_record(
             return "added"
         same_record = False  # another id for it: the file's values are what the user chose
     _refuse_move(session, model, obj, values, name)
-    if same_record and content_equal(obj, data):  # type: ignore[arg-type]
+    if same_record and content_equal(obj, data):
         return "unchanged"
     content = {k: v for k, v in values.items() if k not in META_FIELDS}
-    same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})  # type: ignore[arg-type]
+    same_content = content_equal(obj, {k: v for k, v in data.items() if k not in META_FIELDS})
     order = vclock.compare(values.get("vclock") or {}, obj.vclock or {})
     if same_record and order is vclock.Order.AFTER:
         # A newer version made elsewhere: take it exactly as it was made. A visit file carries
@@ -274,13 +265,11 @@ def apply_record(
     if same_content:
         return "unchanged"
     # Edited by hand, or changed on both sides: the imported file is what the user chose.
-    from nexus_review.merge.fields import expand
-
-    table = model.__tablename__  # type: ignore[attr-defined]
-    before = expand(table, to_dict(obj))  # type: ignore[arg-type]
+    table = model.__tablename__
+    before = expand(table, to_dict(obj))
     for key, value in content.items():
         setattr(obj, key, value)
-    after = expand(table, to_dict(obj))  # type: ignore[arg-type]
+    after = expand(table, to_dict(obj))
     bump(obj, device, fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
     return "updated"
 
@@ -291,7 +280,7 @@ def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str
     from nexus_review.storage import repository as repo
     from nexus_review.storage.models import NATURAL_KEYS
 
-    table = model.__tablename__  # type: ignore[attr-defined]
+    table = model.__tablename__
     natural = NATURAL_KEYS.get(table)
     if not natural:
         return None
@@ -313,10 +302,10 @@ def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, value
     from nexus_review.storage.models import OWNER_COLUMNS
     from nexus_review.storage.repository import describe_record
 
-    table = model.__tablename__  # type: ignore[attr-defined]
+    table = model.__tablename__
     for column in OWNER_COLUMNS.get(table, ()):
         if column in values and getattr(obj, column) != values[column]:
-            held = to_dict(obj)  # type: ignore[arg-type]
+            held = to_dict(obj)
             what = describe_record(session, table, obj.id, held)
             raise InterchangeError(
                 f"{name} cannot be imported: it would move {what[0].lower() + what[1:]} ({obj.id[:8]}) to another "
@@ -325,7 +314,9 @@ def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, value
             )
 
 
-def import_visit_document(db: Database, data: dict[str, Any], name: str) -> ImportResult:
+def document_records(data: dict[str, Any], name: str) -> list[tuple[type[SyncMixin], dict[str, Any], dict[str, Any]]]:
+    """Each record of a checked visit document with its column values, read before any
+    change, so that a value the calendar lacks refuses the whole file."""
     records = []
     for model, where, record in _records(data):
         try:
@@ -333,20 +324,20 @@ def import_visit_document(db: Database, data: dict[str, Any], name: str) -> Impo
         except (ValueError, OverflowError) as exc:  # a date the calendar lacks; a time zone past year 1
             raise InterchangeError(f"{name} is not a valid visit file: at {where}, {exc}.") from None
         records.append((model, record, values))
+    return records
+
+
+def apply_visit_document(session: Session, data: dict[str, Any], name: str, device_id: str) -> ImportResult:
+    """Write a checked visit document into the caller's transaction."""
+    records = document_records(data, name)
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     visit_id = data["visit"]["id"]
-    with db.transaction() as session:
-        session.info["raw_sync"] = True
-        try:
-            created = session.get(Visit, visit_id) is None
-            for model, record, values in records:
-                counts[apply_record(session, model, record, values, db.device_id, name)] += 1
-            session.flush()  # while records are still written exactly as they arrived
-        finally:
-            session.info.pop("raw_sync", None)
+    session.info["raw_sync"] = True
+    try:
+        created = session.get(Visit, visit_id) is None
+        for model, record, values in records:
+            counts[apply_record(session, model, record, values, device_id, name)] += 1
+        session.flush()  # while records are still written exactly as they arrived
+    finally:
+        session.info.pop("raw_sync", None)
     return ImportResult(visit_id, created, counts["added"], counts["updated"], counts["unchanged"])
-
-
-def import_visit_file(db: Database, path: Path) -> ImportResult:
-    data = read_visit_file(Path(path))
-    return import_visit_document(db, data, Path(path).name)

@@ -24,27 +24,20 @@ writes nothing at all.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-from sqlalchemy import insert, update
-from sqlalchemy.orm import Session
 
 from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError, NexusError, NotFoundError
 from nexus_review.interchange.package import (
     TABLES,
-    ExportResult,
     Package,
     read_package,
-    write_package,
 )
 from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
 from nexus_review.storage import repository as repo
-from nexus_review.storage.database import Database, bump, is_retryable, own_device_ids
+from nexus_review.storage.database import Session, bump
 from nexus_review.storage.models import (
     BOOKKEEPING,
     NATURAL_KEYS,
@@ -55,7 +48,6 @@ from nexus_review.storage.models import (
     utcnow,
 )
 from nexus_review.storage.serialize import from_dict, to_dict
-from nexus_review.storage.sync_store import network_write_lock
 
 META = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted", "field_versions")
 
@@ -83,36 +75,23 @@ OWNER_WORDS = {
 # ---------------------------------------------------------------------------- export
 
 
-def export_review_package(
-    db: Database,
-    out: Path | str,
-    *,
-    visit_ids: Sequence[str] | None = None,
-    all_visits: bool = False,
-    passphrase: str | None = None,
-    reviewer: str = "",
-) -> ExportResult:
-    """A package of the chosen visits (default: every visit holding a change of this
-    database's that no earlier package carried) with everything in them and the schools,
-    reviewers and priorities they name. Tombstones travel too, so deletions reach the network
-    database. Which changes are new is decided by version vectors, never by the clock."""
-    now = utcnow()
-    with db.reading() as session:
-        own = own_device_ids(session) or [db.device_id]
-        if visit_ids:
-            chosen = [repo.resolve_visit_id(session, v) for v in visit_ids]
-        elif all_visits:
-            chosen = repo.all_visit_ids(session)
-        else:
-            chosen = repo.visits_with_unexported_changes(session, own)
-        if not chosen and (visit_ids or all_visits or not repo.calibration_has_unexported_changes(session, own)):
-            raise NexusError("No visit has changed since the last review package; choose visits, or export them all.")
-        records = {table: [to_dict(obj, versions=True) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
-        name = reviewer or repo.lead_reviewer_name(session, chosen)
-    result = write_package(out, records, reviewer=name, device_id=db.device_id, passphrase=passphrase, exported_at=now)
-    with db.transaction() as session:
-        repo.mark_exported(session, [row for rows in records.values() for row in rows], own)
-    return result
+def package_contents(
+    session: Session, own: list[str], *, visit_ids: Sequence[str] | None = None, all_visits: bool = False, reviewer: str = ""
+) -> tuple[dict[str, list[dict[str, Any]]], str]:
+    """The records a package of the chosen visits carries (default: every visit holding a
+    change of this database's that no earlier package carried) with everything in them and the
+    schools, reviewers and priorities they name, tombstones too; and the reviewer it is from.
+    Which changes are new is decided by version vectors, never by the clock."""
+    if visit_ids:
+        chosen = [repo.resolve_visit_id(session, v) for v in visit_ids]
+    elif all_visits:
+        chosen = repo.all_visit_ids(session)
+    else:
+        chosen = repo.visits_with_unexported_changes(session, own)
+    if not chosen and (visit_ids or all_visits or not repo.calibration_has_unexported_changes(session, own)):
+        raise NexusError("No visit has changed since the last review package; choose visits, or export them all.")
+    records = {table: [to_dict(obj, versions=True) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
+    return records, reviewer or repo.lead_reviewer_name(session, chosen)
 
 
 # ---------------------------------------------------------------------------- planning
@@ -278,76 +257,12 @@ class ImportResult:
         }
 
 
-# Called once before an import first changes a database (the data-safety layer's backup).
-before_import_hooks: list[Callable[[Database], None]] = []
-IMPORT_ATTEMPTS = 8
-
-
-def _result(plan: ImportPlan, applied: bool, import_id: str | None = None) -> ImportResult:
+def result_of(plan: ImportPlan, applied: bool, import_id: str | None = None) -> ImportResult:
     p = plan.package
     return ImportResult(
         p.name, p.reviewer, p.device_id, plan.count("add"), plan.count("update"),
         plan.count("unchanged"), plan.count("conflict"), p.visit_count, applied, import_id,
     )
-
-
-def preview_import(db: Database, package: Package) -> ImportPlan:
-    with db.reading() as session:
-        return plan_import(session, package)
-
-
-def import_packages(
-    db: Database,
-    packages: Iterable[Package],
-    *,
-    dry_run: bool = False,
-    progress: Callable[[int, ImportResult], None] | None = None,
-    backup: bool = True,
-) -> list[ImportResult]:
-    """Import packages one after another, each in its own transaction. The database is backed
-    up once, before the first package that changes it (``backup=False`` when the caller
-    imports a batch one package at a time and has backed up already)."""
-    results = []
-    state = {"backed_up": not backup}
-
-    def before_first_change() -> None:
-        if not state["backed_up"]:
-            for hook in before_import_hooks:
-                hook(db)
-            state["backed_up"] = True
-
-    for i, package in enumerate(packages):
-        if dry_run:
-            result = _result(preview_import(db, package), applied=False)
-        else:
-            result = apply_package(db, package, before_first_change)
-        results.append(result)
-        if progress is not None:
-            progress(i, result)
-    return results
-
-
-def import_package_files(db: Database, paths: Sequence[Path | str], *, passphrase: str | None = None, dry_run: bool = False) -> list[ImportResult]:
-    packages = [read_package(p, passphrase) for p in paths]  # every file checked before any change
-    return import_packages(db, packages, dry_run=dry_run)
-
-
-def apply_package(db: Database, package: Package, before_first_change: Callable[[], None] = lambda: None) -> ImportResult:
-    """Plan and apply a package in one transaction: all of it, or (on any error) none of it.
-    Planned inside the transaction, so nothing written meanwhile (an autosave) is overwritten
-    unseen; a package that changes nothing writes nothing."""
-    for attempt in range(IMPORT_ATTEMPTS):
-        try:
-            with network_write_lock(db), db.transaction() as session:
-                return apply_in_session(session, package, db.device_id, before_first_change)
-        except NexusError as err:
-            # On a network server every import is serialisable: one that collided with another
-            # administrator's import or a laptop's sync is run again from the start, on what
-            # the other committed.
-            if attempt == IMPORT_ATTEMPTS - 1 or not is_retryable(err.__cause__ or err):
-                raise
-            time.sleep(min(2.0, 0.05 * 2**attempt))
-    raise AssertionError("unreachable")
 
 
 def apply_in_session(
@@ -364,8 +279,14 @@ def apply_in_session(
     if conflicts_out is not None:
         conflicts_out += plan.conflicts
     if not plan.changes:
-        return _result(plan, applied=False)
+        return result_of(plan, applied=False)
     before_first_change()  # the backup reads the database as it is: nothing written yet
+    return apply_plan(session, package, plan, device_id)
+
+
+def apply_plan(session: Session, package: Package, plan: ImportPlan, device_id: str) -> ImportResult:
+    """Write what a plan found (it changes something), recorded as one ImportRecord, in the
+    caller's transaction: new records in one insert per table, merged ones in one update."""
     session.info["raw_sync"] = True
     try:
         record = ImportRecord(
@@ -382,9 +303,9 @@ def apply_in_session(
         for table, model in TABLES.items():
             adds, updates = plan.writes.get(table, ([], []))
             if adds:
-                session.execute(insert(model), [_values(package, table, model, r) for r in adds])
+                repo.insert_rows(session, model, [_values(package, table, model, r) for r in adds])
             if updates:
-                session.execute(update(model), [_values(package, table, model, r) for r in updates])
+                repo.update_rows(session, model, [_values(package, table, model, r) for r in updates])
             repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
         session.add_all(
             Conflict(
@@ -396,7 +317,7 @@ def apply_in_session(
         session.flush()
     finally:
         session.info.pop("raw_sync", None)
-    return _result(plan, applied=True, import_id=record.id)
+    return result_of(plan, applied=True, import_id=record.id)
 
 
 # ---------------------------------------------------------------------------- conflicts
@@ -431,65 +352,62 @@ def _item(session: Session, c: Conflict, data: dict[str, Any] | None = None) -> 
     )
 
 
-def list_conflicts(db: Database, *, open_only: bool = True) -> list[ConflictItem]:
-    with db.reading() as session:
-        return [_item(session, c) for c in repo.conflicts(session, open_only=open_only)]
+def conflict_items(session: Session, *, open_only: bool = True) -> list[ConflictItem]:
+    return [_item(session, c) for c in repo.conflicts(session, open_only=open_only)]
 
 
-def resolve_conflict(db: Database, conflict_id: str, keep: str) -> ConflictItem:
+def resolve(session: Session, conflict_id: str, keep: str, device_id: str) -> ConflictItem:
     """Keep "ours" (the version held before the import) or "theirs" (the package's) of the
-    field in conflict, leaving the record's other fields as they are. The choice is a new
-    change by this database, so it wins over both versions from now on."""
+    field in conflict, in the caller's transaction, leaving the record's other fields as they
+    are. The choice is a new change by this database, so it wins over both versions from now on."""
     if keep not in ("ours", "theirs"):
         raise NexusError("Say which version to keep: ours or theirs.")
-    with db.transaction() as session:
-        conflict = repo.conflict_by_prefix(session, conflict_id)
-        if conflict.resolved_at is not None:
-            raise NexusError(f"The conflict {conflict.id[:8]} was already resolved ({conflict.resolution}).")
-        model = TABLES.get(conflict.table_name)
-        if model is None:
-            raise NotFoundError(f"The conflict {conflict.id[:8]} is about records this program does not know.")
-        obj = session.get(model, conflict.record_id)
-        if obj is None:
-            raise NotFoundError(f"The record of conflict {conflict.id[:8]} is no longer in the database.")
-        chosen = dict(conflict.ours if keep == "ours" else conflict.theirs)
-        table = conflict.table_name
-        if conflict.field_name is None:
-            names = [k for k in chosen if k not in META or k == "deleted"]
-            raw = {k: chosen[k] for k in names if k in chosen}
+    conflict = repo.conflict_by_prefix(session, conflict_id)
+    if conflict.resolved_at is not None:
+        raise NexusError(f"The conflict {conflict.id[:8]} was already resolved ({conflict.resolution}).")
+    model = TABLES.get(conflict.table_name)
+    if model is None:
+        raise NotFoundError(f"The conflict {conflict.id[:8]} is about records this program does not know.")
+    obj = session.get(model, conflict.record_id)
+    if obj is None:
+        raise NotFoundError(f"The record of conflict {conflict.id[:8]} is no longer in the database.")
+    chosen = dict(conflict.ours if keep == "ours" else conflict.theirs)
+    table = conflict.table_name
+    if conflict.field_name is None:
+        names = [k for k in chosen if k not in META or k == "deleted"]
+        raw = {k: chosen[k] for k in names if k in chosen}
+    else:
+        names = [conflict.field_name]
+        column, key = split_name(table, conflict.field_name)
+        if key is None:
+            raw = {column: chosen.get(column)}
         else:
-            names = [conflict.field_name]
-            column, key = split_name(table, conflict.field_name)
-            if key is None:
-                raw = {column: chosen.get(column)}
+            mapping = dict(getattr(obj, column) or {})
+            value = field_value(table, chosen, conflict.field_name)
+            if value is None:
+                mapping.pop(key, None)
             else:
-                mapping = dict(getattr(obj, column) or {})
-                value = field_value(table, chosen, conflict.field_name)
-                if value is None:
-                    mapping.pop(key, None)
-                else:
-                    mapping[key] = value
-                raw = {column: mapping}
-        values = from_dict(model, raw)
-        session.info["raw_sync"] = True
-        try:
-            for name, value in values.items():
-                setattr(obj, name, value)
-            seen = vclock.merged(conflict.ours.get("vclock") or {}, conflict.theirs.get("vclock") or {})
-            obj.vclock = vclock.merged(obj.vclock or {}, seen)
-            bump(obj, db.device_id, fields=names)
-            conflict.resolved_at = utcnow()
-            conflict.resolution = keep
-            conflict.shown = keep
-            session.flush()
-        finally:
-            session.info.pop("raw_sync", None)
-        item = _item(session, conflict, chosen)
+                mapping[key] = value
+            raw = {column: mapping}
+    values = from_dict(model, raw)
+    session.info["raw_sync"] = True
+    try:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        seen = vclock.merged(conflict.ours.get("vclock") or {}, conflict.theirs.get("vclock") or {})
+        obj.vclock = vclock.merged(obj.vclock or {}, seen)
+        bump(obj, device_id, fields=names)
+        conflict.resolved_at = utcnow()
+        conflict.resolution = keep
+        conflict.shown = keep
+        session.flush()
+    finally:
+        session.info.pop("raw_sync", None)
+    item = _item(session, conflict, chosen)
     return item
 
 
 __all__ = [
-    "BOOKKEEPING", "ConflictItem", "ImportPlan", "ImportResult", "before_import_hooks", "export_review_package",
-    "import_package_files", "import_packages", "list_conflicts", "plan_import", "preview_import",
-    "read_package", "resolve_conflict",
+    "BOOKKEEPING", "ConflictItem", "ImportPlan", "ImportResult", "apply_plan", "conflict_items", "package_contents",
+    "plan_import", "read_package", "resolve", "result_of",
 ]

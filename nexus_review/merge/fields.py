@@ -17,6 +17,7 @@ from typing import Any
 from nexus_review.domain import vclock
 from nexus_review.storage.models import BOOKKEEPING as META
 from nexus_review.storage.models import KEYED_FIELDS as KEYED
+from nexus_review.storage.serialize import expand
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,6 @@ class FieldConflict:
     ours: Any
     theirs: Any
     shown: str  # "ours" or "theirs"
-
-
-def keyed_name(column: str, key: str) -> str:
-    return f"{column}[{key}]"
 
 
 def split_name(table: str, name: str) -> tuple[str, str | None]:
@@ -45,21 +42,6 @@ def field_value(table: str, row: dict[str, Any], name: str) -> Any:
     if key is None:
         return value
     return value.get(key) if isinstance(value, dict) else None
-
-
-def expand(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A record's content as {field name: value}, keyed mappings one entry per key."""
-    out: dict[str, Any] = {}
-    keyed = KEYED.get(table, ())
-    for column, value in row.items():
-        if column in META:
-            continue
-        if column in keyed and isinstance(value, dict):
-            for key, item in value.items():
-                out[keyed_name(column, str(key))] = item
-        else:
-            out[column] = value
-    return out
 
 
 def own_stamp(row: dict[str, Any]) -> vclock.Stamp:

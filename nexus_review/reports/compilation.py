@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.enums import VisitKind, VisitStatus, label_of
+from nexus_review.domain.network import TrackedAction, tracked_actions
 from nexus_review.domain.records import VisitDetail
 from nexus_review.domain.wording import counted
 from nexus_review.frameworks import get_framework
-from nexus_review.network import TrackedAction, consistency, tracked_actions
+from nexus_review.reports.consistency import consistency
 from nexus_review.reports.document import (
     BarChart,
     Block,
@@ -351,15 +352,3 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
                 ),
             ]
     return Document("Collaborative review compilation", subtitle, network, f"{network} · {period}", True, tuple(blocks))
-
-
-def export_compilation(db: object, fmt: str, out: object, options: CompilationOptions) -> object:
-    from nexus_review.network import network_visits
-    from nexus_review.reports.export import export_document
-    from nexus_review.storage.database import get_info
-
-    visits = network_visits(db, options.year, options.term, options.group, options.schools)
-    with db.reading() as session:  # type: ignore[attr-defined]
-        network = get_info(session, "network_name")
-    document = build_compilation(visits, options, network)
-    return export_document(document, fmt, out, options.paper)  # type: ignore[arg-type]

@@ -14,9 +14,9 @@ from pathlib import Path
 from nexus_review.errors import ExportError, NexusError
 from nexus_review.fileio import atomic_write
 from nexus_review.reports.document import Document
-from nexus_review.reports.feedback import PAPER_SIZES, ReportOptions, build_feedback_report
+from nexus_review.reports.feedback import PAPER_SIZES, ReportOptions
 
-__all__ = ["EXPORTERS", "Exporter", "ReportOptions", "export_document", "export_visit_report"]
+__all__ = ["EXPORTERS", "Exporter", "ReportOptions", "export_document"]
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,3 @@ def export_document(document: Document, fmt: str, out: Path | str, paper: str = 
                 f"The {exporter.name} file {target.name} could not be made ({type(exc).__name__}: {exc})."
             ) from exc
     return target
-
-
-def export_visit_report(
-    db: object, visit_id: str, fmt: str, out: Path | str, options: ReportOptions = ReportOptions()  # noqa: B008
-) -> Path:
-    """The host school's feedback report for one visit, as a .docx or .pdf file."""
-    from nexus_review.storage.database import get_info
-    from nexus_review.storage.repository import visit_detail
-
-    with db.reading() as session:  # type: ignore[attr-defined]
-        visit = visit_detail(session, visit_id)
-        network = get_info(session, "network_name")
-    document = build_feedback_report(visit, options, network)
-    return export_document(document, fmt, out, options.paper)

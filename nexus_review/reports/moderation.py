@@ -27,8 +27,8 @@ from nexus_review.reports.document import (
 from nexus_review.reports.feedback import network_name_or_default
 
 if TYPE_CHECKING:  # the figures come from the use cases, which call this builder
-    from nexus_review.usecases.calibration import ExerciseResults
-    from nexus_review.usecases.consistency import AgreementReport
+    from nexus_review.domain.calibration import ExerciseResults
+    from nexus_review.domain.consistency import AgreementReport
 
 
 def kappa_words(k: Kappa) -> str:

@@ -214,7 +214,7 @@ def changed_fields(session: Session, obj: SyncMixin) -> list[str]:
         if history.deleted:
             old = history.deleted[0]
         else:  # changed in place: what the database holds is the value before the change
-            table = type(obj).__table__  # type: ignore[attr-defined]
+            table = type(obj).__table__
             with session.no_autoflush:
                 old = session.execute(select(table.c[key]).where(table.c.id == obj.id)).scalar()
         if not isinstance(old, dict) or not isinstance(new, dict):
@@ -302,7 +302,7 @@ def translate_error(exc: DBAPIError, url: str) -> DatabaseError:
     if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
         path = sqlite_path(url)
         if path is not None:
-            from nexus_review.storage.safety import damaged_message
+            from nexus_review.storage.backups import damaged_message
 
             return DatabaseError(damaged_message(path))
         return DatabaseError(f"The database {where} is damaged; restore it from a backup.")
@@ -372,10 +372,6 @@ def run_migrations(engine: Engine, revision: str = "head") -> None:
     upgrade(engine, revision)
 
 
-# Called before a migration changes an existing database (the data-safety layer installs a backup).
-before_migration_hooks: list[Any] = []
-
-
 def ensure_schema(engine: Engine, url: str) -> None:
     revision = current_revision(engine)
     if revision == EMPTY:
@@ -392,22 +388,27 @@ def ensure_schema(engine: Engine, url: str) -> None:
                 f"The database {shown_location(url)} was made by a newer version of Nexus Review; "
                 "update the program to open it."
             )
-        for hook in before_migration_hooks:
-            hook(engine, url)
+        path = sqlite_path(url)
+        if path is not None and path.exists():
+            from nexus_review.storage.backups import make_backup
+
+            make_backup(path, "before-migration")
         run_migrations(engine)
 
 
-def open_database(target: str | Path, *, create: bool = True) -> Database:
-    """Open (and create or migrate) the database at a path or URL."""
+def open_database(target: str | Path, *, create: bool = True, checked: bool = False) -> Database:
+    """Open (and create or migrate) the database at a path or URL. An existing SQLite file is
+    checked for damage first, unless the caller has just checked it (``checked``): the check
+    reads the whole file."""
     url = database_url(target)
     path = sqlite_path(url)
     if path is not None and not create and not path.exists():
         raise DatabaseError(f"There is no database at {path}.")
     if path is not None and path.exists() and path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a database file.")
-    if path is not None and path.exists() and path.stat().st_size > 0:
+    if not checked and path is not None and path.exists() and path.stat().st_size > 0:
         # Checked read-only before anything else: a damaged database is never written to.
-        from nexus_review.storage.safety import check_integrity, damaged_message
+        from nexus_review.storage.backups import check_integrity, damaged_message
 
         if check_integrity(path) is not None:
             raise DatabaseError(damaged_message(path))
@@ -535,6 +536,20 @@ def forget_device_id(target: str | Path) -> None:
         _write_devices(databases)
 
 
+def model_defaults(model: type[SyncMixin]) -> dict[str, Any]:
+    """Each column of a table with the value a new record starts with (None if it has none)."""
+    out: dict[str, Any] = {}
+    for col in inspect(model).columns:
+        default = col.default
+        if default is None:
+            out[col.key] = None
+        elif default.is_scalar:
+            out[col.key] = default.arg
+        elif default.is_callable:
+            out[col.key] = default.arg(None)
+    return out
+
+
 def active(query: Any, model: type[SyncMixin]) -> Any:
     """Restrict a select() to records that are not tombstoned."""
     return query.where(model.deleted.is_(False))
@@ -542,6 +557,8 @@ def active(query: Any, model: type[SyncMixin]) -> Any:
 
 __all__ = [
     "Database",
+    "NexusSession",
+    "Session",
     "active",
     "bump",
     "database_url",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql import FromClause
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -90,6 +91,10 @@ class SyncMixin:
     # changed different fields of one record merge without a conflict. Empty for records
     # written before fields had versions: every field then has the record's own version.
     field_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    if TYPE_CHECKING:  # what every table class mixing this in has (declared by Base)
+        __tablename__: Any
+        __table__: ClassVar[FromClause]
 
 
 class School(SyncMixin, Base):

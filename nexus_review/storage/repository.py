@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import Session, defer, selectinload
 
+from nexus_review.domain.network import PriorityMatrix
 from nexus_review.domain.records import (
     ActionItem,
     DropInItem,
     EvidenceItem,
     FollowUpNote,
+    ImportItem,
     JudgementItem,
     ReviewerItem,
     SchoolItem,
@@ -27,9 +29,6 @@ from nexus_review.domain.records import (
     VisitSummary,
 )
 from nexus_review.errors import NotFoundError
-
-if TYPE_CHECKING:
-    from nexus_review.network import PriorityMatrix
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -451,8 +450,6 @@ def priority_years(session: Session) -> list[str]:
 
 
 def priority_matrix(session: Session, year: str) -> PriorityMatrix:
-    from nexus_review.network import PriorityMatrix
-
     schools = session.execute(
         select(School.id, School.name).where(School.deleted.is_(False)).order_by(School.name)
     ).all()
@@ -469,10 +466,13 @@ def priority_matrix(session: Session, year: str) -> PriorityMatrix:
     return PriorityMatrix(year, tuple((s.id, s.name) for s in schools), themes, cells)
 
 
-def import_history(session: Session) -> list[ImportRecord]:
-    """Every package imported, newest first (plain rows for the Imports view)."""
+def import_history(session: Session) -> list[ImportItem]:
+    """Every package imported, newest first."""
     rows = session.scalars(select(ImportRecord).order_by(ImportRecord.imported_at.desc()))
-    return list(rows)
+    return [
+        ImportItem(r.id, r.file_name, r.reviewer_name, r.imported_at, r.added, r.updated, r.unchanged, r.conflicts)
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------------------- review packages
@@ -541,6 +541,16 @@ def mark_exported(session: Session, records: Iterable[dict[str, Any]], own_devic
                 session.add(ExportMark(record_id=record_id, vclock=wanted[record_id]))
             else:
                 mark.vclock = {**(mark.vclock or {}), **wanted[record_id]}
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """New records of one table in one statement, written exactly as given."""
+    session.execute(insert(model), rows)
+
+
+def update_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Records of one table updated by primary key in one statement, exactly as given."""
+    session.execute(update(model), rows)
 
 
 def record_aliases(session: Session, ids: list[str]) -> dict[str, str]:

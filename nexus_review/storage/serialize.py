@@ -13,18 +13,18 @@ from sqlalchemy import Boolean, Date, Integer, Time
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import JSON
 
-from nexus_review.storage.models import UTCDateTime
+from nexus_review.storage.models import BOOKKEEPING, KEYED_FIELDS, SyncMixin, UTCDateTime
 
 
-def _columns(model: type[DeclarativeBase]) -> list[Any]:
+def _columns(model: type[DeclarativeBase] | type[SyncMixin]) -> list[Any]:
     return list(model.__table__.columns)
 
 
-def column_names(model: type[DeclarativeBase]) -> list[str]:
+def column_names(model: type[DeclarativeBase] | type[SyncMixin]) -> list[str]:
     return [c.key for c in _columns(model)]
 
 
-def to_dict(obj: DeclarativeBase, *, versions: bool = False) -> dict[str, Any]:
+def to_dict(obj: DeclarativeBase | SyncMixin, *, versions: bool = False) -> dict[str, Any]:
     """Every column of a record, JSON-ready, in table order; the field versions only with
     ``versions`` (review packages carry them, visit files do not)."""
     out: dict[str, Any] = {}
@@ -85,7 +85,46 @@ def _load(col_type: Any, raw: Any, name: str) -> Any:
     return raw
 
 
-def content_equal(obj: DeclarativeBase, data: dict[str, Any]) -> bool:
+def content_equal(obj: DeclarativeBase | SyncMixin, data: dict[str, Any]) -> bool:
     """True if a record already holds exactly these values (compared as serialised)."""
     current = to_dict(obj)
     return all(current.get(k) == v for k, v in data.items())
+
+
+def column_kind(column: Any) -> str:
+    """What a column holds, as the package schema declares it: boolean, integer, json,
+    datetime, date, time or text."""
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return "boolean"
+    if isinstance(kind, Integer):
+        return "integer"
+    if isinstance(kind, JSON):
+        return "json"
+    if isinstance(kind, UTCDateTime):
+        return "datetime"
+    if isinstance(kind, Date):
+        return "date"
+    if isinstance(kind, Time):
+        return "time"
+    return "text"
+
+
+def keyed_name(column: str, key: str) -> str:
+    """The name of one entry of a keyed mapping column: "look_for_results[Talk partners]"."""
+    return f"{column}[{key}]"
+
+
+def expand(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A record's content as {field name: value}, keyed mappings one entry per key."""
+    out: dict[str, Any] = {}
+    keyed = KEYED_FIELDS.get(table, ())
+    for column, value in row.items():
+        if column in BOOKKEEPING:
+            continue
+        if column in keyed and isinstance(value, dict):
+            for key, item in value.items():
+                out[keyed_name(column, str(key))] = item
+        else:
+            out[column] = value
+    return out

@@ -37,11 +37,13 @@ from typing import Any
 
 from nexus_review.errors import DatabaseError, NexusError
 from nexus_review.interchange.package import Package, validate_payload
-from nexus_review.merge import ImportResult, apply_in_session, before_import_hooks
+from nexus_review.merge import ImportResult, apply_in_session
 from nexus_review.storage import repository as repo
 from nexus_review.storage import sync_store as store
+from nexus_review.storage.backups import make_backup
 from nexus_review.storage.database import (
     Database,
+    database_url,
     get_info,
     is_retryable,
     open_database,
@@ -49,6 +51,8 @@ from nexus_review.storage.database import (
     set_info,
     shown_location,
     translate_error,
+    with_password,
+    without_password,
 )
 from nexus_review.storage.serialize import to_dict
 
@@ -230,8 +234,8 @@ def _attempt(laptop: Database, server: Database, server_uid: str) -> SyncResult:
             with laptop.transaction() as session:
 
                 def backup_first() -> None:
-                    for hook in before_import_hooks:
-                        hook(laptop)
+                    if laptop.path is not None:  # the laptop's file as it was, before the sync changes it
+                        make_backup(laptop.path, "before-import")
 
                 received = apply_in_session(session, pull, laptop.device_id, backup_first)
                 store.add_mirrored_conflicts(session, received.import_id, conflicts)
@@ -321,7 +325,10 @@ __all__ = [
     "SyncError",
     "SyncResult",
     "connect_server",
+    "database_url",
     "finish_interrupted",
     "sync_databases",
     "sync_with_server",
+    "with_password",
+    "without_password",
 ]

@@ -163,7 +163,7 @@ def test_older_database_is_migrated_on_open(tmp_path: Path) -> None:
     """A database at an older revision (here: before the first) is brought to head on open."""
     from sqlalchemy import inspect
 
-    from nexus_review.storage.database import before_migration_hooks
+    from nexus_review.storage.backups import list_backups
     from nexus_review.storage.migrate import upgrade
 
     path = tmp_path / "old.db"
@@ -171,13 +171,8 @@ def test_older_database_is_migrated_on_open(tmp_path: Path) -> None:
     upgrade(engine, "base")
     assert inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
-    calls = []
-    before_migration_hooks.append(lambda eng, url: calls.append(url))
-    try:
-        db = open_database(path)
-    finally:
-        before_migration_hooks.pop()
-    assert len(calls) == 1
+    db = open_database(path)
+    assert [b.reason for b in list_backups(path)] == ["before-migration"]
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
     assert "visit" in inspect(db.engine).get_table_names()

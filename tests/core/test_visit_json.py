@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 
 from nexus_review.errors import InterchangeError
-from nexus_review.interchange.visit_json import (
-    export_visit_file,
-    import_visit_file,
-)
 from nexus_review.storage.database import open_database
 from nexus_review.storage.models import Evidence
 from nexus_review.storage.repository import visit_detail
+from nexus_review.usecases.visit_files import export_visit_file, import_visit_file
 from tests.core.builders import ADVERSARIAL, make_visit
 
 

@@ -24,13 +24,7 @@ from sqlalchemy import create_engine, select, text
 
 from nexus_review.errors import InterchangeError, NexusError
 from nexus_review.interchange.package import read_package
-from nexus_review.interchange.visit_json import dumps, export_visit_file, import_visit_file
-from nexus_review.merge import (
-    export_review_package,
-    import_package_files,
-    list_conflicts,
-    resolve_conflict,
-)
+from nexus_review.interchange.visit_json import dumps
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import (
     DropIn,
@@ -43,6 +37,13 @@ from nexus_review.storage.models import (
     VisitReviewer,
 )
 from nexus_review.storage.repository import visit_detail
+from nexus_review.usecases.packages import (
+    export_review_package,
+    import_package_files,
+    list_conflicts,
+    resolve_conflict,
+)
+from nexus_review.usecases.visit_files import export_visit_file, import_visit_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from nexus_review.frameworks import focus_key
-from nexus_review.merge import import_package_files, list_conflicts
 from nexus_review.storage.models import Judgement
 from nexus_review.storage.repository import visit_detail
+from nexus_review.usecases.packages import import_package_files, list_conflicts
 from tests.merge.test_field_merge import Net
 
 

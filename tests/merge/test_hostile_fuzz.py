@@ -27,13 +27,10 @@ from sqlalchemy.types import JSON
 from nexus_review.errors import InterchangeError
 from nexus_review.interchange import package as package_module
 from nexus_review.interchange.package import TABLES, column_shapes, parse_package, write_package
-from nexus_review.interchange.visit_json import (
-    export_visit_file,
-    import_visit_document,
-    parse_visit_bytes,
-)
-from nexus_review.merge import export_review_package, import_packages
+from nexus_review.interchange.visit_json import parse_visit_bytes
 from nexus_review.storage.database import Database, open_database
+from nexus_review.usecases.packages import export_review_package, import_packages
+from nexus_review.usecases.visit_files import export_visit_file, import_visit_document
 from tests.core.builders import make_visit
 
 FUZZ = settings(

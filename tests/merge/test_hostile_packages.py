@@ -24,8 +24,8 @@ import pytest
 
 from nexus_review.cli import main
 from nexus_review.interchange.package import read_package, write_package
-from nexus_review.merge import export_review_package
 from nexus_review.storage.database import Database, open_database
+from nexus_review.usecases.packages import export_review_package
 from tests.core.builders import make_visit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -351,7 +351,7 @@ def test_a_visit_file_with_bad_values_is_refused_in_one_sentence(
 ) -> None:
     db = open_database(tmp_path / "laptop.db")
     visit_id = make_visit(db)
-    from nexus_review.interchange.visit_json import export_visit_file
+    from nexus_review.usecases.visit_files import export_visit_file
 
     export_visit_file(db, visit_id, tmp_path / "visit.json")
     db.close()
@@ -394,7 +394,7 @@ def test_a_sound_package_still_imports(
     assert code == 0, err
     db: Database = open_database(network)
     try:
-        from nexus_review.interchange.visit_json import export_visit_file
+        from nexus_review.usecases.visit_files import export_visit_file
 
         export_visit_file(db, laptop_records["visit"][0]["id"], tmp_path / "back.json")
     finally:

@@ -22,12 +22,6 @@ from sqlalchemy import select
 
 from nexus_review.errors import NexusError
 from nexus_review.interchange.package import read_package
-from nexus_review.merge import (
-    export_review_package,
-    import_packages,
-    list_conflicts,
-    resolve_conflict,
-)
 from nexus_review.merge.fields import field_value
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import (
@@ -41,6 +35,12 @@ from nexus_review.storage.models import (
     Visit,
 )
 from nexus_review.storage.serialize import to_dict
+from nexus_review.usecases.packages import (
+    export_review_package,
+    import_packages,
+    list_conflicts,
+    resolve_conflict,
+)
 
 LAPTOPS = 3
 LOOK_FORS = ("Talk partners", "Vocabulary")

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from nexus_review.merge import export_review_package, import_package_files, list_conflicts
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import (
     DropIn,
@@ -27,6 +26,11 @@ from nexus_review.usecases.consistency import (
     agreement_report,
     record_own_grade,
     visit_own_grades,
+)
+from nexus_review.usecases.packages import (
+    export_review_package,
+    import_package_files,
+    list_conflicts,
 )
 
 

@@ -15,16 +15,16 @@ from sqlalchemy import select
 
 from nexus_review.errors import InterchangeError
 from nexus_review.interchange.package import read_package, write_package
-from nexus_review.merge import (
-    before_import_hooks,
+from nexus_review.storage.backups import list_backups
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.models import SYNCED_MODELS, Conflict, Evidence, ImportRecord, Visit
+from nexus_review.storage.serialize import to_dict
+from nexus_review.usecases.packages import (
     export_review_package,
     import_package_files,
     list_conflicts,
     resolve_conflict,
 )
-from nexus_review.storage.database import Database, open_database
-from nexus_review.storage.models import SYNCED_MODELS, Conflict, Evidence, ImportRecord, Visit
-from nexus_review.storage.serialize import to_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,13 +148,11 @@ def test_each_import_is_recorded_and_backed_up_first(network: dict[str, object])
     assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(tmp, Path)
     _edit_summary(a, _visits(a)[7], "Recorded")
     export_review_package(a, tmp / "r.nxr")
-    calls: list[str] = []
-    before_import_hooks.append(lambda db: calls.append(db.url))
-    try:
-        (result,) = import_package_files(admin, [tmp / "r.nxr"])
-    finally:
-        before_import_hooks.pop()
-    assert calls == [admin.url]
+    assert admin.path is not None
+    before = list_backups(admin.path)
+    (result,) = import_package_files(admin, [tmp / "r.nxr"])
+    made = [b for b in list_backups(admin.path) if b not in before]
+    assert [b.reason for b in made] == ["before-import"]
     with admin.reading() as s:
         record = s.get(ImportRecord, result.import_id)
         assert record is not None

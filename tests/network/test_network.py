@@ -17,31 +17,28 @@ from pypdf import PdfReader
 
 from nexus_review.demo import demo_years
 from nexus_review.domain.calendar import academic_year_bounds, academic_year_of
-from nexus_review.errors import NexusError
-from nexus_review.network import (
+from nexus_review.domain.grouping import group_sizes, propose_rota, suggest_groups
+from nexus_review.domain.network import (
     PriorityMatrix,
-    consistency,
-    copy_previous_year,
-    group_sizes,
     host_date_a_year_on,
-    network_visits,
-    propose_rota,
     renamed_for,
-    review_groups,
-    save_groups,
-    suggest_groups,
     tracked_actions,
-    update_action,
-    year_start,
 )
-from nexus_review.reports.compilation import (
-    CompilationOptions,
-    build_compilation,
-    export_compilation,
-)
+from nexus_review.errors import NexusError
+from nexus_review.reports.compilation import CompilationOptions, build_compilation
+from nexus_review.reports.consistency import consistency
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import priority_matrix, retire_review_groups
+from nexus_review.usecases.network import (
+    copy_previous_year,
+    network_visits,
+    review_groups,
+    save_groups,
+    update_action,
+    year_start,
+)
+from nexus_review.usecases.reports import export_compilation
 
 ROOT = Path(__file__).resolve().parents[2]
 # The demo network is dated from today: the year before the current one is complete.
@@ -72,7 +69,7 @@ def test_schools_sharing_most_priorities_end_up_together() -> None:
     assert sorted(len(g) for g in groups) == [3, 3, 4]
     assert sorted(itertools.chain(*groups)) == sorted(plan)  # every school in exactly one group
     assert {frozenset(g) for g in groups} == {frozenset({"s1", "s5", "s9"}), frozenset({"s2", "s6", "s7"}), frozenset({"s3", "s4", "s8", "s0"})}
-    from nexus_review.network import _score
+    from nexus_review.domain.grouping import _score
 
     total = sum(_score(matrix, g) for g in groups)
     for other in itertools.islice(itertools.permutations(sorted(plan)), 0, 2000, 7):  # no other split of this shape does better

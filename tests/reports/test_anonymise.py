@@ -19,11 +19,12 @@ from sqlalchemy import JSON, String, Text
 
 from nexus_review.cli import main
 from nexus_review.domain.anonymise import NOT_NAMES, TITLES, Anonymiser, letters
-from nexus_review.reports.compilation import CompilationOptions, export_compilation
-from nexus_review.reports.export import ReportOptions, export_visit_report
+from nexus_review.reports.compilation import CompilationOptions
+from nexus_review.reports.export import ReportOptions
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Action, DropIn, Evidence, Judgement, Visit
+from nexus_review.usecases.reports import export_compilation, export_visit_report
 from tests.core.builders import make_visit
 
 # ---------------------------------------------------------------------------- the rules

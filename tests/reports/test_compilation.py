@@ -13,12 +13,12 @@ from nexus_review.reports.compilation import (
     THEME_FINDINGS,
     CompilationOptions,
     build_compilation,
-    export_compilation,
 )
 from nexus_review.reports.document import BulletList, Heading, Paragraph
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Action, Evidence, Visit
 from nexus_review.storage.repository import visit_detail
+from nexus_review.usecases.reports import export_compilation
 from tests.core.builders import make_visit
 
 TODAY = dt.date(2026, 7, 20)
@@ -164,14 +164,14 @@ def _last_line_is_a_heading(page: str, headings: set[str]) -> str | None:
 
 @pytest.mark.parametrize("which", ["compilation", "report"])
 def test_no_pdf_page_ends_with_a_heading(demo_db: Database, tmp_path: Path, which: str) -> None:
-    from nexus_review.reports.export import export_visit_report
     from nexus_review.reports.feedback import build_feedback_report
     from nexus_review.storage.repository import visit_summaries
+    from nexus_review.usecases.reports import export_visit_report
 
     if which == "compilation":
         options = CompilationOptions("2025-26", today=TODAY)
         out = export_compilation(demo_db, "pdf", tmp_path / "c.pdf", options)
-        from nexus_review.network import network_visits
+        from nexus_review.usecases.network import network_visits
 
         documents = [build_compilation(network_visits(demo_db, "2025-26"), options)]
         files = [out]
@@ -218,7 +218,8 @@ def test_word_compilation_has_alt_text_fresh_properties_and_british_english(
 
 
 def test_word_report_draft_mark_date_and_footer_on_a4(db: Database, tmp_path: Path) -> None:
-    from nexus_review.reports.export import ReportOptions, export_visit_report
+    from nexus_review.reports.export import ReportOptions
+    from nexus_review.usecases.reports import export_visit_report
 
     visit_id = make_visit(db)
     options = ReportOptions(today=dt.date(2026, 1, 5))
@@ -250,7 +251,7 @@ def test_word_report_draft_mark_date_and_footer_on_a4(db: Database, tmp_path: Pa
 
 
 def test_pdf_draft_mark_on_every_page_as_an_artifact(db: Database, tmp_path: Path) -> None:
-    from nexus_review.reports.export import export_visit_report
+    from nexus_review.usecases.reports import export_visit_report
 
     out = export_visit_report(db, make_visit(db), "pdf", tmp_path / "d.pdf")
     pages = _pdf_pages(out)
@@ -258,7 +259,7 @@ def test_pdf_draft_mark_on_every_page_as_an_artifact(db: Database, tmp_path: Pat
 
 
 def test_bullets_copy_out_with_their_items(db: Database, tmp_path: Path) -> None:
-    from nexus_review.reports.export import export_visit_report
+    from nexus_review.usecases.reports import export_visit_report
 
     out = export_visit_report(db, make_visit(db), "pdf", tmp_path / "b.pdf")
     pages = [p.extract_text(extraction_mode="layout") for p in PdfReader(str(out)).pages]

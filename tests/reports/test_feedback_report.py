@@ -14,12 +14,13 @@ import pytest
 from pypdf import PdfReader
 
 from nexus_review.errors import ExportError
-from nexus_review.reports.export import ReportOptions, export_visit_report
+from nexus_review.reports.export import ReportOptions
 from nexus_review.reports.feedback import build_feedback_report, describe_evidence
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Evidence, Visit
 from nexus_review.storage.repository import visit_detail, visit_summaries
+from nexus_review.usecases.reports import export_visit_report
 from tests.core.builders import ADVERSARIAL, make_visit
 
 ROOT = Path(__file__).resolve().parents[2]

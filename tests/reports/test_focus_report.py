@@ -10,13 +10,13 @@ import pytest
 from pypdf import PdfReader
 
 from nexus_review.frameworks import focus_key
-from nexus_review.network import judgements_csv
 from nexus_review.reports.compilation import CompilationOptions, build_compilation
+from nexus_review.reports.csv_export import judgements_csv
 from nexus_review.reports.document import Table
-from nexus_review.reports.export import export_visit_report
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Judgement, Visit
 from nexus_review.storage.repository import visit_detail
+from nexus_review.usecases.reports import export_visit_report
 from tests.core.builders import make_visit
 
 

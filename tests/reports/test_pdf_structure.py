@@ -9,10 +9,10 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from nexus_review.reports.compilation import CompilationOptions, export_compilation
-from nexus_review.reports.export import export_visit_report
+from nexus_review.reports.compilation import CompilationOptions
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Action, Visit
+from nexus_review.usecases.reports import export_compilation, export_visit_report
 from tests.core.builders import make_visit
 from tests.reports.pdfua import problems, reading_order, structure
 

@@ -18,19 +18,18 @@ from sqlalchemy import func, select
 
 from nexus_review.demo import demo_years
 from nexus_review.errors import DatabaseError, InterchangeError
-from nexus_review.storage.database import Database, open_database
-from nexus_review.storage.models import Evidence, Visit
-from nexus_review.storage.safety import (
-    DatabaseLock,
-    apply_retention,
+from nexus_review.storage.backups import (
     check_integrity,
     daily_backup,
-    install_hooks,
     list_backups,
     make_backup,
     restore_backup,
     rotate,
 )
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.lock import DatabaseLock
+from nexus_review.storage.models import Evidence, Visit
+from nexus_review.usecases.backups import apply_retention
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,9 +95,8 @@ def test_rotation_keeps_seven_days_four_weeks_twelve_months(tmp_path: Path) -> N
 
 
 def test_imports_and_migrations_back_up_first(demo_db: Database, tmp_path: Path) -> None:
-    from nexus_review.merge import export_review_package, import_package_files
+    from nexus_review.usecases.packages import export_review_package, import_package_files
 
-    install_hooks()
     assert demo_db.path is not None
     laptop = open_database(tmp_path / "laptop.db")
     export_review_package(demo_db, tmp_path / "all.nxr", all_visits=True)
@@ -193,7 +191,7 @@ def test_a_second_copy_of_the_program_is_told_where_the_database_is_open(tmp_pat
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from pathlib import Path\n"
-        "from nexus_review.storage.safety import DatabaseLock\n"
+        "from nexus_review.storage.lock import DatabaseLock\n"
         "from nexus_review.errors import DatabaseError\n"
         f"try:\n    DatabaseLock(Path({str(path)!r})).acquire()\nexcept DatabaseError as e:\n    print(e)\n"
     )
@@ -262,7 +260,7 @@ while True:
 def test_killing_a_writer_200_times_loses_no_committed_change(db: Database, tmp_path: Path) -> None:
     """A writer process is killed with SIGKILL at random moments, 200 times; after each kill the
     database passes integrity_check and holds every change the writer saw committed."""
-    from nexus_review.workspace import create_visit, ensure_school
+    from nexus_review.usecases.editing import create_visit, ensure_school
 
     visit = create_visit(db, host_school_id=ensure_school(db, "Kings Forest Primary"), visit_date=dt.date(2026, 3, 3), kind="evaluation-day", framework_key="ofsted-2025")
     path = db.path
@@ -346,7 +344,7 @@ def test_an_export_to_a_full_disk_leaves_no_partial_file(demo_db: Database, tmp_
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "from nexus_review.storage.database import open_database\n"
-        "from nexus_review.reports.export import export_visit_report\n"
+        "from nexus_review.usecases.reports import export_visit_report\n"
         "from nexus_review.errors import ExportError\n"
         f"db = open_database({str(demo_db.path)!r})\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"
@@ -374,7 +372,7 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
 
 @pytest.fixture(scope="module")
 def sample_visit_file(fuzz_db: Database, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from nexus_review.interchange.visit_json import export_visit_file
+    from nexus_review.usecases.visit_files import export_visit_file
 
     with fuzz_db.reading() as s:
         visit = s.scalars(select(Visit.id)).first()
@@ -385,7 +383,7 @@ def sample_visit_file(fuzz_db: Database, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture(scope="module")
 def sample_package(fuzz_db: Database, tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    from nexus_review.merge import export_review_package
+    from nexus_review.usecases.packages import export_review_package
 
     with fuzz_db.reading() as s:
         ids = list(s.scalars(select(Visit.id).limit(2)))
@@ -424,7 +422,8 @@ def _json_edits(document: dict) -> st.SearchStrategy:  # type: ignore[type-arg]
 def test_fuzzed_visit_files_give_the_programs_own_error_and_change_nothing(fuzz_db: Database, sample_visit_file: bytes, data: st.DataObject) -> None:
     import json
 
-    from nexus_review.interchange.visit_json import import_visit_document, parse_visit_bytes
+    from nexus_review.interchange.visit_json import parse_visit_bytes
+    from nexus_review.usecases.visit_files import import_visit_document
 
     assert fuzz_db.path is not None
     before = _settled_sha(fuzz_db)
@@ -465,7 +464,7 @@ def test_fuzzed_visit_files_give_the_programs_own_error_and_change_nothing(fuzz_
 @given(edits=st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 255)), min_size=1, max_size=8), cut=st.none() | st.integers(0, 10**6), junk=st.booleans(), noise=st.binary(max_size=2000))
 def test_fuzzed_packages_give_the_programs_own_error_and_change_nothing(fuzz_db: Database, sample_package: bytes, edits: list[tuple[int, int]], cut: int | None, junk: bool, noise: bytes) -> None:
     from nexus_review.interchange.package import parse_package
-    from nexus_review.merge import import_packages
+    from nexus_review.usecases.packages import import_packages
 
     assert fuzz_db.path is not None
     before = _settled_sha(fuzz_db)
@@ -488,7 +487,6 @@ def test_a_migration_is_preceded_by_a_backup(tmp_path: Path) -> None:
 
     from nexus_review.storage.migrate import upgrade
 
-    install_hooks()
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")
     upgrade(engine, "base")  # a database made before the first revision
@@ -550,17 +548,16 @@ def test_the_program_opens_its_database_locked_checked_and_backed_up(qtbot, demo
     assert demo_db.path is not None
     path = demo_db.path
     demo_db.close()
-    db, lock = open_for_editing(path)
+    opened = open_for_editing(path)
     try:
+        assert opened.lock is not None
         assert [b.reason for b in list_backups(path)] == ["daily"]
         with pytest.raises(DatabaseError, match="already open"):
             open_for_editing(path)
     finally:
-        db.close()
-        lock.release()  # type: ignore[attr-defined]
-    again, lock2 = open_for_editing(path)  # released: it opens again, and no second backup today
+        opened.close()
+    again = open_for_editing(path)  # released: it opens again, and no second backup today
     again.close()
-    lock2.release()  # type: ignore[attr-defined]
     assert len(list_backups(path)) == 1
 
 
@@ -571,7 +568,7 @@ HOLDER = r"""
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from nexus_review.storage.safety import DatabaseLock
+from nexus_review.storage.lock import DatabaseLock
 lock = DatabaseLock(Path({path!r}))
 lock.acquire()
 print("holding", flush=True)
@@ -652,7 +649,7 @@ def test_the_program_that_holds_the_database_may_restore_it_itself(demo_db: Data
 
 
 def test_the_desktop_program_can_tell_its_database_was_replaced(demo_db: Database) -> None:
-    from nexus_review.storage.safety import file_identity
+    from nexus_review.storage.backups import file_identity
 
     assert demo_db.path is not None
     path = demo_db.path
@@ -673,9 +670,9 @@ def test_a_database_held_locked_elsewhere_is_busy_not_damaged(db: Database, tmp_
     import sqlite3
 
     from nexus_review.errors import DatabaseUnavailableError
-    from nexus_review.storage import safety
+    from nexus_review.storage import backups
 
-    monkeypatch.setattr(safety, "BUSY_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(backups, "BUSY_WAIT_SECONDS", 0.2)
     assert db.path is not None
     path = db.path
     backup = make_backup(path, "manual")
@@ -726,7 +723,7 @@ def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_d
     script = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
         "from pathlib import Path\n"
-        "from nexus_review.storage.safety import check_integrity\n"
+        "from nexus_review.storage.backups import check_integrity\n"
         "from nexus_review.cli import main\n"
         f"print('CHECK', check_integrity(Path({str(path)!r})))\n"
         f"sys.exit(main(['--db', {str(path)!r}] + sys.argv[1:]))\n"

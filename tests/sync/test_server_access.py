@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from nexus_review.errors import DatabaseError, NexusError
-from nexus_review.merge import export_review_package, import_package_files
 from nexus_review.storage.database import open_database
 from nexus_review.storage.models import Evidence, Reviewer, Visit, VisitReviewer
+from nexus_review.usecases.packages import export_review_package, import_package_files
 from nexus_review.usecases.server import add_user, init_server
 from nexus_review.usecases.sync import sync_with_server
 from tests.conftest import _demo_filled

@@ -18,10 +18,14 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from nexus_review.errors import DatabaseError
-from nexus_review.merge import export_review_package, import_package_files, list_conflicts
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import SYNCED_MODELS, Visit
 from nexus_review.storage.serialize import to_dict
+from nexus_review.usecases.packages import (
+    export_review_package,
+    import_package_files,
+    list_conflicts,
+)
 from nexus_review.usecases.sync import finish_interrupted, sync_databases, sync_with_server
 from tests.conftest import _demo_filled
 from tests.pg import PgServer, copy_database, dump, free_port

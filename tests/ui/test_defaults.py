@@ -12,10 +12,10 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from nexus_review.domain.enums import EvidenceKind
-from nexus_review.merge import export_review_package
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_reviewers, list_schools, visit_summaries
-from nexus_review.workspace import create_visit
+from nexus_review.usecases.editing import create_visit
+from nexus_review.usecases.packages import export_review_package
 from tests.ui.answering import ACCEPT, DialogAnswerer, answering, click
 from ui.main_window import MainWindow
 from ui.models import JudgementTableModel

@@ -10,9 +10,9 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
-from nexus_review.merge import export_review_package, import_package_files
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
+from nexus_review.usecases.packages import export_review_package, import_package_files
 from tests.ui.answering import answering
 from ui.imports_view import ImportPreviewDialog
 from ui.main_window import MainWindow

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QCheckBox, QToolButton
 
 from nexus_review.domain.enums import EvidenceKind
 from nexus_review.frameworks import focus_key
-from nexus_review.network import lesson_grading_enabled
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Evidence, Judgement
 from nexus_review.storage.repository import list_reviewers, list_schools, visit_detail
-from nexus_review.workspace import create_visit
+from nexus_review.usecases.editing import create_visit
+from nexus_review.usecases.network import lesson_grading_enabled
 from tests.ui.answering import answering, click
 from ui.main_window import MainWindow
 from ui.models import JudgementTableModel

@@ -14,10 +14,10 @@ from nexus_review.domain.calendar import (
     academic_year_of,
     previous_academic_year,
 )
-from nexus_review.network import network_visits, review_groups, year_start
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.repository import priority_matrix
+from nexus_review.usecases.network import network_visits, review_groups, year_start
 from tests.ui.answering import answering, click
 from ui.main_window import MainWindow
 
@@ -69,9 +69,9 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
     assert judgements.columnCount() > 0 and judgements.rowCount() > 0
     texts = [judgements.item(r, c).text() for r in range(judgements.rowCount()) for c in range(judgements.columnCount()) if judgements.item(r, c)]
     assert any(" / " in t for t in texts)
-    tracker = window.network.actions
+    tracker = window.network.next_steps
     tracker.today = academic_year_bounds(LAST_YEAR)[1] - dt.timedelta(days=42)  # 20 July
-    total = len(tracker.actions)
+    total = len(tracker.tracked)
     assert tracker.table.rowCount() == total == sum(len(v.actions) for v in network_visits(demo_db, LAST_YEAR))
     tracker.overdue.setChecked(True)
     overdue = tracker.table.rowCount()

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from nexus_review.merge import import_package_files
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.repository import visit_detail
+from nexus_review.usecases.packages import import_package_files
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,8 @@ from nexus_review import unsaved
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_reviewers, list_schools, visit_detail
-from nexus_review.workspace import InvalidChangeError, create_visit
+from nexus_review.usecases.editing import create_visit
+from nexus_review.workspace import InvalidChangeError
 from tests.ui.answering import ACCEPT, REJECT, answering, click
 from ui.main_window import MainWindow
 
@@ -58,14 +59,14 @@ def test_a_record_the_database_refuses_does_not_hold_back_the_others(qtbot, wind
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None and window.session is not None
     session = window.session
-    real_apply = workspace._apply
+    real_apply = workspace.apply_change
 
     def refuse_actions(db_session, change):  # type: ignore[no-untyped-def]
         if change.table == "action":
             raise IntegrityError("INSERT INTO action", {}, Exception("refused"))
         return real_apply(db_session, change)
 
-    monkeypatch.setattr(workspace, "_apply", refuse_actions)
+    monkeypatch.setattr(workspace, "apply_change", refuse_actions)
     editor.tabs.setCurrentWidget(editor.report)
     click(editor.report.add_button)
     qtbot.keyClicks(editor.report.summary, "Saved although a next step was refused")
@@ -84,7 +85,7 @@ def test_a_record_the_database_refuses_does_not_hold_back_the_others(qtbot, wind
     for w in crash:
         w.close()
     # Once the database takes it again, the waiting record is saved too.
-    monkeypatch.setattr(workspace, "_apply", real_apply)
+    monkeypatch.setattr(workspace, "apply_change", real_apply)
     assert session.flush() is True
     assert window.saved_label.text().startswith("Saved ")
 
@@ -182,7 +183,7 @@ def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(qtbo
     from nexus_review.workspace import Change
 
     visit_id = _visit(demo_db)
-    real_apply = workspace._apply
+    real_apply = workspace.apply_change
 
     def refuse_summary(db_session, change):  # type: ignore[no-untyped-def]
         if change.table == "visit" and "summary" in change.values:
@@ -190,14 +191,14 @@ def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(qtbo
         return real_apply(db_session, change)
 
     unsaved.keep(str(demo_db.path), visit_id, [Change("visit", visit_id, {"summary": "Kept from last time"})])
-    monkeypatch.setattr(workspace, "_apply", refuse_summary)
+    monkeypatch.setattr(workspace, "apply_change", refuse_summary)
     editor = window.open_visit(visit_id)
     assert editor is not None  # opened, with the kept text on screen and still queued
     assert editor.report.summary.toPlainText() == "Kept from last time"
     assert window.saved_label.text() == "Not saved — retrying"
     for w in [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle().endswith("something went wrong")]:
         w.close()
-    monkeypatch.setattr(workspace, "_apply", real_apply)
+    monkeypatch.setattr(workspace, "apply_change", real_apply)
     assert window.session is not None and window.session.flush() is True
     with demo_db.reading() as s:
         assert visit_detail(s, visit_id).summary == "Kept from last time"

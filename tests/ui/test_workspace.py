@@ -24,7 +24,7 @@ from nexus_review.storage.repository import (
     visit_detail,
     visit_summaries,
 )
-from nexus_review.workspace import create_visit
+from nexus_review.usecases.editing import create_visit
 from tests.ui.answering import answering, click
 from ui.editing import VisitSession
 from ui.main_window import MainWindow

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from nexus_review.errors import NexusError
-from nexus_review.merge import export_review_package, import_package_files
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import CalibrationAnswer, Evidence, Reviewer
 from nexus_review.usecases.calibration import (
@@ -20,6 +19,7 @@ from nexus_review.usecases.calibration import (
     list_exercises,
     make_exercise,
 )
+from nexus_review.usecases.packages import export_review_package, import_package_files
 from tests.core.builders import make_visit
 
 
