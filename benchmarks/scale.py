@@ -246,6 +246,8 @@ def measure_size(evidence: int, env: dict[str, str], work: Path) -> None:
     def gui_search() -> None:
         page.search.setText(UNIQUE)
         page.apply_search()
+        while getattr(page, "searching", False):  # the search runs off the GUI thread
+            app.processEvents()
         app.processEvents()
         page.view.viewport().repaint()
         page.search.setText("")

@@ -47,9 +47,8 @@ from nexus_review.storage.database import Database
 from nexus_review.storage.repository import (
     list_reviewers,
     list_schools,
-    search_visit_ids,
-    visit_summaries,
 )
+from nexus_review.usecases import visit_list
 from nexus_review.workspace import create_visit
 from ui.dialogs import (
     ExportDialog,
@@ -60,10 +59,11 @@ from ui.dialogs import (
 )
 from ui.editing import VisitSession
 from ui.errors import report_crash, show_error
-from ui.models import ID_ROLE, VisitFilterModel, VisitTableModel
+from ui.models import ID_ROLE
 from ui.settings import Settings
 from ui.tasks import TaskRunner
 from ui.visit_editor import VisitEditor
+from ui.visit_list_model import VisitListFilter, VisitListModel
 
 
 class VisitListPage(QWidget):
@@ -72,9 +72,14 @@ class VisitListPage(QWidget):
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.window_ = window
-        self.model = VisitTableModel()
-        self.proxy = VisitFilterModel()
+        self.model = VisitListModel(
+            order=lambda column, descending: visit_list.ordered_ids(self.window_.db, column, descending),
+            fetch=lambda ids: visit_list.rows(self.window_.db, ids),
+        )
+        self.proxy = VisitListFilter(accept=self._passing_filters)
         self.proxy.setSourceModel(self.model)
+        self._search_generation = 0
+        self.searching = False  # a note search is running off the GUI thread
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -138,24 +143,24 @@ class VisitListPage(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        db = self.window_.db
-        with db.reading() as s:
-            rows = visit_summaries(s)
-            schools = list_schools(s)
-        self.model.set_rows(rows)
+        choices = visit_list.list_choices(self.window_.db)
+        self.model.reload()
         current_school = self.school.currentData()
         self.school.clear()
         self.school.addItem("Every school", "")
-        for sc in schools:
+        for sc in choices.schools:
             self.school.addItem(sc.name, sc.id)
         self.school.setCurrentIndex(max(self.school.findData(current_school), 0))
         current_year = self.year.currentData()
         self.year.clear()
         self.year.addItem("Every year", "")
-        for year in sorted({academic_year_of(v.visit_date) for v in rows}, reverse=True):
+        for year in choices.years:
             self.year.addItem(year, year)
         self.year.setCurrentIndex(max(self.year.findData(current_year), 0))
         self.apply_search()
+
+    def _passing_filters(self, filters: dict[str, str]) -> set[str]:
+        return set(visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters)))
 
     def apply_filters(self) -> None:
         self.proxy.set_filters(
@@ -167,13 +172,30 @@ class VisitListPage(QWidget):
         self._show_count()
 
     def apply_search(self) -> None:
+        """Search the notes off the GUI thread; a result that a newer search overtook is dropped."""
         text = self.search.text().strip()
-        if text:
-            with self.window_.db.reading() as s:
-                self.proxy.matching_ids = search_visit_ids(s, text)
-        else:
+        self._search_generation += 1
+        generation = self._search_generation
+        if not text:
+            self.searching = False
             self.proxy.matching_ids = None
-        self.apply_filters()
+            self.apply_filters()
+            return
+        db = self.window_.db
+
+        def done(found: set[str]) -> None:
+            if generation == self._search_generation:
+                self.searching = False
+                self.proxy.matching_ids = found
+                self.apply_filters()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._search_generation:
+                self.searching = False
+                show_error(self, exc)
+
+        self.searching = True
+        self.window_.tasks.run(lambda: visit_list.search_ids(db, text), done, failed)
 
     def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
