@@ -30,6 +30,8 @@ ROOT = QModelIndex()
 DISPLAY = Qt.ItemDataRole.DisplayRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the same role as ui.models.ID_ROLE
 
+SHOWN_ROLES = frozenset({DISPLAY, ID_ROLE, Qt.ItemDataRole.ToolTipRole})
+
 OrderFn = Callable[[int, bool], list[str]]  # (column, descending) -> ids in order
 FetchFn = Callable[[list[str]], list[VisitSummary]]  # ids -> their rows
 AcceptFn = Callable[[dict[str, Any]], "set[str] | None"]  # filters -> ids that pass (None: all)
@@ -116,7 +118,7 @@ class VisitListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if role not in SHOWN_ROLES or not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
@@ -156,6 +158,7 @@ class VisitListFilter(QAbstractProxyModel):
         assert isinstance(source, VisitListModel)
         self.beginResetModel()
         super().setSourceModel(source)
+        self._model = source
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._on_source_model_reset)
         source.layoutAboutToBeChanged.connect(self._on_source_layout_about_to_be_changed)
@@ -164,9 +167,7 @@ class VisitListFilter(QAbstractProxyModel):
         self.endResetModel()
 
     def _source(self) -> VisitListModel:
-        source = self.sourceModel()
-        assert isinstance(source, VisitListModel)
-        return source
+        return self._model
 
     def _remap(self) -> None:
         ids = self._source().ids()
@@ -265,6 +266,8 @@ class VisitListFilter(QAbstractProxyModel):
         return 0 if parent.isValid() else len(VisitListModel.HEADERS)
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in SHOWN_ROLES:  # the view asks for many roles per cell; these have none
+            return None
         return self._source().data(self.mapToSource(index), role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:

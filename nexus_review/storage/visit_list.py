@@ -53,6 +53,7 @@ def ordered_visit_ids(
         query = query.where(Visit.status == status)
     if column in (REVIEW_TEAM, FOCUS):
         return _ordered_by_words(session, query, column, descending)
+    only_ids = query.with_only_columns(Visit.id)
     first: Any = {
         DATE: None,
         HOST_SCHOOL: func.lower(School.name),
@@ -60,10 +61,10 @@ def ordered_visit_ids(
         STATUS: _label_key(Visit.status, VisitStatus),
     }.get(column)
     if column == HOST_SCHOOL:
-        query = query.join(School, School.id == Visit.host_school_id)
+        only_ids = only_ids.join(School, School.id == Visit.host_school_id)
     keys = [k for k in (first, Visit.visit_date, Visit.id) if k is not None]
-    query = query.order_by(*(k.desc() if descending else k.asc() for k in keys))
-    return [r[0] for r in session.execute(query)]
+    only_ids = only_ids.order_by(*(k.desc() if descending else k.asc() for k in keys))
+    return list(session.scalars(only_ids))
 
 
 def _ordered_by_words(
@@ -90,14 +91,12 @@ def _ordered_by_words(
     return sorted(rows, key=lambda v: (words.get(v, "").lower(), rows[v], v), reverse=descending)
 
 
-def visit_count(session: Session) -> int:
-    return int(
-        session.scalar(select(func.count()).select_from(Visit).where(Visit.deleted.is_(False))) or 0
-    )
-
-
-def visit_dates(session: Session) -> list[dt.date]:
-    """Each distinct date a live visit is on (for the list's choice of academic years)."""
-    return list(
-        session.scalars(select(Visit.visit_date).where(Visit.deleted.is_(False)).distinct())
-    )
+def visit_months(session: Session) -> list[tuple[int, int]]:
+    """(year, month) of every month with a live visit (for the list's choice of academic
+    years), counted by the database rather than read date by date."""
+    if session.get_bind().dialect.name == "sqlite":
+        month: Any = func.substr(Visit.visit_date, 1, 7)
+    else:
+        month = func.to_char(Visit.visit_date, "YYYY-MM")
+    rows = session.scalars(select(month).where(Visit.deleted.is_(False)).distinct())
+    return [(int(m[:4]), int(m[5:7])) for m in rows if m]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from nexus_review.domain.calendar import academic_year_bounds, academic_year_of
@@ -24,19 +25,19 @@ class VisitFilters:
 
 @dataclass(frozen=True)
 class VisitListChoices:
-    """What the list's filters offer, and how many visits there are in all."""
+    """What the list's filters offer."""
 
-    total: int
     schools: tuple[SchoolItem, ...]
-    years: tuple[str, ...]  # newest first
+    years: tuple[str, ...]  # academic years with visits, newest first
 
 
 def list_choices(db: Database) -> VisitListChoices:
     with db.reading() as s:
-        total = queries.visit_count(s)
         schools = tuple(list_schools(s))
-        years = {academic_year_of(d) for d in queries.visit_dates(s)}
-    return VisitListChoices(total, schools, tuple(sorted(years, reverse=True)))
+        years = {
+            academic_year_of(dt.date(year, month, 1)) for year, month in queries.visit_months(s)
+        }
+    return VisitListChoices(schools, tuple(sorted(years, reverse=True)))
 
 
 def ordered_ids(
