@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from nexus_review import APP_NAME, __version__
 from nexus_review.domain.calendar import academic_year_of
@@ -184,13 +185,13 @@ class VisitListPage(QWidget):
         db = self.window_.db
 
         def done(found: set[str]) -> None:
-            if generation == self._search_generation:
+            if generation == self._search_generation and isValid(self):  # not overtaken, not closed
                 self.searching = False
                 self.proxy.matching_ids = found
                 self.apply_filters()
 
         def failed(exc: BaseException) -> None:
-            if generation == self._search_generation:
+            if generation == self._search_generation and isValid(self):
                 self.searching = False
                 show_error(self, exc)
 

@@ -151,6 +151,7 @@ def test_the_note_search_runs_off_the_gui_thread(qtbot, demo_db: Database) -> No
     visit_list.search_ids = watched  # type: ignore[assignment]
     try:
         page.search.setText("phonics")
+        page._search_timer.stop()  # searched at once here, not after the typing pause
         page.apply_search()
         assert page.searching
         qtbot.waitUntil(lambda: not page.searching, timeout=5000)
