@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
@@ -43,7 +43,6 @@ from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
-from nexus_review.network import lesson_grading_enabled, set_lesson_grading
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import (
     list_reviewers,
@@ -51,20 +50,14 @@ from nexus_review.storage.repository import (
 )
 from nexus_review.usecases import visit_list
 from nexus_review.workspace import create_visit
-from ui.dialogs import (
-    ExportDialog,
-    NewVisitDialog,
-    SettingsDialog,
-    default_export_folder,
-    suggested_report_name,
-)
-from ui.editing import VisitSession
 from ui.errors import report_crash, show_error
-from ui.models import ID_ROLE
 from ui.settings import Settings
 from ui.tasks import TaskRunner
-from ui.visit_editor import VisitEditor
-from ui.visit_list_model import VisitListFilter, VisitListModel
+from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
+
+if TYPE_CHECKING:  # the editor, the dialogs and the network's rules load when first used
+    from ui.editing import VisitSession
+    from ui.visit_editor import VisitEditor
 
 
 class VisitListPage(QWidget):
@@ -318,10 +311,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.visit_area)
         self.stack.addWidget(self.schools)
-        self.network = self._network_page()
-        self.imports = self._imports_page()
-        self.stack.addWidget(self.network)
-        self.stack.addWidget(self.imports)
+        # The network and imports pages (and what they import) are built when first shown.
+        self._section_pages: dict[str, QWidget] = {}
+        self.stack.addWidget(QWidget())
+        self.stack.addWidget(QWidget())
         self.splitter = QSplitter()
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.nav)
@@ -349,6 +342,29 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     # ---- building -----------------------------------------------------------------------
+
+    @property
+    def network(self) -> Any:
+        return self._section_page("Network")
+
+    @property
+    def imports(self) -> Any:
+        return self._section_page("Imports")
+
+    def _section_page(self, name: str) -> QWidget:
+        """A page of the navigation built on first use, in place of its empty stand-in."""
+        page = self._section_pages.get(name)
+        if page is None:
+            page = self._network_page() if name == "Network" else self._imports_page()
+            self._section_pages[name] = page
+            index = self.SECTIONS.index(name)
+            stand_in = self.stack.widget(index)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.stack.setCurrentIndex(current)
+        return page
 
     def _network_page(self) -> QWidget:
         from ui.network_view import NetworkPage
@@ -467,6 +483,8 @@ class MainWindow(QMainWindow):
         self.schools.refresh()
 
     def _on_nav_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.SECTIONS) and self.SECTIONS[row] in ("Network", "Imports"):
+            self._section_page(self.SECTIONS[row])
         self.stack.setCurrentIndex(max(row, 0))
         page = self.stack.currentWidget()
         if hasattr(page, "refresh") and page is not self.visit_area:
@@ -491,6 +509,8 @@ class MainWindow(QMainWindow):
         if not schools:
             show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
             return
+        from ui.dialogs import NewVisitDialog
+
         dialog = NewVisitDialog(schools, reviewers, self.settings.get("visits/default_framework"), self.settings.get("reviewer/id"), self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         dialog.deleteLater()
@@ -508,6 +528,8 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.close_visit():
             return None
         try:
+            from ui.editing import VisitSession
+
             session = VisitSession(self.db, visit_id, self.settings.get("editing/autosave_ms"), self)
         except NexusError as err:
             show_error(self, err)
@@ -523,6 +545,8 @@ class MainWindow(QMainWindow):
         session.recover()
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
+        from ui.visit_editor import VisitEditor
+
         self.editor = VisitEditor(session)
         self.editor.export_requested.connect(self.export_report)
         state = self.settings.window_state("evidence-splitter")
@@ -615,6 +639,8 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.flush()
+        from ui.dialogs import ExportDialog
+
         dialog = ExportDialog(fmt, self.settings, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         dialog.deleteLater()
@@ -627,6 +653,8 @@ class MainWindow(QMainWindow):
             from nexus_review.storage.repository import visit_detail
 
             detail = visit_detail(s, visit_id)
+        from ui.dialogs import suggested_report_name
+
         suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
         target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
@@ -647,6 +675,8 @@ class MainWindow(QMainWindow):
 
     def export_folder(self) -> Path:
         remembered = self.settings.get("export/folder")
+        from ui.dialogs import default_export_folder
+
         return Path(remembered) if remembered and Path(remembered).is_dir() else default_export_folder()
 
     def remember_export_folder(self, target: str) -> None:
@@ -846,6 +876,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         with self.db.reading() as s:
             schools = list_schools(s)
+        from nexus_review.network import lesson_grading_enabled, set_lesson_grading
+        from ui.dialogs import SettingsDialog
+
         grading = lesson_grading_enabled(self.db)
         dialog = SettingsDialog(self.settings, schools, self, lesson_grading=grading)
         years = dialog.retention_years
