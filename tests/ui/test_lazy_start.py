@@ -50,3 +50,31 @@ def test_the_network_and_imports_pages_are_built_when_first_shown(qtbot, demo_db
     window.nav.setCurrentRow(MainWindow.SECTIONS.index("Network"))
     assert window.stack.currentWidget() is window.network  # built once
     assert window.stack.count() == len(MainWindow.SECTIONS)
+
+
+def test_a_visit_opens_with_only_the_page_it_shows_built(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from nexus_review.storage.repository import visit_detail, visit_summaries
+    from ui.visit_editor import JudgementsPage, ReportPage
+
+    window = MainWindow(demo_db)
+    window.tasks.run_inline = True
+    qtbot.addWidget(window)
+    window.show()
+    with demo_db.reading() as s:
+        visit_id = next(v.id for v in visit_summaries(s) if visit_detail(s, v.id).evidence)
+    editor = window.open_visit(visit_id)
+    assert editor is not None
+    assert set(editor._built) == {"evidence"}  # the page shown (and the Evidence menu's actions)
+    assert editor.tabs.currentWidget() is editor.evidence
+    editor.tabs.tabBar().setCurrentIndex(2)  # as a click on "Judgements" does
+    assert isinstance(editor.tabs.currentWidget(), JudgementsPage)
+    assert editor.tabs.currentWidget() is editor.judgements
+    assert [editor.tabs.tabText(i) for i in range(editor.tabs.count())] == [
+        "Plan",
+        "Evidence log",
+        "Judgements",
+        "Report draft",
+    ]
+    editor.tabs.setCurrentWidget(editor.report)
+    assert isinstance(editor.tabs.currentWidget(), ReportPage)
+    assert set(editor._built) == {"evidence", "judgements", "report"}
