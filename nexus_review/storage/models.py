@@ -387,3 +387,6 @@ SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
 )
 
 Index("ix_visit_status_date", Visit.status, Visit.visit_date)
+# The visit list's order and filters read from this index alone (it holds every column they
+# use), never from the visits' rows with their long texts.
+Index("ix_visit_list", Visit.deleted, Visit.visit_date, Visit.id, Visit.host_school_id, Visit.kind, Visit.status)
