@@ -158,7 +158,7 @@ def cases(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[str], str]:
     return visits, queries, draw(texts)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_the_index_finds_what_reading_every_note_finds(
     case: tuple[list[dict[str, Any]], list[str], str],
