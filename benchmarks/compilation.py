@@ -39,7 +39,8 @@ GRADES = ("exceptional", "strong-standard", "expected-standard", "needs-attentio
 FOCUS = ("Reading and phonics", "Oracy", "Writing", "SEND", "Attendance", "Mathematics", "Early years")
 
 
-def build(path: Path) -> None:
+def build(path: Path, visits: int = 150, evidence_per_visit: int = 20, days: int = 300, first: dt.date = dt.date(2025, 9, 8)) -> None:
+    """The network database: ``visits`` evaluation days spread over ``days`` from ``first``."""
     db = open_database(path)
     fill_demo_network(db)
     with db.reading() as s:
@@ -49,10 +50,10 @@ def build(path: Path) -> None:
     now = utcnow()
     sync = {"created_at": now, "updated_at": now, "device_id": "bench", "revision": 1, "vclock": {"bench": 1}, "deleted": False}
     rows: dict[type, list[dict[str, object]]] = {m: [] for m in (Visit, VisitReviewer, Evidence, Judgement, Action)}
-    for i in range(150):
+    for i in range(visits):
         vid = str(uuid.uuid4())
         focus = rng.sample(FOCUS, 2)
-        rows[Visit].append({**sync, "id": vid, "host_school_id": rng.choice(schools), "visit_date": dt.date(2025, 9, 8) + dt.timedelta(days=2 * i),
+        rows[Visit].append({**sync, "id": vid, "host_school_id": rng.choice(schools), "visit_date": first + dt.timedelta(days=(i * days) // visits),
                             "kind": "evaluation-day", "framework_key": "ofsted-2025", "status": "report-sent", "focus_areas": focus,
                             "summary": f"Reviewers tested the school's view of {focus[0].lower()}. " + "Pupils learn well and behave well. " * 8,
                             "strengths": "\n".join(f"Strength {rng.randint(1, 60)} about {focus[0].lower()}" for _ in range(4)),
@@ -60,7 +61,7 @@ def build(path: Path) -> None:
                             "questions": "How do you know?\nWhat will you stop doing?"})
         for pos, rid in enumerate(rng.sample(reviewers, 2)):
             rows[VisitReviewer].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "reviewer_id": rid, "is_lead": pos == 0, "position": pos})
-        for pos in range(20):
+        for pos in range(evidence_per_visit):
             rows[Evidence].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "kind": "lesson-observation", "position": pos,
                                    "staff": f"Mrs T. Teacher{rng.randint(1, 300)}", "notes": "What was seen and heard. " * 20,
                                    "strengths": "Clear modelling", "areas_for_development": "More time to practise",

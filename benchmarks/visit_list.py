@@ -100,6 +100,8 @@ def main() -> None:
             started = time.perf_counter()
             page.search.setText(text)
             page.apply_search()
+            while getattr(page, "searching", False):  # the search runs off the GUI thread
+                app.processEvents()
             app.processEvents()
             print(f"search the notes for '{text}' ({page.proxy.rowCount()} found): {time.perf_counter() - started:.3f} s")
         window.close()

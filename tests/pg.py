@@ -100,7 +100,7 @@ class PgServer:
             os.chown(pwfile, info.pw_uid, info.pw_gid)
         self._run(
             self.bindir / "initdb", "-D", self.data, "-U", SUPERUSER, f"--pwfile={pwfile}",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "-N",
+            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "-N",
         )  # fmt: skip
         pwfile.unlink()
         options = " ".join(

@@ -36,33 +36,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from nexus_review import APP_NAME, __version__
-from nexus_review.domain.calendar import academic_year_of
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
-from nexus_review.usecases import visits
+from nexus_review.usecases import visit_list, visits
 from nexus_review.usecases.editing import create_visit
-from nexus_review.usecases.network import lesson_grading_enabled, set_lesson_grading
 from nexus_review.usecases.opening import Database
-from ui.dialogs import (
-    ExportDialog,
-    NewVisitDialog,
-    SettingsDialog,
-    default_export_folder,
-    suggested_report_name,
-)
-from ui.editing import VisitSession
 from ui.errors import report_crash, show_error
-from ui.models import ID_ROLE, VisitFilterModel, VisitTableModel
 from ui.settings import Settings
 from ui.sync_action import sync_with_network
 from ui.tasks import TaskRunner
-from ui.visit_editor import VisitEditor
+from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the editor, the dialogs and the network's rules load when first used
+    from ui.editing import VisitSession
     from ui.imports_view import ImportsPage
+    from ui.visit_editor import VisitEditor
+
 
 class VisitListPage(QWidget):
     """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
@@ -70,9 +63,14 @@ class VisitListPage(QWidget):
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.window_ = window
-        self.model = VisitTableModel()
-        self.proxy = VisitFilterModel()
+        self.model = VisitListModel(
+            order=lambda column, descending: visit_list.ordered_ids(self.window_.db, column, descending),
+            fetch=lambda ids: visit_list.rows(self.window_.db, ids),
+        )
+        self.proxy = VisitListFilter(accept=self._passing_filters)
         self.proxy.setSourceModel(self.model)
+        self._search_generation = 0
+        self.searching = False  # a note search is running off the GUI thread
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -136,22 +134,24 @@ class VisitListPage(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        listed = visits.visit_list(self.window_.db)
-        rows, schools = list(listed.visits), listed.schools
-        self.model.set_rows(rows)
+        choices = visit_list.list_choices(self.window_.db)
+        self.model.reload()
         current_school = self.school.currentData()
         self.school.clear()
         self.school.addItem("Every school", "")
-        for sc in schools:
+        for sc in choices.schools:
             self.school.addItem(sc.name, sc.id)
         self.school.setCurrentIndex(max(self.school.findData(current_school), 0))
         current_year = self.year.currentData()
         self.year.clear()
         self.year.addItem("Every year", "")
-        for year in sorted({academic_year_of(v.visit_date) for v in rows}, reverse=True):
+        for year in choices.years:
             self.year.addItem(year, year)
         self.year.setCurrentIndex(max(self.year.findData(current_year), 0))
         self.apply_search()
+
+    def _passing_filters(self, filters: dict[str, str]) -> set[str]:
+        return set(visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters)))
 
     def apply_filters(self) -> None:
         self.proxy.set_filters(
@@ -163,12 +163,30 @@ class VisitListPage(QWidget):
         self._show_count()
 
     def apply_search(self) -> None:
+        """Search the notes off the GUI thread; a result that a newer search overtook is dropped."""
         text = self.search.text().strip()
-        if text:
-            self.proxy.matching_ids = visits.search_visits(self.window_.db, text)
-        else:
+        self._search_generation += 1
+        generation = self._search_generation
+        if not text:
+            self.searching = False
             self.proxy.matching_ids = None
-        self.apply_filters()
+            self.apply_filters()
+            return
+        db = self.window_.db
+
+        def done(found: set[str]) -> None:
+            if generation == self._search_generation and isValid(self):  # not overtaken, not closed
+                self.searching = False
+                self.proxy.matching_ids = found
+                self.apply_filters()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._search_generation and isValid(self):
+                self.searching = False
+                show_error(self, exc)
+
+        self.searching = True
+        self.window_.tasks.run(lambda: visit_list.search_ids(db, text), done, failed)
 
     def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -285,10 +303,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.visit_area)
         self.stack.addWidget(self.schools)
-        self.network = self._network_page()
-        self.imports = self._imports_page()
-        self.stack.addWidget(self.network)
-        self.stack.addWidget(self.imports)
+        # The network and imports pages (and what they import) are built when first shown.
+        self._section_pages: dict[str, QWidget] = {}
+        self.stack.addWidget(QWidget())
+        self.stack.addWidget(QWidget())
         self.splitter = QSplitter()
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.nav)
@@ -316,6 +334,30 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     # ---- building -----------------------------------------------------------------------
+
+    @property
+    def network(self) -> Any:
+        return self._section_page("Network")
+
+    @property
+    def imports(self) -> Any:
+        return self._section_page("Imports")
+
+    def _section_page(self, name: str) -> QWidget:
+        """A page of the navigation built on first use, in place of its empty stand-in."""
+        page = self._section_pages.get(name)
+        if page is None:
+            page = self._network_page() if name == "Network" else self._imports_page()
+            self._section_pages[name] = page
+            index = self.SECTIONS.index(name)
+            stand_in = self.stack.widget(index)
+            assert stand_in is not None
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.stack.setCurrentIndex(current)
+        return page
 
     def _network_page(self) -> QWidget:
         from ui.network_view import NetworkPage
@@ -436,6 +478,8 @@ class MainWindow(QMainWindow):
         self.schools.refresh()
 
     def _on_nav_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.SECTIONS) and self.SECTIONS[row] in ("Network", "Imports"):
+            self._section_page(self.SECTIONS[row])
         self.stack.setCurrentIndex(max(row, 0))
         page = self.stack.currentWidget()
         refresh = getattr(page, "refresh", None)
@@ -460,6 +504,8 @@ class MainWindow(QMainWindow):
         if not schools:
             show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
             return
+        from ui.dialogs import NewVisitDialog
+
         dialog = NewVisitDialog(schools, reviewers, self.settings.get("visits/default_framework"), self.settings.get("reviewer/id"), self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         dialog.deleteLater()
@@ -477,6 +523,8 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.close_visit():
             return None
         try:
+            from ui.editing import VisitSession
+
             session = VisitSession(self.db, visit_id, self.settings.get("editing/autosave_ms"), self)
         except NexusError as err:
             show_error(self, err)
@@ -492,6 +540,8 @@ class MainWindow(QMainWindow):
         session.recover()
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
+        from ui.visit_editor import VisitEditor
+
         self.editor = VisitEditor(session)
         self.editor.export_requested.connect(self.export_report)
         state = self.settings.window_state("evidence-splitter")
@@ -584,6 +634,8 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.flush()
+        from ui.dialogs import ExportDialog
+
         dialog = ExportDialog(fmt, self.settings, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         dialog.deleteLater()
@@ -593,6 +645,8 @@ class MainWindow(QMainWindow):
         options = dialog.options()
         open_after = dialog.open_after.isChecked()
         detail = visits.visit_detail(self.db, visit_id)
+        from ui.dialogs import suggested_report_name
+
         suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
         target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
@@ -613,6 +667,8 @@ class MainWindow(QMainWindow):
 
     def export_folder(self) -> Path:
         remembered = self.settings.get("export/folder")
+        from ui.dialogs import default_export_folder
+
         return Path(remembered) if remembered and Path(remembered).is_dir() else default_export_folder()
 
     def remember_export_folder(self, target: str) -> None:
@@ -815,6 +871,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         schools = visits.schools(self.db)
+        from nexus_review.usecases.network import lesson_grading_enabled, set_lesson_grading
+        from ui.dialogs import SettingsDialog
+
         grading = lesson_grading_enabled(self.db)
         dialog = SettingsDialog(self.settings, schools, self, lesson_grading=grading)
         years = dialog.retention_years

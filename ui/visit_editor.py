@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTime, QTimer, Signal
@@ -1002,16 +1003,18 @@ class VisitEditor(QWidget):
         schools, reviewers = list(people.schools), list(people.reviewers)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600; padding: 4px 2px;")
-        self.plan = PlanPage(session, schools, reviewers)
-        self.evidence = EvidencePage(session)
-        self.judgements = JudgementsPage(session)
-        self.report = ReportPage(session)
-        self.report.export_requested.connect(self.export_requested)
+        self._makers: dict[str, Callable[[], QWidget]] = {
+            "plan": lambda: PlanPage(session, schools, reviewers),
+            "evidence": lambda: EvidencePage(session),
+            "judgements": lambda: JudgementsPage(session),
+            "report": self._make_report,
+        }
+        self._built: dict[str, QWidget] = {}
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.plan, "Plan")
-        self.tabs.addTab(self.evidence, "Evidence log")
-        self.tabs.addTab(self.judgements, "Judgements")
-        self.tabs.addTab(self.report, "Report draft")
+        # Each page is built when it is first shown or used (opening a visit builds one or two).
+        for _key, label in self.PAGES:
+            self.tabs.addTab(QWidget(), label)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
@@ -1024,6 +1027,51 @@ class VisitEditor(QWidget):
     def _on_session_changed(self, table: str, _record_id: str, _field: str) -> None:
         if table == "visit":
             self._show_heading()
+
+    PAGES = (("plan", "Plan"), ("evidence", "Evidence log"), ("judgements", "Judgements"), ("report", "Report draft"))
+
+    def _make_report(self) -> ReportPage:
+        page = ReportPage(self.session)
+        page.export_requested.connect(self.export_requested)
+        return page
+
+    def _page(self, key: str) -> Any:
+        """A page, built the first time it is wanted, in place of its tab's empty stand-in."""
+        page = self._built.get(key)
+        if page is None:
+            page = self._makers[key]()
+            self._built[key] = page
+            index = [k for k, _label in self.PAGES].index(key)
+            stand_in = self.tabs.widget(index)
+            assert stand_in is not None
+            current = self.tabs.currentIndex()
+            blocked = self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, self.PAGES[index][1])
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(blocked)
+            stand_in.deleteLater()
+        return page
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if 0 <= index < len(self.PAGES):
+            self._page(self.PAGES[index][0])
+
+    @property
+    def plan(self) -> PlanPage:
+        return self._page("plan")
+
+    @property
+    def evidence(self) -> EvidencePage:
+        return self._page("evidence")
+
+    @property
+    def judgements(self) -> JudgementsPage:
+        return self._page("judgements")
+
+    @property
+    def report(self) -> ReportPage:
+        return self._page("report")
 
     def _show_heading(self) -> None:
         v = self.session.visit

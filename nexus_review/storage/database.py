@@ -361,6 +361,9 @@ def _create_fresh(engine: Engine) -> None:
     """A new database: create the newest schema and record it, as Alembic's stamp would."""
     with engine.begin() as conn:
         Base.metadata.create_all(conn)
+        from nexus_review.storage.search import install as install_search_index
+
+        install_search_index(conn)
         conn.execute(text(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
         conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD})
 

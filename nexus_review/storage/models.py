@@ -454,3 +454,7 @@ class CalibrationAnswer(SyncMixin, Base):
 NATURAL_KEYS["calibration_answer"] = ("exercise_id", "reviewer_id", "area_key")
 OWNER_COLUMNS["calibration_answer"] = NATURAL_KEYS["calibration_answer"]
 SYNCED_MODELS = (*SYNCED_MODELS, CalibrationExercise, CalibrationAnswer)
+
+# The visit list's order and filters read from this index alone (it holds every column they
+# use), never from the visits' rows with their long texts.
+Index("ix_visit_list", Visit.deleted, Visit.visit_date, Visit.id, Visit.host_school_id, Visit.kind, Visit.status)

@@ -392,7 +392,23 @@ def school_priorities(session: Session, school_id: str, academic_year: str | Non
 
 def search_visit_ids(session: Session, text: str) -> set[str]:
     """Visits with the text anywhere in their notes: the visit's own writing, its evidence,
-    drop-ins, judgements and next steps (case-insensitive)."""
+    drop-ins, judgements and next steps (case-insensitive).
+
+    Answered from the note search index where the database has one (see
+    :mod:`nexus_review.storage.search`), else by reading the notes."""
+    from nexus_review.storage import search
+
+    text = text.strip()
+    if not text:
+        return set()
+    if search.answerable(text) and search.has_index(session):
+        return search.indexed_visit_ids(session, text)
+    return scan_visit_ids(session, text)
+
+
+def scan_visit_ids(session: Session, text: str) -> set[str]:
+    """The search by reading every note (``LIKE``): for short searches and for databases
+    without the index."""
     text = text.strip()
     if not text:
         return set()

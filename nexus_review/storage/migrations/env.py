@@ -8,9 +8,15 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from nexus_review.storage.models import Base
+from nexus_review.storage.search import INDEX_TABLES
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _outside_search_index(name: str | None, type_: str, _parent: Any) -> bool:
+    """The note search index is made by its own SQL (SQLite only), not from the models."""
+    return not (type_ == "table" and name in INDEX_TABLES)
 
 
 def _configure(connection: Any) -> None:
@@ -19,6 +25,7 @@ def _configure(connection: Any) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=_outside_search_index,
     )
 
 

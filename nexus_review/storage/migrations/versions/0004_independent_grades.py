@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_independent_grades"
-down_revision = "0002_field_merge"
+down_revision = "0003_search_index"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,407 @@
+"""Speed at network scale: every figure as a ratio to an anchor timed in the same run.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/scale.py [--sizes 1000,10000,100000] [--compile]
+
+Builds (once, then keeps in a cache folder: see benchmarks/scale_data.py) network databases of
+1,000, 10,000 and 100,000 pieces of evidence, and times what a head or the network office waits
+for, each beside the anchor it is read against:
+
+- start-up to the main window painted (and the visit list usable) against a bare PySide6 window;
+- the visit list's query against the same SQL run raw, and the list screen's refresh and paint;
+- a note search with one hit against a bare FTS5 trigram index over the same notes;
+- opening a visit in the window against the visit's own query;
+- the command line's ``visits`` against ``import sqlalchemy.orm``, and the import cost of ``ui``
+  and of ``nexus_review.storage.models``;
+- opening the database for editing against one ``PRAGMA quick_check``;
+- with ``--compile``: the network compilation of a 40-school trust's year (160 visits, 4,000
+  pieces of evidence) and of five such years, against benchmarks/anchor.py.
+
+Times are medians of a few runs (start-ups: of separate processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.scale_data import UNIQUE, cache_folder, database_for  # noqa: E402
+
+PY = sys.executable
+
+
+def median_time(work: Callable[[], object], repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def row(what: str, seconds: float, anchor_name: str, anchor: float, goal: str = "") -> None:
+    ratio = seconds / anchor if anchor > 0 else float("inf")
+    tail = f"  [goal {goal}]" if goal else ""
+    print(
+        f"| {what} | {ms(seconds)} = {ratio:.1f} × {anchor_name} ({ms(anchor)}) |{tail}", flush=True
+    )
+
+
+def start_times(args: list[str], env: dict[str, str], repeats: int = 5) -> tuple[float, float]:
+    """Median seconds from process start to 'painted' and to 'usable'."""
+    painted, usable = [], []
+    for _ in range(repeats + 1):  # the first run warms the disk cache (and makes the day's backup)
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [PY, str(ROOT / "benchmarks" / "_startup_probe.py"), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        assert proc.stdout is not None
+        seen: dict[str, float] = {}
+        for line in proc.stdout:
+            seen[line.strip()] = time.perf_counter() - started
+        proc.wait()
+        if "usable" not in seen:
+            raise SystemExit(f"the start-up probe failed ({args})")
+        painted.append(seen["painted"])
+        usable.append(seen["usable"])
+    return statistics.median(painted[1:]), statistics.median(usable[1:])
+
+
+def process_time(code: list[str], env: dict[str, str], repeats: int = 5) -> float:
+    def run() -> None:
+        subprocess.run([PY, *code], env=env, check=True, capture_output=True)
+
+    run()
+    return median_time(run, repeats)
+
+
+def import_cost(module: str, env: dict[str, str]) -> float:
+    """Cumulative import time of a module in a fresh interpreter (python -X importtime)."""
+    costs = []
+    for _ in range(3):
+        proc = subprocess.run(
+            [PY, "-X", "importtime", "-c", f"import {module}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
+        for line in proc.stderr.splitlines():
+            m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S+)$", line)
+            if m and m.group(2) == module:
+                costs.append(int(m.group(1)) / 1e6)
+    return statistics.median(costs)
+
+
+def fts_anchor(db_path: Path) -> Callable[[], object]:
+    """A bare FTS5 trigram index of the same evidence notes, kept beside the cached database."""
+    anchor = db_path.with_name(db_path.stem + "-fts-anchor.sqlite")
+    if not anchor.exists():
+        part = anchor.with_suffix(".part")
+        part.unlink(missing_ok=True)
+        con = sqlite3.connect(part)
+        con.execute(f"ATTACH DATABASE 'file:{db_path}?mode=ro' AS src")
+        con.execute("CREATE VIRTUAL TABLE notes_fts USING fts5(notes, tokenize='trigram')")
+        con.execute("INSERT INTO notes_fts(rowid, notes) SELECT rowid, notes FROM src.evidence")
+        con.commit()
+        con.execute("DETACH DATABASE src")
+        con.close()
+        part.rename(anchor)
+    con = sqlite3.connect(anchor)
+    return lambda: con.execute(
+        "SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?", (f'"{UNIQUE}"',)
+    ).fetchall()
+
+
+def raw_visit_list(db_path: Path) -> Callable[[], object]:
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+    def run() -> object:
+        rows = con.execute(
+            "SELECT visit.id, visit.visit_date, visit.host_school_id, school.name, visit.kind, visit.status, "
+            "visit.framework_key, visit.focus_areas, visit.updated_at FROM visit JOIN school ON school.id = visit.host_school_id "
+            "WHERE visit.deleted = 0 ORDER BY visit.visit_date DESC, visit.id"
+        ).fetchall()
+        team = con.execute(
+            "SELECT visit_reviewer.visit_id, reviewer.name FROM visit_reviewer JOIN reviewer ON reviewer.id = visit_reviewer.reviewer_id "
+            "WHERE visit_reviewer.deleted = 0 ORDER BY visit_reviewer.visit_id, visit_reviewer.is_lead DESC, visit_reviewer.position"
+        ).fetchall()
+        return rows, team
+
+    return run
+
+
+def quick_check(db_path: Path) -> None:
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    con.execute("PRAGMA quick_check").fetchall()
+    con.close()
+
+
+def measure_size(evidence: int, env: dict[str, str], work: Path) -> None:
+    source = database_for(evidence)
+    path = work / f"network-{evidence}.db"
+    shutil.copy(source, path)
+    print(
+        f"\n### {evidence:,} pieces of evidence ({path.stat().st_size / 1e6:.0f} MB)\n", flush=True
+    )
+    print("| what | measured = ratio × anchor |\n|---|---|")
+
+    bare_painted, _ = start_times(["bare"], env)
+    painted, usable = start_times(["program", str(path)], env)
+    row("start-up to the main window painted", painted, "bare window", bare_painted, "≤ 2 ×")
+    row(
+        "start-up to the visit list usable",
+        usable,
+        "bare window",
+        bare_painted,
+        f"≤ painted + 0.3 s = {(painted + 0.3) / bare_painted:.1f} ×",
+    )
+
+    from nexus_review.storage.database import open_database
+    from nexus_review.storage.repository import search_visit_ids, visit_detail, visit_summaries
+
+    os.environ["NEXUS_REVIEW_DATA_DIR"] = env["NEXUS_REVIEW_DATA_DIR"]
+    db = open_database(path)
+
+    def query_list() -> object:
+        with db.reading() as s:
+            return visit_summaries(s)
+
+    try:  # the list reads the ids in order, then the rows of the first screen
+        from nexus_review.usecases import visit_list
+
+        def list_query() -> object:
+            ids = visit_list.ordered_ids(db, 0, True)
+            return visit_list.rows(db, ids[:100])
+
+        what = "visit list query (ids in order + the first screen's rows)"
+    except ImportError:  # the list reads every row
+        list_query, what = query_list, "visit list query (every row)"
+    row(what, median_time(list_query), "the same raw SQL", median_time(raw_visit_list(path)))
+
+    def search() -> object:
+        with db.reading() as s:
+            found = search_visit_ids(s, UNIQUE)
+        assert len(found) == 1, found
+        return found
+
+    row(
+        f"note search, one hit ('{UNIQUE}')",
+        median_time(search, 7),
+        "a bare FTS5 trigram index",
+        median_time(fts_anchor(source), 7),
+        "≤ 5 ms",
+    )
+
+    with db.reading() as s:
+        listed = visit_summaries(s)
+        some_id = listed[len(listed) // 2].id
+
+    def detail() -> object:
+        with db.reading() as s:
+            return visit_detail(s, some_id)
+
+    visit_query = median_time(detail)
+
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow(db)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    page = window.visits
+
+    def refresh() -> None:
+        page.refresh()
+        app.processEvents()
+        page.view.viewport().repaint()
+
+    row(
+        "visit list screen refresh + paint",
+        median_time(refresh),
+        "the same raw SQL",
+        median_time(raw_visit_list(path)),
+        "≤ 50 ms",
+    )
+
+    def gui_search() -> None:
+        page.search.setText(UNIQUE)
+        page.apply_search()
+        while getattr(page, "searching", False):  # the search runs off the GUI thread
+            app.processEvents()
+        app.processEvents()
+        page.view.viewport().repaint()
+        page.search.setText("")
+        page.apply_search()
+
+    row(
+        "note search in the window (and clearing it)",
+        median_time(gui_search),
+        "a bare FTS5 trigram index",
+        median_time(fts_anchor(source), 7),
+    )
+
+    def open_visit() -> None:
+        window.open_visit(some_id)
+        app.processEvents()
+        window.repaint()
+        window.close_visit()
+        app.processEvents()
+
+    opened = []
+    for _ in range(5):
+        started = time.perf_counter()
+        window.open_visit(some_id)
+        app.processEvents()
+        window.repaint()
+        opened.append(time.perf_counter() - started)
+        window.close_visit()
+        app.processEvents()
+    row(
+        "open a visit (window, to painted)",
+        statistics.median(opened),
+        "its own query",
+        visit_query,
+        "≤ 50 ms",
+    )
+    window.close()
+    db.close()
+
+    anchor_import = process_time(["-c", "import sqlalchemy.orm"], env)
+    row(
+        "CLI `visits`",
+        process_time(
+            [
+                "-c",
+                f"import sys; from nexus_review.cli import main; sys.exit(main(['--db', {str(path)!r}, 'visits']))",
+            ],
+            env,
+            3,
+        ),
+        "`import sqlalchemy.orm`",
+        anchor_import,
+    )
+    if evidence == max(SIZES):
+        row(
+            "`import ui` (cumulative, -X importtime)",
+            import_cost("ui", env),
+            "`import sqlalchemy.orm`",
+            anchor_import,
+        )
+        row(
+            "`import ui.main_window`",
+            import_cost("ui.main_window", env),
+            "`import sqlalchemy.orm`",
+            anchor_import,
+        )
+        row(
+            "`import nexus_review.storage.models`",
+            import_cost("nexus_review.storage.models", env),
+            "`import sqlalchemy.orm`",
+            anchor_import,
+        )
+
+    from ui.app import open_for_editing
+
+    def open_for_work() -> None:
+        opened_db, lock = open_for_editing(path)
+        opened_db.close()
+        if lock is not None:
+            lock.release()  # type: ignore[attr-defined]
+
+    row(
+        "opening the database for editing",
+        median_time(open_for_work, 3),
+        "one PRAGMA quick_check",
+        median_time(lambda: quick_check(path), 3),
+    )
+
+
+SIZES: list[int] = []
+
+
+def compilation(env: dict[str, str], work: Path) -> None:
+    """The 2025-26 compilation of a 40-school trust (160 visits, 4,000 pieces of evidence a
+    year): in a database of that year alone, in one of five such years (does the rest of the
+    database cost anything?), and of five years' visits in one document (how cost grows)."""
+    from benchmarks.compilation import MEASURE, build
+
+    print(
+        "\n### compilation of a 40-school trust (160 visits and 4,000 pieces of evidence a year)\n"
+    )
+    print("| what | measured = ratio × anchor | peak memory |\n|---|---|---|")
+    cases = (
+        ("one year", 160, 330, dt.date(2025, 9, 1), "≤ 3 s"),
+        ("one year in a database of five", 800, 5 * 365, dt.date(2021, 9, 1), "≤ 3 s"),
+        ("five years' visits in one document", 800, 330, dt.date(2025, 9, 1), "≤ 10 s"),
+    )
+    for name, visits, days, first, goal in cases:
+        path = work / f"trust-{visits}-{days}.db"
+        build(path, visits=visits, evidence_per_visit=25, days=days, first=first)
+        for fmt in ("pdf", "docx"):
+            out = work / f"compilation-{visits}-{days}.{fmt}"
+            code = MEASURE.format(root=str(ROOT), db=str(path), fmt=fmt, out=str(out))
+            proc = subprocess.run(
+                [PY, "-c", code], capture_output=True, text=True, env=env, check=True
+            )
+            status, inside, peak, anchor = proc.stdout.split()[-4:]
+            print(
+                f"| {name}, {fmt} | {ms(float(inside))} = {float(inside) / float(anchor):.1f} × anchor.py "
+                f"({ms(float(anchor))}) | {float(peak):.0f} MB (exit {status}) |  [goal {goal}, ≤ 300 MB]",
+                flush=True,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--no-sizes", action="store_true")
+    args = parser.parse_args()
+    SIZES.extend(int(x) for x in args.sizes.split(","))
+    print(f"cache: {cache_folder()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data = work / "data"
+        data.mkdir()
+        (data / "settings.ini").write_text("[program]\nfirst_run_done=true\n")
+        env = {
+            **os.environ,
+            "NEXUS_REVIEW_DATA_DIR": str(data),
+            "QT_QPA_PLATFORM": os.environ["QT_QPA_PLATFORM"],
+        }
+        os.environ["NEXUS_REVIEW_DATA_DIR"] = str(data)
+        if not args.no_sizes:
+            for evidence in SIZES:
+                measure_size(evidence, env, work)
+        if args.compile:
+            compilation(env, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""What the first screen does not need loads when first used: the visit editor, the network
+and imports pages, the dialogs and the network's rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from nexus_review.storage.database import Database
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+LATER = (
+    "ui.visit_editor",
+    "ui.editing",
+    "ui.network_view",
+    "ui.imports_view",
+    "ui.dialogs",
+    "nexus_review.network",
+    "ui.models",
+)
+
+
+def test_the_main_window_module_imports_none_of_the_later_screens() -> None:
+    code = f"import sys, ui.main_window; print(' '.join(m for m in {LATER!r} if m in sys.modules))"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.split() == []
+
+
+def test_the_network_and_imports_pages_are_built_when_first_shown(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from ui.imports_view import ImportsPage
+    from ui.network_view import NetworkPage
+
+    window = MainWindow(demo_db)
+    window.tasks.run_inline = True
+    qtbot.addWidget(window)
+    window.show()
+    assert window._section_pages == {}
+    window.nav.setCurrentRow(MainWindow.SECTIONS.index("Network"))
+    assert isinstance(window.stack.currentWidget(), NetworkPage)
+    assert window.stack.currentWidget() is window.network
+    assert window.network.year.count() > 0  # filled when shown
+    window.nav.setCurrentRow(MainWindow.SECTIONS.index("Imports"))
+    assert isinstance(window.stack.currentWidget(), ImportsPage)
+    window.nav.setCurrentRow(MainWindow.SECTIONS.index("Network"))
+    assert window.stack.currentWidget() is window.network  # built once
+    assert window.stack.count() == len(MainWindow.SECTIONS)
+
+
+def test_a_visit_opens_with_only_the_page_it_shows_built(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from nexus_review.storage.repository import visit_detail, visit_summaries
+    from ui.visit_editor import JudgementsPage, ReportPage
+
+    window = MainWindow(demo_db)
+    window.tasks.run_inline = True
+    qtbot.addWidget(window)
+    window.show()
+    with demo_db.reading() as s:
+        visit_id = next(v.id for v in visit_summaries(s) if visit_detail(s, v.id).evidence)
+    editor = window.open_visit(visit_id)
+    assert editor is not None
+    assert set(editor._built) == {"evidence"}  # the page shown (and the Evidence menu's actions)
+    assert editor.tabs.currentWidget() is editor.evidence
+    editor.tabs.tabBar().setCurrentIndex(2)  # as a click on "Judgements" does
+    assert isinstance(editor.tabs.currentWidget(), JudgementsPage)
+    assert editor.tabs.currentWidget() is editor.judgements
+    assert [editor.tabs.tabText(i) for i in range(editor.tabs.count())] == [
+        "Plan",
+        "Evidence log",
+        "Judgements",
+        "Report draft",
+    ]
+    editor.tabs.setCurrentWidget(editor.report)
+    assert isinstance(editor.tabs.currentWidget(), ReportPage)
+    assert set(editor._built) == {"evidence", "judgements", "report"}
