@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.packages",
     "nexus_review.commands.safety",
     "nexus_review.commands.network",
+    "nexus_review.commands.trust",
 )
 
 log = logging.getLogger("nexus_review")
