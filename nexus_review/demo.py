@@ -1716,4 +1716,7 @@ def fill_demo_network(db: Database, today: dt.date | None = None) -> DemoCounts:
         added = len(new)
         if not get_info(session, "network_name"):
             set_info(session, "network_name", NETWORK_NAME)
+    from nexus_review.demo_trust import fill_demo_trust
+
+    added += fill_demo_trust(db, today)
     return dataclasses.replace(counts, added=added)

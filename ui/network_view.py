@@ -64,6 +64,7 @@ from nexus_review.network import (
 )
 from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
 from ui.confirm import confirm
+from ui.dashboard_view import DashboardTab
 from ui.errors import show_error
 from ui.widgets import keep_calendar_on_screen, quiet_wheel
 
@@ -444,6 +445,8 @@ class NetworkPage(QWidget):
         self.tabs.addTab(self.rota, "Hosting rota")
         self.tabs.addTab(self.judgements, "Judgements")
         self.tabs.addTab(self.actions, "Next steps")
+        self.dashboard = DashboardTab(self)
+        self.tabs.addTab(self.dashboard, "Dashboard")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice_bar)
@@ -481,6 +484,7 @@ class NetworkPage(QWidget):
         self.priorities.show_year(year)
         self.rota.show_year(year)
         self.refresh_visits()
+        self.dashboard.show_year(year)
 
     def show_notice(self, year: str) -> None:
         try:

@@ -10,6 +10,7 @@ from typing import Any
 def register(sub: Any) -> None:
     p = sub.add_parser("indicators", help="list, import or template the schools' indicator figures")
     p.add_argument("--school", metavar="NAME", help="only this school's figures")
+    p.add_argument("--year", metavar="YYYY-YY", help="only this academic year's figures")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_indicators)
     isub = p.add_subparsers(dest="indicators_command", metavar="ACTION")
@@ -35,12 +36,22 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_groups_at_risk)
 
+    p = sub.add_parser(
+        "standards-report", help="the termly standards report to the trust board, as Word or PDF"
+    )
+    p.add_argument("--term", required=True, choices=("autumn", "spring", "summer"))
+    p.add_argument("--year", required=True, metavar="YYYY-YY", help="academic year, like 2025-26")
+    p.add_argument("--format", required=True, choices=("docx", "pdf"), dest="fmt")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.set_defaults(func=cmd_standards_report)
+
 
 def cmd_indicators(ctx: Any) -> int:
     from nexus_review.domain.trust import PUPIL_GROUPS, format_value, pupils_text
     from nexus_review.usecases.trust import indicator_set, list_figures
 
-    figures = list_figures(ctx.db, ctx.args.school)
+    figures = list_figures(ctx.db, ctx.args.school, [ctx.args.year] if ctx.args.year else None)
     indicators = indicator_set(ctx.db)
     if ctx.args.json:
         out = []
@@ -126,13 +137,18 @@ def cmd_groups_at_risk(ctx: Any) -> int:
                     "group": r.group,
                     "indicator": r.indicator_key,
                     "year": r.year,
-                    "gap": r.gap,
+                    "gap": None if r.too_small else r.gap,
                     "pupils": r.pupils,
                     "compared_with": r.compared_with,
                     "too_small_to_judge": r.too_small,
                     "trend": r.trend_word,
                     "years": [
-                        {"year": t.year, "gap": t.shortfall, "pupils": t.pupils} for t in r.trend
+                        {
+                            "year": t.year,
+                            "gap": None if r.too_small else t.shortfall,
+                            "pupils": t.pupils,
+                        }
+                        for t in r.trend
                     ],
                 }
                 for r in risks
@@ -163,4 +179,13 @@ def cmd_groups_at_risk(ctx: Any) -> int:
         )
     ctx.print(f"Groups at risk in {year} (points behind; positive is behind):")
     ctx.print_table(("School", "Group", "Indicator", "Gap", "Pupils", "Trend"), rows)
+    return 0
+
+
+def cmd_standards_report(ctx: Any) -> int:
+    from nexus_review.usecases.trust import export_standards_report
+
+    args = ctx.args
+    path = export_standards_report(ctx.db, args.year, args.term, args.fmt, args.out, args.paper)
+    ctx.print(f"Standards report written to {path}.")
     return 0

@@ -51,6 +51,7 @@ class IndicatorDef:
     unit: str = "%"
     position: int = 0
     national: tuple[NationalFigure, ...] = ()
+    theme: str = ""  # the priority theme it speaks to, which places it under an aim
 
     def national_for(self, year: str, group: str) -> NationalFigure | None:
         return next((f for f in self.national if f.year == year and f.group == group), None)
@@ -97,6 +98,8 @@ class GroupAtRisk:
 
     @property
     def trend_word(self) -> str:
+        if self.too_small:
+            return "too small to judge"
         known = [t.shortfall for t in self.trend if t.shortfall is not None]
         if len(known) < 2:
             return "no trend yet"
@@ -222,6 +225,7 @@ def parse_indicator_file(data: Mapping[str, Any]) -> IndicatorSet:
             unit=str(raw.get("unit", "%")),
             position=position,
             national=national,
+            theme=str(raw.get("theme", "")),
         )
     return out
 

@@ -68,10 +68,16 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "drop_in": (("evidence_id", "evidence"),),
     "judgement": (("visit_id", "visit"),),
     "action": (("visit_id", "visit"),),
+    "aim_theme": (("aim_id", "aim"),),
+    "indicator_value": (("school_id", "school"),),
+    "delivery_action": (("aim_id", "aim"),),
+    "delivery_progress": (("action_id", "delivery_action"),),
 }
 OWNER_WORDS = {
     "visit_id": "visit", "host_school_id": "school", "school_id": "school", "evidence_id": "learning walk",
     "reviewer_id": "reviewer", "group_id": "review group", "area_key": "area", "academic_year": "year", "theme": "theme",
+    "aim_id": "aim", "action_id": "delivery action", "pupil_group": "pupil group", "indicator_key": "indicator", "term": "term",
+    "key": "indicator",
 }
 
 

@@ -590,7 +590,9 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
     )
     schools = list(session.scalars(select(School).where(School.id.in_(school_ids)).order_by(School.id)))
     priorities = list(session.scalars(select(SchoolPriority).where(SchoolPriority.school_id.in_(school_ids)).order_by(SchoolPriority.id)))
-    return {
+    from nexus_review.storage.trust import package_trust_records
+
+    return package_trust_records(session, school_ids) | {
         "school": schools,
         "review_group": groups,
         "review_group_member": members,

@@ -321,3 +321,28 @@ def put_progress(
         row.status = status
     if row.note != note:
         row.note = note
+
+
+def package_trust_records(session: Session, school_ids: list[str]) -> dict[str, list[object]]:
+    """What a review package carries of the trust's records, tombstones included: the
+    network's aims, themes, declared indicators and delivery plan (a few dozen records), and
+    the figures of the package's schools."""
+
+    def every(model: type[object]) -> list[object]:
+        return list(session.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]
+
+    values: list[object] = list(
+        session.scalars(
+            select(IndicatorValue)
+            .where(IndicatorValue.school_id.in_(school_ids))
+            .order_by(IndicatorValue.id)
+        )
+    )
+    return {
+        "aim": every(Aim),
+        "aim_theme": every(AimTheme),
+        "indicator": every(Indicator),
+        "indicator_value": values,
+        "delivery_action": every(DeliveryAction),
+        "delivery_progress": every(DeliveryProgress),
+    }

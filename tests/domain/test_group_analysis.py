@@ -70,6 +70,7 @@ def test_a_group_of_six_is_flagged_too_small_and_said_by_its_count() -> None:
     figures = [fig("a", "rwm", "disadvantaged", "2024-25", 16.7, 6)]  # 1 of 6 pupils: 30.3 behind
     [risk] = groups_at_risk(figures, INDICATORS, "2024-25", Thresholds(gap=5, small_group=10))
     assert risk.too_small and risk.pupils == 6
+    assert risk.trend_word == "too small to judge"
     text = describe_risk(risk)
     assert "6 pupils" in text and "too small a group to judge" in text
     assert "%" not in text and "16.7" not in text

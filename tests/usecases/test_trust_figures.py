@@ -39,16 +39,16 @@ def test_a_good_file_is_imported_and_a_second_import_changes_nothing(
     path = write(
         tmp_path,
         HEADER
-        + "109187,Blackhorse Primary,ks2_rwm_expected,2024-25,all,64,30\n"
-        + "109187,Blackhorse Primary,ks2_rwm_expected,2024-25,Disadvantaged,41.5,6\n"
-        + "109187,,phonics_y1,2024-25,girls,88,15\n"
-        + "109187,Blackhorse Primary,attendance,2024-25,boys,,\n",
+        + "109187,Blackhorse Primary,ks2_rwm_expected,2016-17,all,64,30\n"
+        + "109187,Blackhorse Primary,ks2_rwm_expected,2016-17,Disadvantaged,41.5,6\n"
+        + "109187,,phonics_y1,2016-17,girls,88,15\n"
+        + "109187,Blackhorse Primary,attendance,2016-17,boys,,\n",
     )
     result = import_figures_csv(demo_db, path)
     assert (result.added, result.updated, result.unchanged, result.skipped_blank) == (3, 0, 0, 1)
     figures = {
         (f.indicator_key, f.group): (f.value, f.pupils)
-        for f in list_figures(demo_db, "Blackhorse Primary")
+        for f in list_figures(demo_db, "Blackhorse Primary", ["2016-17"])
     }
     assert figures == {
         ("ks2_rwm_expected", "all"): (64.0, 30),
@@ -61,52 +61,54 @@ def test_a_good_file_is_imported_and_a_second_import_changes_nothing(
 
 def test_a_changed_figure_updates_the_one_record(demo_db, tmp_path: Path) -> None:
     import_figures_csv(
-        demo_db, write(tmp_path, HEADER + "109187,,ks2_rwm_expected,2024-25,all,64,30\n")
+        demo_db, write(tmp_path, HEADER + "109187,,ks2_rwm_expected,2016-17,all,64,30\n")
     )
     result = import_figures_csv(
-        demo_db, write(tmp_path, HEADER + "109187,,ks2_rwm_expected,2024-25,all,66,31\n", "b.csv")
+        demo_db, write(tmp_path, HEADER + "109187,,ks2_rwm_expected,2016-17,all,66,31\n", "b.csv")
     )
     assert (result.added, result.updated) == (0, 1)
-    assert [(f.value, f.pupils) for f in list_figures(demo_db, "Blackhorse")] == [(66.0, 31)]
+    assert [(f.value, f.pupils) for f in list_figures(demo_db, "Blackhorse", ["2016-17"])] == [
+        (66.0, 31)
+    ]
 
 
 BAD_ROWS = [
     (
-        "999999,,ks2_rwm_expected,2024-25,all,64,30",
+        "999999,,ks2_rwm_expected,2016-17,all,64,30",
         "Line 2, column urn: no school in the network has the URN '999999'.",
     ),
     (
-        "109187,Kings Forest Primary,ks2_rwm_expected,2024-25,all,64,30",
+        "109187,Kings Forest Primary,ks2_rwm_expected,2016-17,all,64,30",
         "Line 2, column school: URN 109187 is Blackhorse Primary",
     ),
     (
-        "109187,,ks2_reading_xyz,2024-25,all,64,30",
+        "109187,,ks2_reading_xyz,2016-17,all,64,30",
         "Line 2, column indicator: 'ks2_reading_xyz' is not an indicator",
     ),
     (
-        "109187,,ks2_rwm_expected,2024-26,all,64,30",
-        "Line 2, column year: '2024-26' is not an academic year",
+        "109187,,ks2_rwm_expected,2016-18,all,64,30",
+        "Line 2, column year: '2016-18' is not an academic year",
     ),
     (
-        "109187,,ks2_rwm_expected,2024-25,twins,64,30",
+        "109187,,ks2_rwm_expected,2016-17,twins,64,30",
         "Line 2, column group: 'twins' is not a pupil group",
     ),
     (
-        "109187,,ks2_rwm_expected,2024-25,all,lots,30",
+        "109187,,ks2_rwm_expected,2016-17,all,lots,30",
         "Line 2, column value: 'lots' is not a number.",
     ),
     (
-        "109187,,ks2_rwm_expected,2024-25,all,104,30",
+        "109187,,ks2_rwm_expected,2016-17,all,104,30",
         "Line 2, column value: the value must be a number from 0 to 100",
     ),
-    ("109187,,ks2_rwm_expected,2024-25,all,64.25,30", "at most one decimal place"),
+    ("109187,,ks2_rwm_expected,2016-17,all,64.25,30", "at most one decimal place"),
     (
-        "109187,,ks2_rwm_expected,2024-25,all,64,",
+        "109187,,ks2_rwm_expected,2016-17,all,64,",
         "Line 2, column pupils: the number of pupils must be a whole number",
     ),
-    ("109187,,ks2_rwm_expected,2024-25,all,64,0", "Line 2, column pupils"),
+    ("109187,,ks2_rwm_expected,2016-17,all,64,0", "Line 2, column pupils"),
     (
-        "109187,,ks2_rwm_expected,2024-25,all,64",
+        "109187,,ks2_rwm_expected,2016-17,all,64",
         "Line 2, column (all): the row has 6 values where the header has 7.",
     ),
 ]
@@ -116,7 +118,7 @@ BAD_ROWS = [
 def test_a_file_with_one_bad_row_changes_nothing(
     demo_db, tmp_path: Path, row: str, sentence: str
 ) -> None:
-    good = "109142,Bromley Heath Junior,ks2_rwm_expected,2024-25,all,70,60\n"
+    good = "109142,Bromley Heath Junior,ks2_rwm_expected,2016-17,all,70,60\n"
     path = write(tmp_path, HEADER + row + "\n" + good)
     before = dump(demo_db.path)
     with pytest.raises(IndicatorImportError) as err:
@@ -134,9 +136,9 @@ def test_every_bad_row_is_named_and_a_duplicate_points_to_the_first(
         tmp_path,
         "# a note the template writes\n"
         + HEADER
-        + "109187,,ks2_rwm_expected,2024-25,all,64,30\n"
-        + "109187,,ks2_rwm_expected,2024-25,all,65,30\n"
-        + "109187,,phonics_y1,2024-25,all,x,30\n",
+        + "109187,,ks2_rwm_expected,2016-17,all,64,30\n"
+        + "109187,,ks2_rwm_expected,2016-17,all,65,30\n"
+        + "109187,,phonics_y1,2016-17,all,x,30\n",
     )
     with pytest.raises(IndicatorImportError) as err:
         import_figures_csv(demo_db, path)
@@ -150,7 +152,7 @@ def test_every_bad_row_is_named_and_a_duplicate_points_to_the_first(
 def test_pupil_level_data_is_refused(demo_db, tmp_path: Path, column: str) -> None:
     path = write(
         tmp_path,
-        f"urn,school,indicator,year,group,value,pupils,{column}\n109187,,eyfs_gld,2024-25,all,70,30,x\n",
+        f"urn,school,indicator,year,group,value,pupils,{column}\n109187,,eyfs_gld,2016-17,all,70,30,x\n",
     )
     before = dump(demo_db.path)
     with pytest.raises(
@@ -180,7 +182,7 @@ def test_size_rows_and_encoding_are_bounded(
     with pytest.raises(IndicatorImportError, match="larger than"):
         import_figures_csv(demo_db, write(tmp_path, HEADER + rows, "big.csv"))
     (tmp_path / "latin.csv").write_bytes(
-        HEADER.encode() + "109187,Caf\xe9,eyfs_gld,2024-25,all,70,30\n".encode("latin-1")
+        HEADER.encode() + "109187,Caf\xe9,eyfs_gld,2016-17,all,70,30\n".encode("latin-1")
     )
     with pytest.raises(IndicatorImportError, match="not a UTF-8 text file"):
         import_figures_csv(demo_db, tmp_path / "latin.csv")
@@ -190,7 +192,7 @@ def test_the_template_round_trips_through_the_command_line(
     demo_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "template.csv"
-    count = write_template(demo_db, out, ["2024-25"])
+    count = write_template(demo_db, out, ["2016-17"])
     assert count == 10 * 7 * 13  # schools x groups x indicators
     lines = out.read_text("utf-8").splitlines()
     header = next(line for line in lines if not line.startswith("#"))
@@ -204,7 +206,21 @@ def test_the_template_round_trips_through_the_command_line(
     demo_db.close()
     assert main(["--db", db_path, "indicators", "import", str(tmp_path / "filled.csv")]) == 0
     assert "10 added" in capsys.readouterr().out
-    assert main(["--db", db_path, "indicators", "--school", "Kings Forest", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                db_path,
+                "indicators",
+                "--school",
+                "Kings Forest",
+                "--year",
+                "2016-17",
+                "--json",
+            ]
+        )
+        == 0
+    )
     import json
 
     data = json.loads(capsys.readouterr().out)
@@ -217,7 +233,7 @@ def test_the_command_line_lists_every_bad_row_then_one_line(
     demo_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(
-        tmp_path, HEADER + "1,,eyfs_gld,2024-25,all,70,30\n109187,,eyfs_gld,2024-25,all,70,-3\n"
+        tmp_path, HEADER + "1,,eyfs_gld,2016-17,all,70,30\n109187,,eyfs_gld,2016-17,all,70,-3\n"
     )
     db_path = str(demo_db.path)
     demo_db.close()
@@ -233,9 +249,9 @@ def test_a_figure_typed_in_is_checked_and_can_be_cleared(demo_db) -> None:
 
     with demo_db.reading() as session:
         sid = list_schools(session)[0].id
-    assert set_figure(demo_db, sid, "2024-25", "send", "attendance", 93.4, 12) == "added"
-    assert set_figure(demo_db, sid, "2024-25", "send", "attendance", 93.4, 12) == "unchanged"
+    assert set_figure(demo_db, sid, "2016-17", "send", "attendance", 93.4, 12) == "added"
+    assert set_figure(demo_db, sid, "2016-17", "send", "attendance", 93.4, 12) == "unchanged"
     with pytest.raises(Exception, match="at most one decimal place"):
-        set_figure(demo_db, sid, "2024-25", "send", "attendance", 93.45, 12)
-    assert set_figure(demo_db, sid, "2024-25", "send", "attendance", None, None) == "removed"
-    assert list_figures(demo_db, years=["2024-25"]) == []
+        set_figure(demo_db, sid, "2016-17", "send", "attendance", 93.45, 12)
+    assert set_figure(demo_db, sid, "2016-17", "send", "attendance", None, None) == "removed"
+    assert list_figures(demo_db, years=["2016-17"]) == []
