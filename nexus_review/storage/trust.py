@@ -220,7 +220,12 @@ def delivery_actions(session: Session, year: str | None = None) -> list[Delivery
         query = query.where(DeliveryAction.academic_year == year)
     rows = list(
         session.scalars(
-            query.order_by(DeliveryAction.aim_id, DeliveryAction.position, DeliveryAction.id)
+            query.join(Aim, Aim.id == DeliveryAction.aim_id).order_by(
+                Aim.position,
+                DeliveryAction.academic_year,
+                DeliveryAction.position,
+                DeliveryAction.id,
+            )
         )
     )
     progress: dict[str, list[ProgressItem]] = {}
