@@ -551,3 +551,14 @@ class DashboardTab(QWidget):
             show_error(self, err)
 
         QTimer.singleShot(0, later)
+
+
+def show_aims_on_matrix(db: Any, grid: QTableWidget, themes: tuple[str, ...]) -> None:
+    """The priority matrix's theme columns say which of the network's aims each is under."""
+    from nexus_review.usecases.trust import aim_of_themes
+
+    under = aim_of_themes(db)
+    for c, theme in enumerate(themes):
+        header = grid.horizontalHeaderItem(c)
+        if header is not None:
+            header.setToolTip(f"{theme}: under {under[theme]}" if theme in under else f"{theme}: under no aim yet")

@@ -64,7 +64,7 @@ from nexus_review.network import (
 )
 from nexus_review.storage.repository import priority_matrix, priority_years, visit_summaries
 from ui.confirm import confirm
-from ui.dashboard_view import DashboardTab
+from ui.dashboard_view import DashboardTab, show_aims_on_matrix
 from ui.errors import show_error
 from ui.widgets import keep_calendar_on_screen, quiet_wheel
 
@@ -143,6 +143,7 @@ class PrioritiesTab(QWidget):
                     cell.setBackground(shade)
                 self.grid.setItem(r, c, cell)
         self.grid.resizeColumnsToContents()
+        show_aims_on_matrix(self.page.window_.db, self.grid, m.themes)
         # With no priorities there is nothing to group by: no suggestion to save.
         for control in (self.suggest_button, self.save_button, self.move_button, self.move_to):
             control.setEnabled(bool(m.themes))

@@ -262,7 +262,31 @@ def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
     return blocks
 
 
-def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions, network_name: str = "") -> Document:
+def _priorities_by_aim(by_aim: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> list[Block]:
+    """The schools' priorities of the year gathered under the network's aims."""
+    blocks: list[Block] = [
+        Heading("Priorities by aim"),
+        Paragraph("The schools' development-plan priorities of the year, gathered under the network's aims.", "muted"),
+    ]
+    for title, priorities in by_aim:
+        themes: dict[str, list[str]] = {}
+        for school, theme in priorities:
+            themes.setdefault(theme, []).append(school)
+        blocks.append(Heading(title, 2))
+        blocks.append(
+            BulletList(tuple(f"{theme}: {', '.join(schools)}" for theme, schools in sorted(themes.items())))
+            if themes
+            else Paragraph("No school has a priority under this aim this year.", "muted")
+        )
+    return blocks
+
+
+def build_compilation(
+    visits: Sequence[VisitDetail],
+    options: CompilationOptions,
+    network_name: str = "",
+    priorities_by_aim: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+) -> Document:
     # A visit still planned (later in a year in progress) has no outcomes yet: it is counted, not compiled.
     planned = sum(v.status == "planned" for v in visits)
     visits = [v for v in visits if v.status != "planned"]
@@ -308,6 +332,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
                 *((("Still planned", f"{planned} later in the year"),) if planned else ()),
             )
         ),
+        *(_priorities_by_aim(priorities_by_aim) if priorities_by_aim else ()),
         Heading("Themes"),
         Paragraph("The focus areas reviewed across the network, with what the reviews found.", "muted"),
         *_themes(visits, per_visit),
@@ -359,7 +384,15 @@ def export_compilation(db: object, fmt: str, out: object, options: CompilationOp
     from nexus_review.storage.database import get_info
 
     visits = network_visits(db, options.year, options.term, options.group, options.schools)
+    from nexus_review.storage import trust
+
     with db.reading() as session:  # type: ignore[attr-defined]
         network = get_info(session, "network_name")
-    document = build_compilation(visits, options, network)
+        aims = trust.aims(session)
+        priorities = trust.priorities_of_year(session, options.year)
+    mapped = {theme for a in aims for theme in a.themes}
+    by_aim = [(f"Aim {n}: {a.title}", [p for p in priorities if p[1] in a.themes]) for n, a in enumerate(aims, start=1)]
+    if aims and any(p[1] not in mapped for p in priorities):
+        by_aim.append(("Under no aim yet", [p for p in priorities if p[1] not in mapped]))
+    document = build_compilation(visits, options, network, by_aim)
     return export_document(document, fmt, out, options.paper)  # type: ignore[arg-type]

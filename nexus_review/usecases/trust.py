@@ -689,3 +689,10 @@ def dashboard(db: Database, year: str, today: dt.date | None = None) -> Dashboar
         tuple(figures),
         limits,
     )
+
+
+def aim_of_themes(db: Database) -> dict[str, str]:
+    """Priority theme -> "Aim n: title", for the screens that list themes."""
+    with db.reading() as session:
+        aims = repo.aims(session)
+    return {theme: f"Aim {n}: {a.title}" for n, a in enumerate(aims, start=1) for theme in a.themes}
