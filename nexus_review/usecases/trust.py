@@ -696,3 +696,55 @@ def aim_of_themes(db: Database) -> dict[str, str]:
     with db.reading() as session:
         aims = repo.aims(session)
     return {theme: f"Aim {n}: {a.title}" for n, a in enumerate(aims, start=1) for theme in a.themes}
+
+
+@dataclass(frozen=True)
+class SchoolFigures:
+    """A host school's outcomes for a data review: the latest year's all-pupil figures
+    beside the network and national, and its groups further behind than the network allows."""
+
+    school_id: str
+    figures_year: str
+    indicators: tuple[IndicatorStanding, ...]
+    risks: tuple[GroupAtRisk, ...]
+    small_group: int
+
+
+def school_figures(db: Database, school_id: str, on: dt.date) -> SchoolFigures:
+    from nexus_review.domain.calendar import academic_year_of
+    from nexus_review.domain.trust import network_figure
+
+    year = academic_year_of(on)
+    with db.reading() as session:
+        years = [y for y in repo.figure_years(session) if y <= year]
+    limits = thresholds(db)
+    if not years:
+        return SchoolFigures(school_id, "", (), (), limits.small_group)
+    latest = years[-1]
+    figures = list_figures(db, years=academic_years_back(latest, 3))
+    indicators = indicator_set(db)
+    mine = {
+        f.indicator_key: f
+        for f in figures
+        if f.school_id == school_id and f.year == latest and f.group == "all"
+    }
+    rows = []
+    for d in indicators.ordered():
+        if d.key not in mine:
+            continue
+        net = network_figure(figures, d.key, latest, "all")
+        nat = d.national_for(latest, "all")
+        rows.append(
+            IndicatorStanding(
+                d.key,
+                d.name,
+                d.unit,
+                mine[d.key],
+                net[0] if net else None,
+                nat.value if nat else None,
+            )
+        )
+    risks = [
+        r for r in analyse_groups(figures, indicators, latest, limits) if r.school_id == school_id
+    ]
+    return SchoolFigures(school_id, latest, tuple(rows), tuple(risks), limits.small_group)
