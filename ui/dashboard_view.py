@@ -82,7 +82,7 @@ class TrendChart(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setMinimumSize(420, 260)
+        self.setMinimumSize(320, 160)
         self.years: list[str] = []
         self.series: list[tuple[str, QColor, list[float | None]]] = []
         self.unit = "%"

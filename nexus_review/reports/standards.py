@@ -292,9 +292,9 @@ def build_standards_report(data: StandardsData) -> Document:
         if aim is None and not (indicators or visits):
             continue
         blocks += [Heading(title)]
-        if description:
+        if aim is None:  # an aim's own title says what it is; this section needs a word
             blocks.append(Paragraph(description, "muted"))
-        if aim is not None:
+        else:
             blocks.append(Heading("Schools' priorities", 2))
             themes: dict[str, list[str]] = {}
             for school, theme in aim.priorities:

@@ -328,26 +328,37 @@ def put_progress(
         row.note = note
 
 
-def package_trust_records(session: Session, school_ids: list[str]) -> dict[str, list[object]]:
+TRUST_MODELS = (Aim, AimTheme, Indicator, IndicatorValue, DeliveryAction, DeliveryProgress)
+
+
+def schools_with_figures(session: Session) -> set[str]:
+    return set(session.scalars(select(IndicatorValue.school_id).distinct()))
+
+
+def package_trust_records(session: Session) -> dict[str, list[object]]:
     """What a review package carries of the trust's records, tombstones included: the
-    network's aims, themes, declared indicators and delivery plan (a few dozen records), and
-    the figures of the package's schools."""
-
-    def every(model: type[object]) -> list[object]:
-        return list(session.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]
-
-    values: list[object] = list(
-        session.scalars(
-            select(IndicatorValue)
-            .where(IndicatorValue.school_id.in_(school_ids))
-            .order_by(IndicatorValue.id)
-        )
-    )
+    network's aims, themes, declared indicators, figures and delivery plan. They are a few
+    thousand small records at most, and each package carries them all, so that a laptop
+    always holds the network's whole picture."""
     return {
-        "aim": every(Aim),
-        "aim_theme": every(AimTheme),
-        "indicator": every(Indicator),
-        "indicator_value": values,
-        "delivery_action": every(DeliveryAction),
-        "delivery_progress": every(DeliveryProgress),
+        model.__tablename__: list(session.scalars(select(model).order_by(model.id)))
+        for model in TRUST_MODELS
     }
+
+
+def unexported_trust_changes(session: Session, own_devices: list[str]) -> bool:
+    """Whether this database changed any of the trust's records since its last package."""
+    from nexus_review.storage.models import ExportMark
+
+    if not own_devices:
+        return False
+    for model in TRUST_MODELS:
+        rows = session.execute(
+            select(model.id, model.vclock, ExportMark.vclock).outerjoin(
+                ExportMark, ExportMark.record_id == model.id
+            )
+        )
+        for _id, clock, mark in rows:
+            if any(int((clock or {}).get(d, 0)) > int((mark or {}).get(d, 0)) for d in own_devices):
+                return True
+    return False

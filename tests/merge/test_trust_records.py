@@ -124,3 +124,18 @@ def test_a_package_may_not_move_a_figure_to_another_school(laptops) -> None:  # 
     export_review_package(a, tmp / "moved.nxr", all_visits=True)
     with pytest.raises(InterchangeError, match="another school"):
         import_package_files(admin, [tmp / "moved.nxr"])
+
+
+def test_figures_typed_alone_make_a_package_and_then_nothing_is_left_to_send(laptops) -> None:  # type: ignore[no-untyped-def]
+    from nexus_review.errors import NexusError
+
+    admin, a, _b, _aim, _action, tmp = laptops
+    set_figure(admin, _school(admin, "Staple Hill"), "2016-17", "eal", "phonics_y1", 70.0, 11)
+    result = export_review_package(admin, tmp / "figures.nxr")  # no visit changed: the figure goes alone
+    assert result.visits == 0
+    import_package_files(a, [tmp / "figures.nxr"])
+    assert [(f.school_name, f.value) for f in list_figures(a, years=["2016-17"]) if f.group == "eal"] == [
+        ("Staple Hill", 70.0)
+    ]
+    with pytest.raises(NexusError, match="No visit has changed"):
+        export_review_package(admin, tmp / "again.nxr")

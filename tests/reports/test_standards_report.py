@@ -154,3 +154,18 @@ def test_the_command_line_writes_the_report_and_refuses_a_bad_year(
         == 1
     )
     assert "not an academic year" in capsys.readouterr().err
+
+
+def test_no_page_ends_with_a_heading(both) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    from tests.reports.test_compilation import _last_line_is_a_heading, _pdf_pages
+
+    _y, docx_path, pdf_path = both
+    headings = {
+        p.text
+        for p in docx.Document(str(docx_path)).paragraphs
+        if p.style.name.startswith("Heading")
+    }
+    for number, page in enumerate(_pdf_pages(pdf_path), 1):
+        assert _last_line_is_a_heading(page, headings) is None, number
