@@ -131,11 +131,43 @@ def test_figures_typed_alone_make_a_package_and_then_nothing_is_left_to_send(lap
 
     admin, a, _b, _aim, _action, tmp = laptops
     set_figure(admin, _school(admin, "Staple Hill"), "2016-17", "eal", "phonics_y1", 70.0, 11)
-    result = export_review_package(admin, tmp / "figures.nxr")  # no visit changed: the figure goes alone
+    result = export_review_package(
+        admin, tmp / "figures.nxr"
+    )  # no visit changed: the figure goes alone
     assert result.visits == 0
     import_package_files(a, [tmp / "figures.nxr"])
-    assert [(f.school_name, f.value) for f in list_figures(a, years=["2016-17"]) if f.group == "eal"] == [
-        ("Staple Hill", 70.0)
-    ]
+    assert [
+        (f.school_name, f.value) for f in list_figures(a, years=["2016-17"]) if f.group == "eal"
+    ] == [("Staple Hill", 70.0)]
     with pytest.raises(NexusError, match="No visit has changed"):
         export_review_package(admin, tmp / "again.nxr")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [
+        ("pupil_group", "pupil 1234", "pupil_group"),
+        ("pupils", -3, "pupils"),
+        ("value_tenths", 10_000_000, "value_tenths"),
+        ("academic_year", "last year", "academic_year"),
+    ],
+)
+def test_a_package_with_a_figure_no_one_could_type_is_refused(
+    laptops, column: str, value: object, words: str
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import zipfile
+
+    from nexus_review.interchange.package import validate_payload
+
+    _admin, a, _b, _aim, _action, tmp = laptops
+    path = tmp / "plain.nxr"
+    export_review_package(a, path, all_visits=True)
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        payload_name = next(n for n in names if n != "manifest.json")
+        payload = json.loads(zf.read(payload_name))
+    payload["records"]["indicator_value"][0][column] = value
+
+    with pytest.raises(InterchangeError, match=words):
+        validate_payload(payload, "plain.nxr")
