@@ -267,7 +267,9 @@ class DashboardTab(QWidget):
 
     def show_year(self, year: str) -> None:
         try:
-            self.data = dashboard(self.page.window_.db, year)
+            self.data = dashboard(
+                self.page.window_.db, year, visits=getattr(self.page, "visits", None)
+            )
         except NexusError as err:
             show_error(self, err)
             return
@@ -561,4 +563,6 @@ def show_aims_on_matrix(db: Any, grid: QTableWidget, themes: tuple[str, ...]) ->
     for c, theme in enumerate(themes):
         header = grid.horizontalHeaderItem(c)
         if header is not None:
-            header.setToolTip(f"{theme}: under {under[theme]}" if theme in under else f"{theme}: under no aim yet")
+            header.setToolTip(
+                f"{theme}: under {under[theme]}" if theme in under else f"{theme}: under no aim yet"
+            )

@@ -12,10 +12,12 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from nexus_review.domain.records import VisitDetail
 from nexus_review.domain.trust import (
     PROGRESS_STATUSES,
     PUPIL_GROUPS,
@@ -265,7 +267,12 @@ def import_figures_csv(db: Database, path: Path) -> ImportSummary:
         raise IndicatorImportError(
             f"{name} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; a figures file is much smaller."
         )
-    raw = path.read_bytes()[: MAX_CSV_BYTES + 1]
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:  # it grew since it was measured
+        raise IndicatorImportError(
+            f"{name} is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB; a figures file is much smaller."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -602,8 +609,14 @@ class Dashboard:
     thresholds: Thresholds
 
 
-def dashboard(db: Database, year: str, today: dt.date | None = None) -> Dashboard:
-    """Everything the trust's dashboard shows for a year, read in one go."""
+def dashboard(
+    db: Database,
+    year: str,
+    today: dt.date | None = None,
+    visits: Sequence[VisitDetail] | None = None,
+) -> Dashboard:
+    """Everything the trust's dashboard shows for a year, read in one go (``visits``: the
+    year's visits, when the caller has just read them)."""
     from nexus_review.domain.trust import network_figure
     from nexus_review.errors import FrameworkError
     from nexus_review.frameworks import area_title, get_framework
@@ -619,7 +632,9 @@ def dashboard(db: Database, year: str, today: dt.date | None = None) -> Dashboar
     indicators = indicator_set(db)
     limits = thresholds(db)
     risks = analyse_groups(figures, indicators, figures_year, limits) if figures_year else []
-    visits = [v for v in network_visits(db, year) if v.status != "planned"]
+    visits = [
+        v for v in (network_visits(db, year) if visits is None else visits) if v.status != "planned"
+    ]
     actions = tracked_actions(visits)
     standings = []
     for school in schools:
