@@ -332,10 +332,10 @@ def build_compilation(
                 *((("Still planned", f"{planned} later in the year"),) if planned else ()),
             )
         ),
-        *(_priorities_by_aim(priorities_by_aim) if priorities_by_aim else ()),
         Heading("Themes"),
         Paragraph("The focus areas reviewed across the network, with what the reviews found.", "muted"),
         *_themes(visits, per_visit),
+        *(_priorities_by_aim(priorities_by_aim) if priorities_by_aim else ()),
         Heading("Judgement consistency"),
         *_consistency(visits),
         Heading("The reviews, school by school"),
