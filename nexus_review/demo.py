@@ -22,12 +22,12 @@ import dataclasses
 import datetime as dt
 import random
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nexus_review.demo_consistency import demo_calibration, demo_own_grades
+from nexus_review.demo_network import DEMO_DEVICE, SCHOOLS, demo_id
 from nexus_review.domain.calendar import academic_year_of, previous_academic_year
 from nexus_review.domain.enums import (
     ActionStatus,
@@ -53,9 +53,6 @@ from nexus_review.storage.models import (
     VisitReviewer,
 )
 
-# Fixed so that the same demo record has the same id on every laptop.
-DEMO_NAMESPACE = uuid.UUID("6f1d0c52-8a4e-5b1f-9c3d-2e7a4b9f0d11")
-DEMO_DEVICE = "demo"
 DEMO_SEED = 20240901
 LOCAL_AUTHORITY = "South Gloucestershire"
 NETWORK_NAME = "NEXUS Teaching School Alliance"
@@ -65,20 +62,6 @@ REPORT_CARDS_FROM = dt.date(2025, 11, 1)
 # --------------------------------------------------------------------------------------------
 # The network: schools, headteachers and network leads
 # --------------------------------------------------------------------------------------------
-
-# key, name, URN, phase, headteacher (invented)
-SCHOOLS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("mangotsfield", "Mangotsfield CE VC Primary", "109263", "Primary", "Mrs Helen Ashworth"),
-    ("blackhorse", "Blackhorse Primary", "109187", "Primary", "Mr David Okafor"),
-    ("bh-junior", "Bromley Heath Junior", "109142", "Junior", "Mrs Clare Pennington"),
-    ("bh-infant", "Bromley Heath Infant", "109141", "Infant", "Miss Rachel Lomax"),
-    ("emersons-green", "Emersons Green Primary", "109658", "Primary", "Mr Tom Hargreaves"),
-    ("kings-forest", "Kings Forest Primary", "109204", "Primary", "Mrs Anita Sharma"),
-    ("staple-hill", "Staple Hill", "109671", "Primary", "Mr Gareth Price"),
-    ("stanbridge", "Stanbridge Primary", "109229", "Primary", "Mrs Louise Fenwick"),
-    ("st-michaels", "St Michaels CE Primary", "109312", "Primary", "Mrs Jo Whitcombe"),
-    ("st-stephens", "St Stephens Junior", "109618", "Junior", "Mr Simon Delaney"),
-)
 
 # Network leads who join learning walks and follow-ups besides the heads.
 NETWORK_LEADS: tuple[tuple[str, str, str, str], ...] = (
@@ -1048,11 +1031,6 @@ class DemoCounts:
     added: int
 
 
-def demo_id(*parts: str) -> str:
-    """The fixed id of a demo record, from a descriptive name such as "visit/2025-26/3"."""
-    return str(uuid.uuid5(DEMO_NAMESPACE, "/".join(parts)))
-
-
 def _subject_of(note: str) -> str:
     """The subject a lesson note names after the year group ("{year} history: ...")."""
     match = re.match(r"\{year\} ([A-Za-z -]+?)[:,]", note)
@@ -1716,4 +1694,7 @@ def fill_demo_network(db: Database, today: dt.date | None = None) -> DemoCounts:
         added = len(new)
         if not get_info(session, "network_name"):
             set_info(session, "network_name", NETWORK_NAME)
+    from nexus_review.demo_trust import fill_demo_trust
+
+    added += fill_demo_trust(db, today)
     return dataclasses.replace(counts, added=added)

@@ -446,7 +446,7 @@ class ConsistencyTab(QWidget):
 
     def show_year(self, year: str) -> None:
         """A new year: its groups in the filter, every other filter back to all."""
-        from nexus_review.network import review_groups
+        from nexus_review.usecases.network import review_groups
 
         self.year = year
         for box in (self.group, self.area, self.framework, self.pair):

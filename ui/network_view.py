@@ -63,6 +63,7 @@ from nexus_review.usecases.network import (
 from nexus_review.usecases.visits import network_years
 from ui.confirm import confirm
 from ui.consistency_view import ConsistencyTab
+from ui.dashboard_view import DashboardTab, show_aims_on_matrix
 from ui.errors import show_error
 from ui.widgets import keep_calendar_on_screen, quiet_wheel
 
@@ -140,6 +141,7 @@ class PrioritiesTab(QWidget):
                     cell.setBackground(shade)
                 self.grid.setItem(r, c, cell)
         self.grid.resizeColumnsToContents()
+        show_aims_on_matrix(self.page.window_.db, self.grid, m.themes)
         # With no priorities there is nothing to group by: no suggestion to save.
         for control in (self.suggest_button, self.save_button, self.move_button, self.move_to):
             control.setEnabled(bool(m.themes))
@@ -445,6 +447,8 @@ class NetworkPage(QWidget):
         self.tabs.addTab(self.judgements, "Judgements")
         self.tabs.addTab(self.next_steps, "Next steps")
         self.tabs.addTab(self.consistency, "Consistency")
+        self.dashboard = DashboardTab(self)
+        self.tabs.addTab(self.dashboard, "Dashboard")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice_bar)
@@ -479,6 +483,7 @@ class NetworkPage(QWidget):
         self.priorities.show_year(year)
         self.rota.show_year(year)
         self.refresh_visits()
+        self.dashboard.show_year(year)
 
     def show_notice(self, year: str) -> None:
         try:

@@ -58,6 +58,7 @@ from nexus_review.frameworks import (
 from nexus_review.usecases import editing, visits
 from nexus_review.usecases.network import lesson_grading_enabled
 from ui.editing import VisitSession
+from ui.host_figures_view import HostFiguresBox
 from ui.models import (
     CHOICES_ROLE,
     ActionTableModel,
@@ -228,6 +229,8 @@ class EvidenceForm(QWidget):
         layout.addWidget(self.kind_label)
         layout.addLayout(self.form)
         layout.addWidget(self.walk_box, 2)
+        self.host_figures = HostFiguresBox(session)
+        layout.addWidget(self.host_figures, 2)
         notes_form = QFormLayout()
         notes_form.addRow("Notes", self.notes)
         notes_form.addRow("Strengths", self.strengths)
@@ -305,6 +308,7 @@ class EvidenceForm(QWidget):
                 if name in rows:
                     self.form.setRowVisible(row, rows[name])
         self.walk_box.setVisible(walk)
+        self.host_figures.show_for(kind == EvidenceKind.DATA_REVIEW)
         self._build_grades(lesson)
         self._loading = False
 

@@ -143,9 +143,26 @@ def _json_type(table: str, column: Any) -> dict[str, Any]:
         base["maxLength"] = length if length else 1_000_000
         if column.foreign_keys or (column.key.endswith("_id") and length == 36):
             base = {"type": "string", "pattern": ID_PATTERN}  # a reference, hard or soft
+    base = _trust_shape(table, column.key) or base
     if column.nullable and not column.primary_key:
         base = {"anyOf": [base, {"type": "null"}]}
     return base
+
+
+def _trust_shape(table: str, column: str) -> dict[str, Any] | None:
+    """The trust's school-level figures and plan hold only what a person can type in: a
+    pupil group, a term and a status from their lists, a figure and a pupil count in range."""
+    from nexus_review.domain.trust import PROGRESS_STATUSES, PUPIL_GROUPS, TERMS
+
+    shapes: dict[str, dict[str, Any]] = {
+        "indicator_value.pupil_group": {"enum": list(PUPIL_GROUPS)},
+        "indicator_value.value_tenths": {"type": "integer", "minimum": 0, "maximum": 100_000},
+        "indicator_value.pupils": {"type": "integer", "minimum": 0, "maximum": 10_000},
+        "indicator_value.academic_year": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+        "delivery_progress.term": {"enum": list(TERMS)},
+        "delivery_progress.status": {"enum": list(PROGRESS_STATUSES)},
+    }
+    return shapes.get(f"{table}.{column}")
 
 
 VCLOCK_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1}, "maxProperties": 1000}

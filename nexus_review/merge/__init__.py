@@ -64,11 +64,17 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "action": (("visit_id", "visit"),),
     "independent_grade": (("visit_id", "visit"), ("reviewer_id", "reviewer"), ("drop_in_id", "drop_in")),
     "calibration_answer": (("exercise_id", "calibration_exercise"), ("reviewer_id", "reviewer")),
+    "aim_theme": (("aim_id", "aim"),),
+    "indicator_value": (("school_id", "school"),),
+    "delivery_action": (("aim_id", "aim"),),
+    "delivery_progress": (("action_id", "delivery_action"),),
 }
 OWNER_WORDS = {
     "visit_id": "visit", "host_school_id": "school", "school_id": "school", "evidence_id": "learning walk",
     "reviewer_id": "reviewer", "group_id": "review group", "area_key": "area", "academic_year": "year", "theme": "theme",
     "drop_in_id": "learning-walk classroom", "look_for": "look-for", "exercise_id": "calibration exercise",
+    "aim_id": "aim", "action_id": "delivery action", "pupil_group": "pupil group", "indicator_key": "indicator", "term": "term",
+    "key": "indicator",
 }
 
 
@@ -88,7 +94,7 @@ def package_contents(
         chosen = repo.all_visit_ids(session)
     else:
         chosen = repo.visits_with_unexported_changes(session, own)
-    if not chosen and (visit_ids or all_visits or not repo.calibration_has_unexported_changes(session, own)):
+    if not chosen and (visit_ids or all_visits or not (repo.calibration_has_unexported_changes(session, own) or repo.trust_changes_unexported(session, own))):
         raise NexusError("No visit has changed since the last review package; choose visits, or export them all.")
     records = {table: [to_dict(obj, versions=True) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
     return records, reviewer or repo.lead_reviewer_name(session, chosen)

@@ -263,7 +263,31 @@ def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
     return blocks
 
 
-def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions, network_name: str = "") -> Document:
+def _priorities_by_aim(by_aim: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> list[Block]:
+    """The schools' priorities of the year gathered under the network's aims."""
+    blocks: list[Block] = [
+        Heading("Priorities by aim"),
+        Paragraph("The schools' development-plan priorities of the year, gathered under the network's aims.", "muted"),
+    ]
+    for title, priorities in by_aim:
+        themes: dict[str, list[str]] = {}
+        for school, theme in priorities:
+            themes.setdefault(theme, []).append(school)
+        blocks.append(Heading(title, 2))
+        blocks.append(
+            BulletList(tuple(f"{theme}: {', '.join(schools)}" for theme, schools in sorted(themes.items())))
+            if themes
+            else Paragraph("No school has a priority under this aim this year.", "muted")
+        )
+    return blocks
+
+
+def build_compilation(
+    visits: Sequence[VisitDetail],
+    options: CompilationOptions,
+    network_name: str = "",
+    priorities_by_aim: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+) -> Document:
     # A visit still planned (later in a year in progress) has no outcomes yet: it is counted, not compiled.
     planned = sum(v.status == "planned" for v in visits)
     visits = [v for v in visits if v.status != "planned"]
@@ -312,6 +336,7 @@ def build_compilation(visits: Sequence[VisitDetail], options: CompilationOptions
         Heading("Themes"),
         Paragraph("The focus areas reviewed across the network, with what the reviews found.", "muted"),
         *_themes(visits, per_visit),
+        *(_priorities_by_aim(priorities_by_aim) if priorities_by_aim else ()),
         Heading("Judgement consistency"),
         *_consistency(visits),
         Heading("The reviews, school by school"),

@@ -150,6 +150,9 @@ def _add_table(doc: Any, style: str, rows: list[tuple[str, ...]], widths_mm: lis
 
 
 def _table(doc: Any, block: Table, width_mm: float) -> None:
+    if block.caption:  # as the PDF has it: the caption above, kept with its table
+        caption = _para(doc, block.caption, _style_id(doc, "Caption"))
+        caption.paragraph_format.keep_with_next = True
     weights = block.widths or (1.0,) * len(block.header)
     total = sum(weights)
     _add_table(doc, TABLE_STYLE, [block.header, *block.rows], [width_mm * w / total for w in weights], header=True)

@@ -643,9 +643,12 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
         | {r.home_school_id for r in reviewers if r.home_school_id}
         | {m.school_id for m in members}
     )
-    schools = list(session.scalars(select(School).where(School.id.in_(school_ids)).order_by(School.id)))
+    from nexus_review.storage.trust import package_trust_records, schools_with_figures
+
+    figure_schools = schools_with_figures(session)  # the network's figures travel with every package
+    schools = list(session.scalars(select(School).where(School.id.in_(sorted(set(school_ids) | figure_schools))).order_by(School.id)))
     priorities = list(session.scalars(select(SchoolPriority).where(SchoolPriority.school_id.in_(school_ids)).order_by(SchoolPriority.id)))
-    return {
+    return package_trust_records(session) | {
         "school": schools,
         "review_group": groups,
         "review_group_member": members,
@@ -661,6 +664,14 @@ def package_records(session: Session, visit_ids: list[str]) -> dict[str, list[An
         "calibration_exercise": exercises,
         "calibration_answer": answers,
     }
+
+
+def trust_changes_unexported(session: Session, own_devices: list[str]) -> bool:
+    """Whether the trust's records (aims, figures, the delivery plan) changed here since the
+    last package: a package of them alone is worth sending."""
+    from nexus_review.storage.trust import unexported_trust_changes
+
+    return unexported_trust_changes(session, own_devices)
 
 
 def lead_reviewer_name(session: Session, visit_ids: list[str]) -> str:

@@ -32,8 +32,20 @@ def export_compilation(
     db: Database, fmt: str, out: Path | str, options: CompilationOptions
 ) -> Path:
     """The network's collaborative review compilation for a year (a term, a group), as a file."""
+    from nexus_review.storage import trust
+
     visits = network_visits(db, options.year, options.term, options.group, options.schools)
     with db.reading() as session:
         network = get_info(session, "network_name")
-    document = build_compilation(visits, options, network)
+        aims = trust.aims(session)
+        priorities = trust.priorities_of_year(session, options.year)
+    # The schools' priorities under the network's aims, and those no aim takes yet.
+    mapped = {theme for a in aims for theme in a.themes}
+    by_aim = [
+        (f"Aim {n}: {a.title}", [p for p in priorities if p[1] in a.themes])
+        for n, a in enumerate(aims, start=1)
+    ]
+    if aims and any(p[1] not in mapped for p in priorities):
+        by_aim.append(("Under no aim yet", [p for p in priorities if p[1] not in mapped]))
+    document = build_compilation(visits, options, network, by_aim)
     return export_document(document, fmt, out, options.paper)

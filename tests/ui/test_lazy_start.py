@@ -18,7 +18,7 @@ LATER = (
     "ui.network_view",
     "ui.imports_view",
     "ui.dialogs",
-    "nexus_review.network",
+    "nexus_review.usecases.network",
     "ui.models",
 )
 

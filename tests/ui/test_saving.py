@@ -135,7 +135,7 @@ def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vani
     import os
     import shutil
 
-    from nexus_review.storage.safety import make_backup
+    from nexus_review.storage.backups import make_backup
     from ui import errors
 
     assert demo_db.path is not None

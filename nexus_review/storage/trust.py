@@ -1,0 +1,371 @@
+"""Reading and writing the trust's records: aims, themes, indicators, figures, the delivery plan.
+
+Functions take a session and never commit; the use cases in :mod:`nexus_review.usecases.trust`
+open the one unit of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nexus_review.domain.trust import (
+    AimItem,
+    DeliveryActionItem,
+    Figure,
+    IndicatorDef,
+    ProgressItem,
+)
+from nexus_review.storage.models import (
+    Aim,
+    AimTheme,
+    DeliveryAction,
+    DeliveryProgress,
+    Indicator,
+    IndicatorValue,
+    School,
+    SchoolPriority,
+)
+
+
+def schools_by_urn(session: Session) -> dict[str, tuple[str, str]]:
+    """URN -> (school id, name), for the schools that have one."""
+    rows = session.execute(
+        select(School.urn, School.id, School.name).where(
+            School.deleted.is_(False), School.urn != ""
+        )
+    )
+    return {urn.strip(): (sid, name) for urn, sid, name in rows}
+
+
+def declared_indicators(session: Session) -> list[IndicatorDef]:
+    rows = session.scalars(
+        select(Indicator)
+        .where(Indicator.deleted.is_(False))
+        .order_by(Indicator.position, Indicator.key)
+    )
+    return [IndicatorDef(r.key, r.name, r.higher_is_better, r.unit, 100 + r.position) for r in rows]
+
+
+def figures(
+    session: Session, *, school_id: str | None = None, years: Iterable[str] | None = None
+) -> list[Figure]:
+    query = (
+        select(IndicatorValue, School.name, School.urn)
+        .join(School, School.id == IndicatorValue.school_id)
+        .where(IndicatorValue.deleted.is_(False), School.deleted.is_(False))
+    )
+    if school_id is not None:
+        query = query.where(IndicatorValue.school_id == school_id)
+    if years is not None:
+        query = query.where(IndicatorValue.academic_year.in_(list(years)))
+    query = query.order_by(
+        School.name,
+        IndicatorValue.academic_year,
+        IndicatorValue.indicator_key,
+        IndicatorValue.pupil_group,
+    )
+    return [
+        Figure(
+            v.school_id,
+            name,
+            urn,
+            v.academic_year,
+            v.pupil_group,
+            v.indicator_key,
+            v.value_tenths / 10,
+            v.pupils,
+        )
+        for v, name, urn in session.execute(query)
+    ]
+
+
+def figure_years(session: Session) -> list[str]:
+    rows = session.scalars(
+        select(IndicatorValue.academic_year).where(IndicatorValue.deleted.is_(False)).distinct()
+    )
+    return sorted(rows)
+
+
+def put_figure(
+    session: Session, school_id: str, year: str, group: str, key: str, tenths: int, pupils: int
+) -> str:
+    """Add or change one figure; returns "added", "updated" or "unchanged"."""
+    row = session.scalars(
+        select(IndicatorValue).where(
+            IndicatorValue.school_id == school_id,
+            IndicatorValue.academic_year == year,
+            IndicatorValue.pupil_group == group,
+            IndicatorValue.indicator_key == key,
+            IndicatorValue.deleted.is_(False),
+        )
+    ).first()
+    if row is None:
+        session.add(
+            IndicatorValue(
+                school_id=school_id,
+                academic_year=year,
+                pupil_group=group,
+                indicator_key=key,
+                value_tenths=tenths,
+                pupils=pupils,
+            )
+        )
+        return "added"
+    if row.value_tenths == tenths and row.pupils == pupils:
+        return "unchanged"
+    row.value_tenths = tenths
+    row.pupils = pupils
+    return "updated"
+
+
+def remove_figure(session: Session, school_id: str, year: str, group: str, key: str) -> bool:
+    row = session.scalars(
+        select(IndicatorValue).where(
+            IndicatorValue.school_id == school_id,
+            IndicatorValue.academic_year == year,
+            IndicatorValue.pupil_group == group,
+            IndicatorValue.indicator_key == key,
+            IndicatorValue.deleted.is_(False),
+        )
+    ).first()
+    if row is None:
+        return False
+    row.deleted = True
+    return True
+
+
+# ---------------------------------------------------------------------------- aims
+
+
+def aims(session: Session) -> list[AimItem]:
+    rows = list(
+        session.scalars(select(Aim).where(Aim.deleted.is_(False)).order_by(Aim.position, Aim.title))
+    )
+    themes: dict[str, list[str]] = {}
+    for theme, aim_id in session.execute(
+        select(AimTheme.theme, AimTheme.aim_id)
+        .where(AimTheme.deleted.is_(False))
+        .order_by(AimTheme.theme)
+    ):
+        themes.setdefault(aim_id, []).append(theme)
+    return [
+        AimItem(a.id, a.title, a.description, a.position, tuple(themes.get(a.id, ()))) for a in rows
+    ]
+
+
+def add_aim(session: Session, title: str, description: str = "") -> str:
+    count = len(list(session.scalars(select(Aim.id).where(Aim.deleted.is_(False)))))
+    aim = Aim(title=title, description=description, position=count)
+    session.add(aim)
+    session.flush()
+    return aim.id
+
+
+def aim_exists(session: Session, aim_id: str) -> bool:
+    return (
+        session.scalars(select(Aim.id).where(Aim.id == aim_id, Aim.deleted.is_(False))).first()
+        is not None
+    )
+
+
+def map_theme(session: Session, theme: str, aim_id: str | None) -> None:
+    """Put a priority theme under one aim (or under none)."""
+    row = session.scalars(
+        select(AimTheme).where(AimTheme.theme == theme, AimTheme.deleted.is_(False))
+    ).first()
+    if aim_id is None:
+        if row is not None:
+            row.deleted = True
+        return
+    if row is None:
+        session.add(AimTheme(theme=theme, aim_id=aim_id))
+    elif row.aim_id != aim_id:
+        row.aim_id = aim_id
+
+
+def theme_aims(session: Session) -> dict[str, str]:
+    """Priority theme -> aim id."""
+    return dict(
+        session.execute(
+            select(AimTheme.theme, AimTheme.aim_id).where(AimTheme.deleted.is_(False))
+        ).all()
+    )
+
+
+def priorities_of_year(session: Session, year: str) -> list[tuple[str, str]]:
+    """(school name, theme) for every live priority of the year."""
+    rows = session.execute(
+        select(School.name, SchoolPriority.theme)
+        .join(School, School.id == SchoolPriority.school_id)
+        .where(
+            SchoolPriority.academic_year == year,
+            SchoolPriority.deleted.is_(False),
+            School.deleted.is_(False),
+        )
+        .order_by(SchoolPriority.theme, School.name)
+    )
+    return [(name, theme) for name, theme in rows]
+
+
+# ---------------------------------------------------------------------------- the delivery plan
+
+
+def delivery_actions(session: Session, year: str | None = None) -> list[DeliveryActionItem]:
+    query = select(DeliveryAction).where(DeliveryAction.deleted.is_(False))
+    if year is not None:
+        query = query.where(DeliveryAction.academic_year == year)
+    rows = list(
+        session.scalars(
+            query.join(Aim, Aim.id == DeliveryAction.aim_id).order_by(
+                Aim.position,
+                DeliveryAction.academic_year,
+                DeliveryAction.position,
+                DeliveryAction.id,
+            )
+        )
+    )
+    progress: dict[str, list[ProgressItem]] = {}
+    if rows:
+        order = {"autumn": 0, "spring": 1, "summer": 2}
+        for p in session.scalars(
+            select(DeliveryProgress).where(
+                DeliveryProgress.action_id.in_([r.id for r in rows]),
+                DeliveryProgress.deleted.is_(False),
+            )
+        ):
+            progress.setdefault(p.action_id, []).append(
+                ProgressItem(p.id, p.academic_year, p.term, p.status, p.note)
+            )
+        for items in progress.values():
+            items.sort(key=lambda p: (p.year, order.get(p.term, 9)))
+    return [
+        DeliveryActionItem(
+            r.id,
+            r.aim_id,
+            r.academic_year,
+            r.position,
+            r.what,
+            r.how,
+            r.outcome,
+            r.lead,
+            r.due_date,
+            tuple(progress.get(r.id, ())),
+        )
+        for r in rows
+    ]
+
+
+def add_delivery_action(
+    session: Session,
+    aim_id: str,
+    year: str,
+    what: str,
+    how: str,
+    outcome: str,
+    lead: str,
+    due: dt.date | None,
+) -> str:
+    count = len(
+        list(
+            session.scalars(
+                select(DeliveryAction.id).where(
+                    DeliveryAction.aim_id == aim_id, DeliveryAction.academic_year == year
+                )
+            )
+        )
+    )
+    row = DeliveryAction(
+        aim_id=aim_id,
+        academic_year=year,
+        position=count,
+        what=what,
+        how=how,
+        outcome=outcome,
+        lead=lead,
+        due_date=due,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def delivery_action_exists(session: Session, action_id: str) -> bool:
+    return (
+        session.scalars(
+            select(DeliveryAction.id).where(
+                DeliveryAction.id == action_id, DeliveryAction.deleted.is_(False)
+            )
+        ).first()
+        is not None
+    )
+
+
+def put_progress(
+    session: Session, action_id: str, year: str, term: str, status: str, note: str
+) -> None:
+    row = session.scalars(
+        select(DeliveryProgress).where(
+            DeliveryProgress.action_id == action_id,
+            DeliveryProgress.academic_year == year,
+            DeliveryProgress.term == term,
+            DeliveryProgress.deleted.is_(False),
+        )
+    ).first()
+    if row is None:
+        session.add(
+            DeliveryProgress(
+                action_id=action_id, academic_year=year, term=term, status=status, note=note
+            )
+        )
+        return
+    if row.status != status:
+        row.status = status
+    if row.note != note:
+        row.note = note
+
+
+TRUST_MODELS = (Aim, AimTheme, Indicator, IndicatorValue, DeliveryAction, DeliveryProgress)
+
+
+def schools_with_figures(session: Session) -> set[str]:
+    return set(session.scalars(select(IndicatorValue.school_id).distinct()))
+
+
+def package_trust_records(session: Session) -> dict[str, list[object]]:
+    """What a review package carries of the trust's records, tombstones included: the
+    network's aims, themes, declared indicators, figures and delivery plan. They are a few
+    thousand small records at most, and each package carries them all, so that a laptop
+    always holds the network's whole picture."""
+    return {
+        model.__tablename__: list(session.scalars(select(model).order_by(model.id)))
+        for model in TRUST_MODELS
+    }
+
+
+def unexported_trust_changes(session: Session, own_devices: list[str]) -> bool:
+    """Whether this database changed any of the trust's records since its last package."""
+    from nexus_review.storage.models import ExportMark
+
+    if not own_devices:
+        return False
+    for model in TRUST_MODELS:
+        rows = session.execute(
+            select(model.id, model.vclock, ExportMark.vclock).outerjoin(
+                ExportMark, ExportMark.record_id == model.id
+            )
+        )
+        for _id, clock, mark in rows:
+            if any(int((clock or {}).get(d, 0)) > int((mark or {}).get(d, 0)) for d in own_devices):
+                return True
+    return False
+
+
+def existing_ids(session: Session, model: Any, ids: Iterable[str]) -> set[str]:
+    """Which of these ids a table holds (live or tombstoned)."""
+    wanted = list(ids)
+    return set(session.scalars(select(model.id).where(model.id.in_(wanted)))) if wanted else set()
