@@ -7,9 +7,11 @@ apart), each granted to logins:
 
 - ``<db>_administrator``: everything;
 - ``<db>_reviewer``: reads the network's reference data (schools, review groups, reviewers,
-  priorities); reads and writes only the visits whose review team includes the reviewer the
-  login is tied to, with their evidence, drop-ins, judgements, actions and team; may add a new
-  visit and put itself on the team of a visit that has none yet. Sync bookkeeping: may record
+  priorities, calibration exercises, the trust's aims, figures and delivery plan); reads and
+  writes only the visits whose review team includes the reviewer the login is tied to, with
+  their evidence, drop-ins, judgements, own grades, actions and team; may add a new visit and
+  put itself on the team of a visit that has none yet; reads every head's answers to a
+  calibration exercise and writes only its own. Sync bookkeeping: may record
   what its syncs brought (imports, conflicts: write only) and its own sync receipts;
 - ``<db>_reader`` (a trust board member): reads only the published outcomes, through views with
   the staff observed anonymised; no table at all.
@@ -29,8 +31,19 @@ from sqlalchemy.orm import Session
 
 LOGINS = "nexus_login"
 ROLES = ("administrator", "reviewer", "reader")
-VISIT_TABLES = ("visit", "visit_reviewer", "evidence", "judgement", "action", "drop_in")
-REFERENCE_TABLES = ("school", "review_group", "review_group_member", "reviewer", "school_priority")
+VISIT_TABLES = (
+    "visit", "visit_reviewer", "evidence", "judgement", "action", "drop_in", "independent_grade",
+)  # fmt: skip
+# Read by every reviewer, changed only by the administrator: the network's schools, groups and
+# priorities, its calibration exercises, and the trust's aims, figures and delivery plan.
+REFERENCE_TABLES = (
+    "school", "review_group", "review_group_member", "reviewer", "school_priority",
+    "calibration_exercise", "aim", "aim_theme", "indicator", "indicator_value",
+    "delivery_action", "delivery_progress",
+)  # fmt: skip
+# A head's own answers to a calibration exercise: everyone's read (the program shows the
+# others' only after a head has given their own), only their own written.
+OWN_ANSWERS = "calibration_answer"
 LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,40}\Z")
 PUBLISHED_STATUS = "report-sent"
 
@@ -108,7 +121,7 @@ def install(session: Session) -> dict[str, str]:
         f"GRANT SELECT ON {', '.join(REFERENCE_TABLES)}, alembic_version, database_info, record_alias TO {reviewer}",
         f"GRANT INSERT ON import_record, conflict, record_alias TO {reviewer}",
         f"GRANT INSERT, UPDATE ON database_info TO {reviewer}",
-        f"GRANT SELECT, INSERT, UPDATE ON {', '.join(VISIT_TABLES)} TO {reviewer}",
+        f"GRANT SELECT, INSERT, UPDATE ON {', '.join(VISIT_TABLES)}, {OWN_ANSWERS} TO {reviewer}",
         f"GRANT SELECT ON {LOGINS} TO {admin}",
     ]
     # Row-level security on the visits and everything in them, and on the bookkeeping a
@@ -116,6 +129,7 @@ def install(session: Session) -> dict[str, str]:
     visible = {
         "visit": _visible("id"),
         "visit_reviewer": _visible("visit_id"),
+        "independent_grade": _visible("visit_id"),
         "evidence": _visible("visit_id"),
         "judgement": _visible("visit_id"),
         "action": _visible("visit_id"),
@@ -139,6 +153,17 @@ def install(session: Session) -> dict[str, str]:
             f"CREATE POLICY reviewer_change ON {table} FOR UPDATE TO {reviewer} USING ({rule}) WITH CHECK ({rule})",
         ]
     statements += [
+        f"ALTER TABLE {OWN_ANSWERS} ENABLE ROW LEVEL SECURITY",
+        f"DROP POLICY IF EXISTS administrator_all ON {OWN_ANSWERS}",
+        f"CREATE POLICY administrator_all ON {OWN_ANSWERS} TO {admin} USING (true) WITH CHECK (true)",
+        f"DROP POLICY IF EXISTS reviewer_read ON {OWN_ANSWERS}",
+        f"CREATE POLICY reviewer_read ON {OWN_ANSWERS} FOR SELECT TO {reviewer} USING (true)",
+        f"DROP POLICY IF EXISTS reviewer_add ON {OWN_ANSWERS}",
+        f"CREATE POLICY reviewer_add ON {OWN_ANSWERS} FOR INSERT TO {reviewer} "
+        "WITH CHECK (reviewer_id = nexus_my_reviewer())",
+        f"DROP POLICY IF EXISTS reviewer_change ON {OWN_ANSWERS}",
+        f"CREATE POLICY reviewer_change ON {OWN_ANSWERS} FOR UPDATE TO {reviewer} "
+        "USING (reviewer_id = nexus_my_reviewer()) WITH CHECK (reviewer_id = nexus_my_reviewer())",
         "ALTER TABLE database_info ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS administrator_all ON database_info",
         f"CREATE POLICY administrator_all ON database_info TO {admin} USING (true) WITH CHECK (true)",

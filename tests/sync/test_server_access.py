@@ -320,3 +320,54 @@ def test_a_reviewer_sends_a_visit_planned_on_their_laptop(
             "SELECT count(*) FROM evidence WHERE visit_id = %s", (new_id,)
         ).fetchone() == (1,)
     laptop.close()
+
+
+def test_a_reviewer_writes_only_their_own_calibration_answers_and_reads_the_trusts_figures(
+    pg_server: PgServer, network: dict[str, Any]
+) -> None:
+    from nexus_review.storage.models import (
+        CalibrationAnswer,
+        CalibrationExercise,
+        IndependentGrade,
+    )
+
+    with network["db"].reading() as s:
+        exercise = s.scalars(select(CalibrationExercise.id)).first()
+        others = s.scalars(
+            select(CalibrationAnswer.id).where(CalibrationAnswer.reviewer_id != network["reviewer_id"])
+        ).all()
+        other_reviewer = s.scalars(
+            select(Reviewer.id).where(Reviewer.id != network["reviewer_id"])
+        ).first()
+        graded_elsewhere = s.scalars(
+            select(IndependentGrade.visit_id).where(IndependentGrade.visit_id.not_in(network["own"]))
+        ).first()
+    assert exercise is not None and others and graded_elsewhere is not None
+    row = (
+        "INSERT INTO calibration_answer (id, exercise_id, reviewer_id, area_key, grade, reason, created_at,"
+        " updated_at, device_id, revision, vclock, deleted, field_versions) VALUES (%s, %s, %s, 'quality',"
+        " 'good', '', now(), now(), 'x', 1, '{}', false, '{}')"
+    )
+    with contextlib.closing(connect(pg_server, network, "reviewer")) as conn:
+        # Every head's answers are read (for the heads' meeting); the trust's data is read.
+        assert conn.execute("SELECT count(*) FROM calibration_answer").fetchone()[0] >= len(others)
+        assert conn.execute("SELECT count(*) FROM calibration_exercise").fetchone()[0] >= 1
+        assert conn.execute("SELECT count(*) FROM indicator_value").fetchone()[0] > 0
+        # Their own answer may be written; another head's neither added nor changed.
+        conn.execute(row, (str(uuid.uuid4()), exercise, network["reviewer_id"]))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(row, (str(uuid.uuid4()), exercise, other_reviewer))
+        assert (
+            conn.execute(
+                "UPDATE calibration_answer SET reason = 'changed' WHERE id = %s", (others[0],)
+            ).rowcount
+            == 0
+        )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE indicator_value SET pupils = 1")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE calibration_exercise SET title = 'x'")
+        # Own grades follow their visit: another team's are not seen.
+        assert conn.execute(
+            "SELECT count(*) FROM independent_grade WHERE visit_id = %s", (graded_elsewhere,)
+        ).fetchone() == (0,)
