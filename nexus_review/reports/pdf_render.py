@@ -482,7 +482,10 @@ def _space_line_ends(paragraph: Any) -> None:
             words[-1] = words[-1].clone(text=words[-1].text + " ")
 
 
+@cache
 def _table_style(header: bool) -> Any:
+    """The style of a table with a header row, or of a block of facts: made once, as every
+    table of a kind shares it (a table copies the commands it is given)."""
     from reportlab.lib import colors
     from reportlab.platypus import TableStyle
 
