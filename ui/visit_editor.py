@@ -393,6 +393,9 @@ class EvidenceForm(QWidget):
 
     def _fit_drop_ins(self) -> None:
         """Long look-fors and notes wrap onto more lines instead of being cut off."""
+        if self.drop_in_model.evidence_id is None:  # no learning walk shown: nothing to fit
+            self._update_walk_buttons()
+            return
         header = self.drop_ins.horizontalHeader()
         metrics = header.fontMetrics()
         tallest = metrics.height()
