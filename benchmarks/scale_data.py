@@ -63,7 +63,7 @@ AREAS = ("inclusion", "curriculum-and-teaching", "achievement")
 GRADES = ("exceptional", "strong-standard", "expected-standard", "needs-attention")
 UNIQUE = "kingfisher"  # in the notes of exactly one piece of evidence
 EVIDENCE_PER_VISIT = 10
-DATA_VERSION = "2"  # bumped when the schema under one revision id changes during development
+DATA_VERSION = "3"  # bumped when the schema under one revision id changes during development
 
 
 def cache_folder() -> Path:

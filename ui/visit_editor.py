@@ -398,6 +398,9 @@ class EvidenceForm(QWidget):
 
     def _fit_drop_ins(self) -> None:
         """Long look-fors and notes wrap onto more lines instead of being cut off."""
+        if self.drop_in_model.evidence_id is None:  # no learning walk shown: nothing to fit
+            self._update_walk_buttons()
+            return
         header = self.drop_ins.horizontalHeader()
         metrics = header.fontMetrics()
         tallest = metrics.height()
@@ -446,6 +449,8 @@ class EvidencePage(QWidget):
     def __init__(self, session: VisitSession) -> None:
         super().__init__()
         self.session = session
+        # The evidence the list's current-row signal last filled the form with.
+        self._filled: str | None = None
         bar = QHBoxLayout()
         self.add_actions: dict[EvidenceKind, QAction] = {}
         for kind, shortcut in QUICK_ADD:
@@ -526,8 +531,10 @@ class EvidencePage(QWidget):
     def select(self, evidence_id: str) -> None:
         row = self.model.row_of(evidence_id)
         if row >= 0:
+            self._filled = None
             self.list.selectionModel().setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            self.form.set_evidence(evidence_id)
+            if self._filled != evidence_id:  # the list's current row was this one already
+                self.form.set_evidence(evidence_id)
             self.stack.setCurrentWidget(self.form_page)
 
     def delete_selected(self) -> None:
@@ -537,7 +544,8 @@ class EvidencePage(QWidget):
 
     def _on_current_changed(self, current: Any, _previous: Any) -> None:
         if current.isValid():
-            self.form.set_evidence(self.model.evidence_id(current.row()))
+            self._filled = self.model.evidence_id(current.row())
+            self.form.set_evidence(self._filled)
             self.stack.setCurrentWidget(self.form_page)
 
     def _after_reset(self) -> None:

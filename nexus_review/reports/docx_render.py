@@ -8,6 +8,7 @@ LibreOffice fill in as "Page 2 of 3".
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -79,14 +80,54 @@ def _footer(section: Any, text: str, width_mm: float) -> None:
 
 
 def _para(doc: Any, text: str = "", style_id: str | None = None) -> Any:
-    """A paragraph in a style given by its id (looking styles up by name each time is what
-    makes python-docx slow on a long document)."""
-    para = doc.add_paragraph()
+    """A paragraph in a style given by its id, its text in one run: the same elements as
+    python-docx's ``add_paragraph``, ``style`` and ``add_run`` make, built directly (looking
+    styles up by name, finding the section's place among all the paragraphs so far and
+    reading the text a character at a time is what makes python-docx slow on a long
+    document)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    p = OxmlElement("w:p")
     if style_id:
-        para._p.style = style_id
+        p_style = OxmlElement("w:pStyle")
+        p_style.set(qn("w:val"), style_id)
+        p_pr = OxmlElement("w:pPr")
+        p_pr.append(p_style)
+        p.append(p_pr)
+    para = DocxParagraph(p, doc._body)
+    _append_block(doc, p)
     if text:
-        para.add_run(clean_text(text))
+        clean = clean_text(text)
+        if _PLAIN_RUN.fullmatch(clean):
+            run = OxmlElement("w:r")
+            t = OxmlElement("w:t")
+            t.text = clean
+            if len(clean.strip()) < len(clean):
+                t.set(qn("xml:space"), "preserve")
+            run.append(t)
+            p.append(run)
+        else:  # tabs and line breaks: python-docx's own run
+            para.add_run(clean)
     return para
+
+
+# Text a run holds in one <w:t>: no tab or line break, which python-docx writes as elements.
+_PLAIN_RUN = re.compile(r"[^\t\r\n]+")
+
+
+def _append_block(doc: Any, element: Any) -> None:
+    """Add a paragraph or table at the end of the body, before its section properties."""
+    body = doc.element.body
+    try:
+        last = body[-1]  # found from the end: len(body) would count every paragraph
+    except IndexError:
+        last = None
+    if last is not None and last.tag.endswith("}sectPr"):
+        last.addprevious(element)
+    else:
+        body.append(element)
 
 
 _STYLE_IDS: dict[tuple[int, str], str | None] = {}
@@ -145,8 +186,8 @@ def _add_table(doc: Any, style: str, rows: list[tuple[str, ...]], widths_mm: lis
         f'<w:tblLook w:val="{mask}" {look}/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
     )
-    doc.element.body._insert_tbl(parse_xml(xml))
-    doc.add_paragraph()
+    _append_block(doc, parse_xml(xml))
+    _para(doc)
 
 
 def _table(doc: Any, block: Table, width_mm: float) -> None:
@@ -365,7 +406,7 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
                     heading.paragraph_format.page_break_before = True
                     break_before = False
             case Paragraph(text=text, style=style):
-                para = doc.add_paragraph()
+                para = _para(doc)
                 run = para.add_run(clean_text(text))
                 if style == "lead":
                     run.bold = True

@@ -376,6 +376,18 @@ def _flowable_classes(tagger: Tagger, contents: list[Contents]) -> tuple[Any, An
         _nx_node: Node | None = None
         _nx_heading: tuple[int, str] | None = None  # (level, title) for the outline
         _nx_key: int | None = None  # place in the document, for the contents
+        # (width, lines, size) of the last wrap: a table measures each cell's paragraph when
+        # it sizes its rows, again when it splits and again when it draws, all at one width.
+        _nx_wrapped: tuple[float, Any, tuple[float, float]] | None = None
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            wrapped = self._nx_wrapped
+            if wrapped is not None and wrapped[0] == avail_width and wrapped[1] is getattr(self, "blPara", None):
+                self.width, self.height = wrapped[2]
+                return wrapped[2]
+            size = super().wrap(avail_width, avail_height)
+            self._nx_wrapped = (avail_width, getattr(self, "blPara", None), size)
+            return size
 
         def split(self, avail_width: float, avail_height: float) -> list[Any]:
             parts = super().split(avail_width, avail_height)
@@ -470,7 +482,10 @@ def _space_line_ends(paragraph: Any) -> None:
             words[-1] = words[-1].clone(text=words[-1].text + " ")
 
 
+@cache
 def _table_style(header: bool) -> Any:
+    """The style of a table with a header row, or of a block of facts: made once, as every
+    table of a kind shares it (a table copies the commands it is given)."""
     from reportlab.lib import colors
     from reportlab.platypus import TableStyle
 

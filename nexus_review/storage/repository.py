@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Select, func, insert, or_, select, update
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, lazyload, selectinload
 
 from nexus_review.domain.network import PriorityMatrix
 from nexus_review.domain.records import (
@@ -201,14 +201,15 @@ def _whole_visit() -> tuple[Any, ...]:
 
 def _whole_visit_to_read() -> tuple[Any, ...]:
     """The same, for reading only (reports, compilations): without the merge bookkeeping
-    (field versions), which no report shows and which costs a JSON decode per record."""
+    (field versions), which no report shows and which costs a JSON decode per record, and
+    without the evidence, which :func:`_evidence_rows` reads as plain rows."""
     return (
         defer(Visit.field_versions),
         selectinload(Visit.host_school).defer(School.field_versions),
         selectinload(Visit.team).defer(VisitReviewer.field_versions)
         .selectinload(VisitReviewer.reviewer).defer(Reviewer.field_versions)
         .selectinload(Reviewer.home_school).defer(School.field_versions),
-        selectinload(Visit.evidence).defer(Evidence.field_versions).selectinload(Evidence.drop_ins).defer(DropIn.field_versions),
+        lazyload(Visit.evidence),
         selectinload(Visit.judgements).defer(Judgement.field_versions),
         selectinload(Visit.actions).defer(Action.field_versions),
     )
@@ -239,11 +240,34 @@ def visit_details(session: Session, visit_ids: list[str]) -> list[VisitDetail]:
             .where(Visit.id.in_(chunk))
             .options(*_whole_visit_to_read())
         )
-        out += [_detail(v) for v in visits]
+        evidence = _evidence_rows(session, chunk)
+        out += [_detail(v, evidence.get(v.id, [])) for v in visits]
     return sorted(out, key=lambda v: (v.visit_date, v.host_school.name, v.id))
 
 
-def _detail(v: Visit) -> VisitDetail:
+def _evidence_rows(session: Session, visit_ids: list[str]) -> dict[str, list[tuple[Any, list[Any]]]]:
+    """The visits' evidence (with its drop-ins) as plain rows, by visit, in the order the
+    visit's own list keeps: a compilation reads thousands, and loading each as a tracked
+    record (its lists and dictionaries watched for changes) was a third of its time."""
+    evidence_columns = [c for c in Evidence.__table__.columns if c.key != "field_versions"]
+    rows = session.execute(
+        select(*evidence_columns).where(Evidence.visit_id.in_(visit_ids)).order_by(Evidence.position)
+    ).all()
+    drop_columns = [c for c in DropIn.__table__.columns if c.key != "field_versions"]
+    drops: dict[str, list[Any]] = {}
+    for start in range(0, len(rows), 500):
+        ids = [r.id for r in rows[start : start + 500]]
+        for d in session.execute(select(*drop_columns).where(DropIn.evidence_id.in_(ids)).order_by(DropIn.position)):
+            drops.setdefault(d.evidence_id, []).append(d)
+    by_visit: dict[str, list[tuple[Any, list[Any]]]] = {}
+    for r in rows:
+        by_visit.setdefault(r.visit_id, []).append((r, drops.get(r.id, [])))
+    return by_visit
+
+
+def _detail(v: Visit, evidence: list[tuple[Any, list[Any]]] | None = None) -> VisitDetail:
+    """A visit whole; ``evidence``, when given, is its evidence as rows with their drop-ins."""
+    pieces = [(e, e.drop_ins) for e in v.evidence] if evidence is None else evidence
     team = sorted((m for m in v.team if not m.deleted), key=lambda m: m.position)
     return VisitDetail(
         id=v.id,
@@ -267,7 +291,7 @@ def _detail(v: Visit) -> VisitDetail:
             )
             for m in team
         ),
-        evidence=tuple(evidence_item(e) for e in v.evidence if not e.deleted),
+        evidence=tuple(evidence_item(e, drops) for e, drops in pieces if not e.deleted),
         judgements=tuple(
             judgement_item(j)
             for j in sorted(
@@ -280,7 +304,7 @@ def _detail(v: Visit) -> VisitDetail:
         revision=v.revision,
         staff_named=tuple(
             e.staff
-            for e in sorted(v.evidence, key=lambda e: (e.deleted, e.position, e.id))
+            for e in sorted((e for e, _drops in pieces), key=lambda e: (e.deleted, e.position, e.id))
             if e.staff and e.staff.strip()
         ),
     )
@@ -298,7 +322,8 @@ def _area_order(framework_key: str, area_key: str) -> int:
     return keys.index(area_key) if area_key in keys else len(keys)
 
 
-def evidence_item(e: Evidence) -> EvidenceItem:
+def evidence_item(e: Evidence, drop_ins: Iterable[Any] | None = None) -> EvidenceItem:
+    """One piece of evidence, from its record or from its row and its drop-ins' rows."""
     return EvidenceItem(
         id=e.id,
         kind=e.kind,
@@ -327,7 +352,7 @@ def evidence_item(e: Evidence) -> EvidenceItem:
                 look_for_results={str(k): str(v) for k, v in (d.look_for_results or {}).items()},
                 note=d.note,
             )
-            for d in e.drop_ins
+            for d in (e.drop_ins if drop_ins is None else drop_ins)
             if not d.deleted
         ),
     )

@@ -16,6 +16,10 @@ Two tables, outside the ORM's models because they exist only on SQLite:
   to), with an INTEGER PRIMARY KEY, which ``VACUUM`` never renumbers;
 - ``search_text``: the FTS5 index, one document per ``search_key`` row (same rowid), the
   record's text fields joined by a unit separator (a search cannot match across two fields).
+  It is contentless (``content=''``): it keeps the trigrams, not a second copy of every note,
+  which would make the database file half as large again. A search needs only the rowids it
+  finds; a record leaves the index by FTS5's ``'delete'`` command, given the text it was
+  indexed with, which the triggers read from the record's old values.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ def _statements() -> list[str]:
     out = [
         f"CREATE TABLE {KEY_TABLE} (id INTEGER PRIMARY KEY, record_id VARCHAR(36) NOT NULL UNIQUE, "
         "visit_id VARCHAR(36), evidence_id VARCHAR(36))",
-        f"CREATE VIRTUAL TABLE {TEXT_TABLE} USING fts5(body, tokenize = 'trigram')",
+        f"CREATE VIRTUAL TABLE {TEXT_TABLE} USING fts5(body, content = '', tokenize = 'trigram')",
     ]
     for table, (columns, visit, evidence) in SOURCES.items():
         add = (
@@ -83,8 +87,11 @@ def _statements() -> list[str]:
             f"INSERT INTO {TEXT_TABLE} (rowid, body) SELECT k.id, {_body('new', columns)} "
             f"FROM {KEY_TABLE} k WHERE k.record_id = new.id AND new.deleted = 0;"
         )
+        # The old values are the text the record was indexed with: every change to them
+        # passes through these triggers.
         remove = (
-            f"DELETE FROM {TEXT_TABLE} WHERE rowid = (SELECT id FROM {KEY_TABLE} WHERE record_id = old.id); "
+            f"INSERT INTO {TEXT_TABLE} ({TEXT_TABLE}, rowid, body) SELECT 'delete', k.id, {_body('old', columns)} "
+            f"FROM {KEY_TABLE} k WHERE k.record_id = old.id; "
             f"DELETE FROM {KEY_TABLE} WHERE record_id = old.id;"
         )
         watched = ", ".join(
@@ -135,7 +142,7 @@ def uninstall(conn: Connection) -> None:
 
 def rebuild(conn: Connection) -> None:
     """Fill the index afresh from the live records (a migration, or a repair)."""
-    conn.exec_driver_sql(f"DELETE FROM {TEXT_TABLE}")
+    conn.exec_driver_sql(f"INSERT INTO {TEXT_TABLE} ({TEXT_TABLE}) VALUES ('delete-all')")
     conn.exec_driver_sql(f"DELETE FROM {KEY_TABLE}")
     for table, (columns, visit, evidence) in SOURCES.items():
         conn.exec_driver_sql(
