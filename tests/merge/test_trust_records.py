@@ -8,9 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from nexus_review.errors import InterchangeError
-from nexus_review.merge import export_review_package, import_package_files, list_conflicts
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import IndicatorValue, School
+from nexus_review.usecases.packages import (
+    export_review_package,
+    import_package_files,
+    list_conflicts,
+)
 from nexus_review.usecases.trust import (
     add_aim,
     add_delivery_action,

@@ -7,7 +7,8 @@ from pathlib import Path
 import docx
 
 from nexus_review.demo import demo_years
-from nexus_review.reports.compilation import CompilationOptions, export_compilation
+from nexus_review.reports.compilation import CompilationOptions
+from nexus_review.usecases.reports import export_compilation
 from nexus_review.usecases.trust import map_theme
 
 LAST_YEAR = demo_years()[1]
