@@ -93,7 +93,7 @@ def fill_demo_trust(db: Database, today: dt.date | None = None) -> int:
     today = today or dt.date.today()
     data = _data()
     current = academic_year_of(today)
-    start, end = academic_year_bounds(current)
+    start, _end = academic_year_bounds(current)
     latest = today - dt.timedelta(days=1)
 
     def when(day: dt.date) -> dt.datetime:
@@ -139,38 +139,45 @@ def fill_demo_trust(db: Database, today: dt.date | None = None) -> int:
                 theme=theme,
                 aim_id=aim_ids[aim["key"]],
             )
-    # The terms begun by today carry progress (a term in progress: how it stands so far).
-    begun = [t for t in TERMS if _term_begun(t, current, today)]
-    for position, action in enumerate(data["actions"]):
-        due = dt.date(
-            end.year if action["due_month"] <= 8 else end.year - 1, action["due_month"], 20
-        )
-        action_id = add(
-            DeliveryAction,
-            demo_id("delivery", current, str(position)),
-            start,
-            aim_id=aim_ids[action["aim"]],
-            academic_year=current,
-            position=position,
-            what=action["what"],
-            how=action["how"],
-            outcome=action["outcome"],
-            lead=action["lead"],
-            due_date=due,
-        )
-        for term in begun:
-            if term in action["progress"]:
-                status, note = action["progress"][term]
-                add(
-                    DeliveryProgress,
-                    demo_id("progress", action_id, term),
-                    _term_start(term, current),
-                    action_id=action_id,
-                    academic_year=current,
-                    term=term,
-                    status=status,
-                    note=note,
-                )
+    # This year's plan, and last year's (all three terms reported, for a board report on a
+    # whole year). The terms begun by today carry progress (a term in progress: how it
+    # stands so far).
+    last = previous_academic_year(current)
+    for year, actions in ((last, data["last_year_actions"]), (current, data["actions"])):
+        year_start, year_end = academic_year_bounds(year)
+        begun = [t for t in TERMS if _term_begun(t, year, today)]
+        for position, action in enumerate(actions):
+            due = dt.date(
+                year_end.year if action["due_month"] <= 8 else year_end.year - 1,
+                action["due_month"],
+                20,
+            )
+            action_id = add(
+                DeliveryAction,
+                demo_id("delivery", year, str(position)),
+                year_start,
+                aim_id=aim_ids[action["aim"]],
+                academic_year=year,
+                position=position,
+                what=action["what"],
+                how=action["how"],
+                outcome=action["outcome"],
+                lead=action["lead"],
+                due_date=due,
+            )
+            for term in begun:
+                if term in action["progress"]:
+                    status, note = action["progress"][term]
+                    add(
+                        DeliveryProgress,
+                        demo_id("progress", action_id, term),
+                        _term_start(term, year),
+                        action_id=action_id,
+                        academic_year=year,
+                        term=term,
+                        status=status,
+                        note=note,
+                    )
     school_ids = {key: demo_id("school", key) for key, *_rest in SCHOOLS}
     for key, year, group, indicator, value, pupils in demo_figures(today):
         published = academic_year_bounds(year)[1] + dt.timedelta(

@@ -49,6 +49,7 @@ from nexus_review.domain.trust import (
 from nexus_review.errors import NexusError
 from nexus_review.usecases.trust import Dashboard, dashboard, list_figures, set_figure
 from ui.errors import show_error
+from ui.plan_dialogs import PLAN_ROLE, PlanButtons
 
 SCHOOL_COLOUR, NETWORK_COLOUR, NATIONAL_COLOUR = (
     QColor("#1f4e79"),
@@ -205,7 +206,18 @@ class DashboardTab(QWidget):
         self.aims = QTreeWidget()
         self.aims.setHeaderLabels(["Aim, priority or action", "Progress"])
         self.aims.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tabs.addTab(self.aims, "Aims")
+        self.plan_buttons = PlanButtons(
+            self.aims,
+            lambda: self.page.window_.db,
+            lambda: self.data.year if self.data else "",
+            lambda: self.data.aims if self.data else (),
+        )
+        self.plan_buttons.plan_changed.connect(self._on_plan_buttons_plan_changed)
+        aims_page = QWidget()
+        box = QVBoxLayout(aims_page)
+        box.addWidget(self.plan_buttons)
+        box.addWidget(self.aims, 1)
+        self.tabs.addTab(aims_page, "Aims")
 
         # Trends.
         self.trend_indicator = QComboBox()
@@ -380,14 +392,26 @@ class DashboardTab(QWidget):
         year = self.data.year
         for n, aim in enumerate(self.data.aims, start=1):
             top = QTreeWidgetItem([f"Aim {n}: {aim.aim.title}", ""])
+            top.setData(0, PLAN_ROLE, ("aim", aim.aim.id))
+            top.setToolTip(0, aim.aim.description or aim.aim.title)
             themes: dict[str, list[str]] = {}
             for school, theme in aim.priorities:
                 themes.setdefault(theme, []).append(school)
             priorities = QTreeWidgetItem([f"Schools' priorities ({len(aim.priorities)})", ""])
             for theme, schools in sorted(themes.items()):
-                priorities.addChild(QTreeWidgetItem([f"{theme}: {', '.join(schools)}", ""]))
+                row = QTreeWidgetItem([f"{theme}: {', '.join(schools)}", ""])
+                row.setToolTip(0, f"{theme}: {', '.join(schools)}")
+                priorities.addChild(row)
             top.addChild(priorities)
-            plan = QTreeWidgetItem([f"Delivery plan ({len(aim.actions)} actions)", ""])
+            count = len(aim.actions)
+            plan = QTreeWidgetItem(
+                [
+                    f"Delivery plan ({count} {'action' if count == 1 else 'actions'})"
+                    if count
+                    else "Delivery plan (no actions yet: Add action…)",
+                    "",
+                ]
+            )
             for a in aim.actions:
                 latest = next((p for t in reversed(TERMS) if (p := a.progress_in(year, t))), None)
                 status = (
@@ -396,18 +420,19 @@ class DashboardTab(QWidget):
                     else "Not reported yet"
                 )
                 action = QTreeWidgetItem([a.what, status])
+                action.setData(0, PLAN_ROLE, ("action", a.id))
                 action.setToolTip(
                     0, f"Outcome: {a.outcome}\nLead: {a.lead}\nDue: {a.due_date or '–'}"
                 )
                 for p in a.progress:
-                    action.addChild(
-                        QTreeWidgetItem(
-                            [
-                                f"{TERMS[p.term]} {p.year}: {p.note}",
-                                PROGRESS_STATUSES.get(p.status, p.status),
-                            ]
-                        )
+                    done = QTreeWidgetItem(
+                        [
+                            f"{TERMS[p.term]} {p.year}: {p.note}",
+                            PROGRESS_STATUSES.get(p.status, p.status),
+                        ]
                     )
+                    done.setData(0, PLAN_ROLE, ("progress", a.id, p.term))
+                    action.addChild(done)
                 plan.addChild(action)
             top.addChild(plan)
             self.aims.addTopLevelItem(top)
@@ -421,6 +446,33 @@ class DashboardTab(QWidget):
             for school, theme in self.data.unmapped:
                 other.addChild(QTreeWidgetItem([f"{theme}: {school}", ""]))
             self.aims.addTopLevelItem(other)
+
+    def _on_plan_buttons_plan_changed(self) -> None:
+        """Show the saved plan, with the same row chosen."""
+        item = self.aims.currentItem()
+        chosen = item.data(0, PLAN_ROLE) if item is not None else None
+        if self.data is not None:
+            self.show_year(self.data.year)
+        if chosen:
+            found = next(
+                (
+                    i
+                    for i in self._plan_items(self.aims.invisibleRootItem())
+                    if i.data(0, PLAN_ROLE) == chosen
+                ),
+                None,
+            )
+            if found is not None:
+                self.aims.setCurrentItem(found)
+
+    def _plan_items(self, item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        out: list[QTreeWidgetItem] = []
+        for i in range(item.childCount()):
+            child = item.child(i)
+            if child is not None:
+                out.append(child)
+                out.extend(self._plan_items(child))
+        return out
 
     def _fill_risks(self) -> None:
         assert self.data is not None

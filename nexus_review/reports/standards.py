@@ -26,7 +26,6 @@ from nexus_review.domain.trust import (
     IndicatorSet,
     Thresholds,
     academic_years_back,
-    format_value,
     network_figure,
     pupils_text,
 )
@@ -68,6 +67,11 @@ def _day(d: dt.date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else "–"
 
 
+def _fixed(value: float, unit: str) -> str:
+    """A figure to one decimal place, so that a table's columns read alike (66.0%, 67.4%)."""
+    return f"{value:.1f}%" if unit == "%" else f"{value:.1f} {unit}"
+
+
 def _aim_of_indicator(data: StandardsData, d: IndicatorDef) -> str:
     return data.theme_aims.get(d.theme, OTHER)
 
@@ -101,16 +105,16 @@ def _indicator_blocks(data: StandardsData, d: IndicatorDef) -> list[Block]:
             return "–"
         if f.pupils < small:
             return f"{pupils_text(f.pupils)}, too few to judge"
-        return f"{format_value(f.value, d.unit)} ({f.pupils})"
+        return f"{_fixed(f.value, d.unit)} ({f.pupils})"
 
     rows = [(s, *(cell(by.get((s, y))) for y in years)) for s in schools]
     network = [network_figure(data.figures, d.key, y, "all") for y in years]
     national = [d.national_for(y, "all") for y in years]
-    rows.append(("Network", *(format_value(n[0], d.unit) if n else "–" for n in network)))
+    rows.append(("Network", *(_fixed(n[0], d.unit) if n else "–" for n in network)))
     rows.append(
         (
             "National",
-            *(format_value(n.value, d.unit) if n else "no checked figure" for n in national),
+            *(_fixed(n.value, d.unit) if n else "no checked figure" for n in national),
         )
     )
     better = "higher is better" if d.higher_is_better else "lower is better"
@@ -167,6 +171,16 @@ def _risk_blocks(data: StandardsData, risks: Sequence[GroupAtRisk]) -> list[Bloc
                 widths=(2.0, 1.8, 2.6, 1.2, 1.0, 2.0),
             )
         )
+        years = academic_years_back(judged[0].year, 3)
+        blocks.append(
+            Paragraph(
+                "Points behind: how far the group's figure lies behind the national figure for the same group "
+                "(national) where one is published with its source, otherwise behind the network's figure for the "
+                f"group (network). The trend gives the points behind in {', '.join(years)}; a minus sign means the "
+                "group was ahead that year.",
+                "note",
+            )
+        )
     else:
         blocks.append(
             Paragraph("No group is further behind than the network's threshold.", "muted")
@@ -194,42 +208,87 @@ def _risk_blocks(data: StandardsData, risks: Sequence[GroupAtRisk]) -> list[Bloc
     return blocks
 
 
+def _by_date(visits: Sequence[VisitDetail]) -> list[VisitDetail]:
+    return sorted(visits, key=lambda v: (v.visit_date, v.host_school.name))
+
+
 def _visit_rows(visits: Sequence[VisitDetail]) -> tuple[tuple[str, ...], ...]:
+    """The reviews under an aim, one line each; their judgements come once, at the end."""
+    return tuple(
+        (
+            _day(v.visit_date),
+            v.host_school.name,
+            label_of(VisitKind, v.kind),
+            "; ".join(v.focus_areas) or "–",
+        )
+        for v in _by_date(visits)
+    )
+
+
+def _judgement_rows(v: VisitDetail) -> tuple[tuple[str, str, str], ...]:
+    """(area, the peers' judgement, the school's own) for each area judged at a review."""
     from nexus_review.errors import FrameworkError
     from nexus_review.frameworks import area_title, get_framework
 
+    try:
+        framework = get_framework(v.framework_key)
+    except FrameworkError:
+        framework = None
     rows = []
-    for v in sorted(visits, key=lambda v: (v.visit_date, v.host_school.name)):
-        try:
-            framework = get_framework(v.framework_key)
-        except FrameworkError:
-            framework = None
-        judged = []
-        for j in v.judgements:
-            if not j.peer_grade and not j.self_grade:
-                continue
-            name = area_title(framework, j.area_key, v.focus_areas) if framework else j.area_key
-            peer = (
-                framework.grade_label(j.area_key, j.peer_grade)
-                if framework
-                else (j.peer_grade or "")
-            )
-            own = (
-                framework.grade_label(j.area_key, j.self_grade)
-                if framework
-                else (j.self_grade or "")
-            )
-            judged.append(f"{name}: {peer or 'not judged'}" + (f" (school: {own})" if own else ""))
-        rows.append(
-            (
-                _day(v.visit_date),
-                v.host_school.name,
-                label_of(VisitKind, v.kind),
-                "; ".join(v.focus_areas) or "–",
-                "\n".join(judged) or "No judgements recorded",
-            )
-        )
+    for j in v.judgements:
+        if not j.peer_grade and not j.self_grade:
+            continue
+        name = area_title(framework, j.area_key, v.focus_areas) if framework else j.area_key
+        peer = framework.grade_label(j.area_key, j.peer_grade) if framework else j.peer_grade
+        own = framework.grade_label(j.area_key, j.self_grade) if framework else j.self_grade
+        rows.append((name, peer or "not judged", own or "not given"))
     return tuple(rows)
+
+
+def _judgement_blocks(data: StandardsData, term_name: str) -> list[Block]:
+    """Each review of the term that recorded judgements: the peers' judgement of each area
+    beside the school's own evaluation; then the reviews that recorded none."""
+    judged = [(v, rows) for v in _by_date(data.visits) if (rows := _judgement_rows(v))]
+    others = [v for v in _by_date(data.visits) if not _judgement_rows(v)]
+    blocks: list[Block] = [
+        Heading(REVIEWS_HEADING),
+        Paragraph(
+            f"The {term_name}'s reviews, each with the reviewing heads' judgement of every area beside the "
+            "school's own evaluation of it.",
+            "muted",
+        ),
+    ]
+    for v, rows in judged:
+        title = f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}"
+        blocks += [
+            Heading(title, 2),
+            Table(
+                ("Area", "Peer judgement", "School's own evaluation"),
+                rows,
+                widths=(3.6, 2.6, 2.6),
+                caption=f"Focus: {'; '.join(v.focus_areas) or 'none given'}.",
+            ),
+        ]
+    if others:
+        blocks += [
+            Heading("Reviews with no judgements recorded", 2),
+            Paragraph(
+                "Collaborative reviews, learning walks and follow-up visits look at one issue in depth "
+                "and often record evidence and questions rather than judgements.",
+                "muted",
+            ),
+            BulletList(
+                tuple(
+                    f"{_day(v.visit_date)}: {v.host_school.name}, {label_of(VisitKind, v.kind).lower()}"
+                    f" ({'; '.join(v.focus_areas) or 'no focus given'})"
+                    for v in others
+                )
+            ),
+        ]
+    return blocks
+
+
+REVIEWS_HEADING = "The term's reviews and their judgements"
 
 
 def build_standards_report(data: StandardsData) -> Document:
@@ -323,15 +382,18 @@ def build_standards_report(data: StandardsData) -> Document:
         blocks.append(Heading(f"Reviews in the {term_name}", 2))
         blocks.append(
             Table(
-                ("Date", "School", "Kind", "Focus", "Judgements"),
+                ("Date", "School", "Kind", "Focus"),
                 _visit_rows(visits),
-                widths=(1.1, 1.8, 1.4, 2.2, 3.5),
+                widths=(1.2, 2.4, 2.2, 4.2),
+                caption=f"The term's reviews under this aim; their judgements are under '{REVIEWS_HEADING}'.",
             )
             if visits
             else Paragraph(
                 f"No review this term looked at {'this aim' if aim else 'these themes'}.", "muted"
             )
         )
+    if data.visits:
+        blocks += _judgement_blocks(data, term_name)
     sources = [
         (n.year, d.name, n.source, n.url)
         for d in data.indicators.ordered()

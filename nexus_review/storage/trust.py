@@ -166,6 +166,28 @@ def add_aim(session: Session, title: str, description: str = "") -> str:
     return aim.id
 
 
+def update_aim(session: Session, aim_id: str, title: str, description: str, place: int) -> bool:
+    """Change an aim's wording and move it to ``place`` (0 first) among the live aims, the
+    others keeping their order; returns whether anything changed."""
+    rows = list(
+        session.scalars(select(Aim).where(Aim.deleted.is_(False)).order_by(Aim.position, Aim.title))
+    )
+    aim = next((a for a in rows if a.id == aim_id), None)
+    if aim is None:
+        return False
+    changed = False
+    if aim.title != title:
+        aim.title, changed = title, True
+    if aim.description != description:
+        aim.description, changed = description, True
+    rows.remove(aim)
+    rows.insert(max(0, min(place, len(rows))), aim)
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position, changed = position, True
+    return changed
+
+
 def aim_exists(session: Session, aim_id: str) -> bool:
     return (
         session.scalars(select(Aim.id).where(Aim.id == aim_id, Aim.deleted.is_(False))).first()
@@ -186,6 +208,18 @@ def map_theme(session: Session, theme: str, aim_id: str | None) -> None:
         session.add(AimTheme(theme=theme, aim_id=aim_id))
     elif row.aim_id != aim_id:
         row.aim_id = aim_id
+
+
+def priority_themes(session: Session) -> list[str]:
+    """Every theme the schools' priorities use, in any year, and every theme already under an
+    aim."""
+    used = set(
+        session.scalars(
+            select(SchoolPriority.theme).where(SchoolPriority.deleted.is_(False)).distinct()
+        )
+    )
+    used |= set(theme_aims(session))
+    return sorted(used, key=str.lower)
 
 
 def theme_aims(session: Session) -> dict[str, str]:
@@ -292,6 +326,48 @@ def add_delivery_action(
     session.add(row)
     session.flush()
     return row.id
+
+
+def update_delivery_action(
+    session: Session,
+    action_id: str,
+    aim_id: str,
+    what: str,
+    how: str,
+    outcome: str,
+    lead: str,
+    due: dt.date | None,
+) -> bool:
+    """Change what an action says; moved under another aim it goes to the end of that aim's
+    actions for its year. Returns whether anything changed."""
+    row = session.get(DeliveryAction, action_id)
+    if row is None or row.deleted:
+        return False
+    wanted: dict[str, Any] = {
+        "what": what,
+        "how": how,
+        "outcome": outcome,
+        "lead": lead,
+        "due_date": due,
+    }
+    if row.aim_id != aim_id:
+        wanted["aim_id"] = aim_id
+        wanted["position"] = len(
+            list(
+                session.scalars(
+                    select(DeliveryAction.id).where(
+                        DeliveryAction.aim_id == aim_id,
+                        DeliveryAction.academic_year == row.academic_year,
+                    )
+                )
+            )
+        )
+    changed = False
+    for name, value in wanted.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
 
 
 def delivery_action_exists(session: Session, action_id: str) -> bool:

@@ -78,8 +78,39 @@ def test_the_word_report_has_each_aim_with_its_plan_figures_groups_and_reviews(b
     assert "too small to judge" in text and "6 pupils" in text
     assert "explore-education-statistics.service.gov.uk" in text  # the national figures' sources
     reviews = next(t for t in tables if t[0][0] == "Date")
-    assert reviews[0] == ["Date", "School", "Kind", "Focus", "Judgements"]
-    assert any("(school:" in row[4] for row in reviews[1:])
+    assert reviews[0] == ["Date", "School", "Kind", "Focus"]
+    # Each review's judgements come once, in a section of their own, the peers' judgement of
+    # each area beside the school's own.
+    top = [t for s, t in headings if s == "Heading 1"]
+    assert "The term's reviews and their judgements" in top
+    judged = [t for t in tables if t[0] == ["Area", "Peer judgement", "School's own evaluation"]]
+    assert judged and all(len(row) == 3 and row[1] for t in judged for row in t[1:])
+    at = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    listed = at[at.index("Reviews in the autumn term") :]
+    assert any(": evaluation day, " in h for h in listed)
+
+
+def test_each_review_is_told_once_and_figures_read_alike(both) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    import docx
+
+    _y, docx_path, _pdf = both
+    word = docx.Document(str(docx_path))
+    titles = [
+        p.text
+        for p in word.paragraphs
+        if p.style.name == "Heading 2" and re.search(r": .+, \d{1,2} \w{3} \d{4}$", p.text)
+    ]
+    assert titles and len(titles) == len(set(titles))
+    judged = [t for t in word.tables if t.rows[0].cells[0].text == "Area"]
+    assert len(judged) == len(titles)
+    for table in word.tables:
+        if table.rows[0].cells[0].text == "School" and table.rows[-1].cells[0].text == "National":
+            for row in table.rows[1:]:
+                for cell in row.cells[1:]:
+                    for number in re.findall(r"(\d+(?:\.\d+)?)%", cell.text):
+                        assert "." in number, cell.text  # 66.0%, never 66% beside 67.4%
 
 
 def test_the_pdf_says_what_the_word_file_says_and_is_tagged(both) -> None:  # type: ignore[no-untyped-def]

@@ -23,8 +23,16 @@ def test_the_demo_has_the_big_3_with_themes_and_a_delivery_plan(demo_db) -> None
     by_aim, unmapped = priorities_by_aim(demo_db, "2024-25")
     assert all(p.priorities for p in by_aim[:2])
     assert unmapped == []
-    plan = delivery_plan(demo_db)
+    from nexus_review.demo import demo_years
+
+    _first, last_year, this_year = demo_years()
+    plan = delivery_plan(demo_db, this_year)
     assert len(plan) == 5 and all(a.outcome and a.lead and a.due_date for a in plan)
+    # Last year's plan is reported for all three terms, so a board report on it is whole.
+    last = delivery_plan(demo_db, last_year)
+    assert len(last) == 4 and all(a.outcome and a.lead and a.due_date for a in last)
+    assert all(a.progress_in(last_year, "summer") or a.progress_in(last_year, "spring") for a in last)
+    assert {p.term for a in last for p in a.progress} == {"autumn", "spring", "summer"}
 
 
 def test_the_demo_figures_cover_three_years_and_one_gap_widens(demo_db) -> None:
