@@ -88,6 +88,16 @@ def own_grade_rows(session: Session, visit_ids: list[str]) -> list[OwnGradeRow]:
     )
 
 
+def visit_own_grade_records(session: Session, visit_id: str) -> list[IndependentGrade]:
+    """Every own grade of one visit, tombstones included (so that clearing travels), in a
+    steady order: by classroom, look-for, area, reviewer and id."""
+    query = select(IndependentGrade).where(IndependentGrade.visit_id == visit_id)
+    rows = list(session.scalars(query))
+    return sorted(
+        rows, key=lambda g: (g.drop_in_id or "", g.look_for, g.area_key, g.reviewer_id, g.id)
+    )
+
+
 def find_own_grade(
     session: Session,
     visit_id: str,
