@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nexus_review.errors import NotFoundError
 from nexus_review.storage.models import (
     CalibrationAnswer,
     CalibrationExercise,
@@ -268,6 +269,26 @@ def add_answer(session: Session, **values: object) -> CalibrationAnswer:
 def reviewer_exists(session: Session, reviewer_id: str) -> bool:
     found = session.get(Reviewer, reviewer_id)
     return found is not None and not found.deleted
+
+
+def resolve_id(session: Session, model: type[Evidence] | type[CalibrationExercise], given: str, what: str) -> str:
+    """The id of a live record from its whole id or a unique start of one, as a user types it."""
+    from nexus_review.storage.repository import id_prefix
+
+    given = id_prefix(given, what)
+    matches = session.scalars(
+        select(model.id)
+        .where(model.deleted.is_(False), model.id.startswith(given, autoescape=True))
+        .order_by(model.id)
+        .limit(2)
+    ).all()
+    if given in matches:
+        return given
+    if not matches:
+        raise NotFoundError(f"There is no {what} with the id '{given}'.")
+    if len(matches) > 1:
+        raise NotFoundError(f"More than one {what} has an id starting '{given}'; give more of it.")
+    return str(matches[0])
 
 
 def evidence_for_exercise(session: Session, evidence_id: str) -> tuple[Evidence, Visit] | None:
