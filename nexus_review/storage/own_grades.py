@@ -271,6 +271,40 @@ def reviewer_exists(session: Session, reviewer_id: str) -> bool:
     return found is not None and not found.deleted
 
 
+def exercises_of_years(session: Session, years: list[str]) -> list[tuple[str, str, str]]:
+    """(id, academic year, title) of every exercise of these years, tombstoned ones included."""
+    if not years:
+        return []
+    query = (
+        select(CalibrationExercise.id, CalibrationExercise.academic_year, CalibrationExercise.title)
+        .where(CalibrationExercise.academic_year.in_(years))
+        .order_by(CalibrationExercise.academic_year, CalibrationExercise.title, CalibrationExercise.id)
+    )
+    return [(r[0], r[1], r[2]) for r in session.execute(query)]
+
+
+def exercise_years(session: Session) -> list[str]:
+    """Every academic year an exercise is held for, tombstoned ones included."""
+    query = select(CalibrationExercise.academic_year).distinct()
+    return sorted(str(y) for y in session.scalars(query))
+
+
+def purge_exercises(session: Session, exercise_ids: list[str]) -> int:
+    """Remove calibration exercises and every head's answers for good (retention, not
+    everyday deleting), tombstones included; gives how many records went."""
+    from sqlalchemy import delete
+
+    removed = 0
+    for start in range(0, len(exercise_ids), 500):
+        chunk = exercise_ids[start : start + 500]
+        for query in (
+            delete(CalibrationAnswer).where(CalibrationAnswer.exercise_id.in_(chunk)),
+            delete(CalibrationExercise).where(CalibrationExercise.id.in_(chunk)),
+        ):
+            removed += int(getattr(session.execute(query), "rowcount", 0) or 0)
+    return removed
+
+
 def resolve_id(session: Session, model: type[Evidence] | type[CalibrationExercise], given: str, what: str) -> str:
     """The id of a live record from its whole id or a unique start of one, as a user types it."""
     from nexus_review.storage.repository import id_prefix
