@@ -18,7 +18,12 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableView, QVBoxL
 from nexus_review.domain.enums import LookForResult
 from nexus_review.domain.own_grades import VisibleGrades
 from nexus_review.errors import NexusError
-from nexus_review.usecases.consistency import LOOK_FOR_SCALE, record_own_grade, visit_own_grades
+from nexus_review.usecases.consistency import (
+    LOOK_FOR_LIMIT,
+    LOOK_FOR_SCALE,
+    record_own_grade,
+    visit_own_grades,
+)
 from ui.editing import VisitSession
 from ui.errors import show_error
 from ui.models import DropInTableModel
@@ -88,8 +93,18 @@ class LookForOwnGradesBox(QGroupBox):
             valid = index.isValid() and index.row() < model.rowCount()
             self.set_drop_in(model.evidence_id, model.drop_in_id(index.row()) if valid else None)
 
+        def after_reset() -> None:
+            # The table's rows were read again (a look-for typed, a classroom added or
+            # removed): the same classroom of the same walk stays shown while it is there
+            # (a change to the look-fors refreshes it through the session's signal).
+            rows = {model.drop_in_id(r) for r in range(model.rowCount())}
+            if view.currentIndex().isValid() or self.evidence_id != model.evidence_id:
+                show()
+            elif self.drop_in_id not in rows:
+                self.set_drop_in(model.evidence_id, None)
+
         view.selectionModel().currentRowChanged.connect(lambda *_: show())
-        model.modelReset.connect(show)
+        model.modelReset.connect(after_reset)
 
     def set_drop_in(self, evidence_id: str | None, drop_in_id: str | None) -> None:
         """Follow the classroom chosen in the walk's table (None: no classroom chosen)."""
@@ -131,8 +146,14 @@ class LookForOwnGradesBox(QGroupBox):
                 )
                 index = combo.findData(mine.grade) if mine and mine.grade else 0
                 combo.setCurrentIndex(max(0, index))
-                combo.setEnabled(on_team)
-                self.others[look_for].setText(self._others_text(grades, look_for))
+                fits = len(look_for) <= LOOK_FOR_LIMIT
+                combo.setEnabled(on_team and fits)
+                self.others[look_for].setText(
+                    self._others_text(grades, look_for)
+                    if fits
+                    else f"Too long for a view of your own (at most {LOOK_FOR_LIMIT} characters); "
+                    "shorten the look-for above."
+                )
         finally:
             self._loading = False
 

@@ -184,3 +184,43 @@ def test_someone_not_on_the_team_gives_no_view(qtbot, demo_db: Database) -> None
     qtbot.waitUntil(lambda: list(box.combos) == list(LOOK_FORS))
     assert not box.combos[LOOK_FORS[0]].isEnabled()
     assert "not on this visit's review team" in box.status.text()
+
+
+def test_a_look_for_too_long_for_a_view_of_your_own_says_so(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    visit, _lead, second = _visit(demo_db)
+    _win, editor = _open(qtbot, demo_db, visit, second)
+    _walk_typed(qtbot, editor, "Class 3")
+    form = editor.evidence.form
+    long = "Pupils use the sentence stems on the working wall " * 5
+    form.look_fors.setFocus()
+    qtbot.keyClick(form.look_fors, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(form.look_fors, Qt.Key.Key_Return)
+    qtbot.keyClicks(form.look_fors, long.strip())
+    box = form.own_look_fors
+    qtbot.waitUntil(lambda: len(box.combos) == 3)
+    combo = box.combos[long.strip()]
+    assert not combo.isEnabled() and box.combos[LOOK_FORS[0]].isEnabled()
+    assert "Too long for a view of your own" in box.others[long.strip()].text()
+
+
+def test_the_view_follows_the_classroom_and_goes_with_it(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    visit, _lead, second = _visit(demo_db)
+    _win, editor = _open(qtbot, demo_db, visit, second)
+    _walk_typed(qtbot, editor, "Class 5")
+    form = editor.evidence.form
+    box = form.own_look_fors
+    first = box.drop_in_id
+    qtbot.mouseClick(form.add_drop_in_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(QApplication.focusWidget(), "Class 6")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: box.drop_in_id not in (None, first))
+    assert "in Class 6" in box.status.text()
+    table = form.drop_ins
+    rect = table.visualRect(form.drop_in_model.index(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: box.drop_in_id == first)
+    assert "in Class 5" in box.status.text()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.mouseClick(form.delete_drop_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert form.drop_in_model.rowCount() == 1
