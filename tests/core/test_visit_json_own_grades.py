@@ -131,13 +131,16 @@ def test_a_reviewer_no_longer_on_the_team_travels_with_their_own_grade(
     visit_id, lead, second, _drop_in = _graded_visit(db)
     with db.transaction() as s:
         member = s.query(VisitReviewer).filter_by(visit_id=visit_id, reviewer_id=second).one()
-        member.deleted = True
+        s.delete(member)  # gone from the team altogether (as a package may leave it)
     path = tmp_path / "visit.json"
     export_visit_file(db, visit_id, path)
     other = open_database(tmp_path / "other.db")
     try:
         import_visit_file(other, path)
         assert _grades(other, visit_id, lead) == _grades(db, visit_id, lead)
+        data = json.loads(path.read_text("utf-8"))
+        assert second in {r["id"] for r in data["reviewers"]}
+        assert second not in {m["reviewer_id"] for m in data["team"]}
     finally:
         other.close()
 
