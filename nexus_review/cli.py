@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.sync",
     "nexus_review.commands.server",
     "nexus_review.commands.consistency",
+    "nexus_review.commands.calibration",
     "nexus_review.commands.trust",
 )
 

@@ -862,13 +862,12 @@ class MainWindow(QMainWindow):
 
         try:
             preview = apply_retention(self.db, years, dry_run=True)
-            if not preview.visits:
+            if not preview.anything:
                 QMessageBox.information(self, APP_NAME, f"No visit is older than {preview.cutoff:%d %B %Y}; nothing to delete.")
                 return 0
-            count = len(preview.visits)
             answer = QMessageBox.question(
                 self, APP_NAME,
-                f"Delete {counted(count, 'visit')} from before {preview.cutoff:%d %B %Y}, with all their notes? "
+                f"Delete {preview.what()} from before {preview.cutoff:%d %B %Y}, with all their notes and answers? "
                 "A backup is made first.",
             )
             if answer != QMessageBox.StandardButton.Yes:
@@ -880,7 +879,7 @@ class MainWindow(QMainWindow):
             show_error(self, err)
             return 0
         self.refresh()
-        self.statusBar().showMessage(f"{counted(len(result.visits), 'old visit')} deleted; the backup made first is {result.backup}", 10000)
+        self.statusBar().showMessage(f"{result.what()} deleted; the backup made first is {result.backup}", 10000)
         return len(result.visits)
 
     # ---- settings and the rest ------------------------------------------------------------

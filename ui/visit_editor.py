@@ -59,6 +59,7 @@ from nexus_review.usecases import editing, visits
 from nexus_review.usecases.network import lesson_grading_enabled
 from ui.editing import VisitSession
 from ui.host_figures_view import HostFiguresBox
+from ui.look_for_own_grades import LookForOwnGradesBox
 from ui.models import (
     CHOICES_ROLE,
     ActionTableModel,
@@ -209,6 +210,9 @@ class EvidenceForm(QWidget):
         walk_layout = QVBoxLayout(self.walk_box)
         walk_layout.addWidget(self.drop_ins)
         walk_layout.addLayout(walk_buttons)
+        self.own_look_fors = LookForOwnGradesBox(session)
+        self.own_look_fors.follow(self.drop_ins, self.drop_in_model)
+        walk_layout.addWidget(self.own_look_fors)
         # Ofsted no longer grades single lessons: the grades show only where the network grades
         # them, or where a lesson already has grades.
         self.lesson_grading = lesson_grading_enabled(session.db)

@@ -65,13 +65,15 @@ def cmd_retention(ctx: Any) -> int:
     from nexus_review.usecases.backups import apply_retention
 
     result = apply_retention(ctx.db, ctx.args.older_than, dry_run=ctx.args.dry_run)
-    if not result.visits:
+    if not result.anything:
         ctx.print(f"No visit is older than {result.cutoff:%d %B %Y}; nothing to delete.")
         return 0
     for _id, day, school in result.visits:
         ctx.print(f"{'would delete' if result.dry_run else 'deleted'}  {day.isoformat()}  {school}")
+    for _id, year, title in result.exercises:
+        ctx.print(f"{'would delete' if result.dry_run else 'deleted'}  {year}  calibration exercise: {title}")
     if result.dry_run:
-        ctx.print(f"{len(result.visits)} visit(s) from before {result.cutoff:%d %B %Y} would be deleted with all their notes.")
+        ctx.print(f"{result.what()} from before {result.cutoff:%d %B %Y} would be deleted with all their notes and answers.")
     else:
-        ctx.print(f"{len(result.visits)} visit(s) deleted with {result.records} records; the backup made first is {result.backup}.")
+        ctx.print(f"{result.what()} deleted with {result.records} records; the backup made first is {result.backup}.")
     return 0

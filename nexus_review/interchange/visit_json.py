@@ -23,6 +23,7 @@ from nexus_review.storage.models import (
     Action,
     DropIn,
     Evidence,
+    IndependentGrade,
     Judgement,
     Reviewer,
     School,
@@ -36,6 +37,9 @@ from nexus_review.storage.serialize import content_equal, expand, from_dict, to_
 FORMAT = "nexus-review-visit"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# Far more than four reviewers give on a visit of thirty classrooms (the schema says it too);
+# counted before the schema checks each one, so a file cannot choose a long check.
+MAX_OWN_GRADES = 5_000
 META_FIELDS = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted")
 
 
@@ -44,9 +48,14 @@ META_FIELDS = ("id", "created_at", "updated_at", "device_id", "revision", "vcloc
 
 def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
     """The whole visit as a JSON-ready dict (tombstoned records included, so deletions travel)."""
+    from nexus_review.storage.own_grades import visit_own_grade_records
+
     visit = load_visit(session, visit_id)
     team = sorted(visit.team, key=lambda m: (m.position, m.id))
     reviewers: dict[str, Reviewer] = {m.reviewer.id: m.reviewer for m in team}
+    own_grades = visit_own_grade_records(session, visit_id)
+    for g in own_grades:  # a reviewer who graded and has since left the team travels too
+        reviewers.setdefault(g.reviewer.id, g.reviewer)
     schools: dict[str, School] = {}
     for r in reviewers.values():
         if r.home_school is not None and r.home_school_id != visit.host_school_id:
@@ -56,7 +65,7 @@ def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
         item = to_dict(e)
         item["drop_ins"] = [to_dict(d) for d in sorted(e.drop_ins, key=lambda d: (d.position, d.id))]
         evidence.append(item)
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "program_version": __version__,
@@ -69,6 +78,9 @@ def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
         "judgements": [to_dict(j) for j in sorted(visit.judgements, key=lambda j: (j.area_key, j.id))],
         "actions": [to_dict(a) for a in sorted(visit.actions, key=lambda a: (a.position, a.id))],
     }
+    if own_grades:  # optional: a visit no reviewer graded on their own is written as before
+        document["own_grades"] = [to_dict(g) for g in own_grades]
+    return document
 
 
 def dumps(document: dict[str, Any]) -> bytes:
@@ -153,6 +165,12 @@ def validate_visit_document(data: Any, name: str) -> dict[str, Any]:
     from jsonschema.exceptions import best_match
 
     check_tree(data, name, "visit file")  # no schema says "not nested 1,000 deep", nor "valid Unicode"
+    own = data.get("own_grades")
+    if isinstance(own, list) and len(own) > MAX_OWN_GRADES:
+        raise InterchangeError(
+            f"{name} is not a valid visit file: at own_grades, it holds {len(own):,} own grades, "
+            f"more than the {MAX_OWN_GRADES:,} a visit can have."
+        )
     error = best_match(_validator().iter_errors(data))
     if error is not None:
         raise InterchangeError(
@@ -205,6 +223,14 @@ def _check_references(data: dict[str, Any], name: str) -> None:
         for k, eid in enumerate(j.get("evidence_ids", [])):
             if eid not in evidence_ids:
                 raise bad(f"judgements[{i}].evidence_ids[{k}]", "the evidence is not in the file")
+    drop_in_ids = {d["id"] for e in data["evidence"] for d in e.get("drop_ins", [])}
+    for i, g in enumerate(data.get("own_grades", [])):
+        if g["visit_id"] != vid:
+            raise bad(f"own_grades[{i}].visit_id", "it belongs to another visit")
+        if g["reviewer_id"] not in reviewer_ids:
+            raise bad(f"own_grades[{i}].reviewer_id", "the reviewer is not in the file")
+        if g.get("drop_in_id") is not None and g["drop_in_id"] not in drop_in_ids:
+            raise bad(f"own_grades[{i}].drop_in_id", "the learning-walk classroom is not in the file")
     all_ids = (
         [vid, data["host_school"]["id"]]
         + [s["id"] for s in data.get("schools", [])]
@@ -214,6 +240,7 @@ def _check_references(data: dict[str, Any], name: str) -> None:
         + [d["id"] for e in data["evidence"] for d in e.get("drop_ins", [])]
         + [x["id"] for x in data["judgements"]]
         + [x["id"] for x in data["actions"]]
+        + [x["id"] for x in data.get("own_grades", [])]
     )
     seen: set[str] = set()
     for rid in all_ids:
@@ -234,6 +261,7 @@ def _records(data: dict[str, Any]) -> list[tuple[type[SyncMixin], str, dict[str,
         out += [(DropIn, f"evidence[{i}].drop_ins[{j}]", d) for j, d in enumerate(e.get("drop_ins", []))]
     out += [(Judgement, f"judgements[{i}]", j) for i, j in enumerate(data["judgements"])]
     out += [(Action, f"actions[{i}]", a) for i, a in enumerate(data["actions"])]
+    out += [(IndependentGrade, f"own_grades[{i}]", g) for i, g in enumerate(data.get("own_grades", []))]
     return out
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nexus_review.errors import NotFoundError
 from nexus_review.storage.models import (
     CalibrationAnswer,
     CalibrationExercise,
@@ -85,6 +86,16 @@ def own_grade_rows(session: Session, visit_ids: list[str]) -> list[OwnGradeRow]:
             r.reviewer_name,
             r.id,
         ),
+    )
+
+
+def visit_own_grade_records(session: Session, visit_id: str) -> list[IndependentGrade]:
+    """Every own grade of one visit, tombstones included (so that clearing travels), in a
+    steady order: by classroom, look-for, area, reviewer and id."""
+    query = select(IndependentGrade).where(IndependentGrade.visit_id == visit_id)
+    rows = list(session.scalars(query))
+    return sorted(
+        rows, key=lambda g: (g.drop_in_id or "", g.look_for, g.area_key, g.reviewer_id, g.id)
     )
 
 
@@ -258,6 +269,60 @@ def add_answer(session: Session, **values: object) -> CalibrationAnswer:
 def reviewer_exists(session: Session, reviewer_id: str) -> bool:
     found = session.get(Reviewer, reviewer_id)
     return found is not None and not found.deleted
+
+
+def exercises_of_years(session: Session, years: list[str]) -> list[tuple[str, str, str]]:
+    """(id, academic year, title) of every exercise of these years, tombstoned ones included."""
+    if not years:
+        return []
+    query = (
+        select(CalibrationExercise.id, CalibrationExercise.academic_year, CalibrationExercise.title)
+        .where(CalibrationExercise.academic_year.in_(years))
+        .order_by(CalibrationExercise.academic_year, CalibrationExercise.title, CalibrationExercise.id)
+    )
+    return [(r[0], r[1], r[2]) for r in session.execute(query)]
+
+
+def exercise_years(session: Session) -> list[str]:
+    """Every academic year an exercise is held for, tombstoned ones included."""
+    query = select(CalibrationExercise.academic_year).distinct()
+    return sorted(str(y) for y in session.scalars(query))
+
+
+def purge_exercises(session: Session, exercise_ids: list[str]) -> int:
+    """Remove calibration exercises and every head's answers for good (retention, not
+    everyday deleting), tombstones included; gives how many records went."""
+    from sqlalchemy import delete
+
+    removed = 0
+    for start in range(0, len(exercise_ids), 500):
+        chunk = exercise_ids[start : start + 500]
+        for query in (
+            delete(CalibrationAnswer).where(CalibrationAnswer.exercise_id.in_(chunk)),
+            delete(CalibrationExercise).where(CalibrationExercise.id.in_(chunk)),
+        ):
+            removed += int(getattr(session.execute(query), "rowcount", 0) or 0)
+    return removed
+
+
+def resolve_id(session: Session, model: type[Evidence] | type[CalibrationExercise], given: str, what: str) -> str:
+    """The id of a live record from its whole id or a unique start of one, as a user types it."""
+    from nexus_review.storage.repository import id_prefix
+
+    given = id_prefix(given, what)
+    matches = session.scalars(
+        select(model.id)
+        .where(model.deleted.is_(False), model.id.startswith(given, autoescape=True))
+        .order_by(model.id)
+        .limit(2)
+    ).all()
+    if given in matches:
+        return given
+    if not matches:
+        raise NotFoundError(f"There is no {what} with the id '{given}'.")
+    if len(matches) > 1:
+        raise NotFoundError(f"More than one {what} has an id starting '{given}'; give more of it.")
+    return str(matches[0])
 
 
 def evidence_for_exercise(session: Session, evidence_id: str) -> tuple[Evidence, Visit] | None:

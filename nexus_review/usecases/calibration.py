@@ -22,7 +22,7 @@ from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.frameworks import Framework, get_framework
 from nexus_review.storage import own_grades as store
 from nexus_review.storage.database import Database
-from nexus_review.storage.models import CalibrationExercise
+from nexus_review.storage.models import CalibrationExercise, Evidence
 
 TITLE_LIMIT = 200
 TEXT_LIMIT = 20_000
@@ -143,6 +143,18 @@ def make_exercise(
             area_keys="\n".join(dict.fromkeys(areas)),
         )
         return _item(row)
+
+
+def resolve_exercise_id(db: Database, given: str) -> str:
+    """An exercise's whole id from the id or its first characters, as the command line takes it."""
+    with db.reading() as session:
+        return store.resolve_id(session, CalibrationExercise, given, "calibration exercise")
+
+
+def resolve_evidence_id(db: Database, given: str) -> str:
+    """A piece of evidence's whole id from the id or its first characters."""
+    with db.reading() as session:
+        return store.resolve_id(session, Evidence, given, "piece of evidence")
 
 
 def list_exercises(db: Database) -> list[ExerciseItem]:

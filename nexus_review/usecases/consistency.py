@@ -41,6 +41,7 @@ from nexus_review.storage import own_grades as store
 from nexus_review.storage.database import Database
 
 REASON_LIMIT = 5000
+LOOK_FOR_LIMIT = 200  # what an own grade's look-for holds (packages and visit files say so too)
 LOOK_FORS = "look-fors"  # the area under which look-for grades are counted
 LOOK_FOR_SCALE = (LookForResult.NOT_SEEN, LookForResult.PARTLY, LookForResult.SEEN)  # lowest first
 
@@ -124,6 +125,11 @@ def record_own_grade(
                 raise NotFoundError("That learning-walk classroom is not part of this visit.")
             if look_for not in found[1]:
                 raise NexusError(f"'{look_for}' is not one of this learning walk's look-fors.")
+            if len(look_for) > LOOK_FOR_LIMIT:
+                raise NexusError(
+                    f"A look-for given your own view can be at most {LOOK_FOR_LIMIT} characters; "
+                    f"this one has {len(look_for)}: shorten it on the walk first."
+                )
             if grade is not None and grade not in set(LOOK_FOR_SCALE):
                 raise NexusError("A look-for is graded seen, partly seen or not seen.")
             area_key = ""
