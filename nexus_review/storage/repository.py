@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 from nexus_review.storage.repositories.common import (
+    add_as_written,
+    all_ids,
     count_active,
     id_prefix,
     insert_rows,
@@ -74,8 +76,10 @@ from nexus_review.storage.repositories.visits import (
 
 __all__ = [
     "action_item",
+    "add_as_written",
     "add_record_aliases",
     "add_review_group",
+    "all_ids",
     "all_visit_ids",
     "calibration_has_unexported_changes",
     "conflict_by_prefix",

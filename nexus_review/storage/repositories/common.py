@@ -4,7 +4,7 @@ written in bulk as plain rows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, update
@@ -100,3 +100,23 @@ def records_by_id(session: Session, model: Any, ids: list[str]) -> dict[str, Any
             {obj.id: obj for obj in session.scalars(select(model).where(model.id.in_(chunk)))}
         )
     return out
+
+
+def all_ids(session: Session, model: Any) -> set[str]:
+    """The id of every record of a table, tombstones included."""
+    return set(session.scalars(select(model.id)))
+
+
+def add_as_written(session: Session, records: Iterable[Any]) -> None:
+    """New records written exactly as given, with their own device, revision, version clock
+    and timestamps (not stamped as this database's changes)."""
+    previous = session.info.get("raw_sync")
+    session.info["raw_sync"] = True
+    try:
+        session.add_all(records)
+        session.flush()
+    finally:
+        if previous is None:
+            session.info.pop("raw_sync", None)
+        else:
+            session.info["raw_sync"] = previous
