@@ -26,14 +26,14 @@ LAST_YEAR = demo_years()[1]
 
 def test_compile_and_csv_on_the_command_line(demo_db: Database, tmp_path: Path) -> None:
     env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
-    run = lambda *a: subprocess.run(
+    run = lambda *a: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "nexus_review", "--db", demo_db.url, *a],
         cwd=ROOT,
         capture_output=True,
         text=True,
         env=env,
         timeout=180,
-    )  # noqa: E731
+    )
     proc = run(
         "compile",
         "--format",
