@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import random
 import subprocess
@@ -24,6 +23,7 @@ from nexus_review.storage.backups import (
 )
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
+from tests.storage.files import sha, sqlite_dump, visit_count
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,13 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.sqlite_only
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _visits(db: Database) -> int:
-    with db.reading() as s:
-        return int(s.scalar(select(func.count()).select_from(Visit)) or 0)
 
 
 def test_a_backup_is_a_consistent_copy_of_a_live_database(demo_db: Database) -> None:
@@ -50,7 +43,7 @@ def test_a_backup_is_a_consistent_copy_of_a_live_database(demo_db: Database) -> 
     assert check_integrity(backup) is None
     copy = open_database(backup)
     try:
-        assert _visits(copy) == 75
+        assert visit_count(copy) == 75
         with copy.reading() as s:
             assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "Only in the WAL so far")) == 1
     finally:
@@ -137,22 +130,13 @@ def test_a_damaged_database_is_refused_untouched_and_the_backup_offered(demo_db:
             start = n * page + 10
             data[start : start + 600] = bytes(rng.randrange(256) for _ in range(600))
     path.write_bytes(bytes(data))
-    before = _sha(path)
+    before = sha(path)
     with pytest.raises(DatabaseError) as err:
         open_database(path)
     message = str(err.value)
     assert "damaged" in message and backup.name in message and "\n" not in message
-    assert _sha(path) == before  # never written to
+    assert sha(path) == before  # never written to
 
-
-def _dump(path: Path) -> str:
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_the_desktop_program_can_tell_its_database_was_replaced(demo_db: Database) -> None:
@@ -191,8 +175,8 @@ def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_d
     backup = make_backup(path, "manual", out=tmp_path / "elsewhere.db")
     demo_db.close()
     assert not Path(str(path) + "-shm").exists() and not Path(str(path) + "-wal").exists()
-    assert _dump(path).count("INSERT") > 100
-    before = _dump(path)
+    assert sqlite_dump(path).count("INSERT") > 100
+    before = sqlite_dump(path)
     folder = path.parent
     script = (
         f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
@@ -213,7 +197,7 @@ def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_d
             assert "read-only" in proc.stderr or "not allowed" in proc.stderr, proc.stderr
     finally:
         folder.chmod(0o755)
-    assert _dump(path) == before
+    assert sqlite_dump(path) == before
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(path.name)) == [path.name]
 
 

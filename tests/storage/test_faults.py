@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import random
 import subprocess
@@ -22,16 +21,13 @@ from nexus_review.storage.backups import (
 )
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
+from tests.storage.files import sha
 
 ROOT = Path(__file__).resolve().parents[2]
 
 # Backups, locks and damage are about the SQLite file on a laptop; a network server is backed
 # up with its own tools (docs/server.md).
 pytestmark = pytest.mark.sqlite_only
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------------------- fault tests
@@ -213,7 +209,7 @@ def _settled_sha(db: Database) -> str:
     assert db.path is not None
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return _sha(db.path)
+    return sha(db.path)
 
 
 def _mutate(data: bytes, edits: list[tuple[int, int]], cut: int | None) -> bytes:

@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from nexus_review.errors import DatabaseError
-from nexus_review.storage.backups import (
-    check_integrity,
-    list_backups,
-    make_backup,
-    restore_backup,
-)
+from nexus_review.storage.backups import check_integrity, list_backups, make_backup, restore_backup
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.lock import DatabaseLock
 from nexus_review.usecases.backups import apply_retention
+from tests.storage.files import sqlite_dump
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,16 +62,6 @@ lock.release()
 """
 
 
-def _dump(path: Path) -> str:
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-
-
 def _cli(*argv: str) -> tuple[int, str, str]:
     import contextlib
     import io
@@ -111,7 +97,7 @@ def test_restore_and_retention_refuse_while_another_program_has_the_database_ope
     assert demo_db.path is not None
     path = demo_db.path
     backup = make_backup(path, "manual")
-    before = _dump(path)
+    before = sqlite_dump(path)
     backups_before = {b.path for b in list_backups(path)}
     for argv in (["restore", str(backup)], ["retention", "--older-than", "1"]):
         code, out, err = _cli("--db", str(path), *argv)
@@ -121,7 +107,7 @@ def test_restore_and_retention_refuse_while_another_program_has_the_database_ope
             and f"(process {desktop_program.pid})" in err
             and "close it there" in err
         ), err
-        assert _dump(path) == before
+        assert sqlite_dump(path) == before
     with pytest.raises(DatabaseError, match=f"process {desktop_program.pid}"):
         restore_backup(path, backup)
     assert {b.path for b in list_backups(path)} == backups_before  # not even a safety copy was made
@@ -166,7 +152,7 @@ def test_a_database_held_locked_elsewhere_is_busy_not_damaged(
     # SQLite's locks apply between connections as between processes.
     conn = sqlite3.connect(path, timeout=0.2)
     conn.execute(f"PRAGMA journal_mode={journal}")
-    before = _dump(path)
+    before = sqlite_dump(path)
     conn.execute("PRAGMA locking_mode=EXCLUSIVE")
     conn.execute("BEGIN EXCLUSIVE")
     conn.execute("CREATE TABLE holding_it (x)")
@@ -184,4 +170,4 @@ def test_a_database_held_locked_elsewhere_is_busy_not_damaged(
     finally:
         conn.rollback()
         conn.close()
-    assert _dump(path) == before
+    assert sqlite_dump(path) == before

@@ -12,15 +12,11 @@ from nexus_review.storage.backups import (
 )
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
+from tests.storage.files import visit_count
 
 # Backups, locks and damage are about the SQLite file on a laptop; a network server is backed
 # up with its own tools (docs/server.md).
 pytestmark = pytest.mark.sqlite_only
-
-
-def _visits(db: Database) -> int:
-    with db.reading() as s:
-        return int(s.scalar(select(func.count()).select_from(Visit)) or 0)
 
 
 def test_the_program_offers_the_backup_and_restores_it(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +32,7 @@ def test_the_program_offers_the_backup_and_restores_it(qtbot, demo_db: Database)
     assert offer_restore(path, "damaged", ask=False) is True
     fixed = open_database(path)
     try:
-        assert _visits(fixed) == 75
+        assert visit_count(fixed) == 75
     finally:
         fixed.close()
 

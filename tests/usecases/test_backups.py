@@ -16,15 +16,11 @@ from nexus_review.storage.backups import (
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Evidence, Visit
 from nexus_review.usecases.backups import apply_retention
+from tests.storage.files import visit_count
 
 # Backups, locks and damage are about the SQLite file on a laptop; a network server is backed
 # up with its own tools (docs/server.md).
 pytestmark = pytest.mark.sqlite_only
-
-
-def _visits(db: Database) -> int:
-    with db.reading() as s:
-        return int(s.scalar(select(func.count()).select_from(Visit)) or 0)
 
 
 def test_imports_and_migrations_back_up_first(demo_db: Database, tmp_path: Path) -> None:
@@ -48,12 +44,12 @@ def test_retention_deletes_old_visits_with_everything_after_a_backup(demo_db: Da
     preview = apply_retention(demo_db, 2, dry_run=True, today=today)
     assert preview.cutoff == today.replace(year=today.year - 2) and len(preview.visits) > 0
     old_ids = [v[0] for v in preview.visits]
-    assert _visits(demo_db) == 75  # a dry run deletes nothing
+    assert visit_count(demo_db) == 75  # a dry run deletes nothing
     with demo_db.transaction() as s:  # a tombstoned record of an old visit goes too
         s.scalars(select(Evidence).where(Evidence.visit_id == old_ids[0])).first().deleted = True  # type: ignore[union-attr]
     result = apply_retention(demo_db, 2, today=today)
     assert result.backup is not None and result.backup.exists()
-    assert _visits(demo_db) == 75 - len(old_ids)
+    assert visit_count(demo_db) == 75 - len(old_ids)
     with demo_db.reading() as s:
         assert (
             s.scalar(
