@@ -1,26 +1,29 @@
-"""The demo network's schools and the fixed ids of its records, shared by every part of the
-demo (the visits in ``demo``, the trust's figures in ``demo_trust``)."""
+"""The demo network's schools (from ``resources/demo/network.json``) and the fixed ids of its
+records, shared by every part of the demo (the visits in ``demo``, the trust's figures in
+``demo_trust``)."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
+
+from nexus_review.paths import resource_path
 
 # Fixed so that the same demo record has the same id on every laptop.
 DEMO_NAMESPACE = uuid.UUID("6f1d0c52-8a4e-5b1f-9c3d-2e7a4b9f0d11")
 DEMO_DEVICE = "demo"
 
+
+def demo_data(name: str) -> dict[str, Any]:
+    """One of the demo's data files, ``resources/demo/<name>.json``."""
+    data: dict[str, Any] = json.loads(resource_path("demo", f"{name}.json").read_text("utf-8"))
+    return data
+
+
 # key, name, URN, phase, headteacher (invented)
-SCHOOLS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("mangotsfield", "Mangotsfield CE VC Primary", "109263", "Primary", "Mrs Helen Ashworth"),
-    ("blackhorse", "Blackhorse Primary", "109187", "Primary", "Mr David Okafor"),
-    ("bh-junior", "Bromley Heath Junior", "109142", "Junior", "Mrs Clare Pennington"),
-    ("bh-infant", "Bromley Heath Infant", "109141", "Infant", "Miss Rachel Lomax"),
-    ("emersons-green", "Emersons Green Primary", "109658", "Primary", "Mr Tom Hargreaves"),
-    ("kings-forest", "Kings Forest Primary", "109204", "Primary", "Mrs Anita Sharma"),
-    ("staple-hill", "Staple Hill", "109671", "Primary", "Mr Gareth Price"),
-    ("stanbridge", "Stanbridge Primary", "109229", "Primary", "Mrs Louise Fenwick"),
-    ("st-michaels", "St Michaels CE Primary", "109312", "Primary", "Mrs Jo Whitcombe"),
-    ("st-stephens", "St Stephens Junior", "109618", "Junior", "Mr Simon Delaney"),
+SCHOOLS: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    (s["key"], s["name"], s["urn"], s["phase"], s["headteacher"]) for s in demo_data("network")["schools"]
 )
 
 

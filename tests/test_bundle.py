@@ -56,6 +56,8 @@ def test_bundle_is_lean_and_has_its_resources(bundle: Path) -> None:
     internal = bundle / "_internal"
     assert (internal / "resources" / "frameworks" / "ofsted-2025.json").is_file()
     assert (internal / "resources" / "schemas" / "visit-v1.schema.json").is_file()
+    assert (internal / "resources" / "demo" / "phrases.json").is_file()
+    assert (internal / "resources" / "demo" / "network.json").is_file()
     assert (internal / "nexus_review" / "storage" / "migrations" / "versions" / "0001_initial.py").is_file()
     assert (internal / "nexus_review" / "storage" / "migrations" / "versions" / "0002_field_merge.py").is_file()
     names = {p.name for p in bundle.rglob("*")}
