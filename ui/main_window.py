@@ -392,7 +392,9 @@ class MainWindow(QMainWindow):
         self.visit_area.setCurrentWidget(self.visits)
         self._identity = self._file_identity()
         self._update_title()
-        self.refresh()
+        self.visits.refresh()  # the other pages are filled when shown
+        if self.stack.currentWidget() is self.schools:
+            self.schools.refresh()
 
     def database_opened(self, opened: OpenDatabase) -> None:
         """Fill the window with the database it was opening."""
@@ -1024,7 +1026,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.tasks.busy():  # an export or import is being written: finish it first
-            self.statusBar().showMessage("Wait a moment: the program is still writing a file; then close it again.", 8000)
+            doing = "opening the database" if self._db is None else "writing a file or checking the database"
+            self.statusBar().showMessage(f"Wait a moment: the program is still {doing}; then close it again.", 8000)
             event.ignore()
             return
         if not self.close_visit():

@@ -18,8 +18,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QApplication
-
 from nexus_review.errors import NexusError
 from ui.errors import show_error
 from ui.settings import Settings
@@ -65,8 +63,7 @@ def open_in_window(window: MainWindow, target: str | Path) -> None:
         else:
             show_error(None, exc)
         window.refused = True
-        window.close()
-        QApplication.exit(1)
+        window.close()  # the last window: the program ends (run_app returns 1)
 
     window.tasks.run(work, opened, refused)
 
