@@ -243,8 +243,8 @@ def light_check(db_path: Path) -> str | None:
         return f"the header gives an impossible page size ({page_size})"
     pages = int.from_bytes(header[28:32], "big")
     counter_matches = header[24:28] == header[92:96]
-    if counter_matches and pages and not log and pages * page_size != size:
-        return f"the file holds {size} bytes where its header counts {pages} pages of {page_size}"
+    if counter_matches and pages and not log and pages * page_size > size:
+        return f"the file is cut short: {size} bytes where its header counts {pages} pages of {page_size}"
     if log:
         magic = int.from_bytes(log[0:4], "big")
         if len(log) < 32 or magic not in _WAL_MAGIC or int.from_bytes(log[8:12], "big") != page_size:
