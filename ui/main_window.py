@@ -425,10 +425,12 @@ class MainWindow(QMainWindow):
             from nexus_review.usecases.opening import open_database
 
             try:
-                self._reopen(open_database(path))
+                restored = open_database(path)
             except NexusError as err:
                 show_error(self, err)
                 return
+            self._db = restored
+            self.schools.db = restored
             self._fill()
             self.statusBar().showMessage("The newest good backup was restored.", 8000)
         else:

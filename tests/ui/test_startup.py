@@ -235,3 +235,51 @@ def test_damage_found_after_the_window_is_filled_can_be_mended_from_the_newest_g
     window.db.close()
     assert window.opened is not None
     window.opened.close()
+
+
+@pytest.fixture
+def quiet_app(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """run_app as the program runs it, without its logging set-up and crash hook."""
+    monkeypatch.setattr(ui.app, "setup_logging", lambda: None)
+    monkeypatch.setattr(ui.app, "install_excepthook", lambda: None)
+    settings = Settings()
+    settings.set("program/first_run_done", True)
+    return settings
+
+
+def test_the_program_runs_on_its_database_and_ends_with_0(
+    qtbot, demo_db: Database, quiet_app: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _closed(demo_db)
+    started: list[MainWindow] = []
+    start = ui.startup.start_main_window
+
+    def start_and_close_when_done(target: str | Path, settings: Settings) -> MainWindow:
+        window = start(target, settings)
+        started.append(window)
+        window.tasks.idle.connect(window.close)  # opened, filled, checked and backed up
+        return window
+
+    monkeypatch.setattr(ui.startup, "start_main_window", start_and_close_when_done)
+    assert ui.app.run_app(str(path)) == 0
+    (window,) = started
+    assert window.visits.model.rowCount() == 75
+    assert [b.reason for b in list_backups(path)] == ["daily"]
+    lock = DatabaseLock(path)
+    lock.acquire()  # given back at the end
+    lock.release()
+
+
+def test_the_program_ends_with_1_when_its_database_is_open_elsewhere(
+    demo_db: Database, quiet_app: Settings, said: list[str]
+) -> None:
+    path = _closed(demo_db)
+    other = DatabaseLock(path)
+    other.acquire()
+    try:
+        before = _fingerprint(path)
+        assert ui.app.run_app(str(path)) == 1
+    finally:
+        other.release()
+    assert len(said) == 1 and "already open" in said[0]
+    assert _fingerprint(path) == before
