@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nexus_review.errors import DatabaseError
-from nexus_review.storage.backups import check_integrity, daily_backup, damaged_message, light_check
+from nexus_review.storage.backups import (
+    check_integrity,
+    daily_backup,
+    damaged_message,
+    light_check,
+    newest_good_backup,
+)
 from nexus_review.storage.database import (
     Database,
     database_url,
@@ -101,6 +107,15 @@ def finish_opening(db: Database) -> str | None:
     if path is None or not path.exists():
         return None
     if check_integrity(path) is not None:
-        return damaged_message(path)
+        good = newest_good_backup(path)
+        if good is None:
+            return (
+                f"The database {path} is damaged and there is no backup of it; the program has stopped "
+                "writing to it: ask your network administrator for help."
+            )
+        return (
+            f"The database {path} is damaged; the program has stopped writing to it. Restore the newest "
+            f'good backup, from {good.made:%d %B %Y %H:%M} (nexus-review restore "{good.path}").'
+        )
     daily_backup(path)
     return None

@@ -197,7 +197,7 @@ def test_damage_found_after_the_window_is_filled_stops_all_writing(
     window = start_main_window(path, Settings())
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.refused, timeout=15000)
-    assert len(said) == 1 and "is damaged" in said[0]
+    assert len(said) == 1 and "is damaged" in said[0] and "stopped writing" in said[0]
     assert window.visit_area.currentWidget() is window.waiting and said[0] in window.waiting.text()
     assert not window.nav.isEnabled() and not window.new_visit_action.isEnabled()
     with pytest.raises(Exception, match="not open"):
