@@ -34,9 +34,7 @@ def program(target: str) -> None:
     app = make_application()
     settings = Settings()
     apply_theme(settings.get("appearance/theme"))
-    window = start_main_window(target, settings)
-    app.processEvents()
-    window.repaint()
+    window = start_main_window(target, settings)  # shown and painted before it returns
     print("painted", flush=True)
     from PySide6.QtCore import QEventLoop
 

@@ -18,6 +18,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtWidgets import QApplication
+
 from nexus_review.errors import NexusError
 from ui.errors import show_error
 from ui.settings import Settings
@@ -34,7 +36,8 @@ def start_main_window(target: str | Path, settings: Settings) -> MainWindow:
 
     window = MainWindow(None, settings, opening=str(target))
     window.show()
-    window.repaint()  # painted before the database work starts competing for the processor
+    QApplication.processEvents()
+    window.repaint()  # on screen before the database work starts competing for the processor
     open_in_window(window, target)
     return window
 
