@@ -26,25 +26,34 @@ def bare() -> None:
 
 
 def program(target: str) -> None:
-    from ui.app import apply_theme, make_application, open_for_editing
+    """The desktop program's own start path (ui.app.run_app without its event loop)."""
+    from ui.app import apply_theme, make_application
     from ui.settings import Settings
+    from ui.startup import start_main_window
 
     app = make_application()
     settings = Settings()
     apply_theme(settings.get("appearance/theme"))
-    db, _lock = open_for_editing(target)
-    from ui.main_window import MainWindow
-
-    window = MainWindow(db, settings)
-    window.show()
-    app.processEvents()
-    window.repaint()
+    window = start_main_window(target, settings)  # shown and painted before it returns
     print("painted", flush=True)
+    from PySide6.QtCore import QEventLoop
+
     page = window.visits
-    while page.view.model().rowCount() == 0:
+    if window.opened is None:
+        loop = QEventLoop()
+        window.filled.connect(loop.quit)
+        window.destroyed.connect(loop.quit)
+        loop.exec()
+    while page.view.model().rowCount() == 0 and not window.refused:
         app.processEvents()
     page.view.viewport().repaint()
     print("usable", flush=True)
+    # The full check and the day's backup go on in the background: wait for them to finish
+    # before the process ends (not timed).
+    while window.tasks.busy():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    if window.opened is not None:
+        window.opened.close()
 
 
 if __name__ == "__main__":

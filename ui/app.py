@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from nexus_review import APP_NAME, __version__
 from nexus_review.errors import NexusError
 from nexus_review.paths import resource_path
-from nexus_review.usecases.opening import Database, OpenDatabase, open_database, open_for_work
 from ui.errors import install_excepthook, setup_logging, show_error
 from ui.settings import Settings
+
+if TYPE_CHECKING:  # the database loads after the main window is shown (ui.startup)
+    from nexus_review.usecases.opening import Database, OpenDatabase
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ def database_target(cli_target: str | None, settings: Settings) -> str | Path:
 
 def first_run(settings: Settings, cli_target: str | None) -> Database | None:
     """Ask who the reviewer is and where to keep the reviews; None if the user cancels."""
+    from nexus_review.usecases.opening import open_database
     from ui.dialogs import FirstRunDialog
 
     db = open_database(database_target(cli_target, settings))
@@ -122,6 +126,8 @@ def open_for_editing(target: str | Path) -> OpenDatabase:
     """Open the database the desktop program works on: checked, backed up once a day, and
     locked so that a second copy of the program is told where it is already open; a damaged
     one is opened only after the user restores its newest good backup."""
+    from nexus_review.usecases.opening import open_for_work
+
     return open_for_work(target, lock=True, restore_damaged=offer_restore)
 
 
@@ -137,18 +143,20 @@ def run_app(db_target: str | None = None) -> int:
             if db is None:
                 return 0
             db.close()
-        opened = open_for_editing(database_target(db_target, settings))
     except NexusError as err:
         if "damaged" not in str(err):
             show_error(None, err)
         return 1
-    from ui.main_window import MainWindow
+    from ui.startup import start_main_window
 
-    window = MainWindow(opened.db, settings)
-    window.show()
+    # The window first, the database opened behind it (a refusal ends the program with 1).
+    window = start_main_window(database_target(db_target, settings), settings)
     code = app.exec()
-    opened.close()
-    return int(code)
+    if window.opened is not None:
+        window.opened.close()
+    if window._db is not None:
+        window._db.close()
+    return 1 if window.refused else int(code)
 
 
 def screenshot(widget: object, path: Path) -> None:

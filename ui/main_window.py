@@ -2,6 +2,10 @@
 
 Opening a visit shows its editor in the Visits area; the status bar always says when the work
 was last saved. Window geometry and splitter positions are remembered between runs.
+
+The window can be built before its database is open (``MainWindow(None, opening=...)``): it is
+shown at once saying which file it is opening, and filled by :meth:`MainWindow.database_opened`.
+So this module imports no SQLAlchemy: the use cases load when the window first asks them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,19 +46,23 @@ from nexus_review import APP_NAME, __version__
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
-from nexus_review.usecases import visit_list, visits
-from nexus_review.usecases.editing import create_visit
-from nexus_review.usecases.opening import Database
 from ui.errors import report_crash, show_error
 from ui.settings import Settings
 from ui.sync_action import sync_with_network
 from ui.tasks import TaskRunner
 from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
 
-if TYPE_CHECKING:  # the editor, the dialogs and the network's rules load when first used
+if TYPE_CHECKING:  # the editor, the dialogs, the network's rules and the database load when first used
+    from nexus_review.usecases.opening import Database, OpenDatabase
     from ui.editing import VisitSession
     from ui.imports_view import ImportsPage
     from ui.visit_editor import VisitEditor
+
+
+def _visit_list() -> Any:
+    from nexus_review.usecases import visit_list
+
+    return visit_list
 
 
 class VisitListPage(QWidget):
@@ -64,8 +72,8 @@ class VisitListPage(QWidget):
         super().__init__()
         self.window_ = window
         self.model = VisitListModel(
-            order=lambda column, descending: visit_list.ordered_ids(self.window_.db, column, descending),
-            fetch=lambda ids: visit_list.rows(self.window_.db, ids),
+            order=lambda column, descending: _visit_list().ordered_ids(self.window_.db, column, descending),
+            fetch=lambda ids: _visit_list().rows(self.window_.db, ids),
         )
         self.proxy = VisitListFilter(accept=self._passing_filters)
         self.proxy.setSourceModel(self.model)
@@ -134,7 +142,7 @@ class VisitListPage(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        choices = visit_list.list_choices(self.window_.db)
+        choices = _visit_list().list_choices(self.window_.db)
         self.model.reload()
         current_school = self.school.currentData()
         self.school.clear()
@@ -151,6 +159,7 @@ class VisitListPage(QWidget):
         self.apply_search()
 
     def _passing_filters(self, filters: dict[str, str]) -> set[str]:
+        visit_list = _visit_list()
         return set(visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters)))
 
     def apply_filters(self) -> None:
@@ -186,7 +195,7 @@ class VisitListPage(QWidget):
                 show_error(self, exc)
 
         self.searching = True
-        self.window_.tasks.run(lambda: visit_list.search_ids(db, text), done, failed)
+        self.window_.tasks.run(lambda: _visit_list().search_ids(db, text), done, failed)
 
     def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -211,7 +220,7 @@ class SchoolsPage(QWidget):
     """The network's schools with their headteachers and their priorities for a school year
     (this one at first)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database | None) -> None:
         super().__init__()
         self.db = db
         self.year = QComboBox()
@@ -236,6 +245,10 @@ class SchoolsPage(QWidget):
         return self.year.currentText()
 
     def refresh(self) -> None:
+        if self.db is None:  # the window is still opening its database
+            return
+        from nexus_review.usecases import visits
+
         shown = visits.school_priorities(self.db, self.year.currentText())
         years, year, rows = list(shown.years), shown.year, shown.rows
         self.year.clear()
@@ -298,10 +311,13 @@ class UndoRouter(QObject):
 
 class MainWindow(QMainWindow):
     SECTIONS = ("Visits", "Schools", "Network", "Imports")
+    filled = Signal()  # the database is open and the window shows it
 
-    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+    def __init__(self, db: Database | None, settings: Settings | None = None, *, opening: str = "") -> None:
         super().__init__()
-        self.db = db
+        self._db = db
+        self.opened: OpenDatabase | None = None  # the database opened for work, with its lock
+        self.refused = False  # the database could not be opened (or was found damaged and left)
         self.settings = settings or Settings()
         self.tasks = TaskRunner(self)
         self.session: VisitSession | None = None
@@ -315,6 +331,12 @@ class MainWindow(QMainWindow):
         self.visits = VisitListPage(self)
         self.visit_area = QStackedWidget()
         self.visit_area.addWidget(self.visits)
+        # Shown while the database is being opened, or once it has been found damaged.
+        self.waiting = QLabel()
+        self.waiting.setObjectName("opening")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.waiting.setWordWrap(True)
+        self.visit_area.addWidget(self.waiting)
         self.schools = SchoolsPage(db)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.visit_area)
@@ -342,12 +364,94 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self.undo_router.follow_focus)
-        self._update_title()
-        self._identity = self._file_identity()
+        self._identity: object = None
         self._replaced_notice = False
         self._restore_state()
         self.nav.setCurrentRow(0)
-        self.refresh()
+        if db is None:
+            self._show_closed(f"Opening {opening}…", Path(opening).name if opening else "")
+        else:
+            self._fill()
+
+    # ---- the database -------------------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        """The open database; a plain sentence if asked for while there is none (the window is
+        still opening it, or it was found damaged: then nothing more is written to it)."""
+        if self._db is None:
+            raise NexusError("The database is not open: nothing can be read or saved just now.")
+        return self._db
+
+    def _database_actions(self) -> tuple[QAction, ...]:
+        return (
+            self.new_visit_action, self.save_action, self.export_word_action, self.export_pdf_action,
+            self.export_package_action, self.import_package_action, self.sync_action, self.backup_action,
+            self.restore_action, self.settings_action, self.find_action,
+        )
+
+    def _show_closed(self, sentence: str, where: str) -> None:
+        """The frame and navigation without a database: one sentence in the list area."""
+        self.waiting.setText(sentence)
+        self.visit_area.setCurrentWidget(self.waiting)
+        self.stack.setCurrentIndex(0)
+        self.nav.setEnabled(False)
+        for action in self._database_actions():
+            action.setEnabled(False)
+        who = self.settings.get("reviewer/name")
+        self.setWindowTitle(" – ".join(p for p in (APP_NAME, who, where) if p))
+
+    def _fill(self) -> None:
+        self.nav.setEnabled(True)
+        for action in self._database_actions():
+            action.setEnabled(True)
+        self.visit_area.setCurrentWidget(self.visits)
+        self._identity = self._file_identity()
+        self._update_title()
+        self.visits.refresh()  # the other pages are filled when shown
+        if self.stack.currentWidget() is self.schools:
+            self.schools.refresh()
+
+    def database_opened(self, opened: OpenDatabase) -> None:
+        """Fill the window with the database it was opening."""
+        self.opened = opened
+        self._db = opened.db
+        self.schools.db = opened.db
+        self._fill()
+        self.filled.emit()
+
+    def database_found_damaged(self, message: str) -> None:
+        """The full check after opening found the file damaged: nothing more is written to it.
+        Unsaved changes of the open visit are kept on this computer (saved when the visit is
+        next opened); the window says so in one sentence and offers the newest good backup."""
+        if self._db is None:
+            return
+        if self.session is not None:
+            self.session.keep_unsaved()
+            self.session.discard_queue()
+            self.close_visit()
+        db, self._db = self._db, None
+        self.schools.db = None
+        db.close()
+        path = db.path
+        self._show_closed(message, path.name if path is not None else "")
+        from ui.app import offer_restore
+
+        if path is not None and offer_restore(path, message):
+            from nexus_review.usecases.opening import open_database
+
+            try:
+                restored = open_database(path)
+            except NexusError as err:
+                show_error(self, err)
+                return
+            self._db = restored
+            self.schools.db = restored
+            self._fill()
+            self.statusBar().showMessage("The newest good backup was restored.", 8000)
+        else:
+            self.refused = True
+            self.close()
 
     # ---- building -----------------------------------------------------------------------
 
@@ -515,6 +619,9 @@ class MainWindow(QMainWindow):
     # ---- visits -------------------------------------------------------------------------
 
     def new_visit(self) -> None:
+        from nexus_review.usecases import visits
+        from nexus_review.usecases.editing import create_visit
+
         people = visits.people(self.db)
         schools, reviewers = list(people.schools), list(people.reviewers)
         if not schools:
@@ -660,8 +767,10 @@ class MainWindow(QMainWindow):
         dialog.remember()
         options = dialog.options()
         open_after = dialog.open_after.isChecked()
-        detail = visits.visit_detail(self.db, visit_id)
+        from nexus_review.usecases import visits
         from ui.dialogs import suggested_report_name
+
+        detail = visits.visit_detail(self.db, visit_id)
 
         suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
@@ -812,7 +921,7 @@ class MainWindow(QMainWindow):
         """True while the database file is the one the program opened. When another program
         has put another file in its place (a restore), the program says so and opens the new
         file, so that nothing is written into the old one, where it would vanish."""
-        if self.db.path is None or self._file_identity() == self._identity:
+        if self._db is None or self.db.path is None or self._file_identity() == self._identity:
             return True
         if not self._replaced_notice:
             self._replaced_notice = True
@@ -850,7 +959,7 @@ class MainWindow(QMainWindow):
             self.database_file_unchanged()
 
     def _reopen(self, db: Database) -> None:
-        self.db = db
+        self._db = db
         self._identity = self._file_identity()
         self.schools.db = db
         self._update_title()
@@ -885,6 +994,8 @@ class MainWindow(QMainWindow):
     # ---- settings and the rest ------------------------------------------------------------
 
     def open_settings(self) -> None:
+        from nexus_review.usecases import visits
+
         schools = visits.schools(self.db)
         from nexus_review.usecases.network import lesson_grading_enabled, set_lesson_grading
         from ui.dialogs import SettingsDialog
@@ -926,12 +1037,14 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(
             self, f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\nDatabase: {self.db.location}",
+            f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\n"
+            f"Database: {self._db.location if self._db is not None else 'not open'}",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.tasks.busy():  # an export or import is being written: finish it first
-            self.statusBar().showMessage("Wait a moment: the program is still writing a file; then close it again.", 8000)
+            doing = "opening the database" if self._db is None else "writing a file or checking the database"
+            self.statusBar().showMessage(f"Wait a moment: the program is still {doing}; then close it again.", 8000)
             event.ignore()
             return
         if not self.close_visit():

@@ -212,6 +212,69 @@ def check_integrity(db_path: Path) -> str | None:
     raise DatabaseUnavailableError(unavailable_message(db_path, problem))
 
 
+_HEADER = b"SQLite format 3\x00"
+_WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def light_check(db_path: Path) -> str | None:
+    """A check cheap enough for every start, whatever the file's size: the header, the page
+    count against the file's length, the write-ahead log's header, and the schema read through
+    SQLite. None if nothing is wrong there, else what was found (the file is damaged). The full
+    check (:func:`check_integrity`) reads every page; the desktop program runs it after its
+    window is filled. Raises :class:`DatabaseUnavailableError` like the full check."""
+    try:
+        with db_path.open("rb") as fh:
+            header = fh.read(100)
+        size = db_path.stat().st_size
+        wal = Path(str(db_path) + "-wal")
+        log = b""
+        if wal.exists() and wal.stat().st_size > 0:
+            with wal.open("rb") as fh:
+                log = fh.read(32)
+    except OSError as exc:
+        raise DatabaseUnavailableError(
+            f"The database {db_path} cannot be read just now ({exc.strerror or exc}); check the file's permissions and try again."
+        ) from exc
+    if len(header) < 100 or header[:16] != _HEADER:
+        return "the file does not begin as an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return f"the header gives an impossible page size ({page_size})"
+    pages = int.from_bytes(header[28:32], "big")
+    counter_matches = header[24:28] == header[92:96]
+    if counter_matches and pages and not log and pages * page_size > size:
+        return f"the file is cut short: {size} bytes where its header counts {pages} pages of {page_size}"
+    if log:
+        magic = int.from_bytes(log[0:4], "big")
+        if len(log) < 32 or magic not in _WAL_MAGIC or int.from_bytes(log[8:12], "big") != page_size:
+            return "the database's log file does not begin as SQLite's write-ahead log"
+    try:
+        return _schema_check(_ro_uri(db_path))
+    except sqlite3.Error as exc:
+        problem = exc
+    if _code(problem) in (8, 14) and not log:
+        try:
+            return _schema_check(_ro_uri(db_path, immutable=True))
+        except sqlite3.Error as exc:
+            problem = exc
+    if _code(problem) not in _UNAVAILABLE:
+        return str(problem)
+    raise DatabaseUnavailableError(unavailable_message(db_path, problem))
+
+
+def _schema_check(uri: str) -> str | None:
+    """The schema parsed and the first page of every table and index read."""
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_WAIT_SECONDS)
+    try:
+        names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        for (name,) in names:
+            conn.execute(f'SELECT 1 FROM "{str(name).replace(chr(34), chr(34) * 2)}" LIMIT 1').fetchall()
+    finally:
+        conn.close()
+    return None
+
+
 def unavailable_message(db_path: Path, problem: sqlite3.Error) -> str:
     if _code(problem) in _BUSY:
         return f"The database {db_path} is busy in another program just now, so it cannot be checked; close it there (or wait a moment) and try again."

@@ -65,3 +65,43 @@ def test_the_lock_keeps_a_second_copy_of_the_program_out(db: Database) -> None:
     finally:
         first.close()
     open_for_work(path, lock=True).close()
+
+
+def test_the_desktop_programs_open_leaves_the_full_check_and_the_backup_for_later(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexus_review.usecases.opening import finish_opening
+
+    path = _closed(db)
+    checks: list[str] = []
+    quick_check = backups._quick_check
+
+    def counted_check(uri: str) -> str | None:
+        checks.append(uri)
+        return quick_check(uri)
+
+    monkeypatch.setattr(backups, "_quick_check", counted_check)
+    opened = open_for_work(path, lock=True, full_check=False)
+    try:
+        assert checks == [] and backups.list_backups(path) == []
+        assert finish_opening(opened.db) is None
+        assert len(checks) == 1
+        assert [b.reason for b in backups.list_backups(path)] == ["daily"]
+    finally:
+        opened.close()
+
+
+def test_damage_found_by_the_later_check_is_said_and_nothing_is_backed_up(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nexus_review.usecases.opening as opening
+
+    path = _closed(db)
+    opened = open_for_work(path, full_check=False)
+    monkeypatch.setattr(opening, "check_integrity", lambda p: "page 3 is damaged")
+    try:
+        message = opening.finish_opening(opened.db)
+        assert message is not None and "is damaged" in message
+        assert backups.list_backups(path) == []
+    finally:
+        opened.close()
