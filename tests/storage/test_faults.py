@@ -111,6 +111,7 @@ src = open({script!r}).read()
 code = compile(src, {script!r}, "exec")
 # Import the program's modules once, here, so each forked writer starts at once.
 import nexus_review.storage.database, nexus_review.storage.models, sqlalchemy.orm
+sqlalchemy.orm.configure_mappers()  # once here too, not in every writer before its first write
 for line in sys.stdin:
     start, wait = line.split()
     r, w = os.pipe()
