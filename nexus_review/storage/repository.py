@@ -718,6 +718,18 @@ def conflicts(session: Session, *, open_only: bool = True) -> list[Any]:
     return list(session.scalars(query))
 
 
+def open_conflicts_on(session: Session, record_ids: list[str]) -> list[Any]:
+    """The open conflicts about these records."""
+    from nexus_review.storage.models import Conflict
+
+    out: list[Any] = []
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        query = select(Conflict).where(Conflict.resolved_at.is_(None), Conflict.record_id.in_(chunk))
+        out += session.scalars(query.order_by(Conflict.created_at, Conflict.id))
+    return out
+
+
 def conflict_by_prefix(session: Session, given: str) -> Any:
     from nexus_review.storage.models import Conflict
 

@@ -96,6 +96,11 @@ class SyncResult:
             parts.append(
                 f"; {self.conflicts} field{'s' if self.conflicts != 1 else ''} changed on both sides kept both ways"
             )
+        closed = (self.sent.closed if self.sent else 0) + (self.received.closed if self.received else 0)
+        if closed:
+            parts.append(
+                f"; {closed} conflict{'s' if closed != 1 else ''} resolved on one side closed on the other"
+            )
         return "".join(parts) + "."
 
 

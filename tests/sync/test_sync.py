@@ -25,6 +25,7 @@ from nexus_review.usecases.packages import (
     export_review_package,
     import_package_files,
     list_conflicts,
+    resolve_conflict,
 )
 from nexus_review.usecases.sync import finish_interrupted, sync_databases, sync_with_server
 from tests.conftest import _demo_filled
@@ -122,6 +123,84 @@ def test_a_field_changed_on_both_sides_is_a_conflict_kept_both_ways(
     values = {str(v) for c in on_server for d in c.differences() for v in d[1:]}
     assert {"The laptop's summary.", "The office's summary."} <= values
     assert field(server, first, "summary") == field(laptop, first, "summary")
+
+
+def _one_conflict_both_sides(server: Database, laptop: Database) -> str:
+    first = visits(laptop)[0]
+    edit(laptop, first, summary="The laptop's summary.")
+    edit(server, first, summary="The office's summary.")
+    sync_databases(laptop, server)
+    assert len([c for c in list_conflicts(server) if c.record_id == first]) == 1
+    assert len([c for c in list_conflicts(laptop) if c.record_id == first]) == 1
+    return first
+
+
+def _conflicts_of(db: Database, record_id: str) -> list[Any]:
+    return [c for c in list_conflicts(db, open_only=False) if c.record_id == record_id]
+
+
+@pytest.mark.parametrize("resolved_on", ["laptop", "server"])
+@pytest.mark.parametrize("keep", ["laptop's", "office's"])
+def test_a_conflict_resolved_on_one_side_is_closed_on_the_other_by_the_next_sync(
+    server: Database, laptop: Database, resolved_on: str, keep: str
+) -> None:
+    first = _one_conflict_both_sides(server, laptop)
+    here = laptop if resolved_on == "laptop" else server
+    conflict = _conflicts_of(here, first)[0]
+    # On each side "ours" is the version that side held: the laptop's, or the office's.
+    own = "The laptop's summary." if here is laptop else "The office's summary."
+    keep_side = "ours" if own == f"The {keep} summary." else "theirs"
+    resolve_conflict(here, conflict.id, keep_side)
+    chosen = f"The {keep} summary."
+    assert field(here, first, "summary") == chosen
+    result = sync_databases(laptop, server)
+    assert "closed on the other" in result.sentence()
+    # Both sides agree: the record holds the choice, and the one conflict is closed on each
+    # with the same version kept (named from each side's own point of view).
+    for db in (laptop, server):
+        assert field(db, first, "summary") == chosen
+        (closed,) = _conflicts_of(db, first)
+        assert closed.resolved is not None
+        kept = closed.ours if closed.resolved == "ours" else closed.theirs
+        assert kept["summary"] == chosen
+    assert [c for c in list_conflicts(server) if c.record_id == first] == []
+    assert [c for c in list_conflicts(laptop) if c.record_id == first] == []
+    # Exactly once: another sync changes nothing and opens nothing.
+    before = [(content(db), list_conflicts(db, open_only=False)) for db in (laptop, server)]
+    again = sync_databases(laptop, server)
+    assert again.conflicts == 0 and "closed" not in again.sentence()
+    assert [(content(db), list_conflicts(db, open_only=False)) for db in (laptop, server)] == before
+
+
+def test_the_conflicted_record_passed_on_unresolved_leaves_the_conflict_open(
+    server: Database, laptop: Database, tmp_path: Path
+) -> None:
+    """A second laptop that received the record as the conflict left it, and changed another
+    field, has chosen nothing: its sync closes no conflict."""
+    first = _one_conflict_both_sides(server, laptop)
+    other = take_visits(server, tmp_path / "other.db", [first])
+    edit(other, first, strengths="Reading for pleasure")
+    result = sync_databases(other, server)
+    assert "closed" not in result.sentence()
+    assert len([c for c in list_conflicts(server) if c.record_id == first]) == 1
+    other.close()
+
+
+def test_a_resolution_travels_in_a_review_package_too(
+    server: Database, laptop: Database, tmp_path: Path
+) -> None:
+    first = _one_conflict_both_sides(server, laptop)
+    resolve_conflict(laptop, _conflicts_of(laptop, first)[0].id, "ours")
+    package = tmp_path / "resolved.nxr"
+    export_review_package(laptop, package, visit_ids=[first])
+    (result,) = import_package_files(server, [package])
+    assert result.closed == 1 and result.conflicts == 0
+    (closed,) = _conflicts_of(server, first)
+    assert closed.resolved == "theirs" and field(server, first, "summary") == "The laptop's summary."
+    # The sync after it finds both sides agreeing.
+    again = sync_databases(laptop, server)
+    assert again.conflicts == 0 and "closed" not in again.sentence()
+    assert [c for c in list_conflicts(laptop) if c.record_id == first] == []
 
 
 def test_a_laptop_that_has_never_synced_receives_the_reference_data(
@@ -393,3 +472,4 @@ def test_laptops_syncing_while_an_administrator_imports_lose_nothing(
     assert len(content(apart)["visit"]) == 75 + 10
     for database in (*laptops, *copies, apart):
         database.close()
+
