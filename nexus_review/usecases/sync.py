@@ -308,7 +308,8 @@ def sync_databases(
         if "prepared transactions are disabled" in str(exc.orig).lower():
             raise SyncError(
                 f"The network server {shown_location(server.url)} does not allow the prepared transactions a sync "
-                "needs; its administrator sets max_prepared_transactions (see the server guide)."
+                "needs, and nothing was changed; its administrator sets max_prepared_transactions to 50 and restarts it "
+                "(see the server guide)."
             ) from exc
         raise translate_error(exc, server.url) from exc
     if finished:

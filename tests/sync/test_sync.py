@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 
 from nexus_review.errors import DatabaseError
@@ -27,9 +28,14 @@ from nexus_review.usecases.packages import (
     list_conflicts,
     resolve_conflict,
 )
-from nexus_review.usecases.sync import finish_interrupted, sync_databases, sync_with_server
-from tests.conftest import _demo_filled
-from tests.pg import PgServer, copy_database, dump, free_port
+from nexus_review.usecases.sync import (
+    SyncError,
+    finish_interrupted,
+    sync_databases,
+    sync_with_server,
+)
+from tests.conftest import _demo_filled, _schema_only
+from tests.pg import REQUIRE_ENV, PgServer, copy_database, dump, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -473,3 +479,67 @@ def test_laptops_syncing_while_an_administrator_imports_lose_nothing(
     for database in (*laptops, *copies, apart):
         database.close()
 
+
+# ---------------------------------------------------------------------------- a server set up without two-phase commits
+
+
+@pytest.fixture(scope="module")
+def no_prepared_server() -> Iterator[PgServer]:
+    """A second throw-away server, set up as PostgreSQL comes: max_prepared_transactions = 0."""
+    from tests.pg import start_server
+
+    try:
+        started = start_server({"max_prepared_transactions": "0"})
+    except FileNotFoundError as exc:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"PostgreSQL is required here, and {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield started
+    started.stop()
+
+
+def test_a_server_without_prepared_transactions_refuses_in_one_sentence_and_changes_nothing(
+    no_prepared_server: PgServer, laptop: Database, tmp_path: Path
+) -> None:
+    """A laptop holding visits meets a new network server whose administrator left
+    max_prepared_transactions as PostgreSQL sets it."""
+    edit(laptop, visits(laptop)[0], summary="Written on the laptop.")
+    with no_prepared_server.database() as url:
+        _schema_only(url)
+        server = open_database(url)
+        with server.reading() as s:
+            setting = s.execute(text("SHOW max_prepared_transactions")).scalar()
+        assert setting == "0"
+        before = (dump(laptop), dump(server))
+        with pytest.raises(SyncError) as err:
+            sync_databases(laptop, server)
+        message = str(err.value)
+        assert "max_prepared_transactions" in message and "server guide" in message
+        assert "\n" not in message and message.count(". ") == 0 and message.endswith(".")
+        assert no_prepared_server.password not in message
+        assert (dump(laptop), dump(server)) == before
+        # The server guide quotes the sentence, and says how to change the setting.
+        guide = (ROOT / "docs" / "server.md").read_text("utf-8").replace("\n> ", " ")
+        assert re.sub(r"server .+? does not", "server SERVER does not", message) in guide
+        assert "ALTER SYSTEM SET max_prepared_transactions = 50;" in guide
+        assert "parameter group" in guide and "Server parameters" in guide
+        # The same sentence on the command line, as one line, exit code not 0.
+        laptop_path = str(laptop.path)
+        laptop.close()
+        secret = tmp_path / "password.txt"
+        secret.write_text(no_prepared_server.password + "\n", "utf-8")
+        address = url.replace(f":{no_prepared_server.password}@", "@")
+        run = subprocess.run(  # as this laptop (the same data folder, so the same device)
+            [sys.executable, "-m", "nexus_review", "--db", laptop_path, "sync", "--server", address,
+             "--password-file", str(secret)],
+            capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), timeout=60,
+        )  # fmt: skip
+        assert run.returncode != 0
+        assert "max_prepared_transactions" in run.stderr + run.stdout
+        assert len((run.stderr + run.stdout).strip().splitlines()) == 1
+        assert no_prepared_server.password not in run.stderr + run.stdout
+        assert dump(server) == before[1]
+        server.close()
+        reopened = open_database(laptop_path)
+        assert dump(reopened) == before[0]
+        reopened.close()
