@@ -72,6 +72,11 @@ def cmd_retention(ctx: Any) -> int:
         ctx.print(f"{'would delete' if result.dry_run else 'deleted'}  {day.isoformat()}  {school}")
     if result.dry_run:
         ctx.print(f"{len(result.visits)} visit(s) from before {result.cutoff:%d %B %Y} would be deleted with all their notes.")
+    elif result.server:
+        ctx.print(
+            f"{len(result.visits)} visit(s) deleted with {result.records} records from {result.server}; "
+            "the server's own backups (pg_dump, the provider's) still hold them until they expire."
+        )
     else:
         ctx.print(f"{len(result.visits)} visit(s) deleted with {result.records} records; the backup made first is {result.backup}.")
     return 0

@@ -1,14 +1,19 @@
 """Keeping the data safe: a backup when the user asks, restoring one, and deleting visits
-older than the network keeps them (after a backup)."""
+older than the network keeps them (after a backup).
+
+On a network server the program's backups do not apply (the server is backed up with
+PostgreSQL's own tools, see docs/server.md); retention runs there all the same, as the network
+administrator, in one transaction that takes its turn with imports and syncs."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from nexus_review.errors import NexusError
+from nexus_review.errors import DatabaseError, NexusError
 from nexus_review.storage import repository as repo
 from nexus_review.storage.backups import (
     BackupFile,
@@ -20,8 +25,14 @@ from nexus_review.storage.backups import (
     newest_good_backup,
     restore_backup,
 )
-from nexus_review.storage.database import Database
+from nexus_review.storage.database import Database, is_retryable, shown_location, translate_error
 from nexus_review.storage.lock import exclusive_use
+from nexus_review.storage.sync_store import (
+    ServerError,
+    is_server,
+    limit_lock_wait,
+    network_write_lock,
+)
 
 __all__ = [
     "MAX_RETENTION_YEARS",
@@ -51,8 +62,9 @@ class RetentionResult:
     cutoff: dt.date
     visits: list[tuple[str, dt.date, str]]
     records: int
-    backup: Path | None
+    backup: Path | None  # the backup made first; None on a network server (its own backups)
     dry_run: bool
+    server: str = ""  # the network server it ran on, as shown; "" for a database file
 
 
 # Longer than any school keeps review notes; also keeps the cut-off date a real date.
@@ -76,7 +88,9 @@ def apply_retention(
     with db.reading() as session:
         old = repo.visits_before(session, cutoff)
     if dry_run or not old:
-        return RetentionResult(cutoff, old, 0, None, dry_run)
+        return RetentionResult(cutoff, old, 0, None, dry_run, _server_name(db))
+    if is_server(db):
+        return _retention_on_server(db, cutoff)
     with (
         exclusive_use(db.path, "delete old visits from it")
         if db.path is not None
@@ -86,3 +100,46 @@ def apply_retention(
         with db.transaction() as session:
             records = repo.purge_visits(session, [v[0] for v in old])
     return RetentionResult(cutoff, old, records, backup, False)
+
+
+SERVER_ATTEMPTS = 8  # a purge that collided with a laptop's sync or an import is run again
+SERVER_LOCK_TIMEOUT_S = 30  # records held by a sync cut off on a laptop: waited for this long
+
+
+def _server_name(db: Database) -> str:
+    return shown_location(db.url) if is_server(db) else ""
+
+
+def _retention_on_server(db: Database, cutoff: dt.date) -> RetentionResult:
+    """The purge on a network server: one serialisable transaction, in turn with imports and
+    syncs (the visits are read again inside it), refused in one sentence for a login that may
+    not delete visits."""
+    where = shown_location(db.url)
+    for attempt in range(SERVER_ATTEMPTS):
+        try:
+            with network_write_lock(db), db.transaction() as session:
+                limit_lock_wait(session, SERVER_LOCK_TIMEOUT_S)
+                old = repo.visits_before(session, cutoff)
+                records = repo.purge_visits(session, [v[0] for v in old])
+            return RetentionResult(cutoff, old, records, None, False, where)
+        except ServerError as exc:
+            if is_retryable(exc) and attempt < SERVER_ATTEMPTS - 1:
+                time.sleep(min(2.0, 0.05 * 2**attempt))
+                continue
+            state = str(getattr(exc.orig, "sqlstate", "") or "")
+            if state == "42501":  # insufficient privilege: a reviewer's or a reader's login
+                raise DatabaseError(
+                    f"Only a network administrator's login may delete old visits from {where}; nothing was deleted."
+                ) from exc
+            if state == "55P03":
+                raise DatabaseError(
+                    f"The network server {where} is finishing a laptop's sync that holds some of these visits; "
+                    "nothing was deleted; try again in a few minutes."
+                ) from exc
+            raise translate_error(exc, db.url) from exc
+        except NexusError as err:
+            if attempt < SERVER_ATTEMPTS - 1 and is_retryable(err.__cause__ or err):
+                time.sleep(min(2.0, 0.05 * 2**attempt))
+                continue
+            raise
+    raise AssertionError("unreachable")
