@@ -46,14 +46,29 @@ __all__ = [
     "list_backups",
     "make_backup",
     "newest_good_backup",
+    "not_on_a_server",
     "restore_backup",
 ]
+
+
+def not_on_a_server(db: Database, doing: str) -> NexusError:
+    """What the program's backups and restores say on a network server, where they do not
+    apply: ``doing`` is "backed up" or "restored"."""
+    tools = (
+        "pg_restore, or the provider's point-in-time restore"
+        if doing == "restored"
+        else "a nightly pg_dump, or the provider's backups"
+    )
+    return NexusError(
+        f"The database open here is the network server {shown_location(db.url)}: it is {doing} with the "
+        f"server's own tools ({tools}; see the server guide), not from this program."
+    )
 
 
 def backup_now(db: Database) -> Path:
     """A backup the user asked for, of the database as it is saved now."""
     if db.path is None:
-        raise NexusError("Backups here are for SQLite database files.")
+        raise not_on_a_server(db, "backed up")
     return make_backup(db.path, "manual")
 
 

@@ -270,6 +270,15 @@ def _attempt(laptop: Database, server: Database, server_uid: str) -> SyncResult:
     )  # fmt: skip
 
 
+def check_laptop(db: Database) -> None:
+    """A sync runs from a laptop's own file: refused in one sentence on the server itself."""
+    if store.is_server(db):
+        raise SyncError(
+            "The program is open on the network server itself, which laptops sync with; "
+            "a sync runs from a laptop's own database file."
+        )
+
+
 def sync_databases(
     laptop: Database, server: Database, *, pause: Callable[[float], None] = time.sleep
 ) -> SyncResult:
@@ -278,8 +287,7 @@ def sync_databases(
         raise SyncError(
             f"{shown_location(server.url)} is not a network server; give its postgresql:// address."
         )
-    if store.is_server(laptop):
-        raise SyncError("A sync runs from a laptop's own database file, not from a network server.")
+    check_laptop(laptop)
     try:
         finished = finish_interrupted(laptop, server)
         with server.reading() as session:
@@ -330,6 +338,7 @@ __all__ = [
     "NexusError",
     "SyncError",
     "SyncResult",
+    "check_laptop",
     "connect_server",
     "database_url",
     "finish_interrupted",
