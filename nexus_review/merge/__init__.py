@@ -333,12 +333,14 @@ def _close_resolved_elsewhere(session: Session, plan: ImportPlan) -> int:
     """Open conflicts here whose field the package brings in a version made after seeing both
     of their versions (resolved on the laptop or the server that sent it): closed with the
     choice that was made there, so that both databases agree and nobody chooses twice. The
-    conflicts this import itself finds are added afterwards and are not looked at."""
+    conflicts this import itself finds are added afterwards and are not looked at. A
+    reviewer's login on a server, which may not read conflicts, leaves the server's open for
+    the administrator (the record already holds the reviewer's choice)."""
     incoming: dict[tuple[str, str], dict[str, Any]] = {}
     for r in plan.records:
         if r.action in ("update", "conflict"):
             incoming[(r.table, r.target_id or r.record_id)] = r.incoming
-    if not incoming:
+    if not incoming or not repo.may_change_conflicts(session):
         return 0
     now, closed = utcnow(), 0
     for conflict in repo.open_conflicts_on(session, sorted({rid for _, rid in incoming})):
