@@ -74,6 +74,7 @@ class PgServer:
     password: str
     user: str | None
     templates: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # server settings over the defaults
 
     @property
     def data(self) -> Path:
@@ -114,6 +115,7 @@ class PgServer:
                 "-c max_connections=120",
                 "-c max_prepared_transactions=120",  # a sync commits in two phases
                 "-c shared_buffers=32MB",
+                *(f"-c {name}={value}" for name, value in self.settings.items()),
             ]
         )
         self._run(
@@ -131,6 +133,8 @@ class PgServer:
         )
 
     def stop(self) -> None:
+        if self in RUNNING:
+            RUNNING.remove(self)
         with contextlib.suppress(Exception):
             self._run(self.bindir / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -178,7 +182,9 @@ class PgServer:
             self.drop_database(name)
 
 
-def start_server() -> PgServer:
+def start_server(settings: dict[str, str] | None = None) -> PgServer:
+    """A new throw-away server; ``settings`` (name: value) override the defaults above, for a
+    test of a server set up differently (one that refuses prepared transactions, say)."""
     bindir = find_bindir()
     if bindir is None:
         raise FileNotFoundError("the PostgreSQL server binaries (initdb, pg_ctl) are not installed")
@@ -195,6 +201,7 @@ def start_server() -> PgServer:
         port=free_port(),
         password=uuid.uuid4().hex,
         user=_server_user(),
+        settings=dict(settings or {}),
     )
     for attempt in range(3):
         try:
@@ -214,7 +221,7 @@ def start_server() -> PgServer:
     raise AssertionError("unreachable")
 
 
-RUNNING: list[PgServer] = []  # the session's server, for helpers that copy its databases
+RUNNING: list[PgServer] = []  # the servers running, for helpers that copy their databases
 
 
 def copy_database(src: Any, dest: Path) -> Any:
@@ -229,7 +236,7 @@ def copy_database(src: Any, dest: Path) -> Any:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copyfile(src.path, dest)
         return open_database(dest)
-    server = RUNNING[-1]
+    server = next(s for s in RUNNING if s.port == make_url(src.url).port)
     src.engine.dispose()  # a database is copied only while nobody is connected to it
     return open_database(server.url(server.create_database(make_url(src.url).database)))
 

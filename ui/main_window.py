@@ -868,10 +868,10 @@ class MainWindow(QMainWindow):
     # ---- backups ------------------------------------------------------------------------
 
     def backup_now(self) -> None:
-        from nexus_review.usecases.backups import backup_now
+        from nexus_review.usecases.backups import backup_now, not_on_a_server
 
         if self.db.path is None:
-            show_error(self, NexusError("Backups here are for SQLite database files."))
+            show_error(self, not_on_a_server(self.db, "backed up"))
             return
         if self.session is not None:
             self.session.flush()
@@ -884,12 +884,12 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """Choose a backup, confirm, back up the database as it is now, restore, reopen."""
-        from nexus_review.usecases.backups import backups_dir, restore_backup
+        from nexus_review.usecases.backups import backups_dir, not_on_a_server, restore_backup
         from nexus_review.usecases.opening import open_database
 
         path = self.db.path
         if path is None:
-            show_error(self, NexusError("Backups here are for SQLite database files."))
+            show_error(self, not_on_a_server(self.db, "restored"))
             return
         backup, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backups_dir(path)), "Nexus Review backups (*.db)")
         if not backup:
@@ -977,7 +977,8 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self, APP_NAME,
                 f"Delete {preview.what()} from before {preview.cutoff:%d %B %Y}, with all their notes and answers? "
-                "A backup is made first.",
+                + ("A backup is made first." if not preview.server else
+                   "The program makes no backup of a network server: the server's own backups keep a copy until they expire."),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
@@ -988,7 +989,8 @@ class MainWindow(QMainWindow):
             show_error(self, err)
             return 0
         self.refresh()
-        self.statusBar().showMessage(f"{result.what()} deleted; the backup made first is {result.backup}", 10000)
+        kept = f"the backup made first is {result.backup}" if not result.server else "the server's own backups still hold them until they expire"
+        self.statusBar().showMessage(f"{result.what()} deleted; {kept}", 10000)
         return len(result.visits)
 
     # ---- settings and the rest ------------------------------------------------------------

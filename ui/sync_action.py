@@ -34,12 +34,18 @@ def ask_server(window: Any) -> tuple[str, str] | None:
 def sync_with_network(window: Any) -> None:
     """Sync the window's database with the network server."""
     from nexus_review.usecases.sync import (
+        check_laptop,
         database_url,
         sync_with_server,
         with_password,
         without_password,
     )
 
+    try:
+        check_laptop(window.db)  # before asking for a server: this is one
+    except NexusError as err:
+        show_error(window, err)
+        return
     answers = ask_server(window)
     if answers is None:
         return

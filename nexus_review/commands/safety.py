@@ -74,6 +74,11 @@ def cmd_retention(ctx: Any) -> int:
         ctx.print(f"{'would delete' if result.dry_run else 'deleted'}  {year}  calibration exercise: {title}")
     if result.dry_run:
         ctx.print(f"{result.what()} from before {result.cutoff:%d %B %Y} would be deleted with all their notes and answers.")
+    elif result.server:
+        ctx.print(
+            f"{result.what()} deleted with {result.records} records from {result.server}; "
+            "the server's own backups (pg_dump, the provider's) still hold them until they expire."
+        )
     else:
         ctx.print(f"{result.what()} deleted with {result.records} records; the backup made first is {result.backup}.")
     return 0

@@ -35,7 +35,7 @@ from nexus_review.interchange.package import (
     Package,
     read_package,
 )
-from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name
+from nexus_review.merge.fields import FieldConflict, combine, field_value, split_name, supersedes
 from nexus_review.storage import repository as repo
 from nexus_review.storage.database import Session, bump
 from nexus_review.storage.models import (
@@ -254,20 +254,22 @@ class ImportResult:
     visits: int
     applied: bool  # False for a dry run, or when nothing needed changing
     import_id: str | None = None
+    closed: int = 0  # open conflicts here that the other side had resolved, closed by this import
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "file": self.file_name, "reviewer": self.reviewer, "device": self.device_id,
             "visits": self.visits, "added": self.added, "updated": self.updated,
             "unchanged": self.unchanged, "conflicts": self.conflicts, "applied": self.applied,
+            "conflicts_closed": self.closed,
         }
 
 
-def result_of(plan: ImportPlan, applied: bool, import_id: str | None = None) -> ImportResult:
+def result_of(plan: ImportPlan, applied: bool, import_id: str | None = None, closed: int = 0) -> ImportResult:
     p = plan.package
     return ImportResult(
         p.name, p.reviewer, p.device_id, plan.count("add"), plan.count("update"),
-        plan.count("unchanged"), plan.count("conflict"), p.visit_count, applied, import_id,
+        plan.count("unchanged"), plan.count("conflict"), p.visit_count, applied, import_id, closed,
     )
 
 
@@ -313,6 +315,7 @@ def apply_plan(session: Session, package: Package, plan: ImportPlan, device_id: 
             if updates:
                 repo.update_rows(session, model, [_values(package, table, model, r) for r in updates])
             repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
+        closed = _close_resolved_elsewhere(session, plan)
         session.add_all(
             Conflict(
                 import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
@@ -323,7 +326,35 @@ def apply_plan(session: Session, package: Package, plan: ImportPlan, device_id: 
         session.flush()
     finally:
         session.info.pop("raw_sync", None)
-    return result_of(plan, applied=True, import_id=record.id)
+    return result_of(plan, applied=True, import_id=record.id, closed=closed)
+
+
+def _close_resolved_elsewhere(session: Session, plan: ImportPlan) -> int:
+    """Open conflicts here whose field the package brings in a version made after seeing both
+    of their versions (resolved on the laptop or the server that sent it): closed with the
+    choice that was made there, so that both databases agree and nobody chooses twice. The
+    conflicts this import itself finds are added afterwards and are not looked at. A
+    reviewer's login on a server, which may not read conflicts, leaves the server's open for
+    the administrator (the record already holds the reviewer's choice)."""
+    incoming: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in plan.records:
+        if r.action in ("update", "conflict"):
+            incoming[(r.table, r.target_id or r.record_id)] = r.incoming
+    if not incoming or not repo.may_change_conflicts(session):
+        return 0
+    now, closed = utcnow(), 0
+    for conflict in repo.open_conflicts_on(session, sorted({rid for _, rid in incoming})):
+        row = incoming.get((conflict.table_name, conflict.record_id))
+        if row is None:
+            continue
+        kept = supersedes(conflict.table_name, conflict.field_name, dict(conflict.ours), dict(conflict.theirs), row)
+        if kept is None:
+            continue
+        conflict.resolved_at, conflict.resolution = now, kept
+        if kept != "later":
+            conflict.shown = kept
+        closed += 1
+    return closed
 
 
 # ---------------------------------------------------------------------------- conflicts

@@ -232,3 +232,37 @@ def _deletion_against_edits(
                 "ours" if deleter is ours else "theirs",
             )
         )
+
+
+def supersedes(
+    table: str,
+    name: str | None,
+    ours: dict[str, Any],
+    theirs: dict[str, Any],
+    incoming: dict[str, Any],
+) -> str | None:
+    """Whether ``incoming``, a version of a record arriving in a package or a sync, was made
+    after seeing both versions of a field in conflict (someone chose on another database, or
+    changed the field again since): which of the two it kept, "ours" or "theirs" ("later" when
+    neither). None when it has not seen both: the conflict is still open.
+
+    Strictly after: the record as the conflict left it (a version of both) passed on by another
+    laptop decides nothing. ``name`` None is a whole-record conflict (recorded before fields
+    merged one by one)."""
+    if name is None:
+        seen = vclock.merged(ours.get("vclock") or {}, theirs.get("vclock") or {})
+        if vclock.compare(incoming.get("vclock") or {}, seen) is not vclock.Order.AFTER:
+            return None
+        if content_equal(incoming, ours):
+            return "ours"
+        return "theirs" if content_equal(incoming, theirs) else "later"
+    so = vclock.field_stamp(ours.get("field_versions"), name, own_stamp(ours))
+    st = vclock.field_stamp(theirs.get("field_versions"), name, own_stamp(theirs))
+    si = vclock.field_stamp(incoming.get("field_versions"), name, own_stamp(incoming))
+    both = vclock.merged(so["vv"], st["vv"])
+    if vclock.compare(si["vv"], both) is not vclock.Order.AFTER:
+        return None
+    value = field_value(table, incoming, name)
+    if value == field_value(table, ours, name):
+        return "ours"
+    return "theirs" if value == field_value(table, theirs, name) else "later"

@@ -243,6 +243,12 @@ def network_write_lock(db: Database) -> Iterator[None]:
         conn.close()
 
 
+def limit_lock_wait(session: Session, seconds: int) -> None:
+    """In this transaction on the server, wait at most this long for a record another
+    transaction holds (a sync prepared and cut off), then fail with lock_timeout (55P03)."""
+    session.execute(text(f"SET LOCAL lock_timeout = '{int(seconds)}s'"))
+
+
 def abandoned_syncs(db: Database, older_than_minutes: int) -> list[str]:
     """Prepared syncs of any laptop left longer than this (the laptop died or went offline
     mid-sync): they hold row locks until resolved. Rolling one back is safe: the server then has

@@ -96,6 +96,11 @@ class SyncResult:
             parts.append(
                 f"; {self.conflicts} field{'s' if self.conflicts != 1 else ''} changed on both sides kept both ways"
             )
+        closed = (self.sent.closed if self.sent else 0) + (self.received.closed if self.received else 0)
+        if closed:
+            parts.append(
+                f"; {closed} conflict{'s' if closed != 1 else ''} resolved on one side closed on the other"
+            )
         return "".join(parts) + "."
 
 
@@ -265,6 +270,15 @@ def _attempt(laptop: Database, server: Database, server_uid: str) -> SyncResult:
     )  # fmt: skip
 
 
+def check_laptop(db: Database) -> None:
+    """A sync runs from a laptop's own file: refused in one sentence on the server itself."""
+    if store.is_server(db):
+        raise SyncError(
+            "The program is open on the network server itself, which laptops sync with; "
+            "a sync runs from a laptop's own database file."
+        )
+
+
 def sync_databases(
     laptop: Database, server: Database, *, pause: Callable[[float], None] = time.sleep
 ) -> SyncResult:
@@ -273,8 +287,7 @@ def sync_databases(
         raise SyncError(
             f"{shown_location(server.url)} is not a network server; give its postgresql:// address."
         )
-    if store.is_server(laptop):
-        raise SyncError("A sync runs from a laptop's own database file, not from a network server.")
+    check_laptop(laptop)
     try:
         finished = finish_interrupted(laptop, server)
         with server.reading() as session:
@@ -303,7 +316,8 @@ def sync_databases(
         if "prepared transactions are disabled" in str(exc.orig).lower():
             raise SyncError(
                 f"The network server {shown_location(server.url)} does not allow the prepared transactions a sync "
-                "needs; its administrator sets max_prepared_transactions (see the server guide)."
+                "needs, and nothing was changed; its administrator sets max_prepared_transactions to 50 and restarts it "
+                "(see the server guide)."
             ) from exc
         raise translate_error(exc, server.url) from exc
     if finished:
@@ -324,6 +338,7 @@ __all__ = [
     "NexusError",
     "SyncError",
     "SyncResult",
+    "check_laptop",
     "connect_server",
     "database_url",
     "finish_interrupted",

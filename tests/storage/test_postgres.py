@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import open_database
@@ -127,3 +127,90 @@ def test_an_open_server_database_shows_no_password(pg_server: PgServer) -> None:
         assert pg_server.password in db.url  # it connects with it
         assert pg_server.password not in repr(db) and pg_server.password not in db.location
         db.close()
+
+
+# ---------------------------------------------------------------------------- retention on a server
+
+
+@pytest.fixture
+def network_server(pg_server: PgServer):  # type: ignore[no-untyped-def]
+    from tests.conftest import _demo_filled
+
+    with pg_server.database(pg_server.template("demo", _demo_filled)) as url:
+        db = open_database(url)
+        yield db
+        db.close()
+
+
+def _visit_dates(db) -> list[str]:  # type: ignore[no-untyped-def]
+    from nexus_review.storage.models import Evidence, Visit
+
+    with db.reading() as s:
+        dates = sorted(str(d) for d in s.scalars(select(Visit.visit_date)))
+        orphans = s.scalars(
+            select(Evidence.id).where(Evidence.visit_id.not_in(select(Visit.id)))
+        ).all()
+    assert orphans == []
+    return dates
+
+
+def test_retention_on_a_server_deletes_old_visits_in_one_transaction(
+    network_server, pg_server: PgServer, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import os
+
+    from nexus_review.usecases.backups import apply_retention
+
+    before = _visit_dates(network_server)
+    result = apply_retention(network_server, 2, today=dt.date(2026, 12, 2))
+    assert result.cutoff == dt.date(2024, 12, 2)
+    old = [d for d in before if d < "2024-12-02"]
+    assert old and len(result.visits) == len(old) and result.records > len(old)
+    assert _visit_dates(network_server) == [d for d in before if d >= "2024-12-02"]
+    # No SQLite backup of a server: the server's own backups cover it.
+    assert result.backup is None and result.server and pg_server.password not in result.server
+    assert list(Path(os.environ["NEXUS_REVIEW_DATA_DIR"]).rglob("*retention*")) == []
+    # Run again, nothing is left to delete and nothing changes.
+    again = apply_retention(network_server, 2, today=dt.date(2026, 12, 2))
+    assert again.visits == [] and again.records == 0
+
+
+def test_retention_on_the_command_line_against_a_server(
+    network_server, pg_server: PgServer
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import os
+
+    from nexus_review.usecases.backups import apply_retention
+
+    today = dt.date.today()
+    due = apply_retention(network_server, 1, dry_run=True, today=today).visits
+    url = network_server.url.replace(f":{pg_server.password}@", "@")
+    run = subprocess.run(
+        [sys.executable, "-m", "nexus_review", "--db", url, "retention", "--older-than", "1"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={**os.environ, "PGPASSWORD": pg_server.password},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert pg_server.password not in run.stdout + run.stderr
+    if due:
+        last = run.stdout.strip().splitlines()[-1]
+        assert f"{len(due)} visit(s) deleted" in last and "server's own backups" in last
+        assert "None" not in last
+    assert apply_retention(network_server, 1, dry_run=True, today=today).visits == []
+
+
+@pytest.mark.parametrize("years", [0, 101])
+def test_retention_refused_on_a_server_changes_nothing(
+    network_server, years: int
+) -> None:  # type: ignore[no-untyped-def]
+    from nexus_review.errors import NexusError
+    from nexus_review.usecases.backups import apply_retention
+    from tests.pg import dump
+
+    before = dump(network_server)
+    with pytest.raises(NexusError) as err:
+        apply_retention(network_server, years)
+    assert "\n" not in str(err.value) and "year" in str(err.value)
+    assert dump(network_server) == before

@@ -371,3 +371,66 @@ def test_a_reviewer_writes_only_their_own_calibration_answers_and_reads_the_trus
         assert conn.execute(
             "SELECT count(*) FROM independent_grade WHERE visit_id = %s", (graded_elsewhere,)
         ).fetchone() == (0,)
+
+
+def test_only_an_administrators_login_deletes_old_visits_from_the_server(
+    network: dict[str, Any],
+) -> None:
+    """A reviewer's login (which may change its team's visits, and delete none) is refused in
+    one sentence, and nothing is deleted, not even its own team's old visits."""
+    import datetime as dt
+
+    from nexus_review.usecases.backups import apply_retention
+
+    url = make_url(network["url"]).set(username=network["logins"]["reviewer"], password=PASSWORD)
+    before = dump(network["db"])
+    login = open_database(url.render_as_string(hide_password=False))
+    try:
+        assert apply_retention(login, 2, dry_run=True, today=dt.date(2040, 1, 1)).visits  # its own
+        with pytest.raises(DatabaseError) as err:
+            apply_retention(login, 2, today=dt.date(2040, 1, 1))
+    finally:
+        login.close()
+    message = str(err.value)
+    assert "network administrator's login" in message and "nothing was deleted" in message
+    assert "\n" not in message and PASSWORD not in message
+    assert dump(network["db"]) == before
+    # The administrator's login may.
+    admin_url = make_url(network["url"]).set(
+        username=network["logins"]["administrator"], password=PASSWORD
+    )
+    admin = open_database(admin_url.render_as_string(hide_password=False))
+    try:
+        result = apply_retention(admin, 2, today=dt.date(2026, 12, 2))
+    finally:
+        admin.close()
+    assert result.visits and result.records > 0
+
+
+def test_a_reviewer_resolving_a_conflict_on_the_laptop_syncs_and_the_server_keeps_the_choice(
+    network: dict[str, Any], tmp_path: Path
+) -> None:
+    from nexus_review.usecases.packages import list_conflicts, resolve_conflict
+
+    db, own = network["db"], network["own"]
+    package = tmp_path / "visits.nxr"
+    export_review_package(db, package, visit_ids=[own[0]])
+    laptop = open_database(tmp_path / "laptop.db")
+    import_package_files(laptop, [package])
+    url = make_url(network["url"]).set(username=network["logins"]["reviewer"], password=PASSWORD)
+    address = url.render_as_string(hide_password=False)
+    with laptop.transaction() as s:
+        s.get(Visit, own[0]).summary = "The reviewer's summary."
+    with db.transaction() as s:
+        s.get(Visit, own[0]).summary = "The office's summary."
+    sync_with_server(laptop, address)
+    (mirrored,) = [c for c in list_conflicts(laptop) if c.record_id == own[0]]
+    resolve_conflict(laptop, mirrored.id, "ours")
+    result = sync_with_server(laptop, address)
+    assert result.pushed_visits == 1
+    with db.reading() as s:
+        assert s.get(Visit, own[0]).summary == "The reviewer's summary."
+    # The reviewer's login may not read the server's conflicts: the administrator closes it.
+    assert len([c for c in list_conflicts(db) if c.record_id == own[0]]) == 1
+    assert list_conflicts(laptop) == []
+    laptop.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 
 from nexus_review.errors import DatabaseError
@@ -25,10 +26,16 @@ from nexus_review.usecases.packages import (
     export_review_package,
     import_package_files,
     list_conflicts,
+    resolve_conflict,
 )
-from nexus_review.usecases.sync import finish_interrupted, sync_databases, sync_with_server
-from tests.conftest import _demo_filled
-from tests.pg import PgServer, copy_database, dump, free_port
+from nexus_review.usecases.sync import (
+    SyncError,
+    finish_interrupted,
+    sync_databases,
+    sync_with_server,
+)
+from tests.conftest import _demo_filled, _schema_only
+from tests.pg import REQUIRE_ENV, PgServer, copy_database, dump, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,6 +129,84 @@ def test_a_field_changed_on_both_sides_is_a_conflict_kept_both_ways(
     values = {str(v) for c in on_server for d in c.differences() for v in d[1:]}
     assert {"The laptop's summary.", "The office's summary."} <= values
     assert field(server, first, "summary") == field(laptop, first, "summary")
+
+
+def _one_conflict_both_sides(server: Database, laptop: Database) -> str:
+    first = visits(laptop)[0]
+    edit(laptop, first, summary="The laptop's summary.")
+    edit(server, first, summary="The office's summary.")
+    sync_databases(laptop, server)
+    assert len([c for c in list_conflicts(server) if c.record_id == first]) == 1
+    assert len([c for c in list_conflicts(laptop) if c.record_id == first]) == 1
+    return first
+
+
+def _conflicts_of(db: Database, record_id: str) -> list[Any]:
+    return [c for c in list_conflicts(db, open_only=False) if c.record_id == record_id]
+
+
+@pytest.mark.parametrize("resolved_on", ["laptop", "server"])
+@pytest.mark.parametrize("keep", ["laptop's", "office's"])
+def test_a_conflict_resolved_on_one_side_is_closed_on_the_other_by_the_next_sync(
+    server: Database, laptop: Database, resolved_on: str, keep: str
+) -> None:
+    first = _one_conflict_both_sides(server, laptop)
+    here = laptop if resolved_on == "laptop" else server
+    conflict = _conflicts_of(here, first)[0]
+    # On each side "ours" is the version that side held: the laptop's, or the office's.
+    own = "The laptop's summary." if here is laptop else "The office's summary."
+    keep_side = "ours" if own == f"The {keep} summary." else "theirs"
+    resolve_conflict(here, conflict.id, keep_side)
+    chosen = f"The {keep} summary."
+    assert field(here, first, "summary") == chosen
+    result = sync_databases(laptop, server)
+    assert "closed on the other" in result.sentence()
+    # Both sides agree: the record holds the choice, and the one conflict is closed on each
+    # with the same version kept (named from each side's own point of view).
+    for db in (laptop, server):
+        assert field(db, first, "summary") == chosen
+        (closed,) = _conflicts_of(db, first)
+        assert closed.resolved is not None
+        kept = closed.ours if closed.resolved == "ours" else closed.theirs
+        assert kept["summary"] == chosen
+    assert [c for c in list_conflicts(server) if c.record_id == first] == []
+    assert [c for c in list_conflicts(laptop) if c.record_id == first] == []
+    # Exactly once: another sync changes nothing and opens nothing.
+    before = [(content(db), list_conflicts(db, open_only=False)) for db in (laptop, server)]
+    again = sync_databases(laptop, server)
+    assert again.conflicts == 0 and "closed" not in again.sentence()
+    assert [(content(db), list_conflicts(db, open_only=False)) for db in (laptop, server)] == before
+
+
+def test_the_conflicted_record_passed_on_unresolved_leaves_the_conflict_open(
+    server: Database, laptop: Database, tmp_path: Path
+) -> None:
+    """A second laptop that received the record as the conflict left it, and changed another
+    field, has chosen nothing: its sync closes no conflict."""
+    first = _one_conflict_both_sides(server, laptop)
+    other = take_visits(server, tmp_path / "other.db", [first])
+    edit(other, first, strengths="Reading for pleasure")
+    result = sync_databases(other, server)
+    assert "closed" not in result.sentence()
+    assert len([c for c in list_conflicts(server) if c.record_id == first]) == 1
+    other.close()
+
+
+def test_a_resolution_travels_in_a_review_package_too(
+    server: Database, laptop: Database, tmp_path: Path
+) -> None:
+    first = _one_conflict_both_sides(server, laptop)
+    resolve_conflict(laptop, _conflicts_of(laptop, first)[0].id, "ours")
+    package = tmp_path / "resolved.nxr"
+    export_review_package(laptop, package, visit_ids=[first])
+    (result,) = import_package_files(server, [package])
+    assert result.closed == 1 and result.conflicts == 0
+    (closed,) = _conflicts_of(server, first)
+    assert closed.resolved == "theirs" and field(server, first, "summary") == "The laptop's summary."
+    # The sync after it finds both sides agreeing.
+    again = sync_databases(laptop, server)
+    assert again.conflicts == 0 and "closed" not in again.sentence()
+    assert [c for c in list_conflicts(laptop) if c.record_id == first] == []
 
 
 def test_a_laptop_that_has_never_synced_receives_the_reference_data(
@@ -393,3 +478,68 @@ def test_laptops_syncing_while_an_administrator_imports_lose_nothing(
     assert len(content(apart)["visit"]) == 75 + 10
     for database in (*laptops, *copies, apart):
         database.close()
+
+
+# ---------------------------------------------------------------------------- a server set up without two-phase commits
+
+
+@pytest.fixture(scope="module")
+def no_prepared_server() -> Iterator[PgServer]:
+    """A second throw-away server, set up as PostgreSQL comes: max_prepared_transactions = 0."""
+    from tests.pg import start_server
+
+    try:
+        started = start_server({"max_prepared_transactions": "0"})
+    except FileNotFoundError as exc:
+        if os.environ.get(REQUIRE_ENV):
+            pytest.fail(f"PostgreSQL is required here, and {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield started
+    started.stop()
+
+
+def test_a_server_without_prepared_transactions_refuses_in_one_sentence_and_changes_nothing(
+    no_prepared_server: PgServer, laptop: Database, tmp_path: Path
+) -> None:
+    """A laptop holding visits meets a new network server whose administrator left
+    max_prepared_transactions as PostgreSQL sets it."""
+    edit(laptop, visits(laptop)[0], summary="Written on the laptop.")
+    with no_prepared_server.database() as url:
+        _schema_only(url)
+        server = open_database(url)
+        with server.reading() as s:
+            setting = s.execute(text("SHOW max_prepared_transactions")).scalar()
+        assert setting == "0"
+        before = (dump(laptop), dump(server))
+        with pytest.raises(SyncError) as err:
+            sync_databases(laptop, server)
+        message = str(err.value)
+        assert "max_prepared_transactions" in message and "server guide" in message
+        assert "\n" not in message and message.count(". ") == 0 and message.endswith(".")
+        assert no_prepared_server.password not in message
+        assert (dump(laptop), dump(server)) == before
+        # The server guide quotes the sentence, and says how to change the setting.
+        guide = (ROOT / "docs" / "server.md").read_text("utf-8").replace("\n> ", " ")
+        assert re.sub(r"server .+? does not", "server SERVER does not", message) in guide
+        assert "ALTER SYSTEM SET max_prepared_transactions = 50;" in guide
+        assert "parameter group" in guide and "Server parameters" in guide
+        # The same sentence on the command line, as one line, exit code not 0.
+        laptop_path = str(laptop.path)
+        laptop.close()
+        secret = tmp_path / "password.txt"
+        secret.write_text(no_prepared_server.password + "\n", "utf-8")
+        address = url.replace(f":{no_prepared_server.password}@", "@")
+        run = subprocess.run(  # as this laptop (the same data folder, so the same device)
+            [sys.executable, "-m", "nexus_review", "--db", laptop_path, "sync", "--server", address,
+             "--password-file", str(secret)],
+            capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), timeout=60,
+        )  # fmt: skip
+        assert run.returncode != 0
+        assert "max_prepared_transactions" in run.stderr + run.stdout
+        assert len((run.stderr + run.stdout).strip().splitlines()) == 1
+        assert no_prepared_server.password not in run.stderr + run.stdout
+        assert dump(server) == before[1]
+        server.close()
+        reopened = open_database(laptop_path)
+        assert dump(reopened) == before[0]
+        reopened.close()

@@ -319,6 +319,29 @@ def conflicts(session: Session, *, open_only: bool = True) -> list[Any]:
     return list(session.scalars(query))
 
 
+def may_change_conflicts(session: Session) -> bool:
+    """Whether this login may read and change recorded conflicts: always on a file; on a
+    network server set up with logins, a reviewer's login may only add them (a conflict holds
+    both versions of a record, perhaps of another team's visit)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    query = "SELECT has_table_privilege('conflict', 'SELECT') AND has_table_privilege('conflict', 'UPDATE')"
+    return bool(session.execute(text(query)).scalar())
+
+
+def open_conflicts_on(session: Session, record_ids: list[str]) -> list[Any]:
+    """The open conflicts about these records."""
+    from nexus_review.storage.models import Conflict
+
+    out: list[Any] = []
+    for chunk in chunks(record_ids):
+        query = select(Conflict).where(Conflict.resolved_at.is_(None), Conflict.record_id.in_(chunk))
+        out += session.scalars(query.order_by(Conflict.created_at, Conflict.id))
+    return out
+
+
 def conflict_by_prefix(session: Session, given: str) -> Any:
     from nexus_review.storage.models import Conflict
 
