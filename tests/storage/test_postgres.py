@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, select, text
 
+from nexus_review.domain.wording import counted
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import open_database
 from nexus_review.storage.schema import SCHEMA_HEAD
@@ -196,7 +197,7 @@ def test_retention_on_the_command_line_against_a_server(
     assert pg_server.password not in run.stdout + run.stderr
     if due:
         last = run.stdout.strip().splitlines()[-1]
-        assert f"{len(due)} visit(s) deleted" in last and "server's own backups" in last
+        assert f"{counted(len(due), 'visit')} deleted" in last and "server's own backups" in last
         assert "None" not in last
     assert apply_retention(network_server, 1, dry_run=True, today=today).visits == []
 
