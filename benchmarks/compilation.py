@@ -33,13 +33,34 @@ from nexus_review.storage.database import open_database  # noqa: E402
 from nexus_review.storage.models import Action, Evidence, Judgement, Visit, VisitReviewer, utcnow  # noqa: E402
 from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
 
-AREAS = ("inclusion", "curriculum-and-teaching", "achievement", "attendance-and-behaviour",
-         "personal-development-and-well-being", "leadership-and-governance", "safeguarding")
+AREAS = (
+    "inclusion",
+    "curriculum-and-teaching",
+    "achievement",
+    "attendance-and-behaviour",
+    "personal-development-and-well-being",
+    "leadership-and-governance",
+    "safeguarding",
+)
 GRADES = ("exceptional", "strong-standard", "expected-standard", "needs-attention")
-FOCUS = ("Reading and phonics", "Oracy", "Writing", "SEND", "Attendance", "Mathematics", "Early years")
+FOCUS = (
+    "Reading and phonics",
+    "Oracy",
+    "Writing",
+    "SEND",
+    "Attendance",
+    "Mathematics",
+    "Early years",
+)
 
 
-def build(path: Path, visits: int = 150, evidence_per_visit: int = 20, days: int = 300, first: dt.date = dt.date(2025, 9, 8)) -> None:
+def build(
+    path: Path,
+    visits: int = 150,
+    evidence_per_visit: int = 20,
+    days: int = 300,
+    first: dt.date = dt.date(2025, 9, 8),
+) -> None:
     """The network database: ``visits`` evaluation days spread over ``days`` from ``first``."""
     db = open_database(path)
     fill_demo_network(db)
@@ -48,33 +69,99 @@ def build(path: Path, visits: int = 150, evidence_per_visit: int = 20, days: int
         reviewers = [x.id for x in list_reviewers(s)]
     rng = random.Random(11)
     now = utcnow()
-    sync = {"created_at": now, "updated_at": now, "device_id": "bench", "revision": 1, "vclock": {"bench": 1}, "deleted": False}
-    rows: dict[type, list[dict[str, object]]] = {m: [] for m in (Visit, VisitReviewer, Evidence, Judgement, Action)}
+    sync = {
+        "created_at": now,
+        "updated_at": now,
+        "device_id": "bench",
+        "revision": 1,
+        "vclock": {"bench": 1},
+        "deleted": False,
+    }
+    rows: dict[type, list[dict[str, object]]] = {
+        m: [] for m in (Visit, VisitReviewer, Evidence, Judgement, Action)
+    }
     for i in range(visits):
         vid = str(uuid.uuid4())
         focus = rng.sample(FOCUS, 2)
-        rows[Visit].append({**sync, "id": vid, "host_school_id": rng.choice(schools), "visit_date": first + dt.timedelta(days=(i * days) // visits),
-                            "kind": "evaluation-day", "framework_key": "ofsted-2025", "status": "report-sent", "focus_areas": focus,
-                            "summary": f"Reviewers tested the school's view of {focus[0].lower()}. " + "Pupils learn well and behave well. " * 8,
-                            "strengths": "\n".join(f"Strength {rng.randint(1, 60)} about {focus[0].lower()}" for _ in range(4)),
-                            "areas_for_development": "\n".join(f"Even better if {rng.randint(1, 60)}" for _ in range(3)),
-                            "questions": "How do you know?\nWhat will you stop doing?"})
+        rows[Visit].append(
+            {
+                **sync,
+                "id": vid,
+                "host_school_id": rng.choice(schools),
+                "visit_date": first + dt.timedelta(days=(i * days) // visits),
+                "kind": "evaluation-day",
+                "framework_key": "ofsted-2025",
+                "status": "report-sent",
+                "focus_areas": focus,
+                "summary": f"Reviewers tested the school's view of {focus[0].lower()}. "
+                + "Pupils learn well and behave well. " * 8,
+                "strengths": "\n".join(
+                    f"Strength {rng.randint(1, 60)} about {focus[0].lower()}" for _ in range(4)
+                ),
+                "areas_for_development": "\n".join(
+                    f"Even better if {rng.randint(1, 60)}" for _ in range(3)
+                ),
+                "questions": "How do you know?\nWhat will you stop doing?",
+            }
+        )
         for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            rows[VisitReviewer].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "reviewer_id": rid, "is_lead": pos == 0, "position": pos})
+            rows[VisitReviewer].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "reviewer_id": rid,
+                    "is_lead": pos == 0,
+                    "position": pos,
+                }
+            )
         for pos in range(evidence_per_visit):
-            rows[Evidence].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "kind": "lesson-observation", "position": pos,
-                                   "staff": f"Mrs T. Teacher{rng.randint(1, 300)}", "notes": "What was seen and heard. " * 20,
-                                   "strengths": "Clear modelling", "areas_for_development": "More time to practise",
-                                   "focus_links": [focus[pos % 2]], "grades": {}, "look_fors": []})
+            rows[Evidence].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "kind": "lesson-observation",
+                    "position": pos,
+                    "staff": f"Mrs T. Teacher{rng.randint(1, 300)}",
+                    "notes": "What was seen and heard. " * 20,
+                    "strengths": "Clear modelling",
+                    "areas_for_development": "More time to practise",
+                    "focus_links": [focus[pos % 2]],
+                    "grades": {},
+                    "look_fors": [],
+                }
+            )
         for area in AREAS:
             sg = area == "safeguarding"
-            rows[Judgement].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "area_key": area,
-                                    "peer_grade": "met" if sg else rng.choice(GRADES), "self_grade": "met" if sg else rng.choice(GRADES),
-                                    "rationale": "From the evidence. " * 6, "evidence_ids": []})
+            rows[Judgement].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "area_key": area,
+                    "peer_grade": "met" if sg else rng.choice(GRADES),
+                    "self_grade": "met" if sg else rng.choice(GRADES),
+                    "rationale": "From the evidence. " * 6,
+                    "evidence_ids": [],
+                }
+            )
         for pos in range(3):
-            rows[Action].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "position": pos, "description": f"Next step {pos} for the school.",
-                                 "owner": "Headteacher", "due_date": dt.date(2026, 3, 1) + dt.timedelta(days=i), "status": rng.choice(("open", "in-progress", "done")),
-                                 "follow_up": [{"date": "2026-02-01", "note": "Discussed at the group meeting."}]})
+            rows[Action].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "position": pos,
+                    "description": f"Next step {pos} for the school.",
+                    "owner": "Headteacher",
+                    "due_date": dt.date(2026, 3, 1) + dt.timedelta(days=i),
+                    "status": rng.choice(("open", "in-progress", "done")),
+                    "follow_up": [
+                        {"date": "2026-02-01", "note": "Discussed at the group meeting."}
+                    ],
+                }
+            )
     with db.transaction() as s:
         for model, data in rows.items():
             s.execute(insert(model), data)
@@ -105,13 +192,26 @@ def main() -> None:
         for fmt in ("pdf", "docx"):
             out = folder / f"compilation.{fmt}"
             started = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", MEASURE.format(root=str(ROOT), db=str(folder / "network.db"), fmt=fmt, out=str(out))],
-                                  capture_output=True, text=True, env=env, check=True)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    MEASURE.format(
+                        root=str(ROOT), db=str(folder / "network.db"), fmt=fmt, out=str(out)
+                    ),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
             wall = time.perf_counter() - started
             code, inside, peak, anchor = proc.stdout.split()[-4:]
-            print(f"{fmt:5} {float(inside):.2f} s in the process = {in_anchors(float(inside), float(anchor))} "
-                  f"(anchor {float(anchor):.3f} s; goal 3 s = {goal_in_anchors(3.0)}), "
-                  f"{wall:.2f} s with start-up, peak memory {float(peak):.0f} MB, {out.stat().st_size // 1024} KB, exit {code}")
+            print(
+                f"{fmt:5} {float(inside):.2f} s in the process = {in_anchors(float(inside), float(anchor))} "
+                f"(anchor {float(anchor):.3f} s; goal 3 s = {goal_in_anchors(3.0)}), "
+                f"{wall:.2f} s with start-up, peak memory {float(peak):.0f} MB, {out.stat().st_size // 1024} KB, exit {code}"
+            )
 
 
 if __name__ == "__main__":

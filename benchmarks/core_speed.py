@@ -55,10 +55,15 @@ def _long_note() -> tuple[list[str], str]:
     rng = random.Random(7)
 
     def word() -> str:
-        return rng.choice(string.ascii_uppercase) + "".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9)))
+        return rng.choice(string.ascii_uppercase) + "".join(
+            rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))
+        )
 
     staff = [f"Mrs {rng.choice(string.ascii_uppercase)}. {word()}" for _ in range(500)]
-    text = " ".join(rng.choice(["the", "pupils", "Read", "and", staff[rng.randrange(500)], "Then"]) for _ in range(50_000))
+    text = " ".join(
+        rng.choice(["the", "pupils", "Read", "and", staff[rng.randrange(500)], "Then"])
+        for _ in range(50_000)
+    )
     return staff, text
 
 
@@ -69,7 +74,9 @@ def main() -> None:
         folder = Path(tmp)
         os.environ["NEXUS_REVIEW_DATA_DIR"] = str(folder / "data")  # never the user's own folder
         seconds = _demo_fill_seconds(folder)
-        print(f"demo network fill: {seconds:.3f} s = {in_anchors(seconds, anchor)} (goal 1.5 s = {goal_in_anchors(1.5)})")
+        print(
+            f"demo network fill: {seconds:.3f} s = {in_anchors(seconds, anchor)} (goal 1.5 s = {goal_in_anchors(1.5)})"
+        )
     staff = Anonymiser(["Mrs Jane Quixley", "Mr T. Hale"])
     slow_texts = {
         "forenames": "Jane " * 40 + "x",
@@ -80,11 +87,15 @@ def main() -> None:
     }
     for name, text in slow_texts.items():
         seconds = quickest(lambda text=text: staff.clean(text))  # type: ignore[misc]
-        print(f"anonymise a run of {name}: {seconds:.3f} s = {in_anchors(seconds, anchor)} (goal 2 s = {goal_in_anchors(2.0)})")
+        print(
+            f"anonymise a run of {name}: {seconds:.3f} s = {in_anchors(seconds, anchor)} (goal 2 s = {goal_in_anchors(2.0)})"
+        )
     names, note = _long_note()
     network = Anonymiser(names)
     seconds = quickest(lambda: network.clean(note))
-    print(f"anonymise a 50,000-word note among 500 staff: {seconds:.3f} s = {in_anchors(seconds, anchor)} (goal 5 s = {goal_in_anchors(5.0)})")
+    print(
+        f"anonymise a 50,000-word note among 500 staff: {seconds:.3f} s = {in_anchors(seconds, anchor)} (goal 5 s = {goal_in_anchors(5.0)})"
+    )
 
 
 if __name__ == "__main__":

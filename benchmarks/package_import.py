@@ -41,8 +41,15 @@ from nexus_review.storage.models import (  # noqa: E402
 from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
 from nexus_review.usecases.packages import export_review_package, import_packages  # noqa: E402
 
-AREAS = ("inclusion", "curriculum-and-teaching", "achievement", "attendance-and-behaviour",
-         "personal-development-and-well-being", "leadership-and-governance", "safeguarding")
+AREAS = (
+    "inclusion",
+    "curriculum-and-teaching",
+    "achievement",
+    "attendance-and-behaviour",
+    "personal-development-and-well-being",
+    "leadership-and-governance",
+    "safeguarding",
+)
 
 
 def laptop_visits(path: Path, count: int) -> list[str]:
@@ -53,33 +60,102 @@ def laptop_visits(path: Path, count: int) -> list[str]:
         reviewers = [x.id for x in list_reviewers(s)]
     rng = random.Random(3)
     now = utcnow()
-    sync = {"created_at": now, "updated_at": now, "device_id": db.device_id, "revision": 1, "vclock": {db.device_id: 1}, "deleted": False}
-    rows: dict[type, list[dict[str, object]]] = {m: [] for m in (Visit, VisitReviewer, Evidence, DropIn, Judgement, Action)}
+    sync = {
+        "created_at": now,
+        "updated_at": now,
+        "device_id": db.device_id,
+        "revision": 1,
+        "vclock": {db.device_id: 1},
+        "deleted": False,
+    }
+    rows: dict[type, list[dict[str, object]]] = {
+        m: [] for m in (Visit, VisitReviewer, Evidence, DropIn, Judgement, Action)
+    }
     ids = []
     for i in range(count):
         vid = str(uuid.uuid4())
         ids.append(vid)
-        rows[Visit].append({**sync, "id": vid, "host_school_id": rng.choice(schools), "visit_date": dt.date(2026, 1, 5) + dt.timedelta(days=i),
-                            "kind": "evaluation-day", "framework_key": "ofsted-2025", "status": "report-drafted",
-                            "focus_areas": ["Reading and phonics", "Oracy"], "summary": "Pupils read widely and often. " * 20,
-                            "strengths": "Phonics\nVocabulary", "areas_for_development": "Writing stamina", "questions": "How do you know?"})
+        rows[Visit].append(
+            {
+                **sync,
+                "id": vid,
+                "host_school_id": rng.choice(schools),
+                "visit_date": dt.date(2026, 1, 5) + dt.timedelta(days=i),
+                "kind": "evaluation-day",
+                "framework_key": "ofsted-2025",
+                "status": "report-drafted",
+                "focus_areas": ["Reading and phonics", "Oracy"],
+                "summary": "Pupils read widely and often. " * 20,
+                "strengths": "Phonics\nVocabulary",
+                "areas_for_development": "Writing stamina",
+                "questions": "How do you know?",
+            }
+        )
         for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            rows[VisitReviewer].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "reviewer_id": rid, "is_lead": pos == 0, "position": pos})
+            rows[VisitReviewer].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "reviewer_id": rid,
+                    "is_lead": pos == 0,
+                    "position": pos,
+                }
+            )
         for pos in range(6):
             eid = str(uuid.uuid4())
-            rows[Evidence].append({**sync, "id": eid, "visit_id": vid, "kind": "learning-walk" if pos == 5 else "lesson-observation",
-                                   "position": pos, "notes": "Careful notes on what was seen. " * 15, "focus_links": ["Oracy"],
-                                   "grades": {}, "look_fors": ["Talk partners", "Vocabulary"] if pos == 5 else []})
+            rows[Evidence].append(
+                {
+                    **sync,
+                    "id": eid,
+                    "visit_id": vid,
+                    "kind": "learning-walk" if pos == 5 else "lesson-observation",
+                    "position": pos,
+                    "notes": "Careful notes on what was seen. " * 15,
+                    "focus_links": ["Oracy"],
+                    "grades": {},
+                    "look_fors": ["Talk partners", "Vocabulary"] if pos == 5 else [],
+                }
+            )
             if pos == 5:
                 for d in range(6):
-                    rows[DropIn].append({**sync, "id": str(uuid.uuid4()), "evidence_id": eid, "position": d, "class_name": f"Class {d}",
-                                         "look_for_results": {"Talk partners": "seen"}, "note": "Calm and focused."})
+                    rows[DropIn].append(
+                        {
+                            **sync,
+                            "id": str(uuid.uuid4()),
+                            "evidence_id": eid,
+                            "position": d,
+                            "class_name": f"Class {d}",
+                            "look_for_results": {"Talk partners": "seen"},
+                            "note": "Calm and focused.",
+                        }
+                    )
         for area in AREAS:
-            rows[Judgement].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "area_key": area, "peer_grade": "met" if area == "safeguarding" else "strong-standard",
-                                    "self_grade": "met" if area == "safeguarding" else "expected-standard", "rationale": "Evidence shows this. " * 5, "evidence_ids": []})
+            rows[Judgement].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "area_key": area,
+                    "peer_grade": "met" if area == "safeguarding" else "strong-standard",
+                    "self_grade": "met" if area == "safeguarding" else "expected-standard",
+                    "rationale": "Evidence shows this. " * 5,
+                    "evidence_ids": [],
+                }
+            )
         for pos in range(3):
-            rows[Action].append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "position": pos, "description": "Do the next thing well.",
-                                 "owner": "Headteacher", "status": "open", "follow_up": []})
+            rows[Action].append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "position": pos,
+                    "description": "Do the next thing well.",
+                    "owner": "Headteacher",
+                    "status": "open",
+                    "follow_up": [],
+                }
+            )
     with db.transaction() as s:
         for model, data in rows.items():
             s.execute(insert(model), data)
@@ -114,7 +190,9 @@ def main() -> None:
         print(f"in all:                      {read_s + merge_s:.3f} s  (goal: at most 1 s)")
         started = time.perf_counter()
         again = import_packages(admin, [read_package(p) for p in paths])
-        print(f"the same 20 again (nothing changes: {all(not r.applied for r in again)}): {time.perf_counter() - started:.3f} s")
+        print(
+            f"the same 20 again (nothing changes: {all(not r.applied for r in again)}): {time.perf_counter() - started:.3f} s"
+        )
         # Both sides change every visit and every judgement, in different fields: each record
         # merges field by field (no conflict).
         with admin.transaction() as s:
@@ -135,7 +213,9 @@ def main() -> None:
         merged = import_packages(admin, [read_package(p) for p in paths])
         elapsed = time.perf_counter() - started
         records = sum(r.updated for r in merged)
-        print(f"20 packages changed on both sides ({records} records merged field by field, {sum(r.conflicts for r in merged)} conflicts): {elapsed:.3f} s")
+        print(
+            f"20 packages changed on both sides ({records} records merged field by field, {sum(r.conflicts for r in merged)} conflicts): {elapsed:.3f} s"
+        )
         admin.close()
 
 

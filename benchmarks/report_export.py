@@ -37,7 +37,11 @@ def main() -> None:
         db = open_database(folder / "bench.db")
         fill_demo_network(db)
         with db.reading() as s:
-            visit = next(v for v in visit_summaries(s) if v.kind == "evaluation-day" and v.status != "planned")
+            visit = next(
+                v
+                for v in visit_summaries(s)
+                if v.kind == "evaluation-day" and v.status != "planned"
+            )
         for fmt in ("docx", "pdf"):
             started = time.perf_counter()
             export_visit_report(db, visit.id, fmt, folder / f"first.{fmt}", ReportOptions())
@@ -51,18 +55,35 @@ def main() -> None:
             anchors.append(anchor_seconds())
             anchor = statistics.mean(anchors)
             median = statistics.median(runs)
-            print(f"{fmt:5} first export {first:.3f} s (loads the library and fonts); "
-                  f"then median {median:.3f} s = {in_anchors(median, anchor)}, worst {max(runs):.3f} s "
-                  f"(anchor {anchor:.3f} s; goal 0.2 s = {goal_in_anchors(0.2)})")
+            print(
+                f"{fmt:5} first export {first:.3f} s (loads the library and fonts); "
+                f"then median {median:.3f} s = {in_anchors(median, anchor)}, worst {max(runs):.3f} s "
+                f"(anchor {anchor:.3f} s; goal 0.2 s = {goal_in_anchors(0.2)})"
+            )
         db.close()
         for fmt in ("docx", "pdf"):
             started = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "nexus_review", "--db", str(folder / "bench.db"), "report",
-                 visit.id[:8], "--format", fmt, "--out", str(folder / f"cli.{fmt}")],
-                check=True, capture_output=True, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "nexus_review",
+                    "--db",
+                    str(folder / "bench.db"),
+                    "report",
+                    visit.id[:8],
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(folder / f"cli.{fmt}"),
+                ],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
             )
-            print(f"{fmt:5} whole 'nexus-review report' process {time.perf_counter() - started:.3f} s")
+            print(
+                f"{fmt:5} whole 'nexus-review report' process {time.perf_counter() - started:.3f} s"
+            )
 
 
 if __name__ == "__main__":

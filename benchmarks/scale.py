@@ -367,7 +367,12 @@ def measure_size(evidence: int, env: dict[str, str], work: Path) -> None:
         open_light(path, lock=True, full_check=False).close()
 
     one_check = median_time(lambda: quick_check(path), 3)
-    row("opening the database for editing", median_time(open_for_work, 3), "one PRAGMA quick_check", one_check)
+    row(
+        "opening the database for editing",
+        median_time(open_for_work, 3),
+        "one PRAGMA quick_check",
+        one_check,
+    )
     row(
         "opening at start-up (light check; the full one follows in the background)",
         median_time(open_at_start, 3),

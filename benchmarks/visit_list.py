@@ -30,7 +30,19 @@ from nexus_review.storage.models import Evidence, Visit, VisitReviewer, utcnow  
 from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
 
 VISITS = 10_000
-WORDS = ["pupils", "teacher", "reading", "phonics", "oracy", "talk", "vocabulary", "books", "progress", "leaders", "curriculum"]
+WORDS = [
+    "pupils",
+    "teacher",
+    "reading",
+    "phonics",
+    "oracy",
+    "talk",
+    "vocabulary",
+    "books",
+    "progress",
+    "leaders",
+    "curriculum",
+]
 
 
 def build(path: Path) -> None:
@@ -41,19 +53,60 @@ def build(path: Path) -> None:
         reviewers = [x.id for x in list_reviewers(s)]
     rng = random.Random(7)
     now = utcnow()
-    sync = {"created_at": now, "updated_at": now, "device_id": "bench", "revision": 1, "vclock": {"bench": 1}, "deleted": False}
+    sync = {
+        "created_at": now,
+        "updated_at": now,
+        "device_id": "bench",
+        "revision": 1,
+        "vclock": {"bench": 1},
+        "deleted": False,
+    }
     visits, team, evidence = [], [], []
     for i in range(VISITS):
         vid = str(uuid.uuid4())
-        visits.append({**sync, "id": vid, "host_school_id": rng.choice(schools), "visit_date": dt.date(2015, 9, 1) + dt.timedelta(days=i % 3650),
-                       "kind": rng.choice(("evaluation-day", "collaborative-review", "learning-walk", "follow-up")),
-                       "framework_key": "ofsted-2025", "status": "report-sent", "focus_areas": ["Reading and phonics"],
-                       "summary": " ".join(rng.choices(WORDS, k=40)), "strengths": "", "areas_for_development": "", "questions": ""})
+        visits.append(
+            {
+                **sync,
+                "id": vid,
+                "host_school_id": rng.choice(schools),
+                "visit_date": dt.date(2015, 9, 1) + dt.timedelta(days=i % 3650),
+                "kind": rng.choice(
+                    ("evaluation-day", "collaborative-review", "learning-walk", "follow-up")
+                ),
+                "framework_key": "ofsted-2025",
+                "status": "report-sent",
+                "focus_areas": ["Reading and phonics"],
+                "summary": " ".join(rng.choices(WORDS, k=40)),
+                "strengths": "",
+                "areas_for_development": "",
+                "questions": "",
+            }
+        )
         for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            team.append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "reviewer_id": rid, "is_lead": pos == 0, "position": pos})
+            team.append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "reviewer_id": rid,
+                    "is_lead": pos == 0,
+                    "position": pos,
+                }
+            )
         for pos in range(3):
-            evidence.append({**sync, "id": str(uuid.uuid4()), "visit_id": vid, "kind": "lesson-observation", "position": pos,
-                             "notes": " ".join(rng.choices(WORDS, k=60)), "focus_links": [], "grades": {}, "look_fors": []})
+            evidence.append(
+                {
+                    **sync,
+                    "id": str(uuid.uuid4()),
+                    "visit_id": vid,
+                    "kind": "lesson-observation",
+                    "position": pos,
+                    "notes": " ".join(rng.choices(WORDS, k=60)),
+                    "focus_links": [],
+                    "grades": {},
+                    "look_fors": [],
+                }
+            )
     evidence[-1]["notes"] += " a unique kingfisher display"
     with db.transaction() as s:
         s.execute(insert(Visit), visits)
@@ -79,7 +132,9 @@ def main() -> None:
         window.resize(1280, 800)
         window.show()
         app.processEvents()
-        print(f"open the window with the visit list of {window.visits.model.rowCount()} visits: {time.perf_counter() - started:.3f} s")
+        print(
+            f"open the window with the visit list of {window.visits.model.rowCount()} visits: {time.perf_counter() - started:.3f} s"
+        )
         page = window.visits
         started = time.perf_counter()
         page.refresh()
@@ -89,7 +144,9 @@ def main() -> None:
         page.kind.setCurrentIndex(page.kind.findData("learning-walk"))
         page.apply_filters()
         app.processEvents()
-        print(f"filter by kind ({page.proxy.rowCount()} shown): {time.perf_counter() - started:.3f} s")
+        print(
+            f"filter by kind ({page.proxy.rowCount()} shown): {time.perf_counter() - started:.3f} s"
+        )
         page.kind.setCurrentIndex(0)
         page.apply_filters()
         started = time.perf_counter()
@@ -103,7 +160,9 @@ def main() -> None:
             while getattr(page, "searching", False):  # the search runs off the GUI thread
                 app.processEvents()
             app.processEvents()
-            print(f"search the notes for '{text}' ({page.proxy.rowCount()} found): {time.perf_counter() - started:.3f} s")
+            print(
+                f"search the notes for '{text}' ({page.proxy.rowCount()} found): {time.perf_counter() - started:.3f} s"
+            )
         window.close()
         db.close()
 

@@ -79,7 +79,9 @@ class Context:
     @property
     def creates_database(self) -> bool:
         """Whether this command may create the database it is given (it writes, for real)."""
-        return bool(getattr(self.args, "creates_database", False)) and not getattr(self.args, "dry_run", False)
+        return bool(getattr(self.args, "creates_database", False)) and not getattr(
+            self.args, "dry_run", False
+        )
 
     def default_target(self) -> Path:
         return default_db_target()
@@ -177,7 +179,9 @@ def main(
             return run_selftest(sys.stdout, gui_checks)
         if args.command is None:
             if open_gui is None:
-                raise NexusError("The desktop program is not part of this installation; give a command.")
+                raise NexusError(
+                    "The desktop program is not part of this installation; give a command."
+                )
             return open_gui(args)
         ctx = Context(args)
         result = args.func(ctx)

@@ -17,7 +17,6 @@ text of a visit does not depend on the day the demo is made, only whether it has
 nothing, and a demo database merged into another one never duplicates a record.
 """
 
-
 from __future__ import annotations
 
 import dataclasses
@@ -137,8 +136,13 @@ class _Builder(VisitWriter):
         when = written_at(dt.date(int(self.years[2][:4]), 7, 10), 9)
         for key, name, urn, phase, head in SCHOOLS:
             self.school_ids[key] = self.add(
-                School, demo_id("school", key), when,
-                name=name, urn=urn, phase=phase, local_authority=LOCAL_AUTHORITY,
+                School,
+                demo_id("school", key),
+                when,
+                name=name,
+                urn=urn,
+                phase=phase,
+                local_authority=LOCAL_AUTHORITY,
                 headteacher=head,
             )
             self.school_names[key] = name
@@ -149,14 +153,22 @@ class _Builder(VisitWriter):
                 for year, tree in zip(YEAR_GROUPS[phase], trees, strict=True)
             }
             self.reviewer_ids[key] = self.add(
-                Reviewer, demo_id("reviewer", key), when,
-                name=head, role="Headteacher", home_school_id=self.school_ids[key],
+                Reviewer,
+                demo_id("reviewer", key),
+                when,
+                name=head,
+                role="Headteacher",
+                home_school_id=self.school_ids[key],
                 email=f"head@{key}.example.sch.uk",
             )
         for key, name, role, home in NETWORK_LEADS:
             self.reviewer_ids[key] = self.add(
-                Reviewer, demo_id("reviewer", key), when,
-                name=name, role=role, home_school_id=self.school_ids[home],
+                Reviewer,
+                demo_id("reviewer", key),
+                when,
+                name=name,
+                role=role,
+                home_school_id=self.school_ids[home],
                 email=f"{key}@{home}.example.sch.uk",
             )
 
@@ -168,8 +180,12 @@ class _Builder(VisitWriter):
                 when = written_at(dt.date(int(year[:4]), 7, 8), 15)
                 for theme in themes:
                     self.add(
-                        SchoolPriority, demo_id("priority", school, year, theme), when,
-                        school_id=self.school_ids[school], academic_year=year, theme=theme,
+                        SchoolPriority,
+                        demo_id("priority", school, year, theme),
+                        when,
+                        school_id=self.school_ids[school],
+                        academic_year=year,
+                        theme=theme,
                         description=self.rng.choice(THEMES[theme].descriptions),
                     )
                     count += 1
@@ -182,8 +198,11 @@ class _Builder(VisitWriter):
             self.in_year = group.year
             when = written_at(dt.date(int(group.year[:4]), 7, 15), 16)
             group_id = self.add(
-                ReviewGroup, demo_id("group", group.key), when,
-                name=group.name, academic_year=group.year,
+                ReviewGroup,
+                demo_id("group", group.key),
+                when,
+                name=group.name,
+                academic_year=group.year,
                 focus=f"{group.theme}: a shared development-plan priority of every member.",
             )
             for position, (school, month) in enumerate(
@@ -192,15 +211,21 @@ class _Builder(VisitWriter):
                 day = self.weekday_in(group.year, month, school)
                 host_days[(group.key, school)] = day
                 self.add(
-                    ReviewGroupMember, demo_id("group-member", group.key, school), when,
-                    group_id=group_id, school_id=self.school_ids[school], position=position,
+                    ReviewGroupMember,
+                    demo_id("group-member", group.key, school),
+                    when,
+                    group_id=group_id,
+                    school_id=self.school_ids[school],
+                    position=position,
                     host_date=day,
                 )
         return host_days
 
     # ---- the year's visits ---------------------------------------------------------------
 
-    def plan_year(self, years_back: int, host_days: dict[tuple[str, str], dt.date]) -> list[VisitPlan]:
+    def plan_year(
+        self, years_back: int, host_days: dict[tuple[str, str], dt.date]
+    ) -> list[VisitPlan]:
         r = self.rng
         year = self.years[years_back]
         plans: list[VisitPlan] = []
@@ -213,10 +238,18 @@ class _Builder(VisitWriter):
                 specifics = phrases_for(THEMES[group.theme].specifics, self.phases[school])
                 if r.random() < 0.5 and specifics:
                     focus.append(r.choice(specifics))
-                plans.append(VisitPlan(
-                    f"{year}/review/{group.key}/{school}", school, host_days[(group.key, school)],
-                    VisitKind.COLLABORATIVE_REVIEW, group.framework, focus, team, group=group,
-                ))
+                plans.append(
+                    VisitPlan(
+                        f"{year}/review/{group.key}/{school}",
+                        school,
+                        host_days[(group.key, school)],
+                        VisitKind.COLLABORATIVE_REVIEW,
+                        group.framework,
+                        focus,
+                        team,
+                        group=group,
+                    )
+                )
         keys = [s[0] for s in SCHOOLS]
         a, b = EVALUATION_OFFSETS[years_back]
         for i, (school, month) in enumerate(zip(keys, EVALUATION_MONTHS[years_back], strict=True)):
@@ -228,28 +261,53 @@ class _Builder(VisitWriter):
             if r.random() < 0.3 and specifics:
                 focus.append(r.choice(specifics))
             team = [keys[(i + a) % 10], keys[(i + b) % 10]]
-            plans.append(VisitPlan(
-                f"{year}/evaluation/{school}", school, day, VisitKind.EVALUATION_DAY, framework,
-                focus, team,
-            ))
+            plans.append(
+                VisitPlan(
+                    f"{year}/evaluation/{school}",
+                    school,
+                    day,
+                    VisitKind.EVALUATION_DAY,
+                    framework,
+                    focus,
+                    team,
+                )
+            )
         walk_hosts = r.sample(keys, 3)
         for n, school in enumerate(walk_hosts):
             theme = r.choice(PRIORITIES[school][years_back])
             lead = "reading-lead" if theme == "Reading and phonics" else "assessment-lead"
             colleague = r.choice([k for k in keys if k != school])
-            plans.append(VisitPlan(
-                f"{year}/walk/{n}", school, self.weekday_in(year, (10, 2, 5)[n], school),
-                VisitKind.LEARNING_WALK, "developmental", [theme], [lead, colleague],
-            ))
+            plans.append(
+                VisitPlan(
+                    f"{year}/walk/{n}",
+                    school,
+                    self.weekday_in(year, (10, 2, 5)[n], school),
+                    VisitKind.LEARNING_WALK,
+                    "developmental",
+                    [theme],
+                    [lead, colleague],
+                )
+            )
         # Follow-ups return to two of the year's collaborative reviews a term or so later.
-        reviews = [p for p in plans if p.kind is VisitKind.COLLABORATIVE_REVIEW and p.day.month in (10, 11, 12)]
+        reviews = [
+            p
+            for p in plans
+            if p.kind is VisitKind.COLLABORATIVE_REVIEW and p.day.month in (10, 11, 12)
+        ]
         for n, earlier in enumerate(r.sample(reviews, 2)):
             month = (earlier.day.month + 4 - 1) % 12 + 1
-            plans.append(VisitPlan(
-                f"{year}/follow-up/{n}", earlier.host, self.weekday_in(year, month, earlier.host),
-                VisitKind.FOLLOW_UP, "developmental", list(earlier.focus), [earlier.team[0]],
-                follows=earlier,
-            ))
+            plans.append(
+                VisitPlan(
+                    f"{year}/follow-up/{n}",
+                    earlier.host,
+                    self.weekday_in(year, month, earlier.host),
+                    VisitKind.FOLLOW_UP,
+                    "developmental",
+                    list(earlier.focus),
+                    [earlier.team[0]],
+                    follows=earlier,
+                )
+            )
         return plans
 
 
@@ -289,10 +347,17 @@ def _build(today: dt.date) -> _DemoBuild:
     for plan in plans:
         plan.status = visit_status_on(plan.day, today)
     evidence = sum(builder.add_visit(plan) for plan in plans)
-    builder.records += demo_own_grades(builder.records, builder.year_of) + demo_calibration(builder.records, builder.year_of)
+    builder.records += demo_own_grades(builder.records, builder.year_of) + demo_calibration(
+        builder.records, builder.year_of
+    )
     counts = DemoCounts(
-        schools=len(SCHOOLS), reviewers=len(SCHOOLS) + len(NETWORK_LEADS), groups=len(GROUPS),
-        priorities=priorities, visits=len(plans), evidence=evidence, added=0,
+        schools=len(SCHOOLS),
+        reviewers=len(SCHOOLS) + len(NETWORK_LEADS),
+        groups=len(GROUPS),
+        priorities=priorities,
+        visits=len(plans),
+        evidence=evidence,
+        added=0,
     )
     return _DemoBuild(builder.records, builder.year_of, counts)
 
@@ -329,7 +394,8 @@ def fill_demo_network(db: Database, today: dt.date | None = None) -> DemoCounts:
         for model, rows in by_model.items():
             existing = repo.all_ids(session, model)
             new += [
-                row for row in rows
+                row
+                for row in rows
                 if row.id not in existing and build.year_of.get(row.id) not in filled
             ]
         repo.add_as_written(session, new)  # with their own fixed device, revision and timestamps

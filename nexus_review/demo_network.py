@@ -23,7 +23,8 @@ def demo_data(name: str) -> dict[str, Any]:
 
 # key, name, URN, phase, headteacher (invented)
 SCHOOLS: tuple[tuple[str, str, str, str, str], ...] = tuple(
-    (s["key"], s["name"], s["urn"], s["phase"], s["headteacher"]) for s in demo_data("network")["schools"]
+    (s["key"], s["name"], s["urn"], s["phase"], s["headteacher"])
+    for s in demo_data("network")["schools"]
 )
 
 

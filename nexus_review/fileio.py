@@ -24,13 +24,21 @@ def shown_name(path: Path | str, most: int = 60) -> str:
 
 def _explain(exc: OSError, target: Path) -> ExportError:
     if exc.errno == errno.ENAMETOOLONG:
-        return ExportError(f"The file name {shown_name(target)} is too long; choose a shorter name or folder.")
+        return ExportError(
+            f"The file name {shown_name(target)} is too long; choose a shorter name or folder."
+        )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return ExportError(f"There is not enough disk space to write {target}; free some space and try again.")
+        return ExportError(
+            f"There is not enough disk space to write {target}; free some space and try again."
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return ExportError(f"{target} cannot be written here; choose a folder you are allowed to write to.")
+        return ExportError(
+            f"{target} cannot be written here; choose a folder you are allowed to write to."
+        )
     if exc.errno == errno.ENOENT:
-        return ExportError(f"The folder {target.parent} does not exist; choose another place to save.")
+        return ExportError(
+            f"The folder {target.parent} does not exist; choose another place to save."
+        )
     if exc.errno == errno.EISDIR:
         return ExportError(f"{target} is a folder; choose a file name.")
     return ExportError(f"{target} could not be written ({exc.strerror or exc}).")

@@ -120,5 +120,10 @@ def run_selftest(out: TextIO, extra_checks: Sequence[Check] = ()) -> int:
         finally:
             if "db" in state:
                 state["db"].close()
-    print("selftest passed" if failures == 0 else f"selftest FAILED: {failures} {'check' if failures == 1 else 'checks'}", file=out)
+    print(
+        "selftest passed"
+        if failures == 0
+        else f"selftest FAILED: {failures} {'check' if failures == 1 else 'checks'}",
+        file=out,
+    )
     return 0 if failures == 0 else 1

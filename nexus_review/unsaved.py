@@ -55,7 +55,12 @@ def keep(database: str, visit_id: str, changes: Sequence[Change]) -> Path:
         "visit_id": visit_id,
         "kept_at": dt.datetime.now(dt.UTC).isoformat(),
         "changes": [
-            {"table": c.table, "id": c.record_id, "values": _encode(c.values), "create": _encode(c.create)}
+            {
+                "table": c.table,
+                "id": c.record_id,
+                "values": _encode(c.values),
+                "create": _encode(c.create),
+            }
             for c in coalesce(changes)
         ],
     }
@@ -75,8 +80,14 @@ def set_aside(database: str, visit_id: str, change: Change) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = folder / f"set-aside-{stamp}.json"
-    body = {"database": database, "visit_id": visit_id, "table": change.table, "id": change.record_id,
-            "values": _encode(change.values), "create": _encode(change.create)}
+    body = {
+        "database": database,
+        "visit_id": visit_id,
+        "table": change.table,
+        "id": change.record_id,
+        "values": _encode(change.values),
+        "create": _encode(change.create),
+    }
     tmp = path.with_suffix(".part")
     tmp.write_text(json.dumps(body, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
@@ -96,7 +107,12 @@ def kept(database: str, visit_id: str) -> list[Change]:
     for raw in body.get("changes", []) if isinstance(body, dict) else []:
         try:
             table = str(raw["table"])
-            change = Change(table, str(raw["id"]), _decode(table, raw.get("values") or {}) or {}, _decode(table, raw.get("create")))
+            change = Change(
+                table,
+                str(raw["id"]),
+                _decode(table, raw.get("values") or {}) or {},
+                _decode(table, raw.get("create")),
+            )
             check_change(change.table, change.values)
             if change.create is not None:
                 check_change(change.table, change.create)

@@ -44,7 +44,10 @@ EDITABLE: dict[str, type[SyncMixin]] = {
     "school": School,
 }
 # Columns a change may never set: identity and the sync bookkeeping the session stamps itself.
-PROTECTED = frozenset({"id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions"})
+PROTECTED = frozenset(
+    {"id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions"}
+)
+
 
 def column_defaults(table: str) -> dict[str, Any]:
     """The values a new record of a table starts with (what the database would give it)."""
@@ -116,14 +119,18 @@ def check_change(table: str, values: dict[str, Any]) -> None:
             outer, inner = shape
             items = value.values() if isinstance(value, dict) else value
             if not isinstance(value, outer) or not all(isinstance(x, inner) for x in items):
-                raise InvalidChangeError(f"{table}.{field_name} must be a {outer.__name__} of {inner.__name__}, not {value!r}")
+                raise InvalidChangeError(
+                    f"{table}.{field_name} must be a {outer.__name__} of {inner.__name__}, not {value!r}"
+                )
             if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
                 raise InvalidChangeError(f"{table}.{field_name} must have text keys")
             continue
         if kind is bool:
             ok = isinstance(value, bool)
         elif kind is int:
-            ok = isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+            ok = (
+                isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+            )
         elif kind is dt.date:
             ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
         elif kind is object:
@@ -212,7 +219,9 @@ def new_visit_change(
     return changes
 
 
-def reviewer_for(session: Session, name: str, home_school_id: str | None, role: str = "Headteacher") -> str:
+def reviewer_for(
+    session: Session, name: str, home_school_id: str | None, role: str = "Headteacher"
+) -> str:
     """The id of the reviewer with this name (their home school brought up to date), or of a
     new reviewer record for them."""
     found = reviewer_named(session, name)
@@ -246,18 +255,30 @@ def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[s
     from nexus_review.storage.repository import load_visit
 
     visit = load_visit(session, visit_id)
-    out: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in ("visit", "visit_reviewer", "evidence", "drop_in", "judgement", "action")}
+    out: dict[str, dict[str, dict[str, Any]]] = {
+        t: {} for t in ("visit", "visit_reviewer", "evidence", "drop_in", "judgement", "action")
+    }
 
     def put(table: str, obj: SyncMixin) -> None:
         values = {}
         for col in obj.__table__.columns:
             value = getattr(obj, col.key)
             # Plain copies: editing the working copy never touches the session's tracked lists.
-            values[col.key] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+            values[col.key] = (
+                list(value)
+                if isinstance(value, list)
+                else dict(value)
+                if isinstance(value, dict)
+                else value
+            )
         out[table][obj.id] = values
 
     put("visit", visit)
-    for table, records in (("visit_reviewer", visit.team), ("judgement", visit.judgements), ("action", visit.actions)):
+    for table, records in (
+        ("visit_reviewer", visit.team),
+        ("judgement", visit.judgements),
+        ("action", visit.actions),
+    ):
         for record in records:
             if not record.deleted:
                 put(table, record)

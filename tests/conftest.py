@@ -31,7 +31,9 @@ if str(ROOT) not in sys.path:
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("NEXUS_REVIEW_DATA_DIR", str(folder))
     return folder

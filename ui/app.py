@@ -47,7 +47,9 @@ QAbstractItemView:focus { border: 2px solid palette(highlight); }
 def apply_theme(theme: str) -> None:
     """Light, dark, or whatever the system uses (the default)."""
     hints = QGuiApplication.styleHints()
-    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
+    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(
+        theme, Qt.ColorScheme.Unknown
+    )
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(scheme)
 
@@ -75,16 +77,27 @@ def first_run(settings: Settings, cli_target: str | None) -> Database | None:
             return None
         if dialog.name.text().strip():
             break
-        QMessageBox.information(dialog, APP_NAME, "Please give your name: it goes on your review teams and reports.")
+        QMessageBox.information(
+            dialog, APP_NAME, "Please give your name: it goes on your review teams and reports."
+        )
     if dialog.database_path() and not cli_target:
         db.close()
         settings.set("database/path", dialog.database_path())
         db = open_database(dialog.database_path())
-    remember_identity(db, settings, dialog.name.text(), dialog.school_name(), dialog.school_id(), dialog.demo.isChecked())
+    remember_identity(
+        db,
+        settings,
+        dialog.name.text(),
+        dialog.school_name(),
+        dialog.school_id(),
+        dialog.demo.isChecked(),
+    )
     return db
 
 
-def remember_identity(db: Database, settings: Settings, name: str, school_name: str, school_id: str, demo: bool) -> None:
+def remember_identity(
+    db: Database, settings: Settings, name: str, school_name: str, school_id: str, demo: bool
+) -> None:
     from nexus_review.usecases.editing import ensure_reviewer, ensure_school
 
     if demo:
@@ -109,7 +122,9 @@ def offer_restore(path: Path, message: str, ask: bool = True) -> bool:
         return False
     if ask:
         box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, message)
-        restore = box.addButton(f"Restore the backup from {good.made:%d %B %Y %H:%M}", QMessageBox.ButtonRole.AcceptRole)
+        restore = box.addButton(
+            f"Restore the backup from {good.made:%d %B %Y %H:%M}", QMessageBox.ButtonRole.AcceptRole
+        )
         box.addButton("Close the program", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not restore:

@@ -164,7 +164,9 @@ class CalibrationPanel(QWidget):
         self.results: ExerciseResults | None = None
         self.choice = QComboBox()
         self.choice.setAccessibleName("Calibration exercise")
-        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.choice.setMinimumContentsLength(12)
         self.choice.activated.connect(lambda _i: self.show_results())
         self.make_button = QPushButton("Make an exercise…")

@@ -343,7 +343,9 @@ class ConsistencyTab(QWidget):
         ):
             box.setAccessibleName(label)
             # Long names (a pair of heads) must not widen the window: the box shows what fits.
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             box.setMinimumContentsLength(6)
             box.addItem(ALL, None)
             box.activated.connect(lambda _i: self.apply_filters())

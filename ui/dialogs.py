@@ -55,7 +55,9 @@ class RememberedDialog(QDialog):
 
 
 def _buttons(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
@@ -80,7 +82,9 @@ class FirstRunDialog(QDialog):
         self.school.addItem("", "")
         for s in schools:
             self.school.addItem(s.name, s.id)
-        self.embedded = QRadioButton(f"Keep my reviews in this computer's data folder ({default_database_path()})")
+        self.embedded = QRadioButton(
+            f"Keep my reviews in this computer's data folder ({default_database_path()})"
+        )
         self.embedded.setChecked(True)
         self.other = QRadioButton("Use another database file:")
         self.path = QLineEdit()
@@ -88,7 +92,9 @@ class FirstRunDialog(QDialog):
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         self.other.toggled.connect(self.path.setEnabled)
-        self.demo = QCheckBox("Load the demo network (the ten NEXUS schools: this school year so far and the two before) to try things out")
+        self.demo = QCheckBox(
+            "Load the demo network (the ten NEXUS schools: this school year so far and the two before) to try things out"
+        )
         form = QFormLayout()
         form.addRow("Your name", self.name)
         form.addRow("Your school", self.school)
@@ -108,7 +114,9 @@ class FirstRunDialog(QDialog):
         self.resize(640, 300)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Database file", str(data_dir()), "Nexus Review database (*.db)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Database file", str(data_dir()), "Nexus Review database (*.db)"
+        )
         if path:
             self.path.setText(path)
 
@@ -126,7 +134,13 @@ class FirstRunDialog(QDialog):
 class SettingsDialog(RememberedDialog):
     """Reviewer identity, default framework, data folder, autosave interval, theme."""
 
-    def __init__(self, settings: Settings, schools: list[SchoolItem], parent: QWidget | None = None, lesson_grading: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        schools: list[SchoolItem],
+        parent: QWidget | None = None,
+        lesson_grading: bool = False,
+    ) -> None:
         super().__init__("settings", parent)
         self.settings = settings
         self.setWindowTitle("Settings")
@@ -135,11 +149,15 @@ class SettingsDialog(RememberedDialog):
         self.school.addItem("", "")
         for s in schools:
             self.school.addItem(s.name, s.id)
-        self.school.setCurrentIndex(max(self.school.findData(settings.get("reviewer/home_school_id")), 0))
+        self.school.setCurrentIndex(
+            max(self.school.findData(settings.get("reviewer/home_school_id")), 0)
+        )
         self.framework = QComboBox()
         for key, fw in all_frameworks().items():
             self.framework.addItem(fw.name, key)
-        self.framework.setCurrentIndex(max(self.framework.findData(settings.get("visits/default_framework")), 0))
+        self.framework.setCurrentIndex(
+            max(self.framework.findData(settings.get("visits/default_framework")), 0)
+        )
         self.database = QLineEdit(settings.get("database/path") or str(default_database_path()))
         self.database.setReadOnly(True)
         browse = QPushButton("Choose…")
@@ -154,7 +172,11 @@ class SettingsDialog(RememberedDialog):
         self.autosave.setSuffix(" s after the last keystroke")
         self.autosave.setValue(max(1, settings.get("editing/autosave_ms") // 1000))
         self.theme = QComboBox()
-        for key, label in (("system", "Follow the system (light or dark)"), ("light", "Light"), ("dark", "Dark")):
+        for key, label in (
+            ("system", "Follow the system (light or dark)"),
+            ("light", "Light"),
+            ("dark", "Dark"),
+        ):
             self.theme.addItem(label, key)
         self.theme.setCurrentIndex(max(self.theme.findData(settings.get("appearance/theme")), 0))
         form = QFormLayout(self)
@@ -165,11 +187,17 @@ class SettingsDialog(RememberedDialog):
         form.addRow("Data folder", self.data_folder)
         form.addRow("Save automatically", self.autosave)
         form.addRow("Appearance", self.theme)
-        self.lesson_grading = QCheckBox("Grade single lessons (off: Ofsted no longer grades lessons)")
-        self.lesson_grading.setToolTip("For the whole network in this database: lesson observations get a grade for each area")
+        self.lesson_grading = QCheckBox(
+            "Grade single lessons (off: Ofsted no longer grades lessons)"
+        )
+        self.lesson_grading.setToolTip(
+            "For the whole network in this database: lesson observations get a grade for each area"
+        )
         self.lesson_grading.setChecked(lesson_grading)
         form.addRow("Lesson observations", self.lesson_grading)
-        self.hide_until_own = QCheckBox("Hide the other reviewers' own grades until I have given mine")
+        self.hide_until_own = QCheckBox(
+            "Hide the other reviewers' own grades until I have given mine"
+        )
         self.hide_until_own.setChecked(bool(settings.get("consistency/hide_until_own")))
         form.addRow("Own grades", self.hide_until_own)
         self.retention_years = QSpinBox()
@@ -177,7 +205,9 @@ class SettingsDialog(RememberedDialog):
         self.retention_years.setValue(6)
         self.retention_years.setSuffix(" years")
         self.retention_button = QPushButton("Delete visits older than this…")
-        self.retention_button.setToolTip("Removes old visits with all their notes for good, after a backup (data protection)")
+        self.retention_button.setToolTip(
+            "Removes old visits with all their notes for good, after a backup (data protection)"
+        )
         retention_row = QHBoxLayout()
         retention_row.addWidget(self.retention_years)
         retention_row.addWidget(self.retention_button)
@@ -189,7 +219,9 @@ class SettingsDialog(RememberedDialog):
         form.addRow(_buttons(self, "Save"))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Database file", self.database.text(), "Nexus Review database (*.db)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Database file", self.database.text(), "Nexus Review database (*.db)"
+        )
         if path:
             self.database.setText(path)
             self.note.setVisible(True)
@@ -209,7 +241,14 @@ class SettingsDialog(RememberedDialog):
 class NewVisitDialog(RememberedDialog):
     """Plan a visit: host school, date, kind, framework, and the review team's lead."""
 
-    def __init__(self, schools: list[SchoolItem], reviewers: list[ReviewerItem], default_framework: str, me: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        schools: list[SchoolItem],
+        reviewers: list[ReviewerItem],
+        default_framework: str,
+        me: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("new-visit", parent)
         self.setWindowTitle("New visit")
         self.school = QComboBox()
@@ -241,7 +280,9 @@ class NewVisitDialog(RememberedDialog):
         form.addRow("Kind of visit", self.kind)
         form.addRow("Framework", self.framework)
         form.addRow("Lead reviewer", self.lead)
-        hint = QLabel("Add the rest of the team, the focus areas and the school's self-evaluation on the visit's Plan page.")
+        hint = QLabel(
+            "Add the rest of the team, the focus areas and the school's self-evaluation on the visit's Plan page."
+        )
         hint.setWordWrap(True)
         form.addRow(hint)
         form.addRow(_buttons(self, "Create visit"))
@@ -346,7 +387,9 @@ class ExportPackageDialog(RememberedDialog):
         form.addRow(self.selected)
         form.addRow("Passphrase", self.passphrase)
         form.addRow("Passphrase again", self.confirm)
-        note = QLabel("Notes name staff: protect the package with a passphrase and tell the administrator it by phone, not in the same email.")
+        note = QLabel(
+            "Notes name staff: protect the package with a passphrase and tell the administrator it by phone, not in the same email."
+        )
         note.setWordWrap(True)
         form.addRow(note)
         form.addRow(self.problem)
@@ -359,4 +402,10 @@ class ExportPackageDialog(RememberedDialog):
         super().accept()
 
     def choice(self) -> str:
-        return "all" if self.everything.isChecked() else "selected" if self.selected.isChecked() else "changed"
+        return (
+            "all"
+            if self.everything.isChecked()
+            else "selected"
+            if self.selected.isChecked()
+            else "changed"
+        )

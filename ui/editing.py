@@ -42,7 +42,17 @@ RETRY_MS = 5000
 
 
 class _SetField(QUndoCommand):
-    def __init__(self, session: VisitSession, table: str, record_id: str, field: str, old: Any, new: Any, text: str, merge: bool) -> None:
+    def __init__(
+        self,
+        session: VisitSession,
+        table: str,
+        record_id: str,
+        field: str,
+        old: Any,
+        new: Any,
+        text: str,
+        merge: bool,
+    ) -> None:
         super().__init__(text)
         self.session, self.table, self.record_id, self.field = session, table, record_id, field
         self.old, self.new, self.merge = old, new, merge
@@ -51,7 +61,11 @@ class _SetField(QUndoCommand):
         return (hash((self.table, self.record_id, self.field)) & 0x7FFFFFFF) if self.merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, _SetField) or (other.table, other.record_id, other.field) != (self.table, self.record_id, self.field):
+        if not isinstance(other, _SetField) or (other.table, other.record_id, other.field) != (
+            self.table,
+            self.record_id,
+            self.field,
+        ):
             return False
         self.new = other.new
         return True
@@ -64,7 +78,9 @@ class _SetField(QUndoCommand):
 
 
 class _AddRecord(QUndoCommand):
-    def __init__(self, session: VisitSession, table: str, record_id: str, values: dict[str, Any], text: str) -> None:
+    def __init__(
+        self, session: VisitSession, table: str, record_id: str, values: dict[str, Any], text: str
+    ) -> None:
         super().__init__(text)
         self.session, self.table, self.record_id, self.values = session, table, record_id, values
         self.created = False
@@ -89,7 +105,9 @@ class VisitSession(QObject):
     record_refused = Signal(object)  # an unexpected error the database raised for one record
     set_aside = Signal(str)  # a change whose record is gone was kept in a file: the sentence
 
-    def __init__(self, db: Database, visit_id: str, autosave_ms: int = 1000, parent: QObject | None = None) -> None:
+    def __init__(
+        self, db: Database, visit_id: str, autosave_ms: int = 1000, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.visit_id = visit_id
@@ -121,17 +139,32 @@ class VisitSession(QObject):
     def value(self, table: str, record_id: str, field: str) -> Any:
         return self.records[table][record_id].get(field)
 
-    def rows(self, table: str, where: Callable[[dict[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
+    def rows(
+        self, table: str, where: Callable[[dict[str, Any]], bool] | None = None
+    ) -> list[dict[str, Any]]:
         """Live records of a table, in their on-screen order."""
         rows = [r for r in self.records[table].values() if not r.get("deleted")]
         if where is not None:
             rows = [r for r in rows if where(r)]
-        return sorted(rows, key=lambda r: (r.get("position") or 0, r.get("area_key") or "", r["id"]))
+        return sorted(
+            rows, key=lambda r: (r.get("position") or 0, r.get("area_key") or "", r["id"])
+        )
 
     # ---- editing (undoable) -----------------------------------------------------------
 
-    def edit(self, table: str, record_id: str, field: str, value: Any, *, text: str = "", merge: bool = True) -> None:
-        check_change(table, {field: value})  # a bad value never enters the undo history or the queue
+    def edit(
+        self,
+        table: str,
+        record_id: str,
+        field: str,
+        value: Any,
+        *,
+        text: str = "",
+        merge: bool = True,
+    ) -> None:
+        check_change(
+            table, {field: value}
+        )  # a bad value never enters the undo history or the queue
         old = self.records[table][record_id].get(field)
         if old == value:
             return
@@ -139,16 +172,36 @@ class VisitSession(QObject):
             old = type(old)(old)
         if isinstance(value, list | dict):
             value = type(value)(value)
-        self.undo_stack.push(_SetField(self, table, record_id, field, old, value, text or f"Edit {field.replace('_', ' ')}", merge))
+        self.undo_stack.push(
+            _SetField(
+                self,
+                table,
+                record_id,
+                field,
+                old,
+                value,
+                text or f"Edit {field.replace('_', ' ')}",
+                merge,
+            )
+        )
 
     def add(self, table: str, values: dict[str, Any], *, text: str = "") -> str:
         check_change(table, values)
         record_id = new_id()
-        self.undo_stack.push(_AddRecord(self, table, record_id, values, text or f"Add {table.replace('_', ' ')}"))
+        self.undo_stack.push(
+            _AddRecord(self, table, record_id, values, text or f"Add {table.replace('_', ' ')}")
+        )
         return record_id
 
     def delete(self, table: str, record_id: str, *, text: str = "") -> None:
-        self.edit(table, record_id, "deleted", True, text=text or f"Delete {table.replace('_', ' ')}", merge=False)
+        self.edit(
+            table,
+            record_id,
+            "deleted",
+            True,
+            text=text or f"Delete {table.replace('_', ' ')}",
+            merge=False,
+        )
 
     def apply(self, edits: Edits) -> str:
         """Apply what one user action changes (decided by the editing rules) as one step of the
@@ -181,7 +234,9 @@ class VisitSession(QObject):
         self.changed.emit(table, record_id, "")
 
     def _set(self, table: str, record_id: str, field: str, value: Any) -> None:
-        self.records[table][record_id][field] = type(value)(value) if isinstance(value, list | dict) else value
+        self.records[table][record_id][field] = (
+            type(value)(value) if isinstance(value, list | dict) else value
+        )
         self._queue(Change(table, record_id, {field: value}))
         self.changed.emit(table, record_id, field)
 
@@ -209,7 +264,12 @@ class VisitSession(QObject):
         for change in changes:  # on screen at once, whatever happens to the save
             table = self.records.setdefault(change.table, {})
             if change.record_id not in table and change.create is not None:
-                table[change.record_id] = {**column_defaults(change.table), **change.create, "id": change.record_id, "deleted": False}
+                table[change.record_id] = {
+                    **column_defaults(change.table),
+                    **change.create,
+                    "id": change.record_id,
+                    "deleted": False,
+                }
             if change.record_id in table:
                 table[change.record_id].update(change.values)
         self._pending = [*changes, *self._pending]
@@ -307,7 +367,9 @@ class VisitSession(QObject):
             log.error("a change whose record is gone could not be set aside: %s (%s)", change, err)
             self.record_refused.emit(exc)
             return
-        self.set_aside.emit(f"A change to a record that is no longer in the database was kept in {where}.")
+        self.set_aside.emit(
+            f"A change to a record that is no longer in the database was kept in {where}."
+        )
 
     def _failed(self, reason: str) -> bool:
         self.last_error = reason

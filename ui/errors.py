@@ -37,7 +37,9 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = APP_NAME
         report_crash(type(exc), exc, exc.__traceback__, parent)
         return
     shown.append(str(exc))
-    box = QMessageBox(QMessageBox.Icon.Warning, title, str(exc), QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, str(exc), QMessageBox.StandardButton.Ok, parent
+    )
     if parent is None:
         box.exec()
     else:
@@ -75,7 +77,10 @@ def setup_logging() -> None:
 
 
 def report_crash(
-    kind: type[BaseException], exc: BaseException, tb: TracebackType | None, parent: QWidget | None = None
+    kind: type[BaseException],
+    exc: BaseException,
+    tb: TracebackType | None,
+    parent: QWidget | None = None,
 ) -> None:
     """Log an unexpected error and tell the user, with where the details are. The same error
     again within a minute is logged and counted, not shown in a second dialog."""
@@ -96,7 +101,9 @@ def report_crash(
         "Something went wrong that the program did not expect. Your saved work is safe; "
         "the program will keep running."
     )
-    box.setInformativeText(f"The details are in {log_file()}; please send that file to your network administrator.")
+    box.setInformativeText(
+        f"The details are in {log_file()}; please send that file to your network administrator."
+    )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _crash_box = box  # kept: a box without a parent would otherwise vanish at once
     box.open()

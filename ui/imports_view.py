@@ -75,29 +75,55 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, plans: list[ImportPlan], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import review packages")
-        self.table = _table(("Package", "From", "Visits", "New records", "Updated", "Unchanged", "Conflicts"))
+        self.table = _table(
+            ("Package", "From", "Visits", "New records", "Updated", "Unchanged", "Conflicts")
+        )
         rows = []
         for plan in plans:
             p, n = plan.package, plan.summary()
-            rows.append((p.name, p.reviewer or "–", str(p.visit_count), str(n["add"]), str(n["update"]), str(n["unchanged"]), str(n["conflict"])))
+            rows.append(
+                (
+                    p.name,
+                    p.reviewer or "–",
+                    str(p.visit_count),
+                    str(n["add"]),
+                    str(n["update"]),
+                    str(n["unchanged"]),
+                    str(n["conflict"]),
+                )
+            )
         _fill(self.table, rows)
         self.details = QListWidget()
         for plan in plans:
-            for action, words in (("add", "New visit"), ("update", "Updated visit"), ("conflict", "Changed on both sides")):
+            for action, words in (
+                ("add", "New visit"),
+                ("update", "Updated visit"),
+                ("conflict", "Changed on both sides"),
+            ):
                 for v in plan.visits(action):
                     self.details.addItem(f"{words}: {v.get('visit_date')} ({plan.package.name})")
         if not self.details.count():
             if any(plan.changes for plan in plans):
-                self.details.addItem("No visit itself changes; only the records inside them, as counted above.")
+                self.details.addItem(
+                    "No visit itself changes; only the records inside them, as counted above."
+                )
             else:
-                self.details.addItem("Everything in these packages is already in this database: importing changes nothing.")
+                self.details.addItem(
+                    "Everything in these packages is already in this database: importing changes nothing."
+                )
         total = sum(plan.count("conflict") for plan in plans)
         note = QLabel(
             "Nothing is changed until you choose Import. The database is backed up first."
-            + (f" {counted(total, 'field')} {plural('was', total)} changed differently on two laptops: both versions will be kept for you to choose." if total else "")
+            + (
+                f" {counted(total, 'field')} {plural('was', total)} changed differently on two laptops: both versions will be kept for you to choose."
+                if total
+                else ""
+            )
         )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -151,11 +177,17 @@ class ConflictPanel(QWidget):
 
     def refresh(self) -> None:
         self.items = list_conflicts(self.page.window_.db)
-        self.title.setText(f"Open conflicts ({len(self.items)})" if self.items else "No open conflicts: every record agrees.")
+        self.title.setText(
+            f"Open conflicts ({len(self.items)})"
+            if self.items
+            else "No open conflicts: every record agrees."
+        )
         self.list.clear()
         for c in self.items:
             # One conflict per field: the record, then the field both laptops changed.
-            self.list.addItem(QListWidgetItem(f"{c.title}: {c.field.replace('_', ' ')}" if c.field else c.title))
+            self.list.addItem(
+                QListWidgetItem(f"{c.title}: {c.field.replace('_', ' ')}" if c.field else c.title)
+            )
         if self.items:
             self.list.setCurrentRow(0)
         else:
@@ -170,14 +202,19 @@ class ConflictPanel(QWidget):
             self.shown.setText("")
             return
         c = self.items[row]
-        rows = [(name.replace("_", " "), _text(ours, name), _text(theirs, name)) for name, ours, theirs in c.differences()]
+        rows = [
+            (name.replace("_", " "), _text(ours, name), _text(theirs, name))
+            for name, ours, theirs in c.differences()
+        ]
         self.sides.setRowCount(len(rows))
         for r, cells in enumerate(rows):
             for col, text in enumerate(cells):
                 self.sides.setItem(r, col, QTableWidgetItem(text))
         self.sides.resizeRowsToContents()
         where = "This field now shows" if c.field else "The record now shows"
-        self.shown.setText(f"{where} {'ours' if c.shown == 'ours' else 'theirs'} (the newer change); the record's other fields keep every change.")
+        self.shown.setText(
+            f"{where} {'ours' if c.shown == 'ours' else 'theirs'} (the newer change); the record's other fields keep every change."
+        )
 
     def resolve(self, keep: str) -> None:
         row = self.list.currentRow()
@@ -201,7 +238,9 @@ def _text(value: Any, field: str = "") -> str:
 
     if value is None:
         return "–"
-    vocabulary = {"status": (VisitStatus, ActionStatus), "kind": (VisitKind, EvidenceKind)}.get(field, ())
+    vocabulary = {"status": (VisitStatus, ActionStatus), "kind": (VisitKind, EvidenceKind)}.get(
+        field, ()
+    )
     for enum in vocabulary:
         if value in enum._value2member_map_:
             return label_of(enum, value)
@@ -227,7 +266,9 @@ class ImportsPage(QWidget):
         top.addWidget(hint)
         top.addStretch(1)
         top.addWidget(self.progress)
-        self.history = _table(("Imported", "Package", "Reviewer", "Added", "Updated", "Unchanged", "Conflicts"))
+        self.history = _table(
+            ("Imported", "Package", "Reviewer", "Added", "Updated", "Unchanged", "Conflicts")
+        )
         self.conflicts = ConflictPanel(self)
         split = QSplitter(Qt.Orientation.Vertical)
         history_box = QWidget()
@@ -246,7 +287,15 @@ class ImportsPage(QWidget):
 
     def refresh(self) -> None:
         rows = [
-            (f"{r.imported_at:%d %b %Y %H:%M}", r.file_name, r.reviewer_name, str(r.added), str(r.updated), str(r.unchanged), str(r.conflicts))
+            (
+                f"{r.imported_at:%d %b %Y %H:%M}",
+                r.file_name,
+                r.reviewer_name,
+                str(r.added),
+                str(r.updated),
+                str(r.unchanged),
+                str(r.conflicts),
+            )
             for r in import_history(self.window_.db)
         ]
         _fill(self.history, rows)
@@ -255,22 +304,35 @@ class ImportsPage(QWidget):
     # ---- bringing packages in ------------------------------------------------------------
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import review packages", str(self.window_.export_folder()), "Review packages (*.nxr)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import review packages",
+            str(self.window_.export_folder()),
+            "Review packages (*.nxr)",
+        )
         if paths:
             self.import_files([Path(p) for p in paths])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.toLocalFile().lower().endswith(".nxr") for u in event.mimeData().urls()):
+        if event.mimeData().hasUrls() and any(
+            u.toLocalFile().lower().endswith(".nxr") for u in event.mimeData().urls()
+        ):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".nxr")]
+        paths = [
+            Path(u.toLocalFile())
+            for u in event.mimeData().urls()
+            if u.toLocalFile().lower().endswith(".nxr")
+        ]
         if paths:
             event.acceptProposedAction()
             self.import_files(paths)
 
     def ask_passphrase(self, prompt: str) -> str | None:
-        text, ok = QInputDialog.getText(self, "Protected package", prompt, QLineEdit.EchoMode.Password)
+        text, ok = QInputDialog.getText(
+            self, "Protected package", prompt, QLineEdit.EchoMode.Password
+        )
         return text if ok and text else None
 
     def read_packages(self, paths: list[Path]) -> list[Package] | None:
@@ -294,7 +356,9 @@ class ImportsPage(QWidget):
                         if "passphrase is not" not in str(again):
                             show_error(self, again)
                             return None
-                        prompt = f"That is not the passphrase {path.name} was protected with. Try again:"
+                        prompt = (
+                            f"That is not the passphrase {path.name} was protected with. Try again:"
+                        )
         return packages
 
     def import_files(self, paths: list[Path]) -> None:
@@ -348,7 +412,8 @@ class ImportsPage(QWidget):
         conflicts = sum(r.conflicts for r in results)
         self.window_.statusBar().showMessage(
             f"Imported {counted(len(results), 'review package')}: {counted(sum(r.added for r in results), 'record')} added, "
-            f"{sum(r.updated for r in results):,} updated, {counted(conflicts, 'conflict')}.", 10000,
+            f"{sum(r.updated for r in results):,} updated, {counted(conflicts, 'conflict')}.",
+            10000,
         )
         self.refresh()
         self.window_.visits.refresh()

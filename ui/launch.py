@@ -22,7 +22,9 @@ def _open_gui(args: argparse.Namespace) -> int:
 
 def _check_main_window(state: dict[str, Any]) -> str:
     """The desktop program's part of --selftest: the main window opens on the demo network."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui.app import make_application
     from ui.main_window import MainWindow
@@ -62,7 +64,9 @@ GUI_CHECKS = (("Qt references", _check_qt_references), ("desktop program", _chec
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(sys.argv[1:] if argv is None else argv, open_gui=_open_gui, gui_checks=GUI_CHECKS)
+    return cli_main(
+        sys.argv[1:] if argv is None else argv, open_gui=_open_gui, gui_checks=GUI_CHECKS
+    )
 
 
 if __name__ == "__main__":

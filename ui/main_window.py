@@ -52,7 +52,9 @@ from ui.sync_action import sync_with_network
 from ui.tasks import TaskRunner
 from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
 
-if TYPE_CHECKING:  # the editor, the dialogs, the network's rules and the database load when first used
+if (
+    TYPE_CHECKING
+):  # the editor, the dialogs, the network's rules and the database load when first used
     from nexus_review.usecases.opening import Database, OpenDatabase
     from ui.editing import VisitSession
     from ui.imports_view import ImportsPage
@@ -72,7 +74,9 @@ class VisitListPage(QWidget):
         super().__init__()
         self.window_ = window
         self.model = VisitListModel(
-            order=lambda column, descending: _visit_list().ordered_ids(self.window_.db, column, descending),
+            order=lambda column, descending: _visit_list().ordered_ids(
+                self.window_.db, column, descending
+            ),
             fetch=lambda ids: _visit_list().rows(self.window_.db, ids),
         )
         self.proxy = VisitListFilter(accept=self._passing_filters)
@@ -95,7 +99,9 @@ class VisitListPage(QWidget):
             header.resizeSection(col, width)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.open_action = QAction("Open the selected visit", self.view)
-        self.open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.open_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+        )
         self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.open_action.triggered.connect(self.open_selected)
         self.view.addAction(self.open_action)
@@ -120,7 +126,9 @@ class VisitListPage(QWidget):
         for combo in (self.school, self.year, self.kind, self.status):
             combo.activated.connect(lambda _i: self.apply_filters())
             # Narrow laptop screens: the filters shrink rather than push the list off screen.
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.setMinimumContentsLength(8)
         self.count = QLabel()
         bar = QHBoxLayout()
@@ -160,7 +168,9 @@ class VisitListPage(QWidget):
 
     def _passing_filters(self, filters: dict[str, str]) -> set[str]:
         visit_list = _visit_list()
-        return set(visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters)))
+        return set(
+            visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters))
+        )
 
     def apply_filters(self) -> None:
         self.proxy.set_filters(
@@ -232,7 +242,9 @@ class SchoolsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         top = QHBoxLayout()
-        top.addWidget(QLabel("The schools of the network, with the development priorities they have shared."))
+        top.addWidget(
+            QLabel("The schools of the network, with the development priorities they have shared.")
+        )
         top.addStretch(1)
         top.addWidget(QLabel("Priorities for"))
         top.addWidget(self.year)
@@ -255,14 +267,20 @@ class SchoolsPage(QWidget):
         self.year.addItems(years)
         self.year.setCurrentText(year)
         shared = any(themes for _sc, themes in rows)
-        self.note.setText("" if shared or not rows else f"No school has shared its priorities for {year} yet: the Network view can copy last year's as a start.")
+        self.note.setText(
+            ""
+            if shared or not rows
+            else f"No school has shared its priorities for {year} yet: the Network view can copy last year's as a start."
+        )
         self.note.setVisible(not shared and bool(rows))
         headers = ("School", "URN", "Phase", "Headteacher", f"Priorities for {year}")
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
         for r, (sc, themes) in enumerate(rows):
-            for c, text in enumerate((sc.name, sc.urn, sc.phase, sc.headteacher, ", ".join(themes) or "–")):
+            for c, text in enumerate(
+                (sc.name, sc.urn, sc.phase, sc.headteacher, ", ".join(themes) or "–")
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -283,7 +301,9 @@ class UndoRouter(QObject):
         filter on every event of the program (each widget made, laid out and painted) cost
         a third of the time a visit takes to open."""
         editor = self.window_.editor
-        wanted = new is not None and editor is not None and (new is editor or editor.isAncestorOf(new))
+        wanted = (
+            new is not None and editor is not None and (new is editor or editor.isAncestorOf(new))
+        )
         app = QApplication.instance()
         if wanted == self.watching or app is None:
             return
@@ -297,10 +317,18 @@ class UndoRouter(QObject):
         if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         editor, session = self.window_.editor, self.window_.session
-        if editor is None or session is None or not isinstance(watched, QWidget) or not editor.isAncestorOf(watched):
+        if (
+            editor is None
+            or session is None
+            or not isinstance(watched, QWidget)
+            or not editor.isAncestorOf(watched)
+        ):
             return False
         assert isinstance(event, QKeyEvent)
-        for key, act in ((QKeySequence.StandardKey.Undo, session.undo_stack.undo), (QKeySequence.StandardKey.Redo, session.undo_stack.redo)):
+        for key, act in (
+            (QKeySequence.StandardKey.Undo, session.undo_stack.undo),
+            (QKeySequence.StandardKey.Redo, session.undo_stack.redo),
+        ):
             if event.matches(key):
                 if event.type() == QEvent.Type.KeyPress:
                     act()
@@ -313,7 +341,9 @@ class MainWindow(QMainWindow):
     SECTIONS = ("Visits", "Schools", "Network", "Imports")
     filled = Signal()  # the database is open and the window shows it
 
-    def __init__(self, db: Database | None, settings: Settings | None = None, *, opening: str = "") -> None:
+    def __init__(
+        self, db: Database | None, settings: Settings | None = None, *, opening: str = ""
+    ) -> None:
         super().__init__()
         self._db = db
         self.opened: OpenDatabase | None = None  # the database opened for work, with its lock
@@ -385,9 +415,17 @@ class MainWindow(QMainWindow):
 
     def _database_actions(self) -> tuple[QAction, ...]:
         return (
-            self.new_visit_action, self.save_action, self.export_word_action, self.export_pdf_action,
-            self.export_package_action, self.import_package_action, self.sync_action, self.backup_action,
-            self.restore_action, self.settings_action, self.find_action,
+            self.new_visit_action,
+            self.save_action,
+            self.export_word_action,
+            self.export_pdf_action,
+            self.export_package_action,
+            self.import_package_action,
+            self.sync_action,
+            self.backup_action,
+            self.restore_action,
+            self.settings_action,
+            self.find_action,
         )
 
     def _show_closed(self, sentence: str, where: str) -> None:
@@ -499,18 +537,38 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.new_visit_action = self._action("&New visit…", self.new_visit, QKeySequence.StandardKey.New, "Plan a new visit")
-        self.save_action = self._action("&Save now", self.save_now, QKeySequence.StandardKey.Save, "Work is saved as you type; this saves at once")
-        self.export_word_action = self._action("Export report as &Word…", lambda: self.export_report("docx"))
-        self.export_pdf_action = self._action("Export report as &PDF…", lambda: self.export_report("pdf"))
-        self.settings_action = self._action("Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.new_visit_action = self._action(
+            "&New visit…", self.new_visit, QKeySequence.StandardKey.New, "Plan a new visit"
+        )
+        self.save_action = self._action(
+            "&Save now",
+            self.save_now,
+            QKeySequence.StandardKey.Save,
+            "Work is saved as you type; this saves at once",
+        )
+        self.export_word_action = self._action(
+            "Export report as &Word…", lambda: self.export_report("docx")
+        )
+        self.export_pdf_action = self._action(
+            "Export report as &PDF…", lambda: self.export_report("pdf")
+        )
+        self.settings_action = self._action(
+            "Se&ttings…", self.open_settings, QKeySequence.StandardKey.Preferences
+        )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
-        self.find_action = self._action("&Find…", self.find_visits, QKeySequence.StandardKey.Find, "Find text in any note")
+        self.find_action = self._action(
+            "&Find…", self.find_visits, QKeySequence.StandardKey.Find, "Find text in any note"
+        )
         self.back_action = self._action("&Back to visits", self.close_visit, "Alt+Left")
         self.about_action = self._action(f"&About {APP_NAME}", self.about)
-        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1", "Every keyboard shortcut of the program")
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts",
+            self.show_shortcuts,
+            "F1",
+            "Every keyboard shortcut of the program",
+        )
         file_menu = self.menuBar().addMenu("&File")
         for a in (self.new_visit_action, self.save_action):
             file_menu.addAction(a)
@@ -519,15 +577,37 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_pdf_action)
         self.file_menu = file_menu
         file_menu.addSeparator()
-        self.export_package_action = self._action("Export review &package…", self.export_package, None, "Send your visits to the network administrator")
-        self.import_package_action = self._action("&Import review packages…", self.import_packages, None, "Merge reviewers' packages into this database")
+        self.export_package_action = self._action(
+            "Export review &package…",
+            self.export_package,
+            None,
+            "Send your visits to the network administrator",
+        )
+        self.import_package_action = self._action(
+            "&Import review packages…",
+            self.import_packages,
+            None,
+            "Merge reviewers' packages into this database",
+        )
         file_menu.addAction(self.export_package_action)
         file_menu.addAction(self.import_package_action)
-        self.sync_action = self._action("S&ync with the network server…", lambda: sync_with_network(self), None, "Send your changes to the network server and receive the network's")
+        self.sync_action = self._action(
+            "S&ync with the network server…",
+            lambda: sync_with_network(self),
+            None,
+            "Send your changes to the network server and receive the network's",
+        )
         file_menu.addAction(self.sync_action)
         file_menu.addSeparator()
-        self.backup_action = self._action("&Back up now", self.backup_now, None, "Make a backup of the database now")
-        self.restore_action = self._action("&Restore from backup…", self.restore_from_backup, None, "Replace the database with one of its backups")
+        self.backup_action = self._action(
+            "&Back up now", self.backup_now, None, "Make a backup of the database now"
+        )
+        self.restore_action = self._action(
+            "&Restore from backup…",
+            self.restore_from_backup,
+            None,
+            "Replace the database with one of its backups",
+        )
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -548,7 +628,16 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.new_visit_action, self.back_action, self.save_action, self.undo_action, self.redo_action, self.find_action, self.export_word_action, self.export_pdf_action):
+        for a in (
+            self.new_visit_action,
+            self.back_action,
+            self.save_action,
+            self.undo_action,
+            self.redo_action,
+            self.find_action,
+            self.export_word_action,
+            self.export_pdf_action,
+        ):
             toolbar.addAction(a)
         self.addToolBar(toolbar)
         self._update_actions()
@@ -589,7 +678,9 @@ class MainWindow(QMainWindow):
         self.settings.set_window_state("main-state", self.saveState())
         self.settings.set_window_state("main-splitter", self.splitter.saveState())
         if self.editor is not None:
-            self.settings.set_window_state("evidence-splitter", self.editor.evidence.splitter.saveState())
+            self.settings.set_window_state(
+                "evidence-splitter", self.editor.evidence.splitter.saveState()
+            )
 
     # ---- navigation ---------------------------------------------------------------------
 
@@ -625,11 +716,22 @@ class MainWindow(QMainWindow):
         people = visits.people(self.db)
         schools, reviewers = list(people.schools), list(people.reviewers)
         if not schools:
-            show_error(self, NexusError("There are no schools in this database yet; load the demo network or import a review package first."))
+            show_error(
+                self,
+                NexusError(
+                    "There are no schools in this database yet; load the demo network or import a review package first."
+                ),
+            )
             return
         from ui.dialogs import NewVisitDialog
 
-        dialog = NewVisitDialog(schools, reviewers, self.settings.get("visits/default_framework"), self.settings.get("reviewer/id"), self)
+        dialog = NewVisitDialog(
+            schools,
+            reviewers,
+            self.settings.get("visits/default_framework"),
+            self.settings.get("reviewer/id"),
+            self,
+        )
         accepted = dialog.exec() == dialog.DialogCode.Accepted
         dialog.deleteLater()
         if not accepted:
@@ -648,7 +750,9 @@ class MainWindow(QMainWindow):
         try:
             from ui.editing import VisitSession
 
-            session = VisitSession(self.db, visit_id, self.settings.get("editing/autosave_ms"), self)
+            session = VisitSession(
+                self.db, visit_id, self.settings.get("editing/autosave_ms"), self
+            )
         except NexusError as err:
             show_error(self, err)
             return None
@@ -676,9 +780,14 @@ class MainWindow(QMainWindow):
         self.saved_label.setText("All changes saved")
         self.saved_label.setStyleSheet("")
         if session.recovered:
-            self.statusBar().showMessage(f"{counted(session.recovered, 'change')} that could not be saved last time {plural('was', session.recovered)} saved now.", 10000)
+            self.statusBar().showMessage(
+                f"{counted(session.recovered, 'change')} that could not be saved last time {plural('was', session.recovered)} saved now.",
+                10000,
+            )
         elif session.has_unsaved():
-            self._on_session_save_failed(session.last_error or "The changes kept from last time cannot be saved yet.")
+            self._on_session_save_failed(
+                session.last_error or "The changes kept from last time cannot be saved yet."
+            )
         self._update_actions()
         return self.editor
 
@@ -689,8 +798,15 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return True
         if not self.session.flush():
-            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"Your latest changes are not saved yet: {self.session.last_error}", parent=self)
-            box.setInformativeText("Stay here and the program keeps trying to save them. Close anyway and they are kept on this computer and saved the next time you open the visit.")
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                APP_NAME,
+                f"Your latest changes are not saved yet: {self.session.last_error}",
+                parent=self,
+            )
+            box.setInformativeText(
+                "Stay here and the program keeps trying to save them. Close anyway and they are kept on this computer and saved the next time you open the visit."
+            )
             stay = box.addButton("Stay and keep trying", QMessageBox.ButtonRole.RejectRole)
             box.addButton("Close anyway", QMessageBox.ButtonRole.AcceptRole)
             box.setDefaultButton(stay)
@@ -698,14 +814,19 @@ class MainWindow(QMainWindow):
             if box.clickedButton() is stay or box.clickedButton() is None:
                 return False
             if not self.session.keep_unsaved():
-                show_error(self, NexusError(
-                    f"Your latest changes could not be kept on this computer either ({self.session.keep_error}); "
-                    "the visit stays open so that nothing is lost: free some disk space and try again."
-                ))
+                show_error(
+                    self,
+                    NexusError(
+                        f"Your latest changes could not be kept on this computer either ({self.session.keep_error}); "
+                        "the visit stays open so that nothing is lost: free some disk space and try again."
+                    ),
+                )
                 return False
             self.session.discard_queue()
         if self.editor is not None:
-            self.settings.set_window_state("evidence-splitter", self.editor.evidence.splitter.saveState())
+            self.settings.set_window_state(
+                "evidence-splitter", self.editor.evidence.splitter.saveState()
+            )
             self.visit_area.removeWidget(self.editor)
             self.editor.deleteLater()
         self.session.deleteLater()
@@ -772,9 +893,13 @@ class MainWindow(QMainWindow):
 
         detail = visits.visit_detail(self.db, visit_id)
 
-        suggested = self.export_folder() / suggested_report_name(detail.host_school.name, detail.visit_date, fmt)
+        suggested = self.export_folder() / suggested_report_name(
+            detail.host_school.name, detail.visit_date, fmt
+        )
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
-        target, _ = QFileDialog.getSaveFileName(self, "Export the feedback report", str(suggested), kind)
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export the feedback report", str(suggested), kind
+        )
         if not target:
             return
         self.remember_export_folder(target)
@@ -788,13 +913,21 @@ class MainWindow(QMainWindow):
             if open_after and not os.environ.get("NEXUS_REVIEW_NO_OPEN"):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-        self.run_task("Exporting the feedback report…", lambda: export_visit_report(db, visit_id, fmt, target, options), done)
+        self.run_task(
+            "Exporting the feedback report…",
+            lambda: export_visit_report(db, visit_id, fmt, target, options),
+            done,
+        )
 
     def export_folder(self) -> Path:
         remembered = self.settings.get("export/folder")
         from ui.dialogs import default_export_folder
 
-        return Path(remembered) if remembered and Path(remembered).is_dir() else default_export_folder()
+        return (
+            Path(remembered)
+            if remembered and Path(remembered).is_dir()
+            else default_export_folder()
+        )
 
     def remember_export_folder(self, target: str) -> None:
         self.settings.set("export/folder", str(Path(target).parent))
@@ -805,6 +938,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         busy = QTimer(self)
         busy.setSingleShot(True)
+
         def show_busy() -> None:
             self.progress.setRange(0, 0)
             self.progress.setVisible(True)
@@ -845,7 +979,12 @@ class MainWindow(QMainWindow):
             return
         choice, passphrase = dialog.choice(), dialog.passphrase.text()
         name = f"review-package-{dt.date.today().isoformat()}.nxr"
-        target, _ = QFileDialog.getSaveFileName(self, "Export review package", str(self.export_folder() / name), "Review packages (*.nxr)")
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export review package",
+            str(self.export_folder() / name),
+            "Review packages (*.nxr)",
+        )
         if not target:
             return
         self.remember_export_folder(target)
@@ -853,10 +992,20 @@ class MainWindow(QMainWindow):
         visit_ids = [selected] if choice == "selected" and selected else None
 
         def work() -> Any:
-            return export_review_package(db, target, visit_ids=visit_ids, all_visits=choice == "all", passphrase=passphrase or None, reviewer=me)
+            return export_review_package(
+                db,
+                target,
+                visit_ids=visit_ids,
+                all_visits=choice == "all",
+                passphrase=passphrase or None,
+                reviewer=me,
+            )
 
         def done(result: Any) -> None:
-            self.statusBar().showMessage(f"Review package written to {result.path}: {counted(result.visits, 'visit')}.", 10000)
+            self.statusBar().showMessage(
+                f"Review package written to {result.path}: {counted(result.visits, 'visit')}.",
+                10000,
+            )
             self.last_package = result.path
 
         self.run_task("Writing the review package…", work, done)
@@ -891,11 +1040,14 @@ class MainWindow(QMainWindow):
         if path is None:
             show_error(self, not_on_a_server(self.db, "restored"))
             return
-        backup, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backups_dir(path)), "Nexus Review backups (*.db)")
+        backup, _ = QFileDialog.getOpenFileName(
+            self, "Restore from backup", str(backups_dir(path)), "Nexus Review backups (*.db)"
+        )
         if not backup:
             return
         answer = QMessageBox.question(
-            self, APP_NAME,
+            self,
+            APP_NAME,
             f"Replace the database with the backup {Path(backup).name}? The database as it is now is backed up first.",
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -946,10 +1098,13 @@ class MainWindow(QMainWindow):
             return
         finally:
             self._replaced_notice = False
-        show_error(self, NexusError(
-            "The database file was replaced by another program (a restore from a backup, perhaps); "
-            "the program has opened the new file. Changes not yet saved are kept and saved when you open the visit again."
-        ))
+        show_error(
+            self,
+            NexusError(
+                "The database file was replaced by another program (a restore from a backup, perhaps); "
+                "the program has opened the new file. Changes not yet saved are kept and saved when you open the visit again."
+            ),
+        )
         if visit_id is not None:
             self.open_visit(visit_id)
 
@@ -972,13 +1127,21 @@ class MainWindow(QMainWindow):
         try:
             preview = apply_retention(self.db, years, dry_run=True)
             if not preview.anything:
-                QMessageBox.information(self, APP_NAME, f"No visit is older than {preview.cutoff:%d %B %Y}; nothing to delete.")
+                QMessageBox.information(
+                    self,
+                    APP_NAME,
+                    f"No visit is older than {preview.cutoff:%d %B %Y}; nothing to delete.",
+                )
                 return 0
             answer = QMessageBox.question(
-                self, APP_NAME,
+                self,
+                APP_NAME,
                 f"Delete {preview.what()} from before {preview.cutoff:%d %B %Y}, with all their notes and answers? "
-                + ("A backup is made first." if not preview.server else
-                   "The program makes no backup of a network server: the server's own backups keep a copy until they expire."),
+                + (
+                    "A backup is made first."
+                    if not preview.server
+                    else "The program makes no backup of a network server: the server's own backups keep a copy until they expire."
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
@@ -989,7 +1152,11 @@ class MainWindow(QMainWindow):
             show_error(self, err)
             return 0
         self.refresh()
-        kept = f"the backup made first is {result.backup}" if not result.server else "the server's own backups still hold them until they expire"
+        kept = (
+            f"the backup made first is {result.backup}"
+            if not result.server
+            else "the server's own backups still hold them until they expire"
+        )
         self.statusBar().showMessage(f"{result.what()} deleted; {kept}", 10000)
         return len(result.visits)
 
@@ -1026,7 +1193,13 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         from ui.shortcuts import shortcuts_html
 
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", shortcuts_html(), QMessageBox.StandardButton.Close, self)
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            "Keyboard shortcuts",
+            shortcuts_html(),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
         box.setTextFormat(Qt.TextFormat.RichText)
         box.exec()
 
@@ -1038,15 +1211,22 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, f"About {APP_NAME}",
+            self,
+            f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\n\nOffline-first peer review for networks of primary schools.\n\n"
             f"Database: {self._db.location if self._db is not None else 'not open'}",
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.tasks.busy():  # an export or import is being written: finish it first
-            doing = "opening the database" if self._db is None else "writing a file or checking the database"
-            self.statusBar().showMessage(f"Wait a moment: the program is still {doing}; then close it again.", 8000)
+            doing = (
+                "opening the database"
+                if self._db is None
+                else "writing a file or checking the database"
+            )
+            self.statusBar().showMessage(
+                f"Wait a moment: the program is still {doing}; then close it again.", 8000
+            )
             event.ignore()
             return
         if not self.close_visit():

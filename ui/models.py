@@ -61,7 +61,7 @@ def _time_text(value: dt.time | None) -> str:
 
 
 def parse_time(text: str) -> dt.time | None:
-    """"9:05", "09:05", "0905" or "9.05" as a time; empty for none."""
+    """ "9:05", "09:05", "0905" or "9.05" as a time; empty for none."""
     text = text.strip().replace(".", ":")
     if not text:
         return None
@@ -115,9 +115,15 @@ class VisitTableModel(QAbstractTableModel):
         column, order = self._sort
         pairs = list(zip(self._rows, self._text, strict=True))
         if column == 0:
-            pairs.sort(key=lambda p: (p[0].visit_date, p[0].id), reverse=order == Qt.SortOrder.DescendingOrder)
+            pairs.sort(
+                key=lambda p: (p[0].visit_date, p[0].id),
+                reverse=order == Qt.SortOrder.DescendingOrder,
+            )
         else:
-            pairs.sort(key=lambda p: (p[1][column].lower(), p[0].visit_date, p[0].id), reverse=order == Qt.SortOrder.DescendingOrder)
+            pairs.sort(
+                key=lambda p: (p[1][column].lower(), p[0].visit_date, p[0].id),
+                reverse=order == Qt.SortOrder.DescendingOrder,
+            )
         self._rows = [p[0] for p in pairs]
         self._text = [p[1] for p in pairs]
 
@@ -204,7 +210,9 @@ class VisitFilterModel(QSortFilterProxyModel):
 def evidence_title(row: dict[str, Any]) -> str:
     kind = label_of(EvidenceKind, row.get("kind") or "")
     when = _time_text(row.get("time_in"))
-    where = ", ".join(x for x in (row.get("year_group"), row.get("class_name"), row.get("subject")) if x)
+    where = ", ".join(
+        x for x in (row.get("year_group"), row.get("class_name"), row.get("subject")) if x
+    )
     who = row.get("who_what") or ""
     detail = where or who
     return " ".join(x for x in (when, kind) if x) + (f" – {detail}" if detail else "")
@@ -300,8 +308,15 @@ class DropInTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         if self.evidence_id and self.evidence_id in self.session.records["evidence"]:
-            self._ids = [r["id"] for r in self.session.rows("drop_in", lambda r: r["evidence_id"] == self.evidence_id)]
-            self.look_fors = [str(x) for x in self.session.value("evidence", self.evidence_id, "look_fors") or []]
+            self._ids = [
+                r["id"]
+                for r in self.session.rows(
+                    "drop_in", lambda r: r["evidence_id"] == self.evidence_id
+                )
+            ]
+            self.look_fors = [
+                str(x) for x in self.session.value("evidence", self.evidence_id, "look_fors") or []
+            ]
         else:
             self._ids, self.look_fors = [], []
         self.endResetModel()
@@ -346,7 +361,11 @@ class DropInTableModel(QAbstractTableModel):
             if role == CHOICES_ROLE:
                 return [("", "–")] + [(r.value, r.label) for r in LookForResult]
             if role == Qt.ItemDataRole.ForegroundRole and result:
-                return QBrush({"seen": AGREED, "partly": QColor("#ef6c00"), "not-seen": LOWER}.get(result, QColor("black")))
+                return QBrush(
+                    {"seen": AGREED, "partly": QColor("#ef6c00"), "not-seen": LOWER}.get(
+                        result, QColor("black")
+                    )
+                )
             return None
         value = record.get(field)
         if role in (DISPLAY, EDIT):
@@ -364,11 +383,25 @@ class DropInTableModel(QAbstractTableModel):
                 results[look_for] = str(value)
             else:
                 results.pop(look_for, None)
-            self.session.edit("drop_in", drop_in_id, "look_for_results", results, text="Mark a look-for", merge=False)
+            self.session.edit(
+                "drop_in",
+                drop_in_id,
+                "look_for_results",
+                results,
+                text="Mark a look-for",
+                merge=False,
+            )
         elif field == "time":
             self.session.edit("drop_in", drop_in_id, "time", parse_time(str(value)), merge=False)
         else:
-            self.session.edit("drop_in", drop_in_id, field, str(value), text=f"Edit drop-in {field.replace('_', ' ')}", merge=False)
+            self.session.edit(
+                "drop_in",
+                drop_in_id,
+                field,
+                str(value),
+                text=f"Edit drop-in {field.replace('_', ' ')}",
+                merge=False,
+            )
         return True
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -411,7 +444,14 @@ class JudgementTableModel(QAbstractTableModel):
     glance, the rationale and how many pieces of evidence support it. An area already judged
     keeps its row even where the school's phase would leave it out."""
 
-    HEADERS = ("Area", "School's self-evaluation", "Peer judgement", "Agreement", "Rationale", "Evidence")
+    HEADERS = (
+        "Area",
+        "School's self-evaluation",
+        "Peer judgement",
+        "Agreement",
+        "Rationale",
+        "Evidence",
+    )
     SELF, PEER, AGREEMENT, RATIONALE, EVIDENCE = 1, 2, 3, 4, 5
 
     def __init__(self, session: VisitSession, framework: Framework) -> None:
@@ -453,7 +493,9 @@ class JudgementTableModel(QAbstractTableModel):
             self.areas = rows
             self.endResetModel()
         elif self.areas:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.areas) - 1, len(self.HEADERS) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.areas) - 1, len(self.HEADERS) - 1)
+            )
 
     def judgement_for(self, area_key: str) -> dict[str, Any] | None:
         return next((j for j in self.session.rows("judgement") if j["area_key"] == area_key), None)
@@ -462,12 +504,18 @@ class JudgementTableModel(QAbstractTableModel):
         found = self.judgement_for(area_key)
         if found is not None:
             return str(found["id"])
-        return self.session.add("judgement", {"visit_id": self.session.visit_id, "area_key": area_key, "evidence_ids": []}, text="Add a judgement")
+        return self.session.add(
+            "judgement",
+            {"visit_id": self.session.visit_id, "area_key": area_key, "evidence_ids": []},
+            text="Add a judgement",
+        )
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
         if table == "visit" and field == "host_school_id":
             self.phase = host_phase(self.session)
-        if table == "judgement" or (table == "visit" and field in ("focus_areas", "host_school_id")):
+        if table == "judgement" or (
+            table == "visit" and field in ("focus_areas", "host_school_id")
+        ):
             self._refresh()
 
     def rowCount(self, parent: Index = ROOT) -> int:
@@ -526,10 +574,16 @@ class JudgementTableModel(QAbstractTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
-        if not index.isValid() or role != EDIT or index.column() not in (self.SELF, self.PEER, self.RATIONALE):
+        if (
+            not index.isValid()
+            or role != EDIT
+            or index.column() not in (self.SELF, self.PEER, self.RATIONALE)
+        ):
             return False
         area = self.areas[index.row()]
-        field = {self.SELF: "self_grade", self.PEER: "peer_grade", self.RATIONALE: "rationale"}[index.column()]
+        field = {self.SELF: "self_grade", self.PEER: "peer_grade", self.RATIONALE: "rationale"}[
+            index.column()
+        ]
         value = (str(value) or None) if field != "rationale" else str(value)
         self.session.begin_macro(f"Judge {area.name}")
         judgement_id = self.ensure_judgement(area.key)
@@ -611,7 +665,9 @@ class ActionTableModel(_VisitRecords, QAbstractTableModel):
                 return False
         else:
             value = str(value)
-        self.session.edit("action", self._ids[index.row()], field, value, text="Edit a next step", merge=False)
+        self.session.edit(
+            "action", self._ids[index.row()], field, value, text="Edit a next step", merge=False
+        )
         return True
 
     def flags(self, index: Index) -> Qt.ItemFlag:

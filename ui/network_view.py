@@ -161,7 +161,12 @@ class PrioritiesTab(QWidget):
         self.move_to.clear()
         for i, members in enumerate(self.proposal):
             title = group_name(m, members)
-            top = QTreeWidgetItem([f"{i + 1}. {title} ({len(members)} schools)", ", ".join(m.shared_by(members)) or "–"])
+            top = QTreeWidgetItem(
+                [
+                    f"{i + 1}. {title} ({len(members)} schools)",
+                    ", ".join(m.shared_by(members)) or "–",
+                ]
+            )
             top.setData(0, Qt.ItemDataRole.UserRole, None)
             for school in members:
                 child = QTreeWidgetItem([names[school], ""])
@@ -190,14 +195,19 @@ class PrioritiesTab(QWidget):
             return
         try:
             save_groups(
-                self.page.window_.db, self.matrix.year, self.proposal,
+                self.page.window_.db,
+                self.matrix.year,
+                self.proposal,
                 names=[group_name(self.matrix, g) for g in self.proposal],
                 focus=[", ".join(self.matrix.shared_by(g)) for g in self.proposal],
             )
         except NexusError as err:
             show_error(self, err)
             return
-        self.page.window_.statusBar().showMessage(f"{len(self.proposal)} review groups saved for {self.matrix.year}, each with a hosting rota.", 8000)
+        self.page.window_.statusBar().showMessage(
+            f"{len(self.proposal)} review groups saved for {self.matrix.year}, each with a hosting rota.",
+            8000,
+        )
         self.page.rota.show_year(self.matrix.year)
 
 
@@ -206,11 +216,17 @@ class RotaTab(QWidget):
         super().__init__()
         self.page = page
         self.table = _table(["Review group", "Hosting school", "Hosts on"])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
-        hint = QLabel("Each school in a group hosts one half-day review in the year. Change a date and it is saved at once.")
+        hint = QLabel(
+            "Each school in a group hosts one half-day review in the year. Change a date and it is saved at once."
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table)
@@ -238,7 +254,9 @@ class RotaTab(QWidget):
 
     def _on_date_changed(self, member_id: str, qdate: QDate) -> None:
         try:
-            set_host_date(self.page.window_.db, member_id, dt.date(qdate.year(), qdate.month(), qdate.day()))
+            set_host_date(
+                self.page.window_.db, member_id, dt.date(qdate.year(), qdate.month(), qdate.day())
+            )
         except NexusError as err:
             show_error(self, err)
 
@@ -280,16 +298,24 @@ class JudgementsTab(QWidget):
                     j = v.judgement(area_key)
                     if j is None:
                         continue
-                    cells.append(f"{fw.grade_label(area_key, j.self_grade) or '–'} / {fw.grade_label(area_key, j.peer_grade) or '–'}")
+                    cells.append(
+                        f"{fw.grade_label(area_key, j.self_grade) or '–'} / {fw.grade_label(area_key, j.peer_grade) or '–'}"
+                    )
                     order = fw.compare(area_key, j.peer_grade, j.self_grade)
-                    colour = {0: AGREED, 1: HIGHER, -1: LOWER}.get(order, colour) if order is not None else colour
+                    colour = (
+                        {0: AGREED, 1: HIGHER, -1: LOWER}.get(order, colour)
+                        if order is not None
+                        else colour
+                    )
                 item = _item("\n".join(cells))
                 if colour is not None:
                     item.setBackground(QBrush(colour))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
-        self.note.setText(f"{year}: each cell is the school's own grade / the peer judgement. Green: agreed; blue: peer higher; red: peer lower.")
+        self.note.setText(
+            f"{year}: each cell is the school's own grade / the peer judgement. Green: agreed; blue: peer higher; red: peer lower."
+        )
 
 
 class ActionsTab(QWidget):
@@ -346,8 +372,11 @@ class ActionsTab(QWidget):
     def shown(self) -> list[TrackedAction]:
         status, school = self.status.currentData(), self.school.currentData()
         return [
-            a for a in self.tracked
-            if (not status or a.status == status) and (not school or a.school == school) and (not self.overdue.isChecked() or a.overdue(self.today))
+            a
+            for a in self.tracked
+            if (not status or a.status == status)
+            and (not school or a.school == school)
+            and (not self.overdue.isChecked() or a.overdue(self.today))
         ]
 
     def apply_filters(self) -> None:
@@ -355,7 +384,14 @@ class ActionsTab(QWidget):
         self.table.setRowCount(len(rows))
         for r, a in enumerate(rows):
             notes = "\n".join(f"{d:%d %b %Y}: {n}" if d else n for d, n in a.follow_up)
-            values = (a.description, a.school, a.owner, a.due_date.strftime("%d %b %Y") if a.due_date else "–", a.status_label(self.today), notes)
+            values = (
+                a.description,
+                a.school,
+                a.owner,
+                a.due_date.strftime("%d %b %Y") if a.due_date else "–",
+                a.status_label(self.today),
+                notes,
+            )
             for c, text in enumerate(values):
                 item = _item(text, a.id)
                 if c == 4 and a.overdue(self.today):
@@ -383,7 +419,9 @@ class ActionsTab(QWidget):
         action_id = self.selected_id()
         if not action_id:
             return
-        text, ok = QInputDialog.getMultiLineText(self, "Follow-up note", "What was reported at the meeting:")
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Follow-up note", "What was reported at the meeting:"
+        )
         if not ok or not text.strip():
             return
         try:
@@ -431,7 +469,9 @@ class NetworkPage(QWidget):
         self.copy_button.clicked.connect(lambda: self.copy_last_year())
         self.notice_bar = QFrame()
         self.notice_bar.setObjectName("year-notice")
-        self.notice_bar.setStyleSheet("#year-notice { background: #fff4d6; border: 1px solid #e6c96a; border-radius: 4px; }")
+        self.notice_bar.setStyleSheet(
+            "#year-notice { background: #fff4d6; border: 1px solid #e6c96a; border-radius: 4px; }"
+        )
         bar = QHBoxLayout(self.notice_bar)
         bar.addWidget(self.notice, 1)
         bar.addWidget(self.copy_button)
@@ -511,7 +551,9 @@ class NetworkPage(QWidget):
             show_error(self, err)
             return False
         rota = "; the groups' hosting dates are in the Hosting rota tab" if copied.groups else ""
-        self.window_.statusBar().showMessage(f"Copied {copied.words()} from {copied.previous} into {year}{rota}.", 10000)
+        self.window_.statusBar().showMessage(
+            f"Copied {copied.words()} from {copied.previous} into {year}{rota}.", 10000
+        )
         self.show_year()
         return True
 
@@ -523,7 +565,9 @@ class NetworkPage(QWidget):
         window = self.window_
         suggested = window.export_folder() / f"Collaborative-review-compilation-{year}.{fmt}"
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
-        target, _ = QFileDialog.getSaveFileName(self, "Export the compilation", str(suggested), kind)
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export the compilation", str(suggested), kind
+        )
         if not target:
             return
         window.remember_export_folder(target)
@@ -533,18 +577,31 @@ class NetworkPage(QWidget):
             self.last_export = Path(str(path))
             window.statusBar().showMessage(f"Compilation written to {path}", 8000)
 
-        window.run_task("Compiling the collaborative review compilation…", lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)), done)
+        window.run_task(
+            "Compiling the collaborative review compilation…",
+            lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)),
+            done,
+        )
 
     def export_csv(self, what: str) -> None:
         from nexus_review.reports.csv_export import actions_csv, judgements_csv, write_csv
 
         year = self.current_year()
         window = self.window_
-        target, _ = QFileDialog.getSaveFileName(self, "Export a spreadsheet", str(window.export_folder() / f"{what}-{year}.csv"), "CSV spreadsheet (*.csv)")
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export a spreadsheet",
+            str(window.export_folder() / f"{what}-{year}.csv"),
+            "CSV spreadsheet (*.csv)",
+        )
         if not target:
             return
         window.remember_export_folder(target)
-        text = judgements_csv(self.visits) if what == "judgements" else actions_csv(tracked_actions(self.visits))
+        text = (
+            judgements_csv(self.visits)
+            if what == "judgements"
+            else actions_csv(tracked_actions(self.visits))
+        )
         try:
             path = write_csv(text, target)
         except NexusError as err:

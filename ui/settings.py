@@ -37,13 +37,30 @@ OPTIONS: dict[str, Option] = {
         # Not under "general/": QSettings keeps INI keys of a group named General in [%General]
         # and gave back the default when they were read, so the welcome returned on every start.
         Option("program/first_run_done", bool, False, "The first-run questions were answered"),
-        Option("export/anonymise", bool, True, "Anonymise staff in exported reports (anything leaving the school)"),
-        Option("export/notes", bool, False, "Include each observation's own notes in exported reports"),
-        Option("export/evidence_points", bool, False, "Add the evidence log's strengths and areas to reports"),
+        Option(
+            "export/anonymise",
+            bool,
+            True,
+            "Anonymise staff in exported reports (anything leaving the school)",
+        ),
+        Option(
+            "export/notes", bool, False, "Include each observation's own notes in exported reports"
+        ),
+        Option(
+            "export/evidence_points",
+            bool,
+            False,
+            "Add the evidence log's strengths and areas to reports",
+        ),
         Option("export/paper", str, "a4", "Paper size of exported reports: a4 or letter"),
         Option("export/open_after", bool, True, "Open an exported report afterwards"),
         Option("export/folder", str, "", "The folder the last export went to"),
-        Option("consistency/hide_until_own", bool, True, "Hide the other reviewers' own grades of an area until you have given yours"),
+        Option(
+            "consistency/hide_until_own",
+            bool,
+            True,
+            "Hide the other reviewers' own grades of an area until you have given yours",
+        ),
     )
 }
 
@@ -64,7 +81,9 @@ class Settings:
 
     def get(self, key: str) -> Any:
         option = OPTIONS[key]
-        fallback = self._store.value(LEGACY[key], option.default) if key in LEGACY else option.default
+        fallback = (
+            self._store.value(LEGACY[key], option.default) if key in LEGACY else option.default
+        )
         raw = self._store.value(key, fallback)
         if option.type is bool:
             return raw in (True, "true", "1", 1)

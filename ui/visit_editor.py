@@ -88,7 +88,17 @@ QUICK_ADD = (
     (EvidenceKind.DATA_REVIEW, "Ctrl+6"),
     (EvidenceKind.OTHER, "Ctrl+7"),
 )
-YEAR_GROUPS = ("Nursery", "Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year 6", "Mixed")
+YEAR_GROUPS = (
+    "Nursery",
+    "Reception",
+    "Year 1",
+    "Year 2",
+    "Year 3",
+    "Year 4",
+    "Year 5",
+    "Year 6",
+    "Mixed",
+)
 
 
 def _text_box(placeholder: str, height: int = 70) -> QPlainTextEdit:
@@ -123,23 +133,42 @@ class FocusLinks(QListWidget):
     def reload(self) -> None:
         self._loading = True
         self.clear()
-        linked = set(self.session.value("evidence", self.evidence_id, "focus_links") or []) if self.evidence_id else set()
+        linked = (
+            set(self.session.value("evidence", self.evidence_id, "focus_links") or [])
+            if self.evidence_id
+            else set()
+        )
         agreed = list(self.session.visit.get("focus_areas") or [])
         for focus in agreed + sorted(linked - set(agreed)):
             item = QListWidgetItem(str(focus))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if focus in linked else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if focus in linked else Qt.CheckState.Unchecked
+            )
             self.addItem(item)
         self._loading = False
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
         if self._loading or not self.evidence_id:
             return
-        ticked = [self.item(i).text() for i in range(self.count()) if self.item(i).checkState() == Qt.CheckState.Checked]
-        self.session.edit("evidence", self.evidence_id, "focus_links", ticked, text="Link evidence to a focus area", merge=False)
+        ticked = [
+            self.item(i).text()
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        self.session.edit(
+            "evidence",
+            self.evidence_id,
+            "focus_links",
+            ticked,
+            text="Link evidence to a focus area",
+            merge=False,
+        )
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if (table == "visit" and field == "focus_areas") or (table == "evidence" and record_id == self.evidence_id and field == "focus_links"):
+        if (table == "visit" and field == "focus_areas") or (
+            table == "evidence" and record_id == self.evidence_id and field == "focus_links"
+        ):
             self.reload()
 
 
@@ -164,7 +193,14 @@ class EvidenceForm(QWidget):
         self.start_now.clicked.connect(lambda: self._stamp("time_in"))
         self.stop_now.clicked.connect(lambda: self._stamp("time_out"))
         times = QHBoxLayout()
-        for w in (QLabel("In"), self.time_in, self.start_now, QLabel("Out"), self.time_out, self.stop_now):
+        for w in (
+            QLabel("In"),
+            self.time_in,
+            self.start_now,
+            QLabel("Out"),
+            self.time_out,
+            self.stop_now,
+        ):
             times.addWidget(w)
         times.addStretch(1)
         self.class_name = QLineEdit()
@@ -173,7 +209,9 @@ class EvidenceForm(QWidget):
         self.year_group.addItems(["", *YEAR_GROUPS])
         self.subject = QLineEdit()
         self.staff = QLineEdit()
-        self.staff.setPlaceholderText("Named staff are replaced by Teacher A, B… in anonymised reports")
+        self.staff.setPlaceholderText(
+            "Named staff are replaced by Teacher A, B… in anonymised reports"
+        )
         self.who_what = QLineEdit()
         self.participants = QSpinBox()
         self.participants.setRange(0, 500)
@@ -196,11 +234,15 @@ class EvidenceForm(QWidget):
         self.delete_drop_in_button = QPushButton("Remove classroom")
         self.delete_drop_in_button.clicked.connect(self.delete_drop_in)
         self.drop_ins.setWordWrap(True)
-        self.drop_ins.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap)
+        self.drop_ins.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        )
         self.drop_ins.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.drop_in_model.modelReset.connect(self._fit_drop_ins)
         self.drop_in_model.dataChanged.connect(lambda *_: self.drop_ins.resizeRowsToContents())
-        self.drop_ins.selectionModel().selectionChanged.connect(lambda *_: self._update_walk_buttons())
+        self.drop_ins.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_walk_buttons()
+        )
         self.drop_in_model.modelReset.connect(self._update_walk_buttons)
         walk_buttons = QHBoxLayout()
         walk_buttons.addWidget(self.add_drop_in_button)
@@ -299,9 +341,20 @@ class EvidenceForm(QWidget):
             "Class": lesson,
             "Year group": lesson,
             "Teacher": lesson,
-            "Subject": kind in (EvidenceKind.LESSON_OBSERVATION, EvidenceKind.LEARNING_WALK, EvidenceKind.WORK_SCRUTINY),
+            "Subject": kind
+            in (
+                EvidenceKind.LESSON_OBSERVATION,
+                EvidenceKind.LEARNING_WALK,
+                EvidenceKind.WORK_SCRUTINY,
+            ),
             "Who / what": not lesson,
-            "Pupils / people": kind in (EvidenceKind.PUPIL_VOICE, EvidenceKind.LEADER_MEETING, EvidenceKind.DATA_REVIEW, EvidenceKind.OTHER),
+            "Pupils / people": kind
+            in (
+                EvidenceKind.PUPIL_VOICE,
+                EvidenceKind.LEADER_MEETING,
+                EvidenceKind.DATA_REVIEW,
+                EvidenceKind.OTHER,
+            ),
             "Look-fors": walk,
         }
         for row in range(self.form.rowCount()):
@@ -327,8 +380,17 @@ class EvidenceForm(QWidget):
             self.grades_layout.removeRow(0)
         self.grade_combos.clear()
         framework = get_framework(self.session.visit["framework_key"])
-        grades = (self.session.value("evidence", self.evidence_id, "grades") or {}) if self.evidence_id else {}
-        shown = lesson and framework.graded and self.evidence_id is not None and (self.lesson_grading or bool(grades))
+        grades = (
+            (self.session.value("evidence", self.evidence_id, "grades") or {})
+            if self.evidence_id
+            else {}
+        )
+        shown = (
+            lesson
+            and framework.graded
+            and self.evidence_id is not None
+            and (self.lesson_grading or bool(grades))
+        )
         self.grades_box.setVisible(shown)
         if not shown:
             return
@@ -341,7 +403,9 @@ class EvidenceForm(QWidget):
             for g in framework.scale:
                 combo.addItem(g.label, g.key)
             combo.setCurrentIndex(max(combo.findData(grades.get(area.key, "")), 0))
-            combo.activated.connect(lambda _i, key=area.key, c=combo: self._on_grade(key, c.currentData()))
+            combo.activated.connect(
+                lambda _i, key=area.key, c=combo: self._on_grade(key, c.currentData())
+            )
             self.grade_combos[area.key] = combo
             self.grades_layout.addRow(area.name, combo)
 
@@ -353,15 +417,21 @@ class EvidenceForm(QWidget):
             grades[area_key] = grade
         else:
             grades.pop(area_key, None)
-        self.session.edit("evidence", self.evidence_id, "grades", grades, text="Grade a lesson", merge=False)
+        self.session.edit(
+            "evidence", self.evidence_id, "grades", grades, text="Grade a lesson", merge=False
+        )
 
     def _stamp(self, field: str) -> None:
         if self.evidence_id:
-            self.session.edit("evidence", self.evidence_id, field, _now(), text="Stamp the time", merge=False)
+            self.session.edit(
+                "evidence", self.evidence_id, field, _now(), text="Stamp the time", merge=False
+            )
 
     def _on_year_group_changed(self, text: str) -> None:
         if not self._loading and self.evidence_id:
-            self.session.edit("evidence", self.evidence_id, "year_group", text, text="Edit year group")
+            self.session.edit(
+                "evidence", self.evidence_id, "year_group", text, text="Edit year group"
+            )
 
     def _on_look_fors_changed(self) -> None:
         if self._loading or not self.evidence_id:
@@ -375,7 +445,9 @@ class EvidenceForm(QWidget):
         record = self.session.record("evidence", record_id)
         self.kind_label.setText(evidence_title(record))
         self._loading = True
-        if field == "year_group" and self.year_group.currentText() != (record.get("year_group") or ""):
+        if field == "year_group" and self.year_group.currentText() != (
+            record.get("year_group") or ""
+        ):
             self.year_group.setCurrentText(record.get("year_group") or "")
         if field == "look_fors":
             text = "\n".join(record.get("look_fors") or [])
@@ -384,11 +456,17 @@ class EvidenceForm(QWidget):
                 self.look_fors.setPlainText(text)
         if field == "grades":
             for key, combo in self.grade_combos.items():
-                combo.setCurrentIndex(max(combo.findData((record.get("grades") or {}).get(key, "")), 0))
+                combo.setCurrentIndex(
+                    max(combo.findData((record.get("grades") or {}).get(key, "")), 0)
+                )
         self._loading = False
 
     def add_drop_in(self) -> None:
-        edits = editing.add_drop_in(self.session.records, self.evidence_id, _now()) if self.evidence_id else None
+        edits = (
+            editing.add_drop_in(self.session.records, self.evidence_id, _now())
+            if self.evidence_id
+            else None
+        )
         if not edits:
             return
         self.session.apply(edits)
@@ -411,19 +489,25 @@ class EvidenceForm(QWidget):
         for col in range(self.drop_in_model.columnCount()):
             header.resizeSection(col, max(90, min(220, header.sectionSizeHint(col))))
             title = str(self.drop_in_model.headerData(col, Qt.Orientation.Horizontal) or "")
-            box = metrics.boundingRect(0, 0, header.sectionSize(col) - 10, 2000, int(Qt.TextFlag.TextWordWrap), title)
+            box = metrics.boundingRect(
+                0, 0, header.sectionSize(col) - 10, 2000, int(Qt.TextFlag.TextWordWrap), title
+            )
             tallest = max(tallest, box.height())
         header.setMinimumHeight(tallest + 10)
         self.drop_ins.resizeRowsToContents()
         self._update_walk_buttons()
 
     def _update_walk_buttons(self) -> None:
-        self.delete_drop_in_button.setEnabled(self.drop_ins.selectionModel().hasSelection() and self.drop_in_model.rowCount() > 0)
+        self.delete_drop_in_button.setEnabled(
+            self.drop_ins.selectionModel().hasSelection() and self.drop_in_model.rowCount() > 0
+        )
 
     def delete_drop_in(self) -> None:
         index = self.drop_ins.currentIndex()
         if index.isValid():
-            self.session.delete("drop_in", self.drop_in_model.drop_in_id(index.row()), text="Remove a classroom")
+            self.session.delete(
+                "drop_in", self.drop_in_model.drop_in_id(index.row()), text="Remove a classroom"
+            )
 
 
 class ChoiceDelegateForLookFors(ChoiceDelegate):
@@ -486,7 +570,9 @@ class EvidencePage(QWidget):
         delete.triggered.connect(self.delete_selected)
         self.list.addAction(delete)
         self.form = EvidenceForm(session)
-        self.empty = QLabel("No evidence yet. Add a lesson observation (Ctrl+1), a learning walk (Ctrl+2) or another activity with the buttons above.")
+        self.empty = QLabel(
+            "No evidence yet. Add a lesson observation (Ctrl+1), a learning walk (Ctrl+2) or another activity with the buttons above."
+        )
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroller = QScrollArea()
@@ -518,7 +604,9 @@ class EvidencePage(QWidget):
         self.delete_button.setEnabled(self.list.selectionModel().hasSelection())
 
     def add_evidence(self, kind: EvidenceKind) -> str:
-        evidence_id = self.session.apply(editing.add_evidence(self.session.records, self.session.visit_id, kind, _now()))
+        evidence_id = self.session.apply(
+            editing.add_evidence(self.session.records, self.session.visit_id, kind, _now())
+        )
         self.select(evidence_id)
         self.show_form_top()
         return evidence_id
@@ -536,7 +624,9 @@ class EvidencePage(QWidget):
         row = self.model.row_of(evidence_id)
         if row >= 0:
             self._filled = None
-            self.list.selectionModel().setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
             if self._filled != evidence_id:  # the list's current row was this one already
                 self.form.set_evidence(evidence_id)
             self.stack.setCurrentWidget(self.form_page)
@@ -544,7 +634,9 @@ class EvidencePage(QWidget):
     def delete_selected(self) -> None:
         index = self.list.currentIndex()
         if index.isValid():
-            self.session.delete("evidence", self.model.evidence_id(index.row()), text="Delete evidence")
+            self.session.delete(
+                "evidence", self.model.evidence_id(index.row()), text="Delete evidence"
+            )
 
     def _on_current_changed(self, current: Any, _previous: Any) -> None:
         if current.isValid():
@@ -566,7 +658,9 @@ class EvidencePage(QWidget):
 class EvidencePickerDialog(QDialog):
     """Tick the evidence that supports a judgement."""
 
-    def __init__(self, session: VisitSession, chosen: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: VisitSession, chosen: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Link evidence")
         self.list = QListWidget()
@@ -574,9 +668,13 @@ class EvidencePickerDialog(QDialog):
             item = QListWidgetItem(evidence_title(row))
             item.setData(Qt.ItemDataRole.UserRole, row["id"])
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if row["id"] in chosen else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if row["id"] in chosen else Qt.CheckState.Unchecked
+            )
             self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -619,7 +717,9 @@ class JudgementsPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_area())
         self.area_label = QLabel()
         self.area_label.setStyleSheet("font-weight: 600;")
-        self.rationale = _text_box("Why the review team reached this judgement, from the evidence", 90)
+        self.rationale = _text_box(
+            "Why the review team reached this judgement, from the evidence", 90
+        )
         self.rationale.setUndoRedoEnabled(False)
         self.rationale.textChanged.connect(self._on_rationale_changed)
         self.evidence_list = QListWidget()
@@ -666,7 +766,11 @@ class JudgementsPage(QWidget):
         self.framework = framework
         self.model.set_framework(framework)
         graded = framework.graded
-        for col in (JudgementTableModel.SELF, JudgementTableModel.PEER, JudgementTableModel.AGREEMENT):
+        for col in (
+            JudgementTableModel.SELF,
+            JudgementTableModel.PEER,
+            JudgementTableModel.AGREEMENT,
+        ):
             self.table.setColumnHidden(col, not graded)
         if graded:
             self.title.setText(
@@ -699,7 +803,9 @@ class JudgementsPage(QWidget):
         self.link_button.setEnabled(key is not None)
         self.evidence_list.clear()
         for eid in (j or {}).get("evidence_ids") or []:
-            if eid in self.session.records["evidence"] and not self.session.value("evidence", eid, "deleted"):
+            if eid in self.session.records["evidence"] and not self.session.value(
+                "evidence", eid, "deleted"
+            ):
                 self.evidence_list.addItem(evidence_title(self.session.record("evidence", eid)))
         self.own_grades.set_area(key)
         self._loading = False
@@ -722,7 +828,13 @@ class JudgementsPage(QWidget):
             finally:
                 self._writing = False
         else:
-            self.session.edit("judgement", existing["id"], "rationale", self.rationale.toPlainText(), text="Write a rationale")
+            self.session.edit(
+                "judgement",
+                existing["id"],
+                "rationale",
+                self.rationale.toPlainText(),
+                text="Write a rationale",
+            )
 
     def _on_link_button_clicked(self) -> None:
         """Tick the evidence behind the chosen area's judgement in a dialog."""
@@ -757,7 +869,9 @@ class PlanPage(QWidget):
     """Host school, date, kind, framework, focus areas, the review team, and the school's own
     self-evaluation for each area."""
 
-    def __init__(self, session: VisitSession, schools: list[SchoolItem], reviewers: list[ReviewerItem]) -> None:
+    def __init__(
+        self, session: VisitSession, schools: list[SchoolItem], reviewers: list[ReviewerItem]
+    ) -> None:
         super().__init__()
         self.session = session
         self.binder = FieldBinder(session, "visit", self)
@@ -791,19 +905,27 @@ class PlanPage(QWidget):
         self.team.setMinimumHeight(180)
         self.reviewers = reviewers
         for r in reviewers:
-            item = QListWidgetItem(f"{r.name} – {r.role}" + (f", {r.home_school_name}" if r.home_school_name else ""))
+            item = QListWidgetItem(
+                f"{r.name} – {r.role}" + (f", {r.home_school_name}" if r.home_school_name else "")
+            )
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             self.team.addItem(item)
         self.lead = QuietComboBox()
-        self.self_model = JudgementTableModel(session, get_framework(session.visit["framework_key"]))
+        self.self_model = JudgementTableModel(
+            session, get_framework(session.visit["framework_key"])
+        )
         self.self_table = QTableView()
         self.self_table.setModel(self.self_model)
-        self.self_table.setItemDelegateForColumn(JudgementTableModel.SELF, ChoiceDelegate(self.self_table))
+        self.self_table.setItemDelegateForColumn(
+            JudgementTableModel.SELF, ChoiceDelegate(self.self_table)
+        )
         self.self_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         for col in range(2, len(JudgementTableModel.HEADERS)):
             self.self_table.setColumnHidden(col, True)
-        self.self_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.self_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.self_table.horizontalHeader().setStretchLastSection(True)
         self.self_table.verticalHeader().hide()
         self.self_box = QGroupBox("The school's own self-evaluation")
@@ -851,16 +973,24 @@ class PlanPage(QWidget):
         day: dt.date = v["visit_date"]
         self.date.setDate(QDate(day.year, day.month, day.day))
         text = "\n".join(v.get("focus_areas") or [])
-        if [x.strip() for x in self.focus.toPlainText().splitlines() if x.strip()] != list(v.get("focus_areas") or []):
+        if [x.strip() for x in self.focus.toPlainText().splitlines() if x.strip()] != list(
+            v.get("focus_areas") or []
+        ):
             self.focus.setPlainText(text)
         members = {m["reviewer_id"]: m for m in self.session.rows("visit_reviewer")}
         for i in range(self.team.count()):
             item = self.team.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in members else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked
+                if item.data(Qt.ItemDataRole.UserRole) in members
+                else Qt.CheckState.Unchecked
+            )
         self.lead.clear()
         lead_index = 0
         for pos, m in enumerate(sorted(members.values(), key=lambda m: m.get("position") or 0)):
-            name = next((r.name for r in self.reviewers if r.id == m["reviewer_id"]), m["reviewer_id"])
+            name = next(
+                (r.name for r in self.reviewers if r.id == m["reviewer_id"]), m["reviewer_id"]
+            )
             self.lead.addItem(name, m["reviewer_id"])
             if m.get("is_lead"):
                 lead_index = pos
@@ -871,40 +1001,64 @@ class PlanPage(QWidget):
     def _show_team_warning(self) -> None:
         """A school's own head reviewing it is no peer review: say so beside the team."""
         team = [m["reviewer_id"] for m in self.session.rows("visit_reviewer")]
-        own = editing.own_school_reviewers(self.reviewers, team, self.session.visit["host_school_id"])
+        own = editing.own_school_reviewers(
+            self.reviewers, team, self.session.visit["host_school_id"]
+        )
         self.team_warning.setText(editing.own_school_warning(own))
         self.team_warning.setVisible(bool(own))
 
     def _on_date_changed(self, qdate: QDate) -> None:
         if not self._loading:
-            self.session.edit("visit", self.session.visit_id, "visit_date", qdate.toPython(), text="Change the date", merge=False)
+            self.session.edit(
+                "visit",
+                self.session.visit_id,
+                "visit_date",
+                qdate.toPython(),
+                text="Change the date",
+                merge=False,
+            )
 
     def _on_focus_changed(self) -> None:
         if self._loading:
             return
         items = [line.strip() for line in self.focus.toPlainText().splitlines() if line.strip()]
-        self.session.edit("visit", self.session.visit_id, "focus_areas", items, text="Edit focus areas")
+        self.session.edit(
+            "visit", self.session.visit_id, "focus_areas", items, text="Edit focus areas"
+        )
 
     def _fill_priorities(self) -> None:
         self.priorities_menu.clear()
         v = self.session.visit
         themes = visits.priorities_of(self.session.db, v["host_school_id"], v["visit_date"])
         if not themes:
-            self.priorities_menu.addAction("The school has shared no priorities for this year").setEnabled(False)
+            self.priorities_menu.addAction(
+                "The school has shared no priorities for this year"
+            ).setEnabled(False)
         for theme in themes:
             self.priorities_menu.addAction(theme, functools.partial(self.add_focus, theme))
 
     def add_focus(self, theme: str) -> None:
         current = list(self.session.visit.get("focus_areas") or [])
         if theme not in current:
-            self.session.edit("visit", self.session.visit_id, "focus_areas", [*current, theme], text="Add a focus area", merge=False)
+            self.session.edit(
+                "visit",
+                self.session.visit_id,
+                "focus_areas",
+                [*current, theme],
+                text="Add a focus area",
+                merge=False,
+            )
 
     def _on_team_changed(self, item: QListWidgetItem) -> None:
         if self._loading:
             return
         reviewer_id = item.data(Qt.ItemDataRole.UserRole)
         ticked = item.checkState() == Qt.CheckState.Checked
-        self.session.apply(editing.set_team_member(self.session.records, self.session.visit_id, reviewer_id, ticked))
+        self.session.apply(
+            editing.set_team_member(
+                self.session.records, self.session.visit_id, reviewer_id, ticked
+            )
+        )
 
     def _on_lead_changed(self, _index: int) -> None:
         edits = editing.choose_lead(self.session.records, self.lead.currentData())
@@ -913,7 +1067,9 @@ class PlanPage(QWidget):
         self.session.end_macro()
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
-        if table == "visit_reviewer" or (table == "visit" and field in ("visit_date", "focus_areas", "host_school_id")):
+        if table == "visit_reviewer" or (
+            table == "visit" and field in ("visit_date", "focus_areas", "host_school_id")
+        ):
             self._show_visit()
         if table == "visit" and field == "framework_key":
             self.self_model.set_framework(get_framework(self.session.visit["framework_key"]))
@@ -941,7 +1097,9 @@ class ReportPage(QWidget):
         self.actions_table.setItemDelegateForColumn(2, DateDelegate(self.actions_table))
         self.actions_table.setItemDelegateForColumn(3, ChoiceDelegate(self.actions_table))
         self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-        self.actions_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.actions_table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch
+        )
         self.actions_table.setMinimumHeight(120)
         add = QPushButton("Add a next step")
         add.clicked.connect(self.add_action)
@@ -950,7 +1108,9 @@ class ReportPage(QWidget):
         remove.clicked.connect(self.remove_action)
         self.remove_button = remove
         self.actions_table.setWordWrap(True)
-        self.actions_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.actions_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_buttons()
+        )
         self.actions_model.modelReset.connect(self._update_buttons)
         self.actions_model.rowsRemoved.connect(self._update_buttons)
         self.export_word = QPushButton("Export as Word…")
@@ -988,10 +1148,14 @@ class ReportPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(self.actions_table.selectionModel().hasSelection() and self.actions_model.rowCount() > 0)
+        self.remove_button.setEnabled(
+            self.actions_table.selectionModel().hasSelection() and self.actions_model.rowCount() > 0
+        )
 
     def add_action(self) -> str:
-        action_id = self.session.apply(editing.add_next_step(self.session.records, self.session.visit_id))
+        action_id = self.session.apply(
+            editing.add_next_step(self.session.records, self.session.visit_id)
+        )
         index = self.actions_model.index(self.actions_model.rowCount() - 1, 0)
         self.actions_table.setCurrentIndex(index)
         self.actions_table.setFocus()
@@ -1004,7 +1168,9 @@ class ReportPage(QWidget):
     def remove_action(self) -> None:
         index = self.actions_table.currentIndex()
         if index.isValid():
-            self.session.delete("action", self.actions_model.action_id(index.row()), text="Remove a next step")
+            self.session.delete(
+                "action", self.actions_model.action_id(index.row()), text="Remove a next step"
+            )
 
 
 class VisitEditor(QWidget):
@@ -1044,7 +1210,12 @@ class VisitEditor(QWidget):
         if table == "visit":
             self._show_heading()
 
-    PAGES = (("plan", "Plan"), ("evidence", "Evidence log"), ("judgements", "Judgements"), ("report", "Report draft"))
+    PAGES = (
+        ("plan", "Plan"),
+        ("evidence", "Evidence log"),
+        ("judgements", "Judgements"),
+        ("report", "Report draft"),
+    )
 
     def _make_report(self) -> ReportPage:
         page = ReportPage(self.session)
@@ -1092,6 +1263,8 @@ class VisitEditor(QWidget):
     def _show_heading(self) -> None:
         v = self.session.visit
         school = self._schools.get(v["host_school_id"], "")
-        kind = VisitKind(v["kind"]).label if v["kind"] in VisitKind._value2member_map_ else v["kind"]
+        kind = (
+            VisitKind(v["kind"]).label if v["kind"] in VisitKind._value2member_map_ else v["kind"]
+        )
         day: dt.date = v["visit_date"]
         self.heading.setText(f"{school} · {kind} · {day:%A} {day.day} {day:%B %Y}")

@@ -99,7 +99,11 @@ class ChoiceDelegate(QStyledItemDelegate):
         self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        if isinstance(editor, QComboBox) and event.type() == QEvent.Type.KeyPress and not editor.view().isVisible():
+        if (
+            isinstance(editor, QComboBox)
+            and event.type() == QEvent.Type.KeyPress
+            and not editor.view().isVisible()
+        ):
             assert isinstance(event, QKeyEvent)
             step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
             if step is not None and event.modifiers() == Qt.KeyboardModifier.NoModifier:
@@ -122,7 +126,11 @@ class _OnScreen(QObject):
     """Moves a pop-up back inside its screen's free area whenever it is shown."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.screen() is not None:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.screen() is not None
+        ):
             free = watched.screen().availableGeometry()
             frame = watched.frameGeometry()
             x = min(max(frame.left(), free.left()), free.right() - frame.width() + 1)
@@ -165,7 +173,9 @@ class DateDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         assert isinstance(editor, QDateEdit)
-        model.setData(index, editor.date().toString(Qt.DateFormat.ISODate), Qt.ItemDataRole.EditRole)
+        model.setData(
+            index, editor.date().toString(Qt.DateFormat.ISODate), Qt.ItemDataRole.EditRole
+        )
 
 
 def to_qtime(value: dt.time | None) -> QTime:
@@ -188,7 +198,14 @@ class FieldBinder(QObject):
     def _write(self, field: str, value: Any, merge: bool = True, label: str = "") -> None:
         if self._loading or self.record_id is None:
             return
-        self.session.edit(self.table, self.record_id, field, value, text=label or f"Edit {field.replace('_', ' ')}", merge=merge)
+        self.session.edit(
+            self.table,
+            self.record_id,
+            field,
+            value,
+            text=label or f"Edit {field.replace('_', ' ')}",
+            merge=merge,
+        )
 
     def text(self, widget: QLineEdit | QPlainTextEdit, field: str, label: str = "") -> None:
         if isinstance(widget, QPlainTextEdit):
@@ -199,7 +216,9 @@ class FieldBinder(QObject):
                     widget.setPlainText(value or "")
                     widget.moveCursor(widget.textCursor().MoveOperation.End)
 
-            widget.textChanged.connect(lambda: self._write(field, widget.toPlainText(), label=label))
+            widget.textChanged.connect(
+                lambda: self._write(field, widget.toPlainText(), label=label)
+            )
         else:
 
             def show(value: Any) -> None:

@@ -12,9 +12,16 @@ def register(sub: Any) -> None:
     p.add_argument("--format", required=True, choices=("docx", "pdf"), dest="fmt")
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--notes", action="store_true", help="include each observation's own notes")
-    p.add_argument("--anonymise", action="store_true", help='replace staff names with "Teacher A", "Teacher B"...')
-    p.add_argument("--evidence-points", action="store_true",
-                   help="add the strengths and areas for development noted in the evidence log")
+    p.add_argument(
+        "--anonymise",
+        action="store_true",
+        help='replace staff names with "Teacher A", "Teacher B"...',
+    )
+    p.add_argument(
+        "--evidence-points",
+        action="store_true",
+        help="add the strengths and areas for development noted in the evidence log",
+    )
     p.add_argument("--paper", choices=("a4", "letter"), default="a4")
     p.set_defaults(func=cmd_report)
 
@@ -27,7 +34,9 @@ def cmd_report(ctx: Any) -> int:
     args = ctx.args
     visit_id = resolve_visit_id(ctx.db, args.visit_id)
     options = ReportOptions(
-        include_notes=args.notes, anonymise=args.anonymise, paper=args.paper,
+        include_notes=args.notes,
+        anonymise=args.anonymise,
+        paper=args.paper,
         evidence_points=args.evidence_points,
     )
     path = export_visit_report(ctx.db, visit_id, args.fmt, args.out, options)

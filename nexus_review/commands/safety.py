@@ -10,14 +10,20 @@ from nexus_review.errors import NexusError
 
 def register(sub: Any) -> None:
     p = sub.add_parser("backup", help="make a backup of the database now")
-    p.add_argument("--out", type=Path, metavar="FILE", help="where to write it (default: the backups folder)")
+    p.add_argument(
+        "--out", type=Path, metavar="FILE", help="where to write it (default: the backups folder)"
+    )
     p.set_defaults(func=cmd_backup, opens_database=False)
-    p = sub.add_parser("restore", help="replace the database with a backup (the current one is backed up first)")
+    p = sub.add_parser(
+        "restore", help="replace the database with a backup (the current one is backed up first)"
+    )
     p.add_argument("backup", type=Path, metavar="BACKUP")
     p.set_defaults(func=cmd_restore, opens_database=False)
     p = sub.add_parser("backups", help="list the database's backups, newest first")
     p.set_defaults(func=cmd_backups, opens_database=False)
-    p = sub.add_parser("retention", help="delete visits older than a number of years, with all their notes")
+    p = sub.add_parser(
+        "retention", help="delete visits older than a number of years, with all their notes"
+    )
     p.add_argument("--older-than", type=int, required=True, metavar="YEARS")
     p.add_argument("--dry-run", action="store_true", help="list what would go, delete nothing")
     p.set_defaults(func=cmd_retention)
@@ -28,7 +34,9 @@ def _path(ctx: Any) -> Path:
 
     path = sqlite_path(database_url(ctx.args.db or ctx.default_target()))
     if path is None:
-        raise NexusError("Backups here are for SQLite database files; back up a database server with its own tools.")
+        raise NexusError(
+            "Backups here are for SQLite database files; back up a database server with its own tools."
+        )
     return path
 
 
@@ -57,7 +65,10 @@ def cmd_restore(ctx: Any) -> int:
 
     path = _path(ctx)
     safety = restore_backup(path, ctx.args.backup)
-    ctx.print(f"{path} restored from {ctx.args.backup}." + (f" The database as it was is kept in {safety}." if safety != ctx.args.backup else ""))
+    ctx.print(
+        f"{path} restored from {ctx.args.backup}."
+        + (f" The database as it was is kept in {safety}." if safety != ctx.args.backup else "")
+    )
     return 0
 
 
@@ -71,14 +82,20 @@ def cmd_retention(ctx: Any) -> int:
     for _id, day, school in result.visits:
         ctx.print(f"{'would delete' if result.dry_run else 'deleted'}  {day.isoformat()}  {school}")
     for _id, year, title in result.exercises:
-        ctx.print(f"{'would delete' if result.dry_run else 'deleted'}  {year}  calibration exercise: {title}")
+        ctx.print(
+            f"{'would delete' if result.dry_run else 'deleted'}  {year}  calibration exercise: {title}"
+        )
     if result.dry_run:
-        ctx.print(f"{result.what()} from before {result.cutoff:%d %B %Y} would be deleted with all their notes and answers.")
+        ctx.print(
+            f"{result.what()} from before {result.cutoff:%d %B %Y} would be deleted with all their notes and answers."
+        )
     elif result.server:
         ctx.print(
             f"{result.what()} deleted with {result.records} records from {result.server}; "
             "the server's own backups (pg_dump, the provider's) still hold them until they expire."
         )
     else:
-        ctx.print(f"{result.what()} deleted with {result.records} records; the backup made first is {result.backup}.")
+        ctx.print(
+            f"{result.what()} deleted with {result.records} records; the backup made first is {result.backup}."
+        )
     return 0

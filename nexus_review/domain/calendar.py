@@ -53,7 +53,17 @@ def parse_typed_date(text: str) -> dt.date | None:
     text = " ".join(text.replace(",", " ").split())
     if not text:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y", "%d %b %y", "%d %B %y"):
+    for fmt in (
+        "%Y-%m-%d",
+        "%d/%m/%Y",
+        "%d/%m/%y",
+        "%d.%m.%Y",
+        "%d-%m-%Y",
+        "%d %b %Y",
+        "%d %B %Y",
+        "%d %b %y",
+        "%d %B %y",
+    ):
         try:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:

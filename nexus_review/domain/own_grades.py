@@ -45,7 +45,9 @@ class VisibleGrades:
     def hidden(self) -> int:
         return len(self.withheld)
 
-    def of(self, area_key: str, drop_in_id: str | None = None, look_for: str = "") -> tuple[OwnGrade, ...]:
+    def of(
+        self, area_key: str, drop_in_id: str | None = None, look_for: str = ""
+    ) -> tuple[OwnGrade, ...]:
         key = (area_key, drop_in_id or "", look_for)
         return tuple(g for g in self.shown if g.subject == key)
 
@@ -53,7 +55,9 @@ class VisibleGrades:
         return self.withheld.count((area_key, drop_in_id or "", look_for))
 
 
-def visible_to(grades: Iterable[OwnGrade], viewer_id: str | None, *, lead: bool, hide_until_own: bool) -> VisibleGrades:
+def visible_to(
+    grades: Iterable[OwnGrade], viewer_id: str | None, *, lead: bool, hide_until_own: bool
+) -> VisibleGrades:
     """The grades ``viewer_id`` may see: their own always; the others' of a subject once they
     have graded it themselves (or always, for the lead, or when hiding is turned off)."""
     grades = list(grades)

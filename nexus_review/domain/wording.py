@@ -8,7 +8,9 @@ IRREGULAR = {"was": "were", "is": "are", "person": "people"}
 def plural(word: str, count: int) -> str:
     if count == 1:
         return word
-    return IRREGULAR.get(word, word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s")
+    return IRREGULAR.get(
+        word, word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    )
 
 
 def counted(count: int, word: str, many: str | None = None) -> str:

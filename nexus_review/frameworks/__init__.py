@@ -152,13 +152,17 @@ def area_applies(area: Area, phase: str) -> bool | None:
     return any(p in provisions for p in area.applies_to)
 
 
-def applicable_areas(framework: Framework, phase: str, recorded: Iterable[str] = ()) -> tuple[Area, ...]:
+def applicable_areas(
+    framework: Framework, phase: str, recorded: Iterable[str] = ()
+) -> tuple[Area, ...]:
     """The rows of a judgements table for a school of this phase: the framework's areas (then
     safeguarding) without those the school does not have (no sixth form in a primary school,
     no early years in a junior school). An area in ``recorded`` (one already judged) is kept
     whatever the phase says: what was written down is never hidden."""
     kept = set(recorded)
-    return tuple(a for a in framework.judged_areas() if a.key in kept or area_applies(a, phase) is not False)
+    return tuple(
+        a for a in framework.judged_areas() if a.key in kept or area_applies(a, phase) is not False
+    )
 
 
 # ---------------------------------------------------------------------------- agreed focus areas
@@ -282,7 +286,9 @@ def parse_framework(data: Any, path: Path) -> Framework:
         unknown = [p for p in applies_to if p not in PROVISIONS]
         if unknown:
             known = ", ".join(PROVISIONS)
-            raise _fail(path, f'area {i + 1} applies to "{unknown[0]}", which is not a provision ({known})')
+            raise _fail(
+                path, f'area {i + 1} applies to "{unknown[0]}", which is not a provision ({known})'
+            )
         areas.append(
             Area(
                 _text(item, "key", path, f"area {i + 1}"),
@@ -297,7 +303,10 @@ def parse_framework(data: Any, path: Path) -> Framework:
     if SAFEGUARDING_KEY in keys:
         raise _fail(path, 'the area key "safeguarding" is kept for the safeguarding judgement')
     if any(is_focus_key(k) for k in keys):
-        raise _fail(path, f'area keys starting "{FOCUS_PREFIX}" are kept for the agreed focus areas of a visit')
+        raise _fail(
+            path,
+            f'area keys starting "{FOCUS_PREFIX}" are kept for the agreed focus areas of a visit',
+        )
     if any(len(k) > AREA_KEY_LENGTH for k in keys):
         raise _fail(path, f"an area key is longer than {AREA_KEY_LENGTH} characters")
     sg = data.get("safeguarding")
@@ -327,7 +336,9 @@ def load_framework(path: Path) -> Framework:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise FrameworkError(f"The judgement framework file {path.name} cannot be read ({exc.strerror}).") from exc
+        raise FrameworkError(
+            f"The judgement framework file {path.name} cannot be read ({exc.strerror})."
+        ) from exc
     except UnicodeDecodeError as exc:
         raise _fail(path, "it is not UTF-8 text") from exc
     try:

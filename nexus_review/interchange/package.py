@@ -48,7 +48,12 @@ MEMBERS = {MANIFEST, PLAIN_PAYLOAD, SEALED_PAYLOAD}
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024
-MANIFEST_TEXT = {"reviewer": 200, "device_id": 64, "exported_at": 40, "program_version": 40}  # longest
+MANIFEST_TEXT = {
+    "reviewer": 200,
+    "device_id": 64,
+    "exported_at": 40,
+    "program_version": 40,
+}  # longest
 MAX_RATIO = 200  # JSON compresses well, but not a thousandfold
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
 # What a reader accepts: up to twice the writer's cost (at most 64 MB of memory), refused
@@ -100,8 +105,13 @@ def column_shapes() -> dict[str, Any]:
     ``vclock``), with its references resolved: one declaration for both formats."""
     from nexus_review.paths import resource_path
 
-    defs: dict[str, Any] = json.loads(resource_path("schemas", "visit-v1.schema.json").read_text("utf-8"))["$defs"]
-    defs = {**defs, "uuid": {"type": "string", "pattern": ID_PATTERN}}  # a package's ids, as its own
+    defs: dict[str, Any] = json.loads(
+        resource_path("schemas", "visit-v1.schema.json").read_text("utf-8")
+    )["$defs"]
+    defs = {
+        **defs,
+        "uuid": {"type": "string", "pattern": ID_PATTERN},
+    }  # a package's ids, as its own
 
     def resolve(node: Any) -> Any:
         if isinstance(node, dict):
@@ -123,16 +133,25 @@ def _json_type(table: str, column: Any) -> dict[str, Any]:
         base: dict[str, Any] = {"type": "boolean"}
     elif kind == "integer":
         low, high = INTEGER_RANGE
-        base = shapes["count"] if column.key == "revision" else {"type": "integer", "minimum": low, "maximum": high}
+        base = (
+            shapes["count"]
+            if column.key == "revision"
+            else {"type": "integer", "minimum": low, "maximum": high}
+        )
     elif kind == "json" and column.key == "field_versions":
         base = FIELD_VERSIONS_SCHEMA
     elif kind == "json":
         shape = shapes.get("vclock" if column.key == "vclock" else f"{table}.{column.key}")
         if shape is None:
-            raise LookupError(f"the JSON column {table}.{column.key} has no declared shape in visit-v1.schema.json")
+            raise LookupError(
+                f"the JSON column {table}.{column.key} has no declared shape in visit-v1.schema.json"
+            )
         base = shape
     elif kind == "datetime":
-        base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)$"}
+        base = {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(\+00:00|Z)$",
+        }
     elif kind == "date":
         base = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     elif kind == "time":
@@ -165,16 +184,27 @@ def _trust_shape(table: str, column: str) -> dict[str, Any] | None:
     return shapes.get(f"{table}.{column}")
 
 
-VCLOCK_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1}, "maxProperties": 1000}
+VCLOCK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1},
+    "maxProperties": 1000,
+}
 _STAMP: dict[str, Any] = {
     "type": "object",
-    "properties": {"vv": VCLOCK_SCHEMA, "at": {"type": "string", "maxLength": 40}, "by": {"type": "string", "maxLength": 64}},
+    "properties": {
+        "vv": VCLOCK_SCHEMA,
+        "at": {"type": "string", "maxLength": 40},
+        "by": {"type": "string", "maxLength": 64},
+    },
     "required": ["vv", "at", "by"],
     "additionalProperties": False,
 }
 FIELD_VERSIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"base": _STAMP, "fields": {"type": "object", "additionalProperties": _STAMP, "maxProperties": 10_000}},
+    "properties": {
+        "base": _STAMP,
+        "fields": {"type": "object", "additionalProperties": _STAMP, "maxProperties": 10_000},
+    },
     "additionalProperties": False,
     "maxProperties": 2,
 }
@@ -185,8 +215,12 @@ def _stamp_ok(v: Any) -> bool:
         return False
     vv, at, by = v.get("vv"), v.get("at"), v.get("by")
     return (
-        isinstance(at, str) and len(at) <= 40 and isinstance(by, str) and len(by) <= 64
-        and isinstance(vv, dict) and len(vv) <= 1000
+        isinstance(at, str)
+        and len(at) <= 40
+        and isinstance(by, str)
+        and len(by) <= 64
+        and isinstance(vv, dict)
+        and len(vv) <= 1000
         and all(type(n) is int and 0 <= n <= 2**53 - 1 for n in vv.values())
     )
 
@@ -198,7 +232,11 @@ def _field_versions_ok(v: Any) -> bool:
     if "base" in v and not _stamp_ok(v["base"]):
         return False
     fields = v.get("fields", {})
-    return isinstance(fields, dict) and len(fields) <= 10_000 and all(_stamp_ok(x) for x in fields.values())
+    return (
+        isinstance(fields, dict)
+        and len(fields) <= 10_000
+        and all(_stamp_ok(x) for x in fields.values())
+    )
 
 
 @cache
@@ -213,14 +251,20 @@ def payload_schema() -> dict[str, Any]:
             "type": "object",
             "properties": properties,
             # Field versions are new in format 2: a record without them merges as a whole.
-            "required": [c.key for c in columns if (not c.nullable or c.primary_key) and c.key != "field_versions"],
+            "required": [
+                c.key
+                for c in columns
+                if (not c.nullable or c.primary_key) and c.key != "field_versions"
+            ],
             "additionalProperties": False,
         }
         tables[name] = {"type": "array", "items": record, "maxItems": 1_000_000}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
-        "properties": {"records": {"type": "object", "properties": tables, "additionalProperties": False}},
+        "properties": {
+            "records": {"type": "object", "properties": tables, "additionalProperties": False}
+        },
         "required": ["records"],
         "additionalProperties": False,
     }
@@ -244,8 +288,23 @@ _TYPES: dict[str, Any] = {
 
 
 _KEYWORDS = {
-    "$schema", "type", "pattern", "maxLength", "minLength", "minimum", "maximum", "maxItems", "maxProperties",
-    "propertyNames", "items", "properties", "required", "additionalProperties", "anyOf", "allOf", "enum",
+    "$schema",
+    "type",
+    "pattern",
+    "maxLength",
+    "minLength",
+    "minimum",
+    "maximum",
+    "maxItems",
+    "maxProperties",
+    "propertyNames",
+    "items",
+    "properties",
+    "required",
+    "additionalProperties",
+    "anyOf",
+    "allOf",
+    "enum",
 }
 
 
@@ -336,7 +395,9 @@ def _quick_check() -> Any:
 def _key(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=salt, length=32, n=params["n"], r=params["r"], p=params["p"]).derive(passphrase.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=params["n"], r=params["r"], p=params["p"]).derive(
+        passphrase.encode("utf-8")
+    )
 
 
 def manifest_seal_data(manifest: dict[str, Any]) -> bytes:
@@ -344,14 +405,18 @@ def manifest_seal_data(manifest: dict[str, Any]) -> bytes:
     checksum (which is of the sealed bytes), in one canonical form. Changing the reviewer, the
     device or anything else in the manifest of a protected package makes it fail to open."""
     bound = {k: v for k, v in manifest.items() if k != "payload_sha256"}
-    return json.dumps(bound, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(bound, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def _key_check(key: bytes) -> str:
     """A short proof of the key, so a wrong passphrase is told apart from a changed package."""
     import hmac
 
-    return base64.b64encode(hmac.digest(key, b"nexus-review passphrase check", "sha256")[:16]).decode()
+    return base64.b64encode(
+        hmac.digest(key, b"nexus-review passphrase check", "sha256")[:16]
+    ).decode()
 
 
 def seal_settings(passphrase: str) -> tuple[bytes, dict[str, Any]]:
@@ -393,7 +458,13 @@ def seal(payload: bytes, key: bytes, info: dict[str, Any], associated: bytes) ->
     return AESGCM(key).encrypt(base64.b64decode(info["nonce"]), payload, associated)
 
 
-def unseal(sealed: bytes, info: dict[str, Any], passphrase: str, name: str, associated: bytes = MANIFEST.encode()) -> bytes:
+def unseal(
+    sealed: bytes,
+    info: dict[str, Any],
+    passphrase: str,
+    name: str,
+    associated: bytes = MANIFEST.encode(),
+) -> bytes:
     """The payload of a protected package; ``associated`` is what the seal authenticates
     besides the payload (format 2: the manifest; format 1: only the text "manifest.json")."""
     from cryptography.exceptions import InvalidTag
@@ -411,9 +482,13 @@ def unseal(sealed: bytes, info: dict[str, Any], passphrase: str, name: str, asso
         if check is not None and (not isinstance(check, str) or len(check) > 64):
             raise ValueError("bad check")
     except (KeyError, TypeError, ValueError, OverflowError):
-        raise InterchangeError(f"{name} is damaged: its protection settings cannot be read.") from None
+        raise InterchangeError(
+            f"{name} is damaged: its protection settings cannot be read."
+        ) from None
     key = _key(passphrase, salt, params)
-    wrong = InterchangeError(f"The passphrase is not the one {name} was protected with; check it and try again.")
+    wrong = InterchangeError(
+        f"The passphrase is not the one {name} was protected with; check it and try again."
+    )
     if check is not None and not _same(check, _key_check(key)):
         raise wrong
     try:
@@ -446,7 +521,9 @@ def write_package(
 ) -> ExportResult:
     """Write records (already as JSON-ready dicts, parents first) as a package."""
     ordered = {name: records.get(name, []) for name in TABLES if records.get(name)}
-    payload = json.dumps({"records": ordered}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    payload = json.dumps(
+        {"records": ordered}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
     protection: dict[str, Any] | None = None
     key = b""
     member = PLAIN_PAYLOAD
@@ -469,7 +546,10 @@ def write_package(
         payload = seal(payload, key, protection, manifest_seal_data(manifest))
     manifest["payload_sha256"] = hashlib.sha256(payload).hexdigest()
     target = Path(out).expanduser()
-    with atomic_write(target) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with (
+        atomic_write(target) as tmp,
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+    ):
         zf.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
         zf.writestr(member, payload)
     return ExportResult(target, counts.get("visit", 0), counts, protection is not None)
@@ -480,9 +560,17 @@ def write_package(
 
 def _bounded_read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str) -> bytes:
     if info.file_size > limit:
-        raise InterchangeError(f"{name} holds a part too large to be a review package ({info.file_size // 1_048_576} MB).")
-    if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_RATIO and info.file_size > 1_000_000:
-        raise InterchangeError(f"{name} is not a review package: one of its parts expands far beyond its size.")
+        raise InterchangeError(
+            f"{name} holds a part too large to be a review package ({info.file_size // 1_048_576} MB)."
+        )
+    if (
+        info.compress_size
+        and info.file_size / max(info.compress_size, 1) > MAX_RATIO
+        and info.file_size > 1_000_000
+    ):
+        raise InterchangeError(
+            f"{name} is not a review package: one of its parts expands far beyond its size."
+        )
     with zf.open(info) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
@@ -496,12 +584,16 @@ def _json(data: bytes, name: str, what: str) -> Any:
     except UnicodeDecodeError:
         raise InterchangeError(f"{name} is damaged: its {what} is not UTF-8 text.") from None
     except json.JSONDecodeError as exc:
-        raise InterchangeError(f"{name} is damaged: its {what} is not valid JSON (line {exc.lineno}).") from None
+        raise InterchangeError(
+            f"{name} is damaged: its {what} is not valid JSON (line {exc.lineno})."
+        ) from None
     except RecursionError:
         verb = "are" if what == "records" else "is"
         raise InterchangeError(f"{name} is damaged: its {what} {verb} nested too deeply.") from None
     except ValueError:  # a number of thousands of digits, which Python refuses to read
-        raise InterchangeError(f"{name} is damaged: its {what} holds a number far too long to be one of ours.") from None
+        raise InterchangeError(
+            f"{name} is damaged: its {what} holds a number far too long to be one of ours."
+        ) from None
 
 
 def read_package(path: Path | str, passphrase: str | None = None) -> Package:
@@ -510,7 +602,11 @@ def read_package(path: Path | str, passphrase: str | None = None) -> Package:
     try:
         raw = read_at_most(path, MAX_PACKAGE_BYTES)
     except TooLarge as exc:
-        size = megabytes(exc.size) if exc.size is not None else f"more than {megabytes(MAX_PACKAGE_BYTES)}"
+        size = (
+            megabytes(exc.size)
+            if exc.size is not None
+            else f"more than {megabytes(MAX_PACKAGE_BYTES)}"
+        )
         raise InterchangeError(f"{name} is too large to be a review package ({size}).") from None
     except FileNotFoundError:
         raise InterchangeError(f"There is no file {path}.") from None
@@ -523,11 +619,23 @@ def read_package(path: Path | str, passphrase: str | None = None) -> Package:
 
 def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Package:
     if not raw.startswith(b"PK"):
-        raise InterchangeError(f"{name} is not a Nexus Review review package (it is not a zip file).")
+        raise InterchangeError(
+            f"{name} is not a Nexus Review review package (it is not a zip file)."
+        )
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
-        raise InterchangeError(f"{name} is damaged or incomplete (the zip file cannot be opened); ask for it to be sent again.") from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ):
+        raise InterchangeError(
+            f"{name} is damaged or incomplete (the zip file cannot be opened); ask for it to be sent again."
+        ) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > 10:
@@ -535,36 +643,65 @@ def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Packa
         members: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             member = info.filename
-            if member.startswith(("/", "\\")) or ".." in member.replace("\\", "/").split("/") or ":" in member:
-                raise InterchangeError(f"{name} is not a safe review package: it names a file outside itself ({member}).")
+            if (
+                member.startswith(("/", "\\"))
+                or ".." in member.replace("\\", "/").split("/")
+                or ":" in member
+            ):
+                raise InterchangeError(
+                    f"{name} is not a safe review package: it names a file outside itself ({member})."
+                )
             if member not in MEMBERS:
-                raise InterchangeError(f"{name} is not a review package: it holds a file a package never has ({member}).")
+                raise InterchangeError(
+                    f"{name} is not a review package: it holds a file a package never has ({member})."
+                )
             if member in members:
                 raise InterchangeError(f"{name} is not a review package: it holds {member} twice.")
             members[member] = info
         if MANIFEST not in members:
             raise InterchangeError(f"{name} is not a review package: it has no manifest.")
         try:
-            manifest = _json(_bounded_read(zf, members[MANIFEST], MAX_MANIFEST_BYTES, name), name, "manifest")
+            manifest = _json(
+                _bounded_read(zf, members[MANIFEST], MAX_MANIFEST_BYTES, name), name, "manifest"
+            )
             manifest = check_manifest(manifest, name)
             member = manifest["payload"]
             if member not in members or member == MANIFEST:
                 raise InterchangeError(f"{name} is damaged or incomplete: its records are missing.")
             payload = _bounded_read(zf, members[member], MAX_PAYLOAD_BYTES, name)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
-            raise InterchangeError(f"{name} is damaged or incomplete; ask for it to be sent again.") from None
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ):
+            raise InterchangeError(
+                f"{name} is damaged or incomplete; ask for it to be sent again."
+            ) from None
     if hashlib.sha256(payload).hexdigest() != manifest["payload_sha256"]:
-        raise InterchangeError(f"{name} is damaged or has been changed since it was made (its records do not match their checksum).")
+        raise InterchangeError(
+            f"{name} is damaged or has been changed since it was made (its records do not match their checksum)."
+        )
     protection = manifest.get("protection")
     if protection:
         if not passphrase:
-            raise InterchangeError(f"{name} is protected with a passphrase; give the passphrase to import it.")
+            raise InterchangeError(
+                f"{name} is protected with a passphrase; give the passphrase to import it."
+            )
         if not isinstance(protection, dict):
             raise InterchangeError(f"{name} is damaged: its protection settings cannot be read.")
-        associated = manifest_seal_data(manifest) if manifest["format_version"] >= 2 else MANIFEST.encode()
+        associated = (
+            manifest_seal_data(manifest) if manifest["format_version"] >= 2 else MANIFEST.encode()
+        )
         payload = unseal(payload, protection, passphrase, name, associated)
     elif member == SEALED_PAYLOAD:
-        raise InterchangeError(f"{name} is damaged: its records are sealed but it says nothing of how.")
+        raise InterchangeError(
+            f"{name} is damaged: its records are sealed but it says nothing of how."
+        )
     data = _json(payload, name, "records")
     records = validate_payload(data, name, surrogates=may_hold_surrogates(payload))
     return Package(name, manifest, records, hashlib.sha256(raw).hexdigest())
@@ -590,15 +727,23 @@ def check_manifest(manifest: Any, name: str) -> dict[str, Any]:
         raise InterchangeError(f"{name} is damaged: it does not say where its records are.")
     for key, longest in MANIFEST_TEXT.items():
         if not isinstance(manifest.get(key), str):
-            raise InterchangeError(f"{name} is damaged: its manifest has no {key.replace('_', ' ')}.")
+            raise InterchangeError(
+                f"{name} is damaged: its manifest has no {key.replace('_', ' ')}."
+            )
         if len(manifest[key]) > longest:
-            raise InterchangeError(f"{name} is damaged: the {key.replace('_', ' ')} in its manifest is too long to be one of ours.")
+            raise InterchangeError(
+                f"{name} is damaged: the {key.replace('_', ' ')} in its manifest is too long to be one of ours."
+            )
         if not manifest[key].isprintable():  # a line break in a name would forge lines of output
-            raise InterchangeError(f"{name} is damaged: the {key.replace('_', ' ')} in its manifest holds characters no name has.")
+            raise InterchangeError(
+                f"{name} is damaged: the {key.replace('_', ' ')} in its manifest holds characters no name has."
+            )
     return manifest
 
 
-def validate_payload(data: Any, name: str, *, surrogates: bool = True) -> dict[str, list[dict[str, Any]]]:
+def validate_payload(
+    data: Any, name: str, *, surrogates: bool = True
+) -> dict[str, list[dict[str, Any]]]:
     """Check records against the payload schema. ``surrogates=False`` when the text they were
     read from cannot hold a lone surrogate (see :func:`limits.may_hold_surrogates`)."""
     from jsonschema.exceptions import best_match
@@ -609,20 +754,28 @@ def validate_payload(data: Any, name: str, *, surrogates: bool = True) -> dict[s
         check_tree(data, name, "review package")
     if not _quick_check()(data):
         if not surrogates:
-            check_tree(data, name, "review package", surrogates=False)  # before any message quotes it
+            check_tree(
+                data, name, "review package", surrogates=False
+            )  # before any message quotes it
         error = best_match(_validator().iter_errors(data))
         if error is None:  # the quick check is never looser; say what it found
-            raise InterchangeError(f"{name} is not a valid review package: its records do not match the package schema.")
+            raise InterchangeError(
+                f"{name} is not a valid review package: its records do not match the package schema."
+            )
         message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
         if error.validator == "pattern" and error.validator_value == ID_PATTERN:
             message = f"{error.instance!r:.60} is not a record id"
-        raise InterchangeError(f"{name} is not a valid review package: at {field_path(error.absolute_path)}, {message}.")
+        raise InterchangeError(
+            f"{name} is not a valid review package: at {field_path(error.absolute_path)}, {message}."
+        )
     records: dict[str, list[dict[str, Any]]] = data["records"]
     seen: set[tuple[str, str]] = set()
     for table, rows in records.items():
         for row in rows:
             key = (table, row["id"])
             if key in seen:
-                raise InterchangeError(f"{name} is not a valid review package: the {table} {row['id']} appears twice.")
+                raise InterchangeError(
+                    f"{name} is not a valid review package: the {table} {row['id']} appears twice."
+                )
             seen.add(key)
     return records

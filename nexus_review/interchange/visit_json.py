@@ -63,7 +63,9 @@ def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
     evidence = []
     for e in sorted(visit.evidence, key=lambda e: (e.position, e.id)):
         item = to_dict(e)
-        item["drop_ins"] = [to_dict(d) for d in sorted(e.drop_ins, key=lambda d: (d.position, d.id))]
+        item["drop_ins"] = [
+            to_dict(d) for d in sorted(e.drop_ins, key=lambda d: (d.position, d.id))
+        ]
         evidence.append(item)
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -75,7 +77,9 @@ def visit_document(session: Session, visit_id: str) -> dict[str, Any]:
         "reviewers": [to_dict(r) for r in sorted(reviewers.values(), key=lambda r: r.id)],
         "team": [to_dict(m) for m in team],
         "evidence": evidence,
-        "judgements": [to_dict(j) for j in sorted(visit.judgements, key=lambda j: (j.area_key, j.id))],
+        "judgements": [
+            to_dict(j) for j in sorted(visit.judgements, key=lambda j: (j.area_key, j.id))
+        ],
         "actions": [to_dict(a) for a in sorted(visit.actions, key=lambda a: (a.position, a.id))],
     }
     if own_grades:  # optional: a visit no reviewer graded on their own is written as before
@@ -124,7 +128,11 @@ def read_visit_file(path: Path) -> dict[str, Any]:
     try:
         raw = read_at_most(path, MAX_FILE_BYTES)
     except TooLarge as exc:
-        size = megabytes(exc.size) if exc.size is not None else f"more than {megabytes(MAX_FILE_BYTES)}"
+        size = (
+            megabytes(exc.size)
+            if exc.size is not None
+            else f"more than {megabytes(MAX_FILE_BYTES)}"
+        )
         raise InterchangeError(f"{name} is too large to be a visit file ({size}).") from None
     except FileNotFoundError:
         raise InterchangeError(f"There is no file {path}.") from None
@@ -149,7 +157,9 @@ def parse_visit_bytes(raw: bytes, name: str) -> dict[str, Any]:
     except RecursionError:
         raise InterchangeError(f"{name} is not a visit file: it is nested too deeply.") from None
     except ValueError:  # a number of thousands of digits, which Python refuses to read
-        raise InterchangeError(f"{name} is not a visit file: it holds a number far too long to be one of ours.") from None
+        raise InterchangeError(
+            f"{name} is not a visit file: it holds a number far too long to be one of ours."
+        ) from None
     return validate_visit_document(data, name)
 
 
@@ -164,7 +174,9 @@ def validate_visit_document(data: Any, name: str) -> dict[str, Any]:
         )
     from jsonschema.exceptions import best_match
 
-    check_tree(data, name, "visit file")  # no schema says "not nested 1,000 deep", nor "valid Unicode"
+    check_tree(
+        data, name, "visit file"
+    )  # no schema says "not nested 1,000 deep", nor "valid Unicode"
     own = data.get("own_grades")
     if isinstance(own, list) and len(own) > MAX_OWN_GRADES:
         raise InterchangeError(
@@ -196,7 +208,9 @@ def _check_references(data: dict[str, Any], name: str) -> None:
     from nexus_review.frameworks import all_frameworks
 
     if visit["framework_key"] not in all_frameworks():
-        raise bad("visit.framework_key", f"the framework '{visit['framework_key']}' is not installed")
+        raise bad(
+            "visit.framework_key", f"the framework '{visit['framework_key']}' is not installed"
+        )
     reviewer_ids = {r["id"] for r in data["reviewers"]}
     school_ids = {data["host_school"]["id"]} | {s["id"] for s in data.get("schools", [])}
     for i, r in enumerate(data["reviewers"]):
@@ -214,7 +228,9 @@ def _check_references(data: dict[str, Any], name: str) -> None:
             raise bad(f"evidence[{i}].visit_id", "it belongs to another visit")
         for j, d in enumerate(e.get("drop_ins", [])):
             if d["evidence_id"] != e["id"]:
-                raise bad(f"evidence[{i}].drop_ins[{j}].evidence_id", "it belongs to other evidence")
+                raise bad(
+                    f"evidence[{i}].drop_ins[{j}].evidence_id", "it belongs to other evidence"
+                )
     for key in ("judgements", "actions"):
         for i, item in enumerate(data[key]):
             if item["visit_id"] != vid:
@@ -230,7 +246,9 @@ def _check_references(data: dict[str, Any], name: str) -> None:
         if g["reviewer_id"] not in reviewer_ids:
             raise bad(f"own_grades[{i}].reviewer_id", "the reviewer is not in the file")
         if g.get("drop_in_id") is not None and g["drop_in_id"] not in drop_in_ids:
-            raise bad(f"own_grades[{i}].drop_in_id", "the learning-walk classroom is not in the file")
+            raise bad(
+                f"own_grades[{i}].drop_in_id", "the learning-walk classroom is not in the file"
+            )
     all_ids = (
         [vid, data["host_school"]["id"]]
         + [s["id"] for s in data.get("schools", [])]
@@ -251,22 +269,33 @@ def _check_references(data: dict[str, Any], name: str) -> None:
 
 def _records(data: dict[str, Any]) -> list[tuple[type[SyncMixin], str, dict[str, Any]]]:
     """(model, location, record) in the order parents come before children."""
-    out: list[tuple[type[SyncMixin], str, dict[str, Any]]] = [(School, "host_school", data["host_school"])]
+    out: list[tuple[type[SyncMixin], str, dict[str, Any]]] = [
+        (School, "host_school", data["host_school"])
+    ]
     out += [(School, f"schools[{i}]", s) for i, s in enumerate(data.get("schools", []))]
     out += [(Reviewer, f"reviewers[{i}]", r) for i, r in enumerate(data["reviewers"])]
     out.append((Visit, "visit", data["visit"]))
     out += [(VisitReviewer, f"team[{i}]", m) for i, m in enumerate(data["team"])]
     for i, e in enumerate(data["evidence"]):
         out.append((Evidence, f"evidence[{i}]", {k: v for k, v in e.items() if k != "drop_ins"}))
-        out += [(DropIn, f"evidence[{i}].drop_ins[{j}]", d) for j, d in enumerate(e.get("drop_ins", []))]
+        out += [
+            (DropIn, f"evidence[{i}].drop_ins[{j}]", d) for j, d in enumerate(e.get("drop_ins", []))
+        ]
     out += [(Judgement, f"judgements[{i}]", j) for i, j in enumerate(data["judgements"])]
     out += [(Action, f"actions[{i}]", a) for i, a in enumerate(data["actions"])]
-    out += [(IndependentGrade, f"own_grades[{i}]", g) for i, g in enumerate(data.get("own_grades", []))]
+    out += [
+        (IndependentGrade, f"own_grades[{i}]", g) for i, g in enumerate(data.get("own_grades", []))
+    ]
     return out
 
 
 def apply_record(
-    session: Session, model: type[SyncMixin], data: dict[str, Any], values: dict[str, Any], device: str, name: str = "The visit file"
+    session: Session,
+    model: type[SyncMixin],
+    data: dict[str, Any],
+    values: dict[str, Any],
+    device: str,
+    name: str = "The visit file",
 ) -> str:
     """Add or update one record from a file; returns "added", "updated" or "unchanged"."""
     obj = session.get(model, values["id"])
@@ -298,11 +327,17 @@ def apply_record(
     for key, value in content.items():
         setattr(obj, key, value)
     after = expand(table, to_dict(obj))
-    bump(obj, device, fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
+    bump(
+        obj,
+        device,
+        fields=sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)),
+    )
     return "updated"
 
 
-def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str, Any]) -> SyncMixin | None:
+def _same_natural_key(
+    session: Session, model: type[SyncMixin], values: dict[str, Any]
+) -> SyncMixin | None:
     """The record here that a file's record is under another id: one merged here before, or
     the live record with its natural key (the judgement of the same visit and area)."""
     from nexus_review.storage import repository as repo
@@ -317,7 +352,9 @@ def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str
         return session.get(model, alias)
     if values.get("deleted"):
         return None
-    key = tuple(values.get(c) for c in natural)  # natural keys are ids and text, the same serialised
+    key = tuple(
+        values.get(c) for c in natural
+    )  # natural keys are ids and text, the same serialised
     match = repo.live_by_natural_key(session, model, natural, [str(key[0])]).get(key)
     if match is None:
         return None
@@ -325,7 +362,9 @@ def _same_natural_key(session: Session, model: type[SyncMixin], values: dict[str
     return session.get(model, match["id"])
 
 
-def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, values: dict[str, Any], name: str) -> None:
+def _refuse_move(
+    session: Session, model: type[SyncMixin], obj: SyncMixin, values: dict[str, Any], name: str
+) -> None:
     """A record never changes its visit, school or owner through a file."""
     from nexus_review.storage.models import OWNER_COLUMNS
     from nexus_review.storage.repository import describe_record
@@ -342,20 +381,29 @@ def _refuse_move(session: Session, model: type[SyncMixin], obj: SyncMixin, value
             )
 
 
-def document_records(data: dict[str, Any], name: str) -> list[tuple[type[SyncMixin], dict[str, Any], dict[str, Any]]]:
+def document_records(
+    data: dict[str, Any], name: str
+) -> list[tuple[type[SyncMixin], dict[str, Any], dict[str, Any]]]:
     """Each record of a checked visit document with its column values, read before any
     change, so that a value the calendar lacks refuses the whole file."""
     records = []
     for model, where, record in _records(data):
         try:
             values = from_dict(model, record)
-        except (ValueError, OverflowError) as exc:  # a date the calendar lacks; a time zone past year 1
-            raise InterchangeError(f"{name} is not a valid visit file: at {where}, {exc}.") from None
+        except (
+            ValueError,
+            OverflowError,
+        ) as exc:  # a date the calendar lacks; a time zone past year 1
+            raise InterchangeError(
+                f"{name} is not a valid visit file: at {where}, {exc}."
+            ) from None
         records.append((model, record, values))
     return records
 
 
-def apply_visit_document(session: Session, data: dict[str, Any], name: str, device_id: str) -> ImportResult:
+def apply_visit_document(
+    session: Session, data: dict[str, Any], name: str, device_id: str
+) -> ImportResult:
     """Write a checked visit document into the caller's transaction."""
     records = document_records(data, name)
     counts = {"added": 0, "updated": 0, "unchanged": 0}

@@ -49,7 +49,16 @@ from nexus_review.storage.models import (
 )
 from nexus_review.storage.serialize import from_dict, to_dict
 
-META = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "deleted", "field_versions")
+META = (
+    "id",
+    "created_at",
+    "updated_at",
+    "device_id",
+    "revision",
+    "vclock",
+    "deleted",
+    "field_versions",
+)
 
 # Each reference a record makes, and the table it must be found in (here or in the package).
 REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -62,7 +71,11 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "drop_in": (("evidence_id", "evidence"),),
     "judgement": (("visit_id", "visit"),),
     "action": (("visit_id", "visit"),),
-    "independent_grade": (("visit_id", "visit"), ("reviewer_id", "reviewer"), ("drop_in_id", "drop_in")),
+    "independent_grade": (
+        ("visit_id", "visit"),
+        ("reviewer_id", "reviewer"),
+        ("drop_in_id", "drop_in"),
+    ),
     "calibration_answer": (("exercise_id", "calibration_exercise"), ("reviewer_id", "reviewer")),
     "aim_theme": (("aim_id", "aim"),),
     "indicator_value": (("school_id", "school"),),
@@ -70,10 +83,23 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "delivery_progress": (("action_id", "delivery_action"),),
 }
 OWNER_WORDS = {
-    "visit_id": "visit", "host_school_id": "school", "school_id": "school", "evidence_id": "learning walk",
-    "reviewer_id": "reviewer", "group_id": "review group", "area_key": "area", "academic_year": "year", "theme": "theme",
-    "drop_in_id": "learning-walk classroom", "look_for": "look-for", "exercise_id": "calibration exercise",
-    "aim_id": "aim", "action_id": "delivery action", "pupil_group": "pupil group", "indicator_key": "indicator", "term": "term",
+    "visit_id": "visit",
+    "host_school_id": "school",
+    "school_id": "school",
+    "evidence_id": "learning walk",
+    "reviewer_id": "reviewer",
+    "group_id": "review group",
+    "area_key": "area",
+    "academic_year": "year",
+    "theme": "theme",
+    "drop_in_id": "learning-walk classroom",
+    "look_for": "look-for",
+    "exercise_id": "calibration exercise",
+    "aim_id": "aim",
+    "action_id": "delivery action",
+    "pupil_group": "pupil group",
+    "indicator_key": "indicator",
+    "term": "term",
     "key": "indicator",
 }
 
@@ -82,7 +108,12 @@ OWNER_WORDS = {
 
 
 def package_contents(
-    session: Session, own: list[str], *, visit_ids: Sequence[str] | None = None, all_visits: bool = False, reviewer: str = ""
+    session: Session,
+    own: list[str],
+    *,
+    visit_ids: Sequence[str] | None = None,
+    all_visits: bool = False,
+    reviewer: str = "",
 ) -> tuple[dict[str, list[dict[str, Any]]], str]:
     """The records a package of the chosen visits carries (default: every visit holding a
     change of this database's that no earlier package carried) with everything in them and the
@@ -94,9 +125,21 @@ def package_contents(
         chosen = repo.all_visit_ids(session)
     else:
         chosen = repo.visits_with_unexported_changes(session, own)
-    if not chosen and (visit_ids or all_visits or not (repo.calibration_has_unexported_changes(session, own) or repo.trust_changes_unexported(session, own))):
-        raise NexusError("No visit has changed since the last review package; choose visits, or export them all.")
-    records = {table: [to_dict(obj, versions=True) for obj in objs] for table, objs in repo.package_records(session, chosen).items()}
+    if not chosen and (
+        visit_ids
+        or all_visits
+        or not (
+            repo.calibration_has_unexported_changes(session, own)
+            or repo.trust_changes_unexported(session, own)
+        )
+    ):
+        raise NexusError(
+            "No visit has changed since the last review package; choose visits, or export them all."
+        )
+    records = {
+        table: [to_dict(obj, versions=True) for obj in objs]
+        for table, objs in repo.package_records(session, chosen).items()
+    }
     return records, reviewer or repo.lead_reviewer_name(session, chosen)
 
 
@@ -127,7 +170,9 @@ class ImportPlan:
     records: list[RecordPlan] = field(default_factory=list)
     conflicts: list[PlannedConflict] = field(default_factory=list)
     # table -> (records to add, records to update), as serialised dicts
-    writes: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = field(default_factory=dict)
+    writes: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = field(
+        default_factory=dict
+    )
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def count(self, action: str) -> int:
@@ -137,7 +182,9 @@ class ImportPlan:
 
     @property
     def changes(self) -> bool:
-        return any(adds or updates for adds, updates in self.writes.values()) or any(self.aliases.values())
+        return any(adds or updates for adds, updates in self.writes.values()) or any(
+            self.aliases.values()
+        )
 
     def summary(self) -> dict[str, int]:
         return {a: self.count(a) for a in ("add", "update", "unchanged", "conflict")}
@@ -146,7 +193,9 @@ class ImportPlan:
         return [r.incoming for r in self.records if r.table == "visit" and r.action == action]
 
 
-def _moved(session: Session, package: Package, table: str, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+def _moved(
+    session: Session, package: Package, table: str, ours: dict[str, Any], theirs: dict[str, Any]
+) -> None:
     for column in OWNER_COLUMNS.get(table, ()):
         if ours.get(column) != theirs.get(column):
             what = repo.describe_record(session, table, ours["id"], ours)
@@ -170,7 +219,9 @@ def plan_import(session: Session, package: Package) -> ImportPlan:
         if natural:
             aliases = repo.record_aliases(session, [i for i in ids if i not in existing])
             fresh_rows = [r for r in rows if r["id"] not in existing and r["id"] not in aliases]
-            matches = repo.live_by_natural_key(session, model, natural, [str(r.get(natural[0])) for r in fresh_rows])
+            matches = repo.live_by_natural_key(
+                session, model, natural, [str(r.get(natural[0])) for r in fresh_rows]
+            )
             missing = sorted({t for t in aliases.values() if t not in existing})
             existing.update(repo.rows_by_id(session, model, missing))
             for key, row in matches.items():
@@ -197,15 +248,23 @@ def plan_import(session: Session, package: Package) -> ImportPlan:
                 action = "unchanged"
             else:
                 _moved(session, package, table, current, row)
-                merged, conflicts = combine(table, current, row if target == rid else {**row, "id": target}, fresh=fresh)
-                action = "unchanged" if merged == current else ("conflict" if conflicts else "update")
+                merged, conflicts = combine(
+                    table, current, row if target == rid else {**row, "id": target}, fresh=fresh
+                )
+                action = (
+                    "unchanged" if merged == current else ("conflict" if conflicts else "update")
+                )
                 state[target] = merged
-                plan.conflicts += [PlannedConflict(table, target, current, row, c) for c in conflicts]
+                plan.conflicts += [
+                    PlannedConflict(table, target, current, row, c) for c in conflicts
+                ]
             if natural and not state[target].get("deleted"):
                 key_index.setdefault(tuple(state[target].get(c) for c in natural), target)
             plan.records.append(RecordPlan(table, rid, action, row, target))
         adds = [row for target, row in state.items() if target not in existing]
-        updates = [row for target, row in state.items() if target in existing and row != existing[target]]
+        updates = [
+            row for target, row in state.items() if target in existing and row != existing[target]
+        ]
         plan.writes[table] = (adds, updates)
         plan.aliases[table] = new_aliases
         known[table] = set(existing) | set(ids)
@@ -230,11 +289,15 @@ def _check_references(session: Session, plan: ImportPlan, known: dict[str, set[s
             )
 
 
-def _values(package: Package, table: str, model: type[SyncMixin], row: dict[str, Any]) -> dict[str, Any]:
+def _values(
+    package: Package, table: str, model: type[SyncMixin], row: dict[str, Any]
+) -> dict[str, Any]:
     try:
         values = from_dict(model, row)
     except ValueError as exc:
-        raise InterchangeError(f"{package.name} is not a valid review package: in {table} {row['id']}, {exc}.") from None
+        raise InterchangeError(
+            f"{package.name} is not a valid review package: in {table} {row['id']}, {exc}."
+        ) from None
     values.setdefault("field_versions", {})  # format 1: every field has the record's own version
     return values
 
@@ -258,18 +321,35 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "file": self.file_name, "reviewer": self.reviewer, "device": self.device_id,
-            "visits": self.visits, "added": self.added, "updated": self.updated,
-            "unchanged": self.unchanged, "conflicts": self.conflicts, "applied": self.applied,
+            "file": self.file_name,
+            "reviewer": self.reviewer,
+            "device": self.device_id,
+            "visits": self.visits,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+            "applied": self.applied,
             "conflicts_closed": self.closed,
         }
 
 
-def result_of(plan: ImportPlan, applied: bool, import_id: str | None = None, closed: int = 0) -> ImportResult:
+def result_of(
+    plan: ImportPlan, applied: bool, import_id: str | None = None, closed: int = 0
+) -> ImportResult:
     p = plan.package
     return ImportResult(
-        p.name, p.reviewer, p.device_id, plan.count("add"), plan.count("update"),
-        plan.count("unchanged"), plan.count("conflict"), p.visit_count, applied, import_id, closed,
+        p.name,
+        p.reviewer,
+        p.device_id,
+        plan.count("add"),
+        plan.count("update"),
+        plan.count("unchanged"),
+        plan.count("conflict"),
+        p.visit_count,
+        applied,
+        import_id,
+        closed,
     )
 
 
@@ -292,17 +372,25 @@ def apply_in_session(
     return apply_plan(session, package, plan, device_id)
 
 
-def apply_plan(session: Session, package: Package, plan: ImportPlan, device_id: str) -> ImportResult:
+def apply_plan(
+    session: Session, package: Package, plan: ImportPlan, device_id: str
+) -> ImportResult:
     """Write what a plan found (it changes something), recorded as one ImportRecord, in the
     caller's transaction: new records in one insert per table, merged ones in one update."""
     session.info["raw_sync"] = True
     try:
         record = ImportRecord(
-            file_name=package.name, package_sha256=package.sha256,
-            reviewer_name=package.reviewer, source_device_id=package.device_id,
-            imported_at=utcnow(), added=plan.count("add"), updated=plan.count("update"),
-            unchanged=plan.count("unchanged"), conflicts=plan.count("conflict"),
-            device_id=device_id, vclock={device_id: 1},
+            file_name=package.name,
+            package_sha256=package.sha256,
+            reviewer_name=package.reviewer,
+            source_device_id=package.device_id,
+            imported_at=utcnow(),
+            added=plan.count("add"),
+            updated=plan.count("update"),
+            unchanged=plan.count("unchanged"),
+            conflicts=plan.count("conflict"),
+            device_id=device_id,
+            vclock={device_id: 1},
         )
         session.add(record)
         session.flush()
@@ -313,13 +401,20 @@ def apply_plan(session: Session, package: Package, plan: ImportPlan, device_id: 
             if adds:
                 repo.insert_rows(session, model, [_values(package, table, model, r) for r in adds])
             if updates:
-                repo.update_rows(session, model, [_values(package, table, model, r) for r in updates])
+                repo.update_rows(
+                    session, model, [_values(package, table, model, r) for r in updates]
+                )
             repo.add_record_aliases(session, table, plan.aliases.get(table, {}))
         closed = _close_resolved_elsewhere(session, plan)
         session.add_all(
             Conflict(
-                import_id=record.id, table_name=c.table, record_id=c.record_id, ours=c.ours, theirs=c.theirs,
-                shown=c.field.shown, field_name=c.field.name,
+                import_id=record.id,
+                table_name=c.table,
+                record_id=c.record_id,
+                ours=c.ours,
+                theirs=c.theirs,
+                shown=c.field.shown,
+                field_name=c.field.name,
             )
             for c in plan.conflicts
         )
@@ -347,7 +442,13 @@ def _close_resolved_elsewhere(session: Session, plan: ImportPlan) -> int:
         row = incoming.get((conflict.table_name, conflict.record_id))
         if row is None:
             continue
-        kept = supersedes(conflict.table_name, conflict.field_name, dict(conflict.ours), dict(conflict.theirs), row)
+        kept = supersedes(
+            conflict.table_name,
+            conflict.field_name,
+            dict(conflict.ours),
+            dict(conflict.theirs),
+            row,
+        )
         if kept is None:
             continue
         conflict.resolved_at, conflict.resolution = now, kept
@@ -377,15 +478,33 @@ class ConflictItem:
         """(field, ours, theirs) for the field in conflict (for older whole-record conflicts,
         each field that differs, bookkeeping left out)."""
         if self.field is not None:
-            return [(self.field, field_value(self.table, self.ours, self.field), field_value(self.table, self.theirs, self.field))]
+            return [
+                (
+                    self.field,
+                    field_value(self.table, self.ours, self.field),
+                    field_value(self.table, self.theirs, self.field),
+                )
+            ]
         keys = [k for k in self.ours if k not in META or k == "deleted"]
-        return [(k, self.ours.get(k), self.theirs.get(k)) for k in keys if self.ours.get(k) != self.theirs.get(k)]
+        return [
+            (k, self.ours.get(k), self.theirs.get(k))
+            for k in keys
+            if self.ours.get(k) != self.theirs.get(k)
+        ]
 
 
 def _item(session: Session, c: Conflict, data: dict[str, Any] | None = None) -> ConflictItem:
     return ConflictItem(
-        c.id, c.table_name, c.record_id, c.shown, dict(c.ours), dict(c.theirs), c.created_at, c.resolution,
-        repo.describe_record(session, c.table_name, c.record_id, data or dict(c.theirs)), c.field_name,
+        c.id,
+        c.table_name,
+        c.record_id,
+        c.shown,
+        dict(c.ours),
+        dict(c.theirs),
+        c.created_at,
+        c.resolution,
+        repo.describe_record(session, c.table_name, c.record_id, data or dict(c.theirs)),
+        c.field_name,
     )
 
 
@@ -401,13 +520,19 @@ def resolve(session: Session, conflict_id: str, keep: str, device_id: str) -> Co
         raise NexusError("Say which version to keep: ours or theirs.")
     conflict = repo.conflict_by_prefix(session, conflict_id)
     if conflict.resolved_at is not None:
-        raise NexusError(f"The conflict {conflict.id[:8]} was already resolved ({conflict.resolution}).")
+        raise NexusError(
+            f"The conflict {conflict.id[:8]} was already resolved ({conflict.resolution})."
+        )
     model = TABLES.get(conflict.table_name)
     if model is None:
-        raise NotFoundError(f"The conflict {conflict.id[:8]} is about records this program does not know.")
+        raise NotFoundError(
+            f"The conflict {conflict.id[:8]} is about records this program does not know."
+        )
     obj = session.get(model, conflict.record_id)
     if obj is None:
-        raise NotFoundError(f"The record of conflict {conflict.id[:8]} is no longer in the database.")
+        raise NotFoundError(
+            f"The record of conflict {conflict.id[:8]} is no longer in the database."
+        )
     chosen = dict(conflict.ours if keep == "ours" else conflict.theirs)
     table = conflict.table_name
     if conflict.field_name is None:
@@ -445,6 +570,15 @@ def resolve(session: Session, conflict_id: str, keep: str, device_id: str) -> Co
 
 
 __all__ = [
-    "BOOKKEEPING", "ConflictItem", "ImportPlan", "ImportResult", "apply_plan", "conflict_items", "package_contents",
-    "plan_import", "read_package", "resolve", "result_of",
+    "BOOKKEEPING",
+    "ConflictItem",
+    "ImportPlan",
+    "ImportResult",
+    "apply_plan",
+    "conflict_items",
+    "package_contents",
+    "plan_import",
+    "read_package",
+    "resolve",
+    "result_of",
 ]

@@ -154,7 +154,10 @@ def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> 
     for v in visits:
         staff = per_visit[v.id]
         for focus in dict.fromkeys(f for f in v.focus_areas if _theme_key(f)):
-            g = groups.setdefault(_theme_key(focus), {"title": staff.clean(focus.strip()), "visits": [], "www": [], "ebi": []})
+            g = groups.setdefault(
+                _theme_key(focus),
+                {"title": staff.clean(focus.strip()), "visits": [], "www": [], "ebi": []},
+            )
             g["visits"].append(v)  # type: ignore[attr-defined]
             www, ebi = theme_findings(v, focus)
             g["www"] += [_whose(staff.clean(x), v) for x in www]  # type: ignore[operator]
@@ -166,7 +169,10 @@ def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> 
         schools = sorted({v.host_school.name for v in reviews})
         blocks += [
             Heading(str(g["title"]), 2),
-            Paragraph(f"{counted(len(reviews), 'review')} in {counted(len(schools), 'school')}: {', '.join(schools)}.", "muted"),
+            Paragraph(
+                f"{counted(len(reviews), 'review')} in {counted(len(schools), 'school')}: {', '.join(schools)}.",
+                "muted",
+            ),
         ]
         found = False
         for label, key in (("Strengths found", "www"), ("Areas for development found", "ebi")):
@@ -176,16 +182,30 @@ def _themes(visits: Sequence[VisitDetail], per_visit: dict[str, Anonymiser]) -> 
                 blocks += [Paragraph(label, "lead"), BulletList(tuple(every[:THEME_FINDINGS]))]
                 if len(every) > THEME_FINDINGS:
                     left = len(every) - THEME_FINDINGS
-                    blocks.append(Paragraph(f"{counted(left, 'further finding')} on this theme left out here; each review's own findings follow below.", "small"))
+                    blocks.append(
+                        Paragraph(
+                            f"{counted(left, 'further finding')} on this theme left out here; each review's own findings follow below.",
+                            "small",
+                        )
+                    )
         if not found:
-            blocks.append(Paragraph("No evidence was linked to this focus area, so no findings are listed under it.", "small"))
+            blocks.append(
+                Paragraph(
+                    "No evidence was linked to this focus area, so no findings are listed under it.",
+                    "small",
+                )
+            )
     return blocks
 
 
 def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
     rows = consistency(visits)
     if not rows:
-        return [Paragraph("None of these reviews used a graded framework, so there are no judgements to compare.")]
+        return [
+            Paragraph(
+                "None of these reviews used a graded framework, so there are no judgements to compare."
+            )
+        ]
     blocks: list[Block] = []
     judged = sum(r.judged for r in rows)
     agreed = sum(r.agreed for r in rows)
@@ -204,7 +224,17 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
             *grade_key(get_framework(fw_key)),
             Table(
                 ("Area", "Judged", "Agreed", "Peer higher", "Peer lower", "Agreement"),
-                tuple((r.area_name, str(r.judged), str(r.agreed), str(r.higher), str(r.lower), _share(r.agreed, r.judged)) for r in mine),
+                tuple(
+                    (
+                        r.area_name,
+                        str(r.judged),
+                        str(r.agreed),
+                        str(r.higher),
+                        str(r.lower),
+                        _share(r.agreed, r.judged),
+                    )
+                    for r in mine
+                ),
                 widths=(3.2, 1.1, 1.1, 1.3, 1.3, 1.7),
             ),
             BarChart(
@@ -224,22 +254,52 @@ def _consistency(visits: Sequence[VisitDetail]) -> list[Block]:
 def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
     fw = get_framework(v.framework_key)
     blocks: list[Block] = [
-        Heading(f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}", 2, in_contents=True),
+        Heading(
+            f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}",
+            2,
+            in_contents=True,
+        ),
         KeyValue(
             (
                 ("Focus", "; ".join(staff.clean(f) for f in v.focus_areas) or "–"),
-                ("Review team", ", ".join(m.name + (" (lead)" if m.is_lead else "") for m in v.team) or "–"),
+                (
+                    "Review team",
+                    ", ".join(m.name + (" (lead)" if m.is_lead else "") for m in v.team) or "–",
+                ),
                 ("Framework", fw.short_name),
-                *((("Status", f"{label_of(VisitStatus, v.status)}: the report has not yet been sent to the school"),) if v.status != VisitStatus.REPORT_SENT else ()),
+                *(
+                    (
+                        (
+                            "Status",
+                            f"{label_of(VisitStatus, v.status)}: the report has not yet been sent to the school",
+                        ),
+                    )
+                    if v.status != VisitStatus.REPORT_SENT
+                    else ()
+                ),
             )
         ),
     ]
     if v.status != VisitStatus.REPORT_SENT:
-        blocks.append(Paragraph("This review is not finished: what follows is the review team's draft and may change.", "muted"))
+        blocks.append(
+            Paragraph(
+                "This review is not finished: what follows is the review team's draft and may change.",
+                "muted",
+            )
+        )
     if v.summary.strip():
-        blocks += [Paragraph(staff.clean(_summary_for_compilation(p.strip()))) for p in v.summary.split("\n\n") if p.strip()]
-    for label, text in (("What went well", v.strengths), ("Even better if", v.areas_for_development)):
-        items = [staff.clean(x if label == "What went well" else ebi_text(x)) for x in lines_of(text)]
+        blocks += [
+            Paragraph(staff.clean(_summary_for_compilation(p.strip())))
+            for p in v.summary.split("\n\n")
+            if p.strip()
+        ]
+    for label, text in (
+        ("What went well", v.strengths),
+        ("Even better if", v.areas_for_development),
+    ):
+        items = [
+            staff.clean(x if label == "What went well" else ebi_text(x)) for x in lines_of(text)
+        ]
         if items:
             blocks += [Paragraph(label, "lead"), BulletList(tuple(items))]
     if fw.graded:
@@ -249,17 +309,35 @@ def _review_page(v: VisitDetail, staff: Anonymiser) -> list[Block]:
             if j is None or not (j.peer_grade or j.self_grade):
                 continue
             c = fw.compare(area.key, j.peer_grade, j.self_grade)
-            rows.append((area.name, fw.grade_label(area.key, j.self_grade) or "–", fw.grade_label(area.key, j.peer_grade) or "–",
-                         {None: "–", 0: "Agreed", 1: "Peer higher", -1: "Peer lower"}[c]))
+            rows.append(
+                (
+                    area.name,
+                    fw.grade_label(area.key, j.self_grade) or "–",
+                    fw.grade_label(area.key, j.peer_grade) or "–",
+                    {None: "–", 0: "Agreed", 1: "Peer higher", -1: "Peer lower"}[c],
+                )
+            )
         # Then the focus areas agreed with the school, under their own names.
         for title, j in focus_judgements(v):
             if not (j.peer_grade or j.self_grade):
                 continue
             c = fw.compare(j.area_key, j.peer_grade, j.self_grade)
-            rows.append((f"Focus area: {staff.clean(title)}", fw.grade_label(j.area_key, j.self_grade) or "–", fw.grade_label(j.area_key, j.peer_grade) or "–",
-                         {None: "–", 0: "Agreed", 1: "Peer higher", -1: "Peer lower"}[c]))
+            rows.append(
+                (
+                    f"Focus area: {staff.clean(title)}",
+                    fw.grade_label(j.area_key, j.self_grade) or "–",
+                    fw.grade_label(j.area_key, j.peer_grade) or "–",
+                    {None: "–", 0: "Agreed", 1: "Peer higher", -1: "Peer lower"}[c],
+                )
+            )
         if rows:
-            blocks.append(Table(("Area", "Self-evaluation", "Peer judgement", "Agreement"), tuple(rows), widths=(3.2, 2.2, 2.2, 1.8)))
+            blocks.append(
+                Table(
+                    ("Area", "Self-evaluation", "Peer judgement", "Agreement"),
+                    tuple(rows),
+                    widths=(3.2, 2.2, 2.2, 1.8),
+                )
+            )
     return blocks
 
 
@@ -267,7 +345,10 @@ def _priorities_by_aim(by_aim: Sequence[tuple[str, Sequence[tuple[str, str]]]]) 
     """The schools' priorities of the year gathered under the network's aims."""
     blocks: list[Block] = [
         Heading("Priorities by aim"),
-        Paragraph("The schools' development-plan priorities of the year, gathered under the network's aims.", "muted"),
+        Paragraph(
+            "The schools' development-plan priorities of the year, gathered under the network's aims.",
+            "muted",
+        ),
     ]
     for title, priorities in by_aim:
         themes: dict[str, list[str]] = {}
@@ -275,7 +356,9 @@ def _priorities_by_aim(by_aim: Sequence[tuple[str, Sequence[tuple[str, str]]]]) 
             themes.setdefault(theme, []).append(school)
         blocks.append(Heading(title, 2))
         blocks.append(
-            BulletList(tuple(f"{theme}: {', '.join(schools)}" for theme, schools in sorted(themes.items())))
+            BulletList(
+                tuple(f"{theme}: {', '.join(schools)}" for theme, schools in sorted(themes.items()))
+            )
             if themes
             else Paragraph("No school has a priority under this aim this year.", "muted")
         )
@@ -315,9 +398,20 @@ def build_compilation(
         Heading("Overview"),
     ]
     if not visits:
-        later = f" {counted(planned, 'visit is', 'visits are')} planned later in the year." if planned else ""
+        later = (
+            f" {counted(planned, 'visit is', 'visits are')} planned later in the year."
+            if planned
+            else ""
+        )
         blocks.append(Paragraph(f"No reviews were recorded for {period}.{later}"))
-        return Document("Collaborative review compilation", subtitle, network, f"{network} · {period}", True, tuple(blocks))
+        return Document(
+            "Collaborative review compilation",
+            subtitle,
+            network,
+            f"{network} · {period}",
+            True,
+            tuple(blocks),
+        )
     first, last = min(v.visit_date for v in visits), max(v.visit_date for v in visits)
     schools = sorted({v.host_school.name for v in visits})
     reviewers = sorted({m.name for v in visits for m in v.team})
@@ -325,7 +419,15 @@ def build_compilation(
         KeyValue(
             (
                 ("Period covered", f"{_day(first)} to {_day(last)}"),
-                ("Reviews", str(len(visits)) + (f" ({unfinished} not yet finished, marked as such below)" if (unfinished := sum(v.status != VisitStatus.REPORT_SENT for v in visits)) else "")),
+                (
+                    "Reviews",
+                    str(len(visits))
+                    + (
+                        f" ({unfinished} not yet finished, marked as such below)"
+                        if (unfinished := sum(v.status != VisitStatus.REPORT_SENT for v in visits))
+                        else ""
+                    ),
+                ),
                 ("Schools reviewed", f"{len(schools)}: {', '.join(schools)}"),
                 ("Reviewers", str(len(reviewers))),
                 ("Kinds of visit", _kinds(visits)),
@@ -334,21 +436,35 @@ def build_compilation(
             )
         ),
         Heading("Themes"),
-        Paragraph("The focus areas reviewed across the network, with what the reviews found.", "muted"),
+        Paragraph(
+            "The focus areas reviewed across the network, with what the reviews found.", "muted"
+        ),
         *_themes(visits, per_visit),
         *(_priorities_by_aim(priorities_by_aim) if priorities_by_aim else ()),
         Heading("Judgement consistency"),
         *_consistency(visits),
         Heading("The reviews, school by school"),
-        Paragraph("Each review in turn, school by school; the keys to the grades are under Judgement consistency.", "muted"),
+        Paragraph(
+            "Each review in turn, school by school; the keys to the grades are under Judgement consistency.",
+            "muted",
+        ),
     ]
     for v in sorted(visits, key=lambda v: (v.host_school.name, v.visit_date)):
         blocks += _review_page(v, per_visit[v.id])
     questions = []
     for v in sorted(visits, key=lambda v: (v.visit_date, v.host_school.name)):
-        questions += [f"{per_visit[v.id].clean(q)} ({v.host_school.name}, {_day(v.visit_date)})" for q in lines_of(v.questions)]
+        questions += [
+            f"{per_visit[v.id].clean(q)} ({v.host_school.name}, {_day(v.visit_date)})"
+            for q in lines_of(v.questions)
+        ]
     if questions:
-        blocks += [Heading("Thought-provoking questions"), Paragraph("Questions the reviews left with schools, for every school to consider.", "muted"), BulletList(tuple(questions))]
+        blocks += [
+            Heading("Thought-provoking questions"),
+            Paragraph(
+                "Questions the reviews left with schools, for every school to consider.", "muted"
+            ),
+            BulletList(tuple(questions)),
+        ]
     actions = tracked_actions(visits)
     if actions:
         today = options.today or dt.date.today()
@@ -356,10 +472,15 @@ def build_compilation(
         overdue = sum(a.overdue(today) for a in actions)
         blocks += [
             Heading("Follow-up of agreed next steps"),
-            Paragraph(f"{counted(len(actions), 'next step')} agreed; {sum(a.status == 'done' for a in actions)} done, {open_count} still open or in progress, {overdue} overdue on {_day(today)}. School by school, in the order they are due.", "muted"),
+            Paragraph(
+                f"{counted(len(actions), 'next step')} agreed; {sum(a.status == 'done' for a in actions)} done, {open_count} still open or in progress, {overdue} overdue on {_day(today)}. School by school, in the order they are due.",
+                "muted",
+            ),
         ]
         by_school: dict[str, list[TrackedAction]] = {}
-        for a in sorted(actions, key=lambda a: (a.school, a.due_date or dt.date.max, a.description)):
+        for a in sorted(
+            actions, key=lambda a: (a.school, a.due_date or dt.date.max, a.description)
+        ):
             by_school.setdefault(a.school, []).append(a)
         for school, mine in by_school.items():
             blocks += [
@@ -368,12 +489,26 @@ def build_compilation(
                     ("Next step", "Owner", "Due", "Status", "Follow-up"),
                     tuple(
                         (
-                            per_visit[a.visit_id].clean(a.description), per_visit[a.visit_id].clean(a.owner) or "–", _day(a.due_date), a.status_label(today),
-                            "\n".join(f"{_day(d)}: {per_visit[a.visit_id].clean(n)}" for d, n in a.follow_up) or "–",
+                            per_visit[a.visit_id].clean(a.description),
+                            per_visit[a.visit_id].clean(a.owner) or "–",
+                            _day(a.due_date),
+                            a.status_label(today),
+                            "\n".join(
+                                f"{_day(d)}: {per_visit[a.visit_id].clean(n)}"
+                                for d, n in a.follow_up
+                            )
+                            or "–",
                         )
                         for a in mine
                     ),
                     widths=(3.4, 1.9, 1.1, 1.3, 3.1),
                 ),
             ]
-    return Document("Collaborative review compilation", subtitle, network, f"{network} · {period}", True, tuple(blocks))
+    return Document(
+        "Collaborative review compilation",
+        subtitle,
+        network,
+        f"{network} · {period}",
+        True,
+        tuple(blocks),
+    )

@@ -67,7 +67,9 @@ class BarChart:
         """The chart in words, for a reader who cannot see it (alternative text)."""
         parts = []
         for i, category in enumerate(self.categories):
-            values = ", ".join(f"{_number(values[i])} {name.lower()}" for name, values in self.series)
+            values = ", ".join(
+                f"{_number(values[i])} {name.lower()}" for name, values in self.series
+            )
             parts.append(f"{category}: {values}")
         what = f" ({self.value_label.lower()})" if self.value_label else ""
         return f"Bar chart, {self.title}{what}. " + "; ".join(parts) + "."

@@ -149,22 +149,42 @@ LONG_CELL = 1000
 def _cell_xml(text: str, width: int, bold: bool = False, keep: bool = False) -> str:
     """One table cell as WordprocessingML: its width, one paragraph per line of text."""
     runs = []
-    paragraph = '<w:pPr><w:keepNext/><w:spacing w:after="0"/></w:pPr>' if keep else '<w:pPr><w:spacing w:after="0"/></w:pPr>'
+    paragraph = (
+        '<w:pPr><w:keepNext/><w:spacing w:after="0"/></w:pPr>'
+        if keep
+        else '<w:pPr><w:spacing w:after="0"/></w:pPr>'
+    )
     for line in clean_text(text).split("\n") or [""]:
         props = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{CELL_SIZE}"/></w:rPr>'
-        runs.append(f'<w:p>{paragraph}<w:r>{props}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>')
+        runs.append(
+            f'<w:p>{paragraph}<w:r>{props}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
+        )
     return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{"".join(runs)}</w:tc>'
 
 
-def _add_table(doc: Any, style: str, rows: list[tuple[str, ...]], widths_mm: list[float], *, header: bool, bold_first: bool = False) -> None:
+def _add_table(
+    doc: Any,
+    style: str,
+    rows: list[tuple[str, ...]],
+    widths_mm: list[float],
+    *,
+    header: bool,
+    bold_first: bool = False,
+) -> None:
     """A whole table written as XML in one go: python-docx's row-by-row building takes seconds
     for the hundreds of rows of a network compilation, this takes milliseconds."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
     twips = [round(w / 25.4 * 1440) for w in widths_mm]
-    flags = (("firstRow", header, 0x20), ("lastRow", False, 0x40), ("firstColumn", False, 0x80),
-             ("lastColumn", False, 0x100), ("noHBand", False, 0x200), ("noVBand", True, 0x400))
+    flags = (
+        ("firstRow", header, 0x20),
+        ("lastRow", False, 0x40),
+        ("firstColumn", False, 0x80),
+        ("lastColumn", False, 0x100),
+        ("noHBand", False, 0x200),
+        ("noVBand", True, 0x400),
+    )
     look = " ".join(f'w:{k}="{int(on)}"' for k, on, _b in flags)
     mask = f"{sum(bit for _k, on, bit in flags if on):04X}"
     body = []
@@ -172,9 +192,14 @@ def _add_table(doc: Any, style: str, rows: list[tuple[str, ...]], widths_mm: lis
     # header) stays together and with what follows it.
     whole = not any(len(text) > LONG_CELL for row in rows for text in row)
     for i, row in enumerate(rows):
-        flags_xml = ('<w:cantSplit/>' if whole else "") + ('<w:tblHeader w:val="true"/>' if header and i == 0 else "")
+        flags_xml = ("<w:cantSplit/>" if whole else "") + (
+            '<w:tblHeader w:val="true"/>' if header and i == 0 else ""
+        )
         row_props = f"<w:trPr>{flags_xml}</w:trPr>" if flags_xml else ""
-        cells = "".join(_cell_xml(text, w, bold_first and c == 0, keep=not header) for c, (text, w) in enumerate(zip(row, twips, strict=True)))
+        cells = "".join(
+            _cell_xml(text, w, bold_first and c == 0, keep=not header)
+            for c, (text, w) in enumerate(zip(row, twips, strict=True))
+        )
         body.append(f"<w:tr>{row_props}{cells}</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
     style_id = _style_id(doc, style) or ""
@@ -196,11 +221,24 @@ def _table(doc: Any, block: Table, width_mm: float) -> None:
         caption.paragraph_format.keep_with_next = True
     weights = block.widths or (1.0,) * len(block.header)
     total = sum(weights)
-    _add_table(doc, TABLE_STYLE, [block.header, *block.rows], [width_mm * w / total for w in weights], header=True)
+    _add_table(
+        doc,
+        TABLE_STYLE,
+        [block.header, *block.rows],
+        [width_mm * w / total for w in weights],
+        header=True,
+    )
 
 
 def _key_value(doc: Any, block: KeyValue, width_mm: float) -> None:
-    _add_table(doc, FACTS_STYLE, list(block.pairs), [width_mm * 0.26, width_mm * 0.74], header=False, bold_first=True)
+    _add_table(
+        doc,
+        FACTS_STYLE,
+        list(block.pairs),
+        [width_mm * 0.26, width_mm * 0.74],
+        header=False,
+        bold_first=True,
+    )
 
 
 def _chart(doc: Any, block: BarChart, width_mm: float) -> None:
@@ -400,7 +438,9 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
                 if level <= 1:
                     style_id = _style_id(doc, "Heading 1")
                 else:
-                    style_id = _listed_heading(doc) if block.in_contents else _style_id(doc, "Heading 2")
+                    style_id = (
+                        _listed_heading(doc) if block.in_contents else _style_id(doc, "Heading 2")
+                    )
                 heading = _para(doc, text, style_id)
                 if break_before:  # the break belongs to the heading: never a page of its own
                     heading.paragraph_format.page_break_before = True
@@ -433,7 +473,9 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
                 _contents(doc, title)
                 _end_contents(doc, listed)
 
-    footer = " · ".join(x for x in (document.footer, "Confidential" if document.confidential else "") if x)
+    footer = " · ".join(
+        x for x in (document.footer, "Confidential" if document.confidential else "") if x
+    )
     _footer(section, footer, text_width)
     if document.draft:
         _draft_header(section)

@@ -49,7 +49,9 @@ def exporter_for(fmt: str) -> Exporter:
     try:
         return EXPORTERS[fmt.lower().lstrip(".")]
     except KeyError:
-        raise ExportError(f"'{fmt}' is not a format the program can export; choose docx or pdf.") from None
+        raise ExportError(
+            f"'{fmt}' is not a format the program can export; choose docx or pdf."
+        ) from None
 
 
 def export_document(document: Document, fmt: str, out: Path | str, paper: str = "a4") -> Path:

@@ -57,7 +57,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def join_words(parts: Sequence[str]) -> str:
-    """"a, b and c": items as a sentence lists them."""
+    """ "a, b and c": items as a sentence lists them."""
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -75,7 +75,7 @@ def _subject_word(subject: str) -> str:
 
 
 def _subjects(items: Sequence[EvidenceItem]) -> str:
-    """" in English and mathematics": the subjects seen, each once."""
+    """ " in English and mathematics": the subjects seen, each once."""
     subjects: list[str] = []
     for e in items:
         if e.subject.strip() and e.subject.lower() not in (s.lower() for s in subjects):
@@ -111,7 +111,9 @@ def describe_evidence(evidence: Sequence[EvidenceItem]) -> list[str]:
         elif kind is EvidenceKind.LEADER_MEETING:
             parts.append(_count(n, "meeting with leaders", "meetings with leaders"))
         elif kind is EvidenceKind.DATA_REVIEW:
-            parts.append("a review of the school's data" if n == 1 else f"{n} reviews of the school's data")
+            parts.append(
+                "a review of the school's data" if n == 1 else f"{n} reviews of the school's data"
+            )
         else:
             parts.append(_count(n, "other activity", "other activities"))
     for other, items in by_kind.items():  # kinds from a newer program
@@ -126,7 +128,18 @@ _EBI = re.compile(r"^\s*(even better if|ebi)\b\s*[:,.–-]?\s*", re.IGNORECASE)
 
 
 # Words that keep their capital when an "even better if" point goes on from the heading.
-_CAPITALISED = {"Year", "Key", "Reception", "English", "French", "Spanish", "German", "I", "Ofsted", "Christmas"}
+_CAPITALISED = {
+    "Year",
+    "Key",
+    "Reception",
+    "English",
+    "French",
+    "Spanish",
+    "German",
+    "I",
+    "Ofsted",
+    "Christmas",
+}
 
 
 def ebi_text(line: str, continuing: bool = True) -> str:
@@ -151,13 +164,22 @@ def grade_key(framework: Framework) -> list[Block]:
     areas = [a for a in framework.judged_areas()]
     scales: dict[tuple[str, ...], list[str]] = {}
     for area in areas:
-        labels = tuple(g.label for g in sorted(framework.scale_for(area.key), key=lambda g: -g.rank))
+        labels = tuple(
+            g.label for g in sorted(framework.scale_for(area.key), key=lambda g: -g.rank)
+        )
         scales.setdefault(labels, []).append(area.name)
     parts = []
     for i, (labels, names) in enumerate(scales.items()):
         where = "each area" if i == 0 else join_words(names)
         parts.append(f"{where}: {', '.join(labels)}")
-    return [Paragraph(f"Key to the grades ({framework.short_name}, highest first) – " + "; ".join(parts) + ".", "note")]
+    return [
+        Paragraph(
+            f"Key to the grades ({framework.short_name}, highest first) – "
+            + "; ".join(parts)
+            + ".",
+            "note",
+        )
+    ]
 
 
 def _day(d: dt.date) -> str:
@@ -198,7 +220,11 @@ def focus_judgements(visit: VisitDetail) -> list[tuple[str, JudgementItem]]:
     title; one whose focus area has since come off the list follows, titled from its key."""
     agreed = focus_areas_by_key(visit.focus_areas)
     found = [(title, j) for key, title in agreed.items() if (j := visit.judgement(key)) is not None]
-    found += [(focus_title(j.area_key), j) for j in visit.judgements if is_focus_key(j.area_key) and j.area_key not in agreed]
+    found += [
+        (focus_title(j.area_key), j)
+        for j in visit.judgements
+        if is_focus_key(j.area_key) and j.area_key not in agreed
+    ]
     return found
 
 
@@ -209,7 +235,10 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
         evaluated: list[Block] = []
         for title, evaluation in focus:
             if evaluation.rationale.strip():
-                evaluated += [Heading(f"Focus area: {clean.clean(title)}", 2), *_paragraphs(evaluation.rationale, clean)]
+                evaluated += [
+                    Heading(f"Focus area: {clean.clean(title)}", 2),
+                    *_paragraphs(evaluation.rationale, clean),
+                ]
         return [Heading("Evaluation of the agreed focus areas"), *evaluated] if evaluated else []
     rows = []
     rationales: list[Block] = []
@@ -242,7 +271,10 @@ def _judgement_blocks(visit: VisitDetail, framework: Framework, clean: Anonymise
                 )
             )
         if j.rationale.strip():
-            focus_rationales += [Heading(f"Focus area: {name}", 2), *_paragraphs(j.rationale, clean)]
+            focus_rationales += [
+                Heading(f"Focus area: {name}", 2),
+                *_paragraphs(j.rationale, clean),
+            ]
     if not (rows or focus_rows or focus_rationales):
         return []
     agreed = sum(r[3] == "Agreed" for r in rows)

@@ -73,7 +73,17 @@ _FALLBACK_FILES = {
 }
 _SCRIPT_RANGES = (
     (HANGUL, ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7A3))),
-    (CJK, ((0x2E80, 0x2FFF), (0x3000, 0x312F), (0x3190, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))),
+    (
+        CJK,
+        (
+            (0x2E80, 0x2FFF),
+            (0x3000, 0x312F),
+            (0x3190, 0x9FFF),
+            (0xF900, 0xFAFF),
+            (0xFE30, 0xFE4F),
+            (0xFF00, 0xFFEF),
+        ),
+    ),
     (DEVANAGARI, ((0x0900, 0x097F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF))),
 )
 
@@ -140,7 +150,12 @@ def shaped_style(style: Any, text: str) -> Any:
     _fallback_font(DEVANAGARI)
     # reportlab shapes every run of such a paragraph, each in its own font, but readies for
     # shaping only the font it starts with: the others are readied here.
-    for name in (BODY, BOLD, ITALIC, *(n for n in _FALLBACK_FILES if n in pdfmetrics.getRegisteredFontNames())):
+    for name in (
+        BODY,
+        BOLD,
+        ITALIC,
+        *(n for n in _FALLBACK_FILES if n in pdfmetrics.getRegisteredFontNames()),
+    ):
         pdfmetrics.getFont(name).hbFont()
     shaped = ParagraphStyle(style.name + "-shaped", style, fontName=DEVANAGARI, shaping=1)
     return shaped
@@ -177,7 +192,12 @@ def markup(text: str, base: str | None = None) -> str:
     characters the body font lacks (emoji, Chinese, Japanese, Korean, Hindi). With ``base``
     the body font's runs name it too (for a paragraph whose own font is another)."""
     body = _register_fonts()[BODY]
-    if base is None and "\n" not in text and _body_chars().issuperset(text) and not _RTL.search(text):
+    if (
+        base is None
+        and "\n" not in text
+        and _body_chars().issuperset(text)
+        and not _RTL.search(text)
+    ):
         return escape(text)  # the common case, decided without a loop in Python
     out: list[str] = []
     run: list[str] = []
@@ -218,10 +238,30 @@ def _styles() -> dict[str, Any]:
     accent = colors.HexColor(ACCENT)
     base = ParagraphStyle("body", fontName=BODY, fontSize=10, leading=14, spaceAfter=6)
     return {
-        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=22, leading=27, textColor=accent, spaceAfter=2),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=14, leading=18, textColor=colors.HexColor("#333333"), spaceAfter=12),
-        "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=13.5, leading=17, textColor=accent, spaceBefore=12, spaceAfter=5),
-        "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=7, spaceAfter=3),
+        "title": ParagraphStyle(
+            "title", base, fontName=BOLD, fontSize=22, leading=27, textColor=accent, spaceAfter=2
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            base,
+            fontSize=14,
+            leading=18,
+            textColor=colors.HexColor("#333333"),
+            spaceAfter=12,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            base,
+            fontName=BOLD,
+            fontSize=13.5,
+            leading=17,
+            textColor=accent,
+            spaceBefore=12,
+            spaceAfter=5,
+        ),
+        "h2": ParagraphStyle(
+            "h2", base, fontName=BOLD, fontSize=11, leading=14, spaceBefore=7, spaceAfter=3
+        ),
         "body": base,
         "lead": ParagraphStyle("lead", base, fontName=BOLD, spaceAfter=2, keepWithNext=1),
         "muted": ParagraphStyle("muted", base, textColor=colors.HexColor(MUTED)),
@@ -231,8 +271,18 @@ def _styles() -> dict[str, Any]:
         "note": ParagraphStyle("note", base, fontSize=8.5, leading=11),
         "bullet": ParagraphStyle("bullet", base, spaceAfter=3),
         "cell": ParagraphStyle("cell", base, fontSize=9, leading=12, spaceAfter=0),
-        "cellhead": ParagraphStyle("cellhead", base, fontName=BOLD, fontSize=9, leading=12, spaceAfter=0, textColor=colors.white),
-        "key": ParagraphStyle("key", base, fontName=BOLD, fontSize=9.5, leading=13, spaceAfter=0, textColor=accent),
+        "cellhead": ParagraphStyle(
+            "cellhead",
+            base,
+            fontName=BOLD,
+            fontSize=9,
+            leading=12,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "key": ParagraphStyle(
+            "key", base, fontName=BOLD, fontSize=9.5, leading=13, spaceAfter=0, textColor=accent
+        ),
         "value": ParagraphStyle("value", base, fontSize=9.5, leading=13, spaceAfter=0),
         "toc1": ParagraphStyle("toc1", base, fontSize=10.5, leading=16, leftIndent=6),
     }
@@ -280,9 +330,22 @@ class Contents:
 
             def draw(self) -> None:
                 x, y = self.canv.absolutePosition(0, 0)
-                contents.lines.append((self.canv.getPageNumber(), x, y, self.width, self.key, self.title, self.level, self.node))
+                contents.lines.append(
+                    (
+                        self.canv.getPageNumber(),
+                        x,
+                        y,
+                        self.width,
+                        self.key,
+                        self.title,
+                        self.level,
+                        self.node,
+                    )
+                )
 
-        return [_Line(key, title, level, self.node.add("TOCI")) for key, title, level in self.entries]
+        return [
+            _Line(key, title, level, self.node.add("TOCI")) for key, title, level in self.entries
+        ]
 
     def draw(self, canvas: Any, tagger: Tagger, page: int) -> None:
         from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -303,7 +366,14 @@ class Contents:
             start = x + indent + stringWidth(fitted, BODY, size) + 6
             end = x + width - stringWidth(number, BODY, size) - 6
 
-            def text(fitted: str = fitted, x: float = x, y: float = y, indent: int = indent, number: str = number, width: float = width) -> None:
+            def text(
+                fitted: str = fitted,
+                x: float = x,
+                y: float = y,
+                indent: int = indent,
+                number: str = number,
+                width: float = width,
+            ) -> None:
                 canvas.setFont(BODY, size)
                 canvas.drawString(x + indent, y, fitted)
                 canvas.drawRightString(x + width, y, number)
@@ -323,7 +393,9 @@ def _numbered_canvas(document: Document, tagger: Tagger, contents: list[Contents
     from reportlab.lib import colors
     from reportlab.pdfgen.canvas import Canvas
 
-    left = " · ".join(x for x in (document.footer, "Confidential" if document.confidential else "") if x)
+    left = " · ".join(
+        x for x in (document.footer, "Confidential" if document.confidential else "") if x
+    )
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -382,7 +454,11 @@ def _flowable_classes(tagger: Tagger, contents: list[Contents]) -> tuple[Any, An
 
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             wrapped = self._nx_wrapped
-            if wrapped is not None and wrapped[0] == avail_width and wrapped[1] is getattr(self, "blPara", None):
+            if (
+                wrapped is not None
+                and wrapped[0] == avail_width
+                and wrapped[1] is getattr(self, "blPara", None)
+            ):
                 self.width, self.height = wrapped[2]
                 return wrapped[2]
             size = super().wrap(avail_width, avail_height)
@@ -421,8 +497,10 @@ def _flowable_classes(tagger: Tagger, contents: list[Contents]) -> tuple[Any, An
             parts = self.body.split(avail_width - self.indent, avail_height)
             if len(parts) < 2:
                 return []
-            return [ListItemFlowable(parts[0], self.label, self.indent, self.bullet),
-                    *(ListItemFlowable(p, None, self.indent, self.bullet) for p in parts[1:])]
+            return [
+                ListItemFlowable(parts[0], self.label, self.indent, self.bullet),
+                *(ListItemFlowable(p, None, self.indent, self.bullet) for p in parts[1:]),
+            ]
 
         def getSpaceAfter(self) -> float:
             return float(self.body.getSpaceAfter())
@@ -457,7 +535,9 @@ def _flowable_classes(tagger: Tagger, contents: list[Contents]) -> tuple[Any, An
             default = shapes.STATE_DEFAULTS["fontName"]
             shapes.STATE_DEFAULTS["fontName"] = BODY
             try:
-                tagger.mark(self.canv, self.node, lambda: self.drawing.drawOn(self.canv, 0, 0), id(self))
+                tagger.mark(
+                    self.canv, self.node, lambda: self.drawing.drawOn(self.canv, 0, 0), id(self)
+                )
             finally:
                 shapes.STATE_DEFAULTS["fontName"] = default
 
@@ -478,7 +558,11 @@ def _space_line_ends(paragraph: Any) -> None:
         return
     for line in lines[:-1]:
         words = getattr(line, "words", None)
-        if words and isinstance(getattr(words[-1], "text", None), str) and not hasattr(words[-1], "cbDefn"):
+        if (
+            words
+            and isinstance(getattr(words[-1], "text", None), str)
+            and not hasattr(words[-1], "cbDefn")
+        ):
             words[-1] = words[-1].clone(text=words[-1].text + " ")
 
 
@@ -563,7 +647,9 @@ def chart_drawing(block: BarChart, width: float, height: float = 200) -> Any:
     legend.alignment = "right"
     legend.columnMaximum = 1
     legend.deltax = 110
-    legend.colorNamePairs = [(palette[i % len(palette)], name) for i, (name, _v) in enumerate(block.series)]
+    legend.colorNamePairs = [
+        (palette[i % len(palette)], name) for i, (name, _v) in enumerate(block.series)
+    ]
     drawing.add(legend)
     return drawing
 
@@ -629,7 +715,12 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
         flowable._nx_node = node
         return flowable
 
-    def table(header: tuple[str, ...] | None, rows: Sequence[Sequence[str]], widths: Sequence[float], key_column: bool = False) -> Any:
+    def table(
+        header: tuple[str, ...] | None,
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        key_column: bool = False,
+    ) -> Any:
         node = tagger.root.add("Table")
         data = []
         if header is not None:
@@ -642,12 +733,19 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
                 if key_column and c == 0:
                     cells.append(para(text, "key", tr.add("TH", Scope="Row")))
                 else:
-                    cells.append(para(text, "cell" if header is not None else "value", tr.add("TD")))
+                    cells.append(
+                        para(text, "cell" if header is not None else "value", tr.add("TD"))
+                    )
             data.append(cells)
         # A row splits across pages only when it may be taller than a page (a next step of
         # many paragraphs); shorter rows move to the next page whole.
         long_cell = any(len(text) > LONG_CELL for row in rows for text in row)
-        flowable = RLTable(data, colWidths=list(widths), repeatRows=1 if header is not None else 0, splitInRow=int(long_cell))
+        flowable = RLTable(
+            data,
+            colWidths=list(widths),
+            repeatRows=1 if header is not None else 0,
+            splitInRow=int(long_cell),
+        )
         flowable.setStyle(_table_style(header is not None))
         return flowable
 
@@ -666,7 +764,11 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     for place, block in enumerate(document.blocks):
         match block:
             case Heading(text=text, level=level):
-                flowable = para(text, "h1" if level <= 1 else "h2", tagger.root.add("H2" if level <= 1 else "H3"))
+                flowable = para(
+                    text,
+                    "h1" if level <= 1 else "h2",
+                    tagger.root.add("H2" if level <= 1 else "H3"),
+                )
                 flowable._nx_heading = (level, text)
                 if block.listed:
                     flowable._nx_key = place
@@ -689,10 +791,15 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
                 col_widths = [frame_width * w / sum(weights) for w in weights]
                 story += [table(header, rows, col_widths), Spacer(1, 8)]
             case KeyValue(pairs=pairs):
-                story += [table(None, pairs, [frame_width * 0.24, frame_width * 0.76], key_column=True), Spacer(1, 8)]
+                story += [
+                    table(None, pairs, [frame_width * 0.24, frame_width * 0.76], key_column=True),
+                    Spacer(1, 8),
+                ]
             case BarChart(title=chart_title):
                 caption = para(chart_title, "lead", tagger.root.add("Caption"))
-                figure = FigureFlowable(chart_drawing(block, frame_width), tagger.root.add("Figure", alt=block.alt))
+                figure = FigureFlowable(
+                    chart_drawing(block, frame_width), tagger.root.add("Figure", alt=block.alt)
+                )
                 story.append(KeepTogether([caption, figure, Spacer(1, 6)]))
             case PageBreak():
                 story.append(RLPageBreak())
@@ -700,7 +807,11 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
                 heading = para(toc_title, "h1", tagger.root.add("H2"))
                 heading._nx_heading = (1, toc_title)
                 listing = Contents(
-                    [(i, b.text, b.level) for i, b in enumerate(document.blocks) if isinstance(b, Heading) and b.listed],
+                    [
+                        (i, b.text, b.level)
+                        for i, b in enumerate(document.blocks)
+                        if isinstance(b, Heading) and b.listed
+                    ],
                     styles["toc1"],
                     tagger.root.add("TOC"),
                 )

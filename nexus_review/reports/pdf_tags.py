@@ -115,7 +115,11 @@ def finish_tagged_pdf(path: Path, tagger: Tagger, title: str, author: str, subje
             if not node.content and not node.children:
                 return None
             # Every key but the kids in one go: each later change is a call into qpdf.
-            entries: dict[str, Any] = {"/Type": Name.StructElem, "/S": Name("/" + node.tag), "/P": parent}
+            entries: dict[str, Any] = {
+                "/Type": Name.StructElem,
+                "/S": Name("/" + node.tag),
+                "/P": parent,
+            }
             first_page = node.content[0][0] if node.content else None
             if first_page is not None:
                 entries["/Pg"] = page_refs[first_page]
@@ -124,7 +128,9 @@ def finish_tagged_pdf(path: Path, tagger: Tagger, title: str, author: str, subje
             if node.actual:
                 entries["/ActualText"] = _pdf_text(node.actual)
             if node.attributes:
-                entries["/A"] = Dictionary({"/" + k: Name("/" + v) for k, v in node.attributes.items()})
+                entries["/A"] = Dictionary(
+                    {"/" + k: Name("/" + v) for k, v in node.attributes.items()}
+                )
             element = pdf.make_indirect(Dictionary(entries))
             kids: list[Any] = []
             # An element holds either content or children, never both, in these documents.

@@ -247,7 +247,11 @@ def light_check(db_path: Path) -> str | None:
         return f"the file is cut short: {size} bytes where its header counts {pages} pages of {page_size}"
     if log:
         magic = int.from_bytes(log[0:4], "big")
-        if len(log) < 32 or magic not in _WAL_MAGIC or int.from_bytes(log[8:12], "big") != page_size:
+        if (
+            len(log) < 32
+            or magic not in _WAL_MAGIC
+            or int.from_bytes(log[8:12], "big") != page_size
+        ):
             return "the database's log file does not begin as SQLite's write-ahead log"
     try:
         return _schema_check(_ro_uri(db_path))
@@ -269,7 +273,9 @@ def _schema_check(uri: str) -> str | None:
     try:
         names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         for (name,) in names:
-            conn.execute(f'SELECT 1 FROM "{str(name).replace(chr(34), chr(34) * 2)}" LIMIT 1').fetchall()
+            conn.execute(
+                f'SELECT 1 FROM "{str(name).replace(chr(34), chr(34) * 2)}" LIMIT 1'
+            ).fetchall()
     finally:
         conn.close()
     return None

@@ -52,7 +52,9 @@ def database_url(target: str | Path) -> str:
         try:
             make_url(raw)
         except ArgumentError as exc:
-            raise DatabaseError(f"'{raw}' is not a database path or URL the program understands.") from exc
+            raise DatabaseError(
+                f"'{raw}' is not a database path or URL the program understands."
+            ) from exc
         return raw
     path = Path(raw).expanduser().resolve()
     return f"sqlite:///{path}"
@@ -74,7 +76,11 @@ def without_password(url: str) -> str:
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for in-memory and other databases."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 
@@ -102,7 +108,11 @@ def _server_error(msg: str, url: str) -> DatabaseError | None:
     host = parsed.host or "localhost"
     port = f":{parsed.port}" if parsed.port else ""
     server = f"{host}{port}"
-    if "password authentication failed" in msg or "no password supplied" in msg or "pg_hba.conf" in msg:
+    if (
+        "password authentication failed" in msg
+        or "no password supplied" in msg
+        or "pg_hba.conf" in msg
+    ):
         return DatabaseError(
             f"The database server at {server} refused the login for {parsed.username or 'this user'}; "
             "check the user name and password, or ask the network administrator."
@@ -157,7 +167,9 @@ def make_engine(url: str) -> Engine:
         # A network server many people write to at once: every unit of work is serialisable,
         # so two writers never both act on what the other is changing; the few that collide are
         # retried (is_retryable) by the use cases that write in bulk (imports, syncs).
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True, isolation_level="SERIALIZABLE")
+        return create_engine(
+            url, pool_pre_ping=True, hide_parameters=True, isolation_level="SERIALIZABLE"
+        )
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
@@ -167,7 +179,9 @@ RETRYABLE_STATES = {"40001", "40P01"}  # serialization failure, deadlock detecte
 def is_retryable(exc: BaseException) -> bool:
     """Whether a server's error means "collided with another writer; run it again"."""
     orig = getattr(exc, "orig", exc)
-    return str(getattr(orig, "sqlstate", "") or getattr(orig, "pgcode", "") or "") in RETRYABLE_STATES
+    return (
+        str(getattr(orig, "sqlstate", "") or getattr(orig, "pgcode", "") or "") in RETRYABLE_STATES
+    )
 
 
 class NexusSession(Session):
@@ -187,7 +201,10 @@ def _stamp_changes(session: Session, _flush_context: Any, _instances: Any) -> No
             obj.revision = 1
             obj.created_at = obj.created_at or now
             obj.updated_at = now
-            obj.field_versions = {"base": vclock.stamp({device: 1}, vclock.later_time(now, None), device), "fields": {}}
+            obj.field_versions = {
+                "base": vclock.stamp({device: 1}, vclock.later_time(now, None), device),
+                "fields": {},
+            }
     for obj in session.dirty:
         if isinstance(obj, SyncMixin) and session.is_modified(obj, include_collections=False):
             bump(obj, device, now, changed_fields(session, obj))
@@ -220,7 +237,9 @@ def changed_fields(session: Session, obj: SyncMixin) -> list[str]:
         if not isinstance(old, dict) or not isinstance(new, dict):
             names.append(key)
             continue
-        names += [f"{key}[{k}]" for k in sorted(set(old) | set(new), key=str) if old.get(k) != new.get(k)]
+        names += [
+            f"{key}[{k}]" for k in sorted(set(old) | set(new), key=str) if old.get(k) != new.get(k)
+        ]
     return names
 
 
@@ -229,7 +248,9 @@ def bump(obj: SyncMixin, device: str, now: Any = None, fields: Any = None) -> No
     version of each field it changed."""
     now = now or utcnow()
     before = vclock.record_stamp(
-        obj.vclock or {}, obj.updated_at.astimezone(dt.UTC).isoformat() if obj.updated_at else "", obj.device_id or ""
+        obj.vclock or {},
+        obj.updated_at.astimezone(dt.UTC).isoformat() if obj.updated_at else "",
+        obj.device_id or "",
     )
     clock = dict(obj.vclock or {})
     clock[device] = int(clock.get(device, 0)) + 1
@@ -238,7 +259,9 @@ def bump(obj: SyncMixin, device: str, now: Any = None, fields: Any = None) -> No
     obj.device_id = device
     obj.updated_at = now
     if fields:
-        obj.field_versions = vclock.with_changes(obj.field_versions, fields, clock, now, device, before)
+        obj.field_versions = vclock.with_changes(
+            obj.field_versions, fields, clock, now, device, before
+        )
 
 
 @dataclass
@@ -294,7 +317,9 @@ def translate_error(exc: DBAPIError, url: str) -> DatabaseError:
         if found is not None:
             return found
         # A server's own message may repeat the address it was given: not shown.
-        return DatabaseError(f"The database {where} could not be used ({type(getattr(exc, 'orig', exc)).__name__}).")
+        return DatabaseError(
+            f"The database {where} could not be used ({type(getattr(exc, 'orig', exc)).__name__})."
+        )
     if "locked" in msg or "busy" in msg:
         return DatabaseError(
             f"The database {where} is busy in another program; close it there and try again."
@@ -364,8 +389,12 @@ def _create_fresh(engine: Engine) -> None:
         from nexus_review.storage.search import install as install_search_index
 
         install_search_index(conn)
-        conn.execute(text(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
-        conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD})
+        conn.execute(
+            text(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        )
+        conn.execute(
+            text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD}
+        )
 
 
 def run_migrations(engine: Engine, revision: str = "head") -> None:
@@ -480,7 +509,10 @@ def _write_devices(databases: dict[str, Any]) -> None:
     from nexus_review.paths import devices_path
 
     try:
-        write_bytes_atomic(devices_path(), json.dumps({"databases": databases}, indent=1, sort_keys=True).encode("utf-8"))
+        write_bytes_atomic(
+            devices_path(),
+            json.dumps({"databases": databases}, indent=1, sort_keys=True).encode("utf-8"),
+        )
     except Exception:  # not fatal: the next opening takes a new id, which is always safe
         log.warning("could not record this installation's device id", exc_info=True)
 
@@ -500,7 +532,9 @@ def _take_device_id(factory: sessionmaker[NexusSession], url: str) -> str:
     location = _location(url)
     databases = _read_devices() if location is not None else {}
     entry = databases.get(location or "")
-    device = entry.get("device") if isinstance(entry, dict) and entry.get("database") == uid else None
+    device = (
+        entry.get("device") if isinstance(entry, dict) and entry.get("database") == uid else None
+    )
     if not isinstance(device, str) or not device:
         device = uuid.uuid4().hex[:16]
         if location is not None:

@@ -195,9 +195,7 @@ class Visit(SyncMixin, Base):
     judgements: Mapped[list[Judgement]] = relationship(
         back_populates="visit", order_by="Judgement.area_key"
     )
-    actions: Mapped[list[Action]] = relationship(
-        back_populates="visit", order_by="Action.position"
-    )
+    actions: Mapped[list[Action]] = relationship(back_populates="visit", order_by="Action.position")
 
 
 class VisitReviewer(SyncMixin, Base):
@@ -355,9 +353,20 @@ class RecordAlias(Base):
 
 
 # Fields holding a mapping by natural key (look-for -> result, area -> grade): they merge key by key.
-KEYED_FIELDS: dict[str, tuple[str, ...]] = {"drop_in": ("look_for_results",), "evidence": ("grades",)}
+KEYED_FIELDS: dict[str, tuple[str, ...]] = {
+    "drop_in": ("look_for_results",),
+    "evidence": ("grades",),
+}
 # Columns that are the merge's own bookkeeping, not what a record says.
-BOOKKEEPING = ("id", "created_at", "updated_at", "device_id", "revision", "vclock", "field_versions")
+BOOKKEEPING = (
+    "id",
+    "created_at",
+    "updated_at",
+    "device_id",
+    "revision",
+    "vclock",
+    "field_versions",
+)
 
 # Records with a natural key: two laptops that each made one for the same key made one record.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -416,10 +425,18 @@ class IndependentGrade(SyncMixin, Base):
     drop_in: Mapped[DropIn | None] = relationship()
 
 
-NATURAL_KEYS["independent_grade"] = ("visit_id", "reviewer_id", "area_key", "drop_in_id", "look_for")
+NATURAL_KEYS["independent_grade"] = (
+    "visit_id",
+    "reviewer_id",
+    "area_key",
+    "drop_in_id",
+    "look_for",
+)
 OWNER_COLUMNS["independent_grade"] = NATURAL_KEYS["independent_grade"]
 SYNCED_MODELS = (*SYNCED_MODELS, IndependentGrade)
-Index("ix_independent_grade_visit_reviewer", IndependentGrade.visit_id, IndependentGrade.reviewer_id)
+Index(
+    "ix_independent_grade_visit_reviewer", IndependentGrade.visit_id, IndependentGrade.reviewer_id
+)
 
 
 class CalibrationExercise(SyncMixin, Base):
@@ -457,7 +474,15 @@ SYNCED_MODELS = (*SYNCED_MODELS, CalibrationExercise, CalibrationAnswer)
 
 # The visit list's order and filters read from this index alone (it holds every column they
 # use), never from the visits' rows with their long texts.
-Index("ix_visit_list", Visit.deleted, Visit.visit_date, Visit.id, Visit.host_school_id, Visit.kind, Visit.status)
+Index(
+    "ix_visit_list",
+    Visit.deleted,
+    Visit.visit_date,
+    Visit.id,
+    Visit.host_school_id,
+    Visit.kind,
+    Visit.status,
+)
 
 
 # ---------------------------------------------------------------------------- the trust's view
@@ -557,4 +582,12 @@ OWNER_COLUMNS.update(
         "delivery_progress": ("action_id", "academic_year", "term"),
     }
 )
-SYNCED_MODELS = (*SYNCED_MODELS, Aim, AimTheme, Indicator, IndicatorValue, DeliveryAction, DeliveryProgress)
+SYNCED_MODELS = (
+    *SYNCED_MODELS,
+    Aim,
+    AimTheme,
+    Indicator,
+    IndicatorValue,
+    DeliveryAction,
+    DeliveryProgress,
+)

@@ -278,7 +278,9 @@ def exercises_of_years(session: Session, years: list[str]) -> list[tuple[str, st
     query = (
         select(CalibrationExercise.id, CalibrationExercise.academic_year, CalibrationExercise.title)
         .where(CalibrationExercise.academic_year.in_(years))
-        .order_by(CalibrationExercise.academic_year, CalibrationExercise.title, CalibrationExercise.id)
+        .order_by(
+            CalibrationExercise.academic_year, CalibrationExercise.title, CalibrationExercise.id
+        )
     )
     return [(r[0], r[1], r[2]) for r in session.execute(query)]
 
@@ -305,7 +307,9 @@ def purge_exercises(session: Session, exercise_ids: list[str]) -> int:
     return removed
 
 
-def resolve_id(session: Session, model: type[Evidence] | type[CalibrationExercise], given: str, what: str) -> str:
+def resolve_id(
+    session: Session, model: type[Evidence] | type[CalibrationExercise], given: str, what: str
+) -> str:
     """The id of a live record from its whole id or a unique start of one, as a user types it."""
     from nexus_review.storage.repository import id_prefix
 

@@ -96,7 +96,9 @@ class SyncResult:
             parts.append(
                 f"; {self.conflicts} field{'s' if self.conflicts != 1 else ''} changed on both sides kept both ways"
             )
-        closed = (self.sent.closed if self.sent else 0) + (self.received.closed if self.received else 0)
+        closed = (self.sent.closed if self.sent else 0) + (
+            self.received.closed if self.received else 0
+        )
         if closed:
             parts.append(
                 f"; {closed} conflict{'s' if closed != 1 else ''} resolved on one side closed on the other"
@@ -239,7 +241,9 @@ def _attempt(laptop: Database, server: Database, server_uid: str) -> SyncResult:
             with laptop.transaction() as session:
 
                 def backup_first() -> None:
-                    if laptop.path is not None:  # the laptop's file as it was, before the sync changes it
+                    if (
+                        laptop.path is not None
+                    ):  # the laptop's file as it was, before the sync changes it
                         make_backup(laptop.path, "before-import")
 
                 received = apply_in_session(session, pull, laptop.device_id, backup_first)

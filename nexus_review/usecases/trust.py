@@ -577,7 +577,9 @@ def edit_delivery_action(
             raise NotFoundError("That delivery action no longer exists.")
         if not repo.aim_exists(session, aim_id):
             raise NotFoundError("That aim no longer exists.")
-        return repo.update_delivery_action(session, action_id, aim_id, what, how, outcome, lead, due)
+        return repo.update_delivery_action(
+            session, action_id, aim_id, what, how, outcome, lead, due
+        )
 
 
 def record_progress(

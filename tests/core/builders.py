@@ -17,15 +17,22 @@ from nexus_review.storage.models import (
 )
 
 ADVERSARIAL = (
-    "<b>bold?</b> &amp; 'single' \"double\" Zoë & Łukasz — 50% of € 🙂📚 "
-    "مرحبا بالعالم שלום עולם"
+    "<b>bold?</b> &amp; 'single' \"double\" Zoë & Łukasz — 50% of € 🙂📚 مرحبا بالعالم שלום עולם"
 )
 
 
-def make_visit(db: Database, *, note: str = ADVERSARIAL, school_name: str = "Blackhorse Primary") -> str:
+def make_visit(
+    db: Database, *, note: str = ADVERSARIAL, school_name: str = "Blackhorse Primary"
+) -> str:
     """A graded evaluation day with a lesson observation, a learning walk, judgements and actions."""
     with db.transaction() as s:
-        host = School(name=school_name, urn="109201", phase="Primary", local_authority="South Gloucestershire", headteacher="Mrs A. Hughes")
+        host = School(
+            name=school_name,
+            urn="109201",
+            phase="Primary",
+            local_authority="South Gloucestershire",
+            headteacher="Mrs A. Hughes",
+        )
         home = School(name="Kings Forest Primary", urn="109202")
         lead = Reviewer(name="Mr D. Okafor", role="Headteacher", home_school=home)
         second = Reviewer(name="Ms R. Lewandowska", role="Headteacher", home_school=home)
@@ -75,7 +82,10 @@ def make_visit(db: Database, *, note: str = ADVERSARIAL, school_name: str = "Bla
                     class_name=f"{cls} class",
                     year_group=f"Year {i + 3}",
                     time=dt.time(10, 5 * i),
-                    look_for_results={"Talk partners used": "seen", "Vocabulary on display": "partly"},
+                    look_for_results={
+                        "Talk partners used": "seen",
+                        "Vocabulary on display": "partly",
+                    },
                     note=f"Drop-in {i + 1}: pupils explained their thinking",
                 )
             )

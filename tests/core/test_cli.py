@@ -31,7 +31,9 @@ def filled(tmp_path: Path) -> tuple[Path, str]:
     return path, visit_id
 
 
-def test_schools_json_and_table(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str]) -> None:
+def test_schools_json_and_table(
+    capsys: pytest.CaptureFixture[str], filled: tuple[Path, str]
+) -> None:
     path, _ = filled
     code, out, _ = run(capsys, "--db", str(path), "schools", "--json")
     assert code == 0
@@ -42,7 +44,9 @@ def test_schools_json_and_table(capsys: pytest.CaptureFixture[str], filled: tupl
     assert code == 0 and "Blackhorse Primary" in out and "Headteacher" in out
 
 
-def test_visits_json_lists_id_date_school_kind_status_reviewers(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str]) -> None:
+def test_visits_json_lists_id_date_school_kind_status_reviewers(
+    capsys: pytest.CaptureFixture[str], filled: tuple[Path, str]
+) -> None:
     path, visit_id = filled
     code, out, _ = run(capsys, "--db", str(path), "visits", "--json")
     assert code == 0
@@ -57,7 +61,9 @@ def test_visits_json_lists_id_date_school_kind_status_reviewers(capsys: pytest.C
     assert "Evaluation day" in out and "In progress" in out and visit_id[:8] in out
 
 
-def test_empty_database_says_how_to_start(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_empty_database_says_how_to_start(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     open_database(tmp_path / "new.db").close()  # listing never creates a database (test_cli_input)
     code, out, _ = run(capsys, "--db", str(tmp_path / "new.db"), "visits")
     assert code == 0 and "nexus-review demo" in out
@@ -65,10 +71,14 @@ def test_empty_database_says_how_to_start(capsys: pytest.CaptureFixture[str], tm
     assert json.loads(out) == []
 
 
-def test_visit_export_edit_import_shows_the_edit(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path) -> None:
+def test_visit_export_edit_import_shows_the_edit(
+    capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path
+) -> None:
     path, visit_id = filled
     out_file = tmp_path / "visit.json"
-    code, out, _ = run(capsys, "--db", str(path), "visit", "export", visit_id[:8], "--out", str(out_file))
+    code, out, _ = run(
+        capsys, "--db", str(path), "visit", "export", visit_id[:8], "--out", str(out_file)
+    )
     assert code == 0 and str(out_file) in out
     data = json.loads(out_file.read_text("utf-8"))
     data["visit"]["status"] = "report-drafted"
@@ -79,7 +89,9 @@ def test_visit_export_edit_import_shows_the_edit(capsys: pytest.CaptureFixture[s
     assert json.loads(out)[0]["status"] == "report-drafted"
 
 
-def test_visit_import_into_a_new_database_adds_it(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path) -> None:
+def test_visit_import_into_a_new_database_adds_it(
+    capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path
+) -> None:
     path, visit_id = filled
     out_file = tmp_path / "visit.json"
     run(capsys, "--db", str(path), "visit", "export", visit_id, "--out", str(out_file))
@@ -99,7 +111,12 @@ def test_visit_import_into_a_new_database_adds_it(capsys: pytest.CaptureFixture[
         (("frobnicate",), "invalid choice"),
     ],
 )
-def test_errors_are_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], argv: tuple[str, ...], message: str) -> None:
+def test_errors_are_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str],
+    filled: tuple[Path, str],
+    argv: tuple[str, ...],
+    message: str,
+) -> None:
     path, _ = filled
     code, _, err = run(capsys, "--db", str(path), *argv)
     assert code == 1
@@ -108,9 +125,20 @@ def test_errors_are_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], fill
     assert "Traceback" not in err
 
 
-def test_export_to_an_unwritable_place_is_a_plain_error(capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path) -> None:
+def test_export_to_an_unwritable_place_is_a_plain_error(
+    capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path
+) -> None:
     path, visit_id = filled
-    code, _, err = run(capsys, "--db", str(path), "visit", "export", visit_id, "--out", str(tmp_path / "no" / "such" / "v.json"))
+    code, _, err = run(
+        capsys,
+        "--db",
+        str(path),
+        "visit",
+        "export",
+        visit_id,
+        "--out",
+        str(tmp_path / "no" / "such" / "v.json"),
+    )
     assert code == 1 and "does not exist" in err
 
 
@@ -123,28 +151,43 @@ def test_installed_command_runs_as_a_process(filled: tuple[Path, str]) -> None:
     path, _ = filled
     proc = subprocess.run(
         [sys.executable, "-m", "nexus_review", "--db", str(path), "visits", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["host_school"] == "Blackhorse Primary"
     proc = subprocess.run(
         [sys.executable, "-m", "nexus_review", "--db", str(path), "visit", "export", "00000000"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
 
 
-def test_demo_fills_three_years_across_all_ten_schools_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_demo_fills_three_years_across_all_ten_schools_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = str(tmp_path / "x.db")
     code, out, _ = run(capsys, "--db", path, "demo")
     assert code == 0 and "10 schools" in out
     code, out, _ = run(capsys, "--db", path, "visits", "--json")
     visits = json.loads(out)
     assert {v["host_school"] for v in visits} == {
-        "Mangotsfield CE VC Primary", "Blackhorse Primary", "Bromley Heath Junior", "Bromley Heath Infant",
-        "Emersons Green Primary", "Kings Forest Primary", "Staple Hill", "Stanbridge Primary",
-        "St Michaels CE Primary", "St Stephens Junior",
+        "Mangotsfield CE VC Primary",
+        "Blackhorse Primary",
+        "Bromley Heath Junior",
+        "Bromley Heath Infant",
+        "Emersons Green Primary",
+        "Kings Forest Primary",
+        "Staple Hill",
+        "Stanbridge Primary",
+        "St Michaels CE Primary",
+        "St Stephens Junior",
     }
     import datetime as dt
 

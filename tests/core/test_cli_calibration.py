@@ -155,7 +155,10 @@ def test_make_without_title_or_areas_grades_every_area(
             "A title can be at most 200 characters",
         ),
         (["make", "--evidence", "0000-nothing"], "There is no piece of evidence with the id"),
-        (["make", "--evidence", "abcdef01"], "There is no piece of evidence with the id 'abcdef01'"),
+        (
+            ["make", "--evidence", "abcdef01"],
+            "There is no piece of evidence with the id 'abcdef01'",
+        ),
         (["make", "--evidence", "ab"], "too short to name a piece of evidence"),
         (["results", "abcdef01"], "There is no calibration exercise with the id 'abcdef01'"),
         (["make"], "the following arguments are required: --evidence"),

@@ -131,7 +131,9 @@ def test_empty_database_migrated_to_head_matches_the_orm(tmp_path: Path) -> None
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": outside_search_index})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": outside_search_index}
+        )
         diff = compare_metadata(ctx, Base.metadata)
     engine.dispose()
     assert diff == []
@@ -192,7 +194,9 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> N
         f"open_database({str(path)!r}).close()\n"
         "print('alembic' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -201,7 +205,12 @@ def test_in_place_changes_to_lists_are_saved_and_versioned(db) -> None:
 
     with db.transaction() as session:
         school = School(name="Staple Hill")
-        visit = Visit(host_school=school, visit_date=dt.date(2025, 10, 1), kind="learning-walk", framework_key="developmental")
+        visit = Visit(
+            host_school=school,
+            visit_date=dt.date(2025, 10, 1),
+            kind="learning-walk",
+            framework_key="developmental",
+        )
         session.add(visit)
     with db.transaction() as session:
         held = session.get(Visit, visit.id)

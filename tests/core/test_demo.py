@@ -85,7 +85,13 @@ def test_the_ten_nexus_schools(demo: tuple[Database, DemoCounts]) -> None:
             assert school.local_authority == "South Gloucestershire"
             assert len(school.urn) == 6 and school.urn.startswith("109")
             assert school.headteacher
-            expected = "Infant" if "Infant" in school.name else "Junior" if "Junior" in school.name else "Primary"
+            expected = (
+                "Infant"
+                if "Infant" in school.name
+                else "Junior"
+                if "Junior" in school.name
+                else "Primary"
+            )
             assert school.phase == expected
         heads = session.scalars(select(Reviewer).where(Reviewer.role == "Headteacher")).all()
         assert {h.home_school_id for h in heads} == {s.id for s in schools}
@@ -105,7 +111,11 @@ def test_visits_span_three_years_and_every_school_hosts(demo: tuple[Database, De
             assert {v.kind for v in in_year} == {k.value for k in VisitKind}
         for v in visits:
             assert v.visit_date.weekday() < 5, "schools are visited on weekdays"
-            assert academic_year_bounds(YEARS[0])[0] <= v.visit_date <= academic_year_bounds(YEARS[-1])[1]
+            assert (
+                academic_year_bounds(YEARS[0])[0]
+                <= v.visit_date
+                <= academic_year_bounds(YEARS[-1])[1]
+            )
             assert v.focus_areas and all(isinstance(f, str) for f in v.focus_areas)
             leads = [t for t in v.team if t.is_lead]
             assert len(leads) == 1
@@ -114,13 +124,17 @@ def test_visits_span_three_years_and_every_school_hosts(demo: tuple[Database, De
                 assert v.framework_key == expected
         statuses = Counter(v.status for v in visits)
         assert set(statuses) == {
-            VisitStatus.REPORT_SENT.value, VisitStatus.REPORT_DRAFTED.value, VisitStatus.PLANNED.value
+            VisitStatus.REPORT_SENT.value,
+            VisitStatus.REPORT_DRAFTED.value,
+            VisitStatus.PLANNED.value,
         }
         drafted = [v for v in visits if v.status == VisitStatus.REPORT_DRAFTED.value]
         latest_sent = max(v.visit_date for v in visits if v.status == VisitStatus.REPORT_SENT.value)
         assert all(latest_sent <= v.visit_date < TODAY for v in drafted)
         planned = [v for v in visits if v.status == VisitStatus.PLANNED.value]
-        assert all(academic_year_of(v.visit_date) == YEARS[-1] and v.visit_date >= TODAY for v in planned)
+        assert all(
+            academic_year_of(v.visit_date) == YEARS[-1] and v.visit_date >= TODAY for v in planned
+        )
 
 
 def test_every_head_does_two_evaluation_days_a_year(demo: tuple[Database, DemoCounts]) -> None:
@@ -165,7 +179,8 @@ def test_groups_are_triads_or_quartets_and_each_member_hosts_once(
             ).all()
             for member in group.members:
                 hosted = [
-                    v for v in reviews
+                    v
+                    for v in reviews
                     if v.host_school_id == member.school_id and v.visit_date == member.host_date
                 ]
                 assert len(hosted) == 1
@@ -174,7 +189,9 @@ def test_groups_are_triads_or_quartets_and_each_member_hosts_once(
                 assert team == others
 
 
-def test_priorities_use_the_matrix_vocabulary_and_overlap(demo: tuple[Database, DemoCounts]) -> None:
+def test_priorities_use_the_matrix_vocabulary_and_overlap(
+    demo: tuple[Database, DemoCounts],
+) -> None:
     db, counts = demo
     with db.reading() as session:
         priorities = session.scalars(select(SchoolPriority)).all()
@@ -188,7 +205,8 @@ def test_priorities_use_the_matrix_vocabulary_and_overlap(demo: tuple[Database, 
             shared = None
             for member in group.members:
                 mine = {
-                    p.theme for p in priorities
+                    p.theme
+                    for p in priorities
                     if p.school_id == member.school_id and p.academic_year == group.academic_year
                 }
                 shared = mine if shared is None else shared & mine
@@ -234,8 +252,19 @@ def test_the_demo_database_is_the_one_it_has_always_been(demo: tuple[Database, D
     db, _ = demo
     digest = hashlib.sha256()
     with db.reading() as session:
-        for model in (School, Reviewer, SchoolPriority, ReviewGroup, ReviewGroupMember, Visit, VisitReviewer,
-                      Evidence, DropIn, Judgement, Action):
+        for model in (
+            School,
+            Reviewer,
+            SchoolPriority,
+            ReviewGroup,
+            ReviewGroupMember,
+            Visit,
+            VisitReviewer,
+            Evidence,
+            DropIn,
+            Judgement,
+            Action,
+        ):
             for row in session.execute(select(*model.__table__.columns).order_by(model.id)):
                 digest.update(repr(tuple(row)).encode())
     assert digest.hexdigest() == DEMO_DIGEST
@@ -349,14 +378,22 @@ def test_text_fits_the_school_it_is_written_about(demo: tuple[Database, DemoCoun
             pattern = not_taught.get(visit.host_school.phase)
             if pattern is None:
                 continue
-            texts = [visit.summary, visit.strengths, visit.areas_for_development, visit.questions,
-                     *visit.focus_areas, *(a.description for a in visit.actions),
-                     *(e.strengths + "\n" + e.areas_for_development for e in visit.evidence)]
+            texts = [
+                visit.summary,
+                visit.strengths,
+                visit.areas_for_development,
+                visit.questions,
+                *visit.focus_areas,
+                *(a.description for a in visit.actions),
+                *(e.strengths + "\n" + e.areas_for_development for e in visit.evidence),
+            ]
             for text in texts:
                 assert not pattern.search(text), (visit.host_school.name, text)
 
 
-def test_rationales_match_their_grades_and_are_the_schools_own(demo: tuple[Database, DemoCounts]) -> None:
+def test_rationales_match_their_grades_and_are_the_schools_own(
+    demo: tuple[Database, DemoCounts],
+) -> None:
     from nexus_review.demo_data import RATIONALES
 
     secure = {line.split("{")[0] for bank in RATIONALES.values() for line in bank["secure"]}
@@ -370,15 +407,23 @@ def test_rationales_match_their_grades_and_are_the_schools_own(demo: tuple[Datab
                 body = j.rationale.split("evaluation. ", 1)[1]
                 assert not any(body.startswith(s) for s in secure), j.rationale
         assert "included fully" not in " ".join(
-            j.rationale for j in judgements
-            if get_framework(j.visit.framework_key).compare(j.area_key, j.peer_grade, j.self_grade) == -1
+            j.rationale
+            for j in judgements
+            if get_framework(j.visit.framework_key).compare(j.area_key, j.peer_grade, j.self_grade)
+            == -1
         )
-        assert len({j.rationale for j in judgements}) == len(judgements)  # none copied between schools
+        assert len({j.rationale for j in judgements}) == len(
+            judgements
+        )  # none copied between schools
 
 
 # ---- dated from the day the demo is made ----------------------------------------------------
 
-EARLY_SEPTEMBER, MID_YEAR, LATE_JULY = dt.date(2026, 9, 3), dt.date(2027, 2, 10), dt.date(2027, 7, 25)
+EARLY_SEPTEMBER, MID_YEAR, LATE_JULY = (
+    dt.date(2026, 9, 3),
+    dt.date(2027, 2, 10),
+    dt.date(2027, 7, 25),
+)
 
 
 def _filled(tmp_path: Path, name: str, today: dt.date) -> Database:
@@ -412,7 +457,9 @@ def test_the_network_is_dated_from_the_day_it_is_made(tmp_path: Path, today: dt.
                     assert status is VisitStatus.REPORT_DRAFTED, visit.visit_date
                 else:
                     assert status is VisitStatus.REPORT_SENT, visit.visit_date
-                assert visit.created_at.date() < today or (status is VisitStatus.PLANNED and visit.created_at.date() <= today)
+                assert visit.created_at.date() < today or (
+                    status is VisitStatus.PLANNED and visit.created_at.date() <= today
+                )
                 for action in visit.actions:
                     assert action.due_date > visit.visit_date
                     if action.status == "done":
@@ -435,13 +482,18 @@ def test_the_network_is_dated_from_the_day_it_is_made(tmp_path: Path, today: dt.
             # Every earlier year is over and written up.
             assert all(
                 v.status == VisitStatus.REPORT_SENT.value
-                for v in visits if academic_year_of(v.visit_date) != current
+                for v in visits
+                if academic_year_of(v.visit_date) != current
             )
             groups = session.scalars(select(ReviewGroup)).all()
             assert {g.academic_year for g in groups} == set(years)
             for group in groups:
                 assert group.name.endswith(f" {group.academic_year}")
-                assert all(academic_year_of(m.host_date) == group.academic_year for m in group.members if m.host_date)
+                assert all(
+                    academic_year_of(m.host_date) == group.academic_year
+                    for m in group.members
+                    if m.host_date
+                )
             priority_years = {p.academic_year for p in session.scalars(select(SchoolPriority))}
             assert priority_years == set(years)
     finally:
@@ -465,9 +517,15 @@ def test_a_visit_reads_the_same_whatever_the_day_the_demo_is_made(tmp_path: Path
             )
             for visit_id, visit in done_early.items():
                 other = done_late[visit_id]
-                assert (visit.summary, visit.strengths, visit.questions) == (other.summary, other.strengths, other.questions)
+                assert (visit.summary, visit.strengths, visit.questions) == (
+                    other.summary,
+                    other.strengths,
+                    other.questions,
+                )
                 assert [e.notes for e in visit.evidence] == [e.notes for e in other.evidence]
-                assert [x.description for x in visit.actions] == [x.description for x in other.actions]
+                assert [x.description for x in visit.actions] == [
+                    x.description for x in other.actions
+                ]
     finally:
         early.close()
         late.close()
@@ -483,7 +541,9 @@ def test_filled_again_later_a_planned_visit_gets_nothing_added_under_it(tmp_path
         assert again.added == 0 and dump(db) == before
         with db.reading() as session:
             planned = session.scalars(select(Visit).where(Visit.status == "planned")).all()
-            assert planned and all(not v.evidence and not v.actions and not v.judgements for v in planned)
+            assert planned and all(
+                not v.evidence and not v.actions and not v.judgements for v in planned
+            )
     finally:
         db.close()
 
@@ -500,7 +560,9 @@ def test_no_visit_in_a_school_holiday() -> None:
         records, _ = build_demo_records(today)
         for visit in (r for r in records if isinstance(r, Visit)):
             start = academic_year_bounds(academic_year_of(visit.visit_date))[0].year
-            assert not any(a <= visit.visit_date <= b for a, b in school_holidays(start)), visit.visit_date
+            assert not any(a <= visit.visit_date <= b for a, b in school_holidays(start)), (
+                visit.visit_date
+            )
 
 
 def test_filled_again_in_a_later_school_year_only_the_new_year_is_added(tmp_path: Path) -> None:
@@ -508,13 +570,17 @@ def test_filled_again_in_a_later_school_year_only_the_new_year_is_added(tmp_path
     the new school year and does not lay a second version of the years it shares over them."""
     db = _filled(tmp_path, "year-on", dt.date(2026, 12, 1))
     try:
+
         def by_year() -> dict[str, list[tuple[Any, ...]]]:
             rows = dump(db)
             with db.reading() as session:
-                years = {v.id: academic_year_of(v.visit_date) for v in session.scalars(select(Visit))}
+                years = {
+                    v.id: academic_year_of(v.visit_date) for v in session.scalars(select(Visit))
+                }
             at = [c.name for c in Visit.__table__.columns].index("id")
             return {
-                year: [r for r in rows["visit"] if years[r[at]] == year] for year in set(years.values())
+                year: [r for r in rows["visit"] if years[r[at]] == year]
+                for year in set(years.values())
             }
 
         before = by_year()
@@ -527,8 +593,12 @@ def test_filled_again_in_a_later_school_year_only_the_new_year_is_added(tmp_path
         with db.reading() as session:
             groups = session.scalars(select(ReviewGroup)).all()
             for year in after:
-                members = [m.school_id for g in groups if g.academic_year == year for m in g.members]
-                assert len(members) == len(set(members)) == 10, f"every school in one group in {year}"
+                members = [
+                    m.school_id for g in groups if g.academic_year == year for m in g.members
+                ]
+                assert len(members) == len(set(members)) == 10, (
+                    f"every school in one group in {year}"
+                )
             per_school = Counter(
                 (p.school_id, p.academic_year) for p in session.scalars(select(SchoolPriority))
             )

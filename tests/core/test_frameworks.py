@@ -45,7 +45,12 @@ def test_the_four_shipped_frameworks() -> None:
     ]
     assert [g.label for g in ofsted.safeguarding_scale] == ["Met", "Not met"]
     eif = fws["eif-2019"]
-    assert [g.label for g in eif.scale] == ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+    assert [g.label for g in eif.scale] == [
+        "Outstanding",
+        "Good",
+        "Requires improvement",
+        "Inadequate",
+    ]
     assert [g.label for g in eif.safeguarding_scale] == ["Effective", "Not effective"]
     assert [a.name for a in eif.areas][:4] == [
         "Quality of education",
@@ -54,7 +59,12 @@ def test_the_four_shipped_frameworks() -> None:
         "Leadership and management",
     ]
     peer = fws["peer-estimate"]
-    assert [g.label for g in peer.scale] == ["Leading", "Effective", "Working towards effective", "Ineffective"]
+    assert [g.label for g in peer.scale] == [
+        "Leading",
+        "Effective",
+        "Working towards effective",
+        "Ineffective",
+    ]
     assert not peer.has_safeguarding
     dev = fws["developmental"]
     assert not dev.graded and dev.scale == ()
@@ -80,25 +90,82 @@ def test_unknown_framework_is_a_plain_error() -> None:
     ("content", "problem"),
     [
         ("{not json", "line 1"),
-        (json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "focus:oracy", "name": "Oracy"}]}), "agreed focus areas"),
-        (json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a" * 61, "name": "A"}]}), "longer than 60"),
         (
-            json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a", "name": "A", "applies_to": ["boarding"]}]}),
+            json.dumps(
+                {
+                    "key": "x",
+                    "name": "X",
+                    "graded": False,
+                    "areas": [{"key": "focus:oracy", "name": "Oracy"}],
+                }
+            ),
+            "agreed focus areas",
+        ),
+        (
+            json.dumps(
+                {
+                    "key": "x",
+                    "name": "X",
+                    "graded": False,
+                    "areas": [{"key": "a" * 61, "name": "A"}],
+                }
+            ),
+            "longer than 60",
+        ),
+        (
+            json.dumps(
+                {
+                    "key": "x",
+                    "name": "X",
+                    "graded": False,
+                    "areas": [{"key": "a", "name": "A", "applies_to": ["boarding"]}],
+                }
+            ),
             'applies to "boarding"',
         ),
-        (json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a", "name": "A", "applies_to": "early-years"}]}), '"applies_to"'),
+        (
+            json.dumps(
+                {
+                    "key": "x",
+                    "name": "X",
+                    "graded": False,
+                    "areas": [{"key": "a", "name": "A", "applies_to": "early-years"}],
+                }
+            ),
+            '"applies_to"',
+        ),
         ("[]", "one JSON object"),
-        (json.dumps({"key": "x", "name": "X", "graded": True, "scale": [], "areas": [{"key": "a", "name": "A"}]}), "at least two grades"),
-        (json.dumps({"key": "x", "name": "X", "graded": False, "scale": [], "areas": []}), '"areas"'),
-        (json.dumps({"key": "x", "name": "X", "graded": "yes", "areas": []}), '"graded"'),
-        (json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a"}]}), '"name" in area 1'),
         (
             json.dumps(
                 {
                     "key": "x",
                     "name": "X",
                     "graded": True,
-                    "scale": [{"key": "a", "label": "A", "rank": 1}, {"key": "b", "label": "B", "rank": 1}],
+                    "scale": [],
+                    "areas": [{"key": "a", "name": "A"}],
+                }
+            ),
+            "at least two grades",
+        ),
+        (
+            json.dumps({"key": "x", "name": "X", "graded": False, "scale": [], "areas": []}),
+            '"areas"',
+        ),
+        (json.dumps({"key": "x", "name": "X", "graded": "yes", "areas": []}), '"graded"'),
+        (
+            json.dumps({"key": "x", "name": "X", "graded": False, "areas": [{"key": "a"}]}),
+            '"name" in area 1',
+        ),
+        (
+            json.dumps(
+                {
+                    "key": "x",
+                    "name": "X",
+                    "graded": True,
+                    "scale": [
+                        {"key": "a", "label": "A", "rank": 1},
+                        {"key": "b", "label": "B", "rank": 1},
+                    ],
                     "areas": [{"key": "a", "name": "A"}],
                 }
             ),
@@ -106,7 +173,9 @@ def test_unknown_framework_is_a_plain_error() -> None:
         ),
     ],
 )
-def test_bad_framework_file_names_the_file_and_the_problem(tmp_path: Path, content: str, problem: str) -> None:
+def test_bad_framework_file_names_the_file_and_the_problem(
+    tmp_path: Path, content: str, problem: str
+) -> None:
     (tmp_path / "our-own.json").write_text(content, encoding="utf-8")
     with pytest.raises(FrameworkError) as info:
         load_frameworks(tmp_path)
@@ -147,7 +216,9 @@ def test_a_primary_school_is_judged_on_early_years_but_not_on_a_sixth_form() -> 
         ("16 plus", False, True),
     ],
 )
-def test_a_schools_phase_says_which_provision_it_has(phase: str, early_years: bool, sixth_form: bool) -> None:
+def test_a_schools_phase_says_which_provision_it_has(
+    phase: str, early_years: bool, sixth_form: bool
+) -> None:
     keys = _keys("ofsted-2025", phase)
     assert ("early-years" in keys, "sixth-form" in keys) == (early_years, sixth_form)
 
@@ -155,7 +226,9 @@ def test_a_schools_phase_says_which_provision_it_has(phase: str, early_years: bo
 @pytest.mark.parametrize("phase", ["", "Special", "Pupil referral unit"])
 def test_a_phase_the_program_does_not_know_hides_nothing(phase: str) -> None:
     assert phase_provisions(phase) is None
-    assert _keys("ofsted-2025", phase) == [a.key for a in get_framework("ofsted-2025").judged_areas()]
+    assert _keys("ofsted-2025", phase) == [
+        a.key for a in get_framework("ofsted-2025").judged_areas()
+    ]
 
 
 def test_an_area_already_judged_stays_whatever_the_phase_says() -> None:
@@ -204,7 +277,10 @@ def test_focus_titles_come_from_the_visit_or_from_the_key() -> None:
     assert list(focus_areas_by_key(agreed).values()) == ["Reading for pleasure", "Oracy"]
     assert focus_title(focus_key("Oracy"), agreed) == "Oracy"
     # A focus area taken off the visit's list keeps a readable title for its judgement.
-    assert focus_title(focus_key("Mental health and well-being"), agreed) == "Mental health and well being"
+    assert (
+        focus_title(focus_key("Mental health and well-being"), agreed)
+        == "Mental health and well being"
+    )
     fw = get_framework("ofsted-2025")
     assert area_title(fw, "inclusion") == "Inclusion"
     assert area_title(fw, focus_key("Oracy"), agreed) == "Oracy"

@@ -97,7 +97,9 @@ def _imports(path: Path) -> list[str]:
             found += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append(node.module)
-            found += [f"{node.module}.{a.name}" for a in node.names]  # from nexus_review import storage
+            found += [
+                f"{node.module}.{a.name}" for a in node.names
+            ]  # from nexus_review import storage
     return found
 
 
@@ -126,7 +128,9 @@ def ui_opening_units_of_work(root: Path) -> list[str]:
         f"{p.relative_to(root)}:{node.lineno} calls {node.func.attr}()"
         for p in _sources(root, "ui")
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("reading", "transaction")
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("reading", "transaction")
     )
 
 
@@ -149,7 +153,9 @@ def storage_calling_up(root: Path) -> list[str]:
         f"{p.relative_to(root)} imports {m}"
         for p in _sources(root, "nexus_review/storage")
         for m in _imports(p)
-        if _is(m, "nexus_review") and m.count(".") >= 1 and m.split(".")[1] not in STORAGE_MAY_IMPORT
+        if _is(m, "nexus_review")
+        and m.count(".") >= 1
+        and m.split(".")[1] not in STORAGE_MAY_IMPORT
         and m.split(".")[1] not in ("__version__", "APP_NAME")
     )
 
@@ -168,14 +174,16 @@ def package_cycles(root: Path) -> list[list[str]]:
             parts = m.split(".")
             if parts[0] == "nexus_review" and len(parts) > 1 and parts[1] != here:
                 target = parts[1]
-                if (root / "nexus_review" / target).is_dir() or (root / "nexus_review" / f"{target}.py").is_file():
+                if (root / "nexus_review" / target).is_dir() or (
+                    root / "nexus_review" / f"{target}.py"
+                ).is_file():
                     graph.setdefault(here, set()).add(target)
     cycles: list[list[str]] = []
     done: set[str] = set()
 
     def visit(node: str, trail: list[str]) -> None:
         if node in trail:
-            cycle = trail[trail.index(node):]
+            cycle = trail[trail.index(node) :]
             turned = min(range(len(cycle)), key=lambda i: cycle[i])
             cycle = cycle[turned:] + cycle[:turned]
             if cycle not in cycles:
@@ -265,7 +273,9 @@ def test_sqlalchemy_outside_storage_is_caught(broken_tree: Path) -> None:
 
 
 def test_storage_importing_merge_is_caught_even_inside_a_function(broken_tree: Path) -> None:
-    assert storage_calling_up(broken_tree) == ["nexus_review/storage/safety.py imports nexus_review.merge"]
+    assert storage_calling_up(broken_tree) == [
+        "nexus_review/storage/safety.py imports nexus_review.merge"
+    ]
 
 
 def test_a_cycle_between_packages_is_caught(broken_tree: Path) -> None:

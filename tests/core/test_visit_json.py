@@ -33,7 +33,11 @@ def test_round_trip_is_exact_with_hostile_and_huge_text(db, tmp_path: Path) -> N
         detail = visit_detail(session, visit_id)
     assert detail.evidence[0].notes == ADVERSARIAL + "\n" + big
     assert ADVERSARIAL in detail.summary
-    assert [d.class_name for d in detail.evidence[1].drop_ins] == ["Willow class", "Ash class", "Beech class"]
+    assert [d.class_name for d in detail.evidence[1].drop_ins] == [
+        "Willow class",
+        "Ash class",
+        "Beech class",
+    ]
     assert detail.judgement("curriculum-and-teaching").peer_grade == "strong-standard"
     other.close()
 
@@ -76,16 +80,33 @@ def _db_bytes(db) -> bytes:  # type: ignore[no-untyped-def]
     [
         (lambda d: d["evidence"][0].__setitem__("time_in", "25:99"), "evidence[0].time_in"),
         (lambda d: d["visit"].__setitem__("kind", "picnic"), "visit.kind"),
-        (lambda d: d["evidence"][1]["drop_ins"][2].__setitem__("look_for_results", {"x": "maybe"}), "evidence[1].drop_ins[2].look_for_results"),
+        (
+            lambda d: d["evidence"][1]["drop_ins"][2].__setitem__(
+                "look_for_results", {"x": "maybe"}
+            ),
+            "evidence[1].drop_ins[2].look_for_results",
+        ),
         (lambda d: d["visit"].pop("visit_date"), "visit"),
-        (lambda d: d["judgements"][0].__setitem__("evidence_ids", ["11111111-1111-1111-1111-111111111111"]), "judgements[0].evidence_ids[0]"),
-        (lambda d: d["team"][0].__setitem__("reviewer_id", "11111111-1111-1111-1111-111111111111"), "team[0].reviewer_id"),
+        (
+            lambda d: d["judgements"][0].__setitem__(
+                "evidence_ids", ["11111111-1111-1111-1111-111111111111"]
+            ),
+            "judgements[0].evidence_ids[0]",
+        ),
+        (
+            lambda d: d["team"][0].__setitem__(
+                "reviewer_id", "11111111-1111-1111-1111-111111111111"
+            ),
+            "team[0].reviewer_id",
+        ),
         (lambda d: d["visit"].__setitem__("framework_key", "made-up"), "visit.framework_key"),
         (lambda d: d["actions"][0].__setitem__("revision", "two"), "actions[0].revision"),
         (lambda d: d["visit"].__setitem__("created_at", "2025-13-45T00:00:00+00:00"), "visit"),
     ],
 )
-def test_invalid_file_names_the_bad_field_and_leaves_the_database_alone(db, tmp_path: Path, mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_file_names_the_bad_field_and_leaves_the_database_alone(
+    db, tmp_path: Path, mutate, expected: str
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = make_visit(db)
     path = tmp_path / "v.json"
     _export(db, visit_id, path)
@@ -110,7 +131,9 @@ def test_invalid_file_names_the_bad_field_and_leaves_the_database_alone(db, tmp_
         (b'{"format": "nexus-review-visit", "version": 7}', "newer version"),
     ],
 )
-def test_unreadable_files_are_refused_in_one_sentence(db, tmp_path: Path, content: bytes, expected: str) -> None:
+def test_unreadable_files_are_refused_in_one_sentence(
+    db, tmp_path: Path, content: bytes, expected: str
+) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     with pytest.raises(InterchangeError, match=expected):

@@ -18,12 +18,24 @@ from nexus_review.domain.calendar import half_a_term_after, parse_typed_date
         (dt.date(2027, 7, 20), dt.date(2027, 9, 13)),
     ],
 )
-def test_a_next_step_is_due_half_a_term_after_the_visit_on_a_school_day(visit: dt.date, due: dt.date) -> None:
+def test_a_next_step_is_due_half_a_term_after_the_visit_on_a_school_day(
+    visit: dt.date, due: dt.date
+) -> None:
     assert half_a_term_after(visit) == due
     assert due.weekday() < 5
 
 
-@pytest.mark.parametrize("text", ["2027-01-15", "15/01/2027", "15/1/27", "15 Jan 2027", "15 January 2027", " 15  January, 2027 "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2027-01-15",
+        "15/01/2027",
+        "15/1/27",
+        "15 Jan 2027",
+        "15 January 2027",
+        " 15  January, 2027 ",
+    ],
+)
 def test_dates_are_read_as_people_type_them(text: str) -> None:
     assert parse_typed_date(text) == dt.date(2027, 1, 15)
 

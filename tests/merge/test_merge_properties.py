@@ -48,7 +48,9 @@ IGNORED = ("id", "revision", "device_id", "updated_at", "created_at")
 
 op = st.tuples(
     st.integers(0, LAPTOPS - 1),
-    st.sampled_from(["summary", "strengths", "notes", "delete", "add", "grade", "look", "export", "pull"]),
+    st.sampled_from(
+        ["summary", "strengths", "notes", "delete", "add", "grade", "look", "export", "pull"]
+    ),
     st.integers(0, 5),
     st.sampled_from(["alpha", "beta", "gamma"]),
 )
@@ -84,10 +86,20 @@ def _base(folder: Path) -> Path:
         head = Reviewer(name="Mr G. Price", home_school=school)
         s.add_all([school, head])
         for i in range(2):
-            visit = Visit(host_school=school, visit_date=dt.date(2026, 1, 10 + i), kind="evaluation-day", framework_key="ofsted-2025")
+            visit = Visit(
+                host_school=school,
+                visit_date=dt.date(2026, 1, 10 + i),
+                kind="evaluation-day",
+                framework_key="ofsted-2025",
+            )
             s.add(visit)
             for j in range(2):
-                evidence = Evidence(visit=visit, kind="learning-walk" if j == 0 else "lesson-observation", position=j, notes="base")
+                evidence = Evidence(
+                    visit=visit,
+                    kind="learning-walk" if j == 0 else "lesson-observation",
+                    position=j,
+                    notes="base",
+                )
                 s.add(evidence)
                 if j == 0:
                     s.add(DropIn(evidence=evidence, class_name="Oak", look_for_results={}))
@@ -129,7 +141,9 @@ def _do(db: Database, who: int, kind: str, target: int, value: str, history: His
     with db.transaction() as s:
         visits = list(s.scalars(select(Visit).order_by(Visit.visit_date)))
         visit = visits[target % len(visits)]
-        evidence = list(s.scalars(select(Evidence).where(Evidence.deleted.is_(False)).order_by(Evidence.id)))
+        evidence = list(
+            s.scalars(select(Evidence).where(Evidence.deleted.is_(False)).order_by(Evidence.id))
+        )
         if kind in ("summary", "strengths"):
             setattr(visit, kind, value)
             history.edit(who, ("visit", visit.id), kind, value)
@@ -147,17 +161,25 @@ def _do(db: Database, who: int, kind: str, target: int, value: str, history: His
             s.flush()
             history.edit(who, ("evidence", added.id), "notes", value)
         elif kind == "grade":
-            held = s.scalars(select(Judgement).where(Judgement.visit_id == visit.id, Judgement.deleted.is_(False))).first()
+            held = s.scalars(
+                select(Judgement).where(
+                    Judgement.visit_id == visit.id, Judgement.deleted.is_(False)
+                )
+            ).first()
             if held is None:
                 s.add(Judgement(visit_id=visit.id, area_key="inclusion", peer_grade=value))
             else:
                 held.peer_grade = value
             history.edit(who, ("judgement", visit.id, "inclusion"), "peer_grade", value)
         elif kind == "look":
-            walk = s.scalars(select(DropIn).join(Evidence).where(Evidence.visit_id == visit.id)).first()
+            walk = s.scalars(
+                select(DropIn).join(Evidence).where(Evidence.visit_id == visit.id)
+            ).first()
             if walk is not None and not walk.deleted:
                 look_for = LOOK_FORS[target % 2]
-                value = ("seen", "partly", "not-seen")[sum(map(ord, value)) % 3]  # what a reviewer can record
+                value = ("seen", "partly", "not-seen")[
+                    sum(map(ord, value)) % 3
+                ]  # what a reviewer can record
                 walk.look_for_results = {**walk.look_for_results, look_for: value}
                 history.edit(who, ("drop_in", walk.id), f"look_for_results[{look_for}]", value)
 
@@ -169,13 +191,29 @@ def _named(db: Database) -> set[tuple[Key, str, Any]]:
         for c in s.scalars(select(Conflict)):
             for side in (c.ours, c.theirs):
                 name = c.field_name or ""
-                out.add((_rkey(c.table_name, side), name, field_value(c.table_name, side, name) if name else None))
+                out.add(
+                    (
+                        _rkey(c.table_name, side),
+                        name,
+                        field_value(c.table_name, side, name) if name else None,
+                    )
+                )
     return out
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(ops=st.lists(op, min_size=1, max_size=16), order=st.permutations(range(12)), keep=st.lists(st.booleans(), min_size=12, max_size=12))
-def test_three_laptops_any_history_any_order_end_identical_and_lose_nothing_unnamed(tmp_path_factory, ops, order, keep) -> None:  # type: ignore[no-untyped-def]
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    ops=st.lists(op, min_size=1, max_size=16),
+    order=st.permutations(range(12)),
+    keep=st.lists(st.booleans(), min_size=12, max_size=12),
+)
+def test_three_laptops_any_history_any_order_end_identical_and_lose_nothing_unnamed(
+    tmp_path_factory, ops, order, keep
+) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("merge")
     base = _base(folder)
     laptops = []
@@ -207,7 +245,9 @@ def test_three_laptops_any_history_any_order_end_identical_and_lose_nothing_unna
         export_review_package(db, path, all_visits=True)
         sent.append((i, path, history.snapshot(i, path)))
     packages = [read_package(p) for _, p, _ in sent]
-    ordering = [i for i in order if i < len(packages)] + [i for i in range(len(packages)) if i not in order]
+    ordering = [i for i in order if i < len(packages)] + [
+        i for i in range(len(packages)) if i not in order
+    ]
     networks = []
     for k, arrival in enumerate((ordering, list(reversed(ordering)))):
         network = open_database(folder / f"network{k}.db")
@@ -238,8 +278,14 @@ def test_three_laptops_any_history_any_order_end_identical_and_lose_nothing_unna
             assert row is not None, (record, name, value)
             table = record[0]
             assert field_value(table, row, name) == value, (record, name, value, row)
-            if row.get("deleted"):  # an edit to a record deleted elsewhere: the deleter saw it, or a conflict says so
-                assert value in history.deleted_knowing.get(record, set()) or (record, "deleted", True) in named or (record, "deleted", False) in named, (record, value)
+            if row.get(
+                "deleted"
+            ):  # an edit to a record deleted elsewhere: the deleter saw it, or a conflict says so
+                assert (
+                    value in history.deleted_knowing.get(record, set())
+                    or (record, "deleted", True) in named
+                    or (record, "deleted", False) in named
+                ), (record, value)
     finally:
         for db in [*networks, *laptops]:
             db.close()
@@ -255,7 +301,9 @@ def test_three_concurrent_versions_settle_the_same_way_in_all_six_orders(tmp_pat
             visit = s.scalars(select(Visit).order_by(Visit.visit_date)).first()
             assert visit is not None
             visit.summary = f"version {i}"  # the same field on all three
-            setattr(visit, ("strengths", "questions", "areas_for_development")[i], f"only laptop {i}")  # a field of its own
+            setattr(
+                visit, ("strengths", "questions", "areas_for_development")[i], f"only laptop {i}"
+            )  # a field of its own
         export_review_package(db, tmp_path / f"v{i}.nxr")
         packages.append(read_package(tmp_path / f"v{i}.nxr"))
         db.close()
@@ -267,31 +315,55 @@ def test_three_concurrent_versions_settle_the_same_way_in_all_six_orders(tmp_pat
         with admin.reading() as s:
             visit = s.scalars(select(Visit).order_by(Visit.visit_date)).first()
             assert visit is not None
-            results.add((visit.summary, tuple(sorted(visit.vclock.items())), repr(sorted(visit.field_versions["fields"].items()))))
-            assert (visit.strengths, visit.questions, visit.areas_for_development) == ("only laptop 0", "only laptop 1", "only laptop 2")
+            results.add(
+                (
+                    visit.summary,
+                    tuple(sorted(visit.vclock.items())),
+                    repr(sorted(visit.field_versions["fields"].items())),
+                )
+            )
+            assert (visit.strengths, visit.questions, visit.areas_for_development) == (
+                "only laptop 0",
+                "only laptop 1",
+                "only laptop 2",
+            )
             assert [c.field_name for c in s.scalars(select(Conflict))] == ["summary", "summary"]
         admin.close()
     assert len(results) == 1
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**64), 2**64) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**64), 2**64)
+    | st.text(max_size=12)
     | st.sampled_from(["2026-01-01", "09:30", "2026-01-01T09:00:00+00:00", "0" * 36, "x" * 300]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(table=st.sampled_from(["visit", "evidence", "drop_in", "judgement", "school", "action"]), key=st.text(min_size=1, max_size=20), value=json_values, drop=st.booleans())
-def test_the_quick_payload_check_agrees_with_the_schema(table: str, key: str, value: object, drop: bool) -> None:
+@given(
+    table=st.sampled_from(["visit", "evidence", "drop_in", "judgement", "school", "action"]),
+    key=st.text(min_size=1, max_size=20),
+    value=json_values,
+    drop=st.booleans(),
+)
+def test_the_quick_payload_check_agrees_with_the_schema(
+    table: str, key: str, value: object, drop: bool
+) -> None:
     from nexus_review.interchange.package import _quick_check, _validator
     from nexus_review.storage.models import SYNCED_MODELS
 
     model = next(m for m in SYNCED_MODELS if m.__tablename__ == table)  # type: ignore[attr-defined]
     columns = [c.key for c in model.__table__.columns]  # type: ignore[attr-defined]
     record = _sample_record(table)
-    assert _validator().is_valid({"records": {table: [dict(record)]}})  # the untouched record is valid
+    assert _validator().is_valid(
+        {"records": {table: [dict(record)]}}
+    )  # the untouched record is valid
     field = columns[hash(key) % len(columns)] if not key.startswith("~") else key
     if drop:
         record.pop(field, None)
@@ -305,30 +377,110 @@ REF = "0b8f2c1e-4d3a-5e6f-8a9b-1c2d3e4f5a6b"  # references are ids, as every rec
 
 
 def _sample_record(table: str) -> dict:  # type: ignore[type-arg]
-    base = {"id": "6f1d0c52-8a4e-5b1f-9c3d-2e7a4b9f0d11", "created_at": "2026-01-01T09:00:00+00:00", "updated_at": "2026-01-01T09:00:00+00:00",
-            "device_id": "demo", "revision": 1, "vclock": {"demo": 1}, "deleted": False}
+    base = {
+        "id": "6f1d0c52-8a4e-5b1f-9c3d-2e7a4b9f0d11",
+        "created_at": "2026-01-01T09:00:00+00:00",
+        "updated_at": "2026-01-01T09:00:00+00:00",
+        "device_id": "demo",
+        "revision": 1,
+        "vclock": {"demo": 1},
+        "deleted": False,
+    }
     extra = {
-        "visit": {"host_school_id": REF, "visit_date": "2026-01-01", "kind": "evaluation-day", "framework_key": "ofsted-2025", "status": "planned",
-                  "focus_areas": [], "summary": "", "strengths": "", "areas_for_development": "", "questions": "", "review_group_id": None, "follow_up_of_id": None},
-        "evidence": {"visit_id": REF, "kind": "other", "position": 0, "time_in": None, "time_out": None, "class_name": "", "year_group": "", "subject": "",
-                     "staff": "", "who_what": "", "participants": None, "notes": "", "strengths": "", "areas_for_development": "", "focus_links": [], "grades": {}, "look_fors": []},
-        "drop_in": {"evidence_id": REF, "position": 0, "class_name": "", "year_group": "", "time": None, "look_for_results": {}, "note": ""},
-        "judgement": {"visit_id": REF, "area_key": "a", "peer_grade": None, "self_grade": None, "rationale": "", "evidence_ids": []},
+        "visit": {
+            "host_school_id": REF,
+            "visit_date": "2026-01-01",
+            "kind": "evaluation-day",
+            "framework_key": "ofsted-2025",
+            "status": "planned",
+            "focus_areas": [],
+            "summary": "",
+            "strengths": "",
+            "areas_for_development": "",
+            "questions": "",
+            "review_group_id": None,
+            "follow_up_of_id": None,
+        },
+        "evidence": {
+            "visit_id": REF,
+            "kind": "other",
+            "position": 0,
+            "time_in": None,
+            "time_out": None,
+            "class_name": "",
+            "year_group": "",
+            "subject": "",
+            "staff": "",
+            "who_what": "",
+            "participants": None,
+            "notes": "",
+            "strengths": "",
+            "areas_for_development": "",
+            "focus_links": [],
+            "grades": {},
+            "look_fors": [],
+        },
+        "drop_in": {
+            "evidence_id": REF,
+            "position": 0,
+            "class_name": "",
+            "year_group": "",
+            "time": None,
+            "look_for_results": {},
+            "note": "",
+        },
+        "judgement": {
+            "visit_id": REF,
+            "area_key": "a",
+            "peer_grade": None,
+            "self_grade": None,
+            "rationale": "",
+            "evidence_ids": [],
+        },
         "school": {"name": "X", "urn": "", "phase": "", "local_authority": "", "headteacher": ""},
-        "action": {"visit_id": REF, "position": 0, "description": "", "owner": "", "due_date": None, "status": "open", "follow_up": []},
+        "action": {
+            "visit_id": REF,
+            "position": 0,
+            "description": "",
+            "owner": "",
+            "due_date": None,
+            "status": "open",
+            "follow_up": [],
+        },
     }[table]
     return {**base, **extra}
 
 
-stamps = st.fixed_dictionaries(
-    {"vv": st.dictionaries(st.text(max_size=4), st.integers(-1, 3) | st.booleans(), max_size=2), "at": st.text(max_size=42), "by": st.text(max_size=3)},
-    optional={"extra": st.integers()},
-) | st.none() | st.integers() | st.text(max_size=3) | st.lists(st.integers(), max_size=2)
+stamps = (
+    st.fixed_dictionaries(
+        {
+            "vv": st.dictionaries(
+                st.text(max_size=4), st.integers(-1, 3) | st.booleans(), max_size=2
+            ),
+            "at": st.text(max_size=42),
+            "by": st.text(max_size=3),
+        },
+        optional={"extra": st.integers()},
+    )
+    | st.none()
+    | st.integers()
+    | st.text(max_size=3)
+    | st.lists(st.integers(), max_size=2)
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(base=stamps | st.none(), fields=st.dictionaries(st.text(max_size=8), stamps, max_size=2) | st.none() | st.lists(st.integers(), max_size=2), drop=st.sampled_from(["", "base", "fields"]), extra=st.booleans())
-def test_the_quick_check_of_field_versions_agrees_with_the_schema(base: object, fields: object, drop: str, extra: bool) -> None:
+@given(
+    base=stamps | st.none(),
+    fields=st.dictionaries(st.text(max_size=8), stamps, max_size=2)
+    | st.none()
+    | st.lists(st.integers(), max_size=2),
+    drop=st.sampled_from(["", "base", "fields"]),
+    extra=st.booleans(),
+)
+def test_the_quick_check_of_field_versions_agrees_with_the_schema(
+    base: object, fields: object, drop: str, extra: bool
+) -> None:
     from nexus_review.interchange.package import _quick_check, _validator
 
     versions: dict[str, object] = {"base": base, "fields": fields}

@@ -33,7 +33,9 @@ def snapshot(db: Database) -> dict[str, list[dict[str, object]]]:
     """Every synced record, as serialised: what "the same data" means."""
     with db.reading() as s:
         return {
-            m.__tablename__: sorted((to_dict(o) for o in s.scalars(select(m))), key=lambda d: str(d["id"]))  # type: ignore[attr-defined]
+            m.__tablename__: sorted(
+                (to_dict(o) for o in s.scalars(select(m))), key=lambda d: str(d["id"])
+            )  # type: ignore[attr-defined]
             for m in SYNCED_MODELS
         }
 
@@ -74,9 +76,16 @@ def _copy_db(src: Database, dest: Path) -> Database:
     return copy_database(src, dest)
 
 
-def test_two_laptops_in_either_order_give_every_edit_and_one_conflict(network: dict[str, object]) -> None:
+def test_two_laptops_in_either_order_give_every_edit_and_one_conflict(
+    network: dict[str, object],
+) -> None:
     admin, a, b, tmp = network["admin"], network["a"], network["b"], network["tmp"]
-    assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(b, Database) and isinstance(tmp, Path)
+    assert (
+        isinstance(admin, Database)
+        and isinstance(a, Database)
+        and isinstance(b, Database)
+        and isinstance(tmp, Path)
+    )
     visits = _visits(admin)
     only_a, only_b, shared = visits[0], visits[1], visits[2]
     _edit_summary(a, only_a, "Edited on laptop A")
@@ -106,8 +115,14 @@ def test_two_laptops_in_either_order_give_every_edit_and_one_conflict(network: d
             (conflict,) = list_conflicts(db)
             assert conflict.record_id == shared and conflict.table == "visit"
             assert {conflict.ours["summary"], conflict.theirs["summary"]} == {
-                "Laptop A's view of the shared visit", "Laptop B's view of the shared visit"}
-            assert ("summary", conflict.ours["summary"], conflict.theirs["summary"]) in conflict.differences()
+                "Laptop A's view of the shared visit",
+                "Laptop B's view of the shared visit",
+            }
+            assert (
+                "summary",
+                conflict.ours["summary"],
+                conflict.theirs["summary"],
+            ) in conflict.differences()
         with admin.reading() as s:
             shown = s.get(Visit, shared).summary
         (conflict,) = list_conflicts(admin)
@@ -115,7 +130,10 @@ def test_two_laptops_in_either_order_give_every_edit_and_one_conflict(network: d
         resolve_conflict(admin, conflict.id[:8], other)
         with admin.reading() as s:
             kept = s.get(Visit, shared).summary
-        assert kept != shown and kept in {"Laptop A's view of the shared visit", "Laptop B's view of the shared visit"}
+        assert kept != shown and kept in {
+            "Laptop A's view of the shared visit",
+            "Laptop B's view of the shared visit",
+        }
         assert list_conflicts(admin) == []
         # The choice sticks: the laptops' packages arriving again change nothing.
         again = import_package_files(admin, [pa, pb])
@@ -165,7 +183,9 @@ def test_each_import_is_recorded_and_backed_up_first(network: dict[str, object])
         assert record.unchanged == result.unchanged > 0
 
 
-def test_an_import_applies_completely_or_not_at_all(network: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_import_applies_completely_or_not_at_all(
+    network: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
     admin, a, tmp = network["admin"], network["a"], network["tmp"]
     assert isinstance(admin, Database) and isinstance(a, Database) and isinstance(tmp, Path)
     for i, vid in enumerate(_visits(a)[:4]):
@@ -252,20 +272,67 @@ def _bad_packages(good: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
         zf.writestr("manifest.json", manifest)
         zf.writestr("payload.json", b"0" * (50 * 1024 * 1024))  # 50 MB of zeros in 50 kB
     return {
-        "not a zip": (write("notes.nxr", b"Dear administrator, here are my notes."), "not a Nexus Review review package (it is not a zip file)"),
+        "not a zip": (
+            write("notes.nxr", b"Dear administrator, here are my notes."),
+            "not a Nexus Review review package (it is not a zip file)",
+        ),
         "truncated": (write("cut.nxr", raw[: len(raw) // 2]), "damaged or incomplete"),
-        "newer": (_rezip(good, tmp / "newer.nxr", _manifest_change(format_version=99)), "made by a newer version of Nexus Review"),
-        "tampered": (_rezip(good, tmp / "tampered.nxr", lambda m: {**m, "payload.json": m["payload.json"].replace(b"Reviewers", b"Attackers", 1)}), "changed since it was made"),
+        "newer": (
+            _rezip(good, tmp / "newer.nxr", _manifest_change(format_version=99)),
+            "made by a newer version of Nexus Review",
+        ),
+        "tampered": (
+            _rezip(
+                good,
+                tmp / "tampered.nxr",
+                lambda m: {
+                    **m,
+                    "payload.json": m["payload.json"].replace(b"Reviewers", b"Attackers", 1),
+                },
+            ),
+            "changed since it was made",
+        ),
         "bomb": (write("bomb.nxr", bomb.getvalue()), "expands far beyond its size"),
-        "dot-dot": (_rezip(good, tmp / "dotdot.nxr", lambda m: {**m, "../../etc/evil": b"x"}), "names a file outside itself"),
-        "absolute": (_rezip(good, tmp / "abs.nxr", lambda m: {**m, "/etc/evil": b"x"}), "names a file outside itself"),
-        "schema": (_rezip(good, tmp / "schema.nxr", _payload_change(lambda p: p["records"]["visit"][0].__setitem__("visit_date", 20260101))), "not a valid review package: at records.visit[0].visit_date"),
-        "missing reference": (_rezip(good, tmp / "orphan.nxr", _payload_change(lambda p: p["records"]["visit"][0].__setitem__("host_school_id", "00000000-0000-4000-8000-000000000000"))), "refers to a school (00000000-0000-4000-8000-000000000000) that is neither in the package nor in this database"),
-        "no manifest": (_rezip(good, tmp / "nomanifest.nxr", lambda m: {"payload.json": m["payload.json"]}), "has no manifest"),
+        "dot-dot": (
+            _rezip(good, tmp / "dotdot.nxr", lambda m: {**m, "../../etc/evil": b"x"}),
+            "names a file outside itself",
+        ),
+        "absolute": (
+            _rezip(good, tmp / "abs.nxr", lambda m: {**m, "/etc/evil": b"x"}),
+            "names a file outside itself",
+        ),
+        "schema": (
+            _rezip(
+                good,
+                tmp / "schema.nxr",
+                _payload_change(
+                    lambda p: p["records"]["visit"][0].__setitem__("visit_date", 20260101)
+                ),
+            ),
+            "not a valid review package: at records.visit[0].visit_date",
+        ),
+        "missing reference": (
+            _rezip(
+                good,
+                tmp / "orphan.nxr",
+                _payload_change(
+                    lambda p: p["records"]["visit"][0].__setitem__(
+                        "host_school_id", "00000000-0000-4000-8000-000000000000"
+                    )
+                ),
+            ),
+            "refers to a school (00000000-0000-4000-8000-000000000000) that is neither in the package nor in this database",
+        ),
+        "no manifest": (
+            _rezip(good, tmp / "nomanifest.nxr", lambda m: {"payload.json": m["payload.json"]}),
+            "has no manifest",
+        ),
     }
 
 
-def test_every_bad_package_gets_one_sentence_and_leaves_the_database_untouched(network: dict[str, object], good_package: Path, tmp_path: Path) -> None:
+def test_every_bad_package_gets_one_sentence_and_leaves_the_database_untouched(
+    network: dict[str, object], good_package: Path, tmp_path: Path
+) -> None:
     fresh = open_database(tmp_path / "fresh-admin.db")
     try:
         before = snapshot(fresh)
@@ -314,15 +381,34 @@ def test_package_command_line(network: dict[str, object], tmp_path: Path) -> Non
     env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "nexus_review", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "nexus_review", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     secret = tmp_path / "pass.txt"
     secret.write_text("staffroom kettle\n", encoding="utf-8")
     out = tmp_path / "cli.nxr"
-    proc = run("--db", a.url, "package", "export", "--out", str(out), "--passphrase-file", str(secret))
+    proc = run(
+        "--db", a.url, "package", "export", "--out", str(out), "--passphrase-file", str(secret)
+    )
     assert proc.returncode == 0, proc.stderr
     assert "protected with a passphrase" in proc.stdout
-    dry = run("--db", admin.url, "package", "import", str(out), "--passphrase-file", str(secret), "--dry-run", "--json")
+    dry = run(
+        "--db",
+        admin.url,
+        "package",
+        "import",
+        str(out),
+        "--passphrase-file",
+        str(secret),
+        "--dry-run",
+        "--json",
+    )
     assert dry.returncode == 0, dry.stderr
     (counts,) = json.loads(dry.stdout)
     assert counts["updated"] == 1 and counts["applied"] is False
@@ -331,7 +417,11 @@ def test_package_command_line(network: dict[str, object], tmp_path: Path) -> Non
     done = run("--db", admin.url, "package", "import", str(out), "--passphrase-file", str(secret))
     assert done.returncode == 0 and "updated 1" in done.stdout
     no_pass = run("--db", admin.url, "package", "import", str(out))
-    assert no_pass.returncode == 1 and "give the passphrase" in no_pass.stderr and "Traceback" not in no_pass.stderr
+    assert (
+        no_pass.returncode == 1
+        and "give the passphrase" in no_pass.stderr
+        and "Traceback" not in no_pass.stderr
+    )
     listed = run("--db", admin.url, "conflicts", "--json")
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
     bad = run("--db", admin.url, "conflicts", "resolve", "abcd1234", "--keep", "theirs")
@@ -347,8 +437,21 @@ def test_conflicts_on_the_command_line(network: dict[str, object], tmp_path: Pat
     export_review_package(a, tmp_path / "a.nxr")
     export_review_package(b, tmp_path / "b.nxr")
     env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
-    run = lambda *args: subprocess.run([sys.executable, "-m", "nexus_review", "--db", admin.url, *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)  # noqa: E731
-    assert "conflicts 1" in run("package", "import", str(tmp_path / "a.nxr"), str(tmp_path / "b.nxr")).stdout
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "nexus_review", "--db", admin.url, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    assert (
+        "conflicts 1"
+        in run("package", "import", str(tmp_path / "a.nxr"), str(tmp_path / "b.nxr")).stdout
+    )
     listing = run("conflicts")
     assert "The visit to" in listing.stdout and "summary: ours" in listing.stdout
     with admin.reading() as s:
@@ -357,11 +460,16 @@ def test_conflicts_on_the_command_line(network: dict[str, object], tmp_path: Pat
     resolved = run("conflicts", "resolve", conflict.id[:8], "--keep", keep)
     assert resolved.returncode == 0, resolved.stderr
     with admin.reading() as s:
-        assert s.get(Visit, shared).summary == (conflict.ours if keep == "ours" else conflict.theirs)["summary"]
+        assert (
+            s.get(Visit, shared).summary
+            == (conflict.ours if keep == "ours" else conflict.theirs)["summary"]
+        )
     assert "There are no open conflicts." in run("conflicts").stdout
 
 
-def test_a_package_claiming_a_zip_version_the_reader_lacks_is_refused_plainly(good_package: Path, tmp_path: Path) -> None:
+def test_a_package_claiming_a_zip_version_the_reader_lacks_is_refused_plainly(
+    good_package: Path, tmp_path: Path
+) -> None:
     """Found by fuzzing: a damaged "version needed to extract" made the zip reader itself fail."""
     data = bytearray(good_package.read_bytes())
     central = data.rfind(b"PK\x01\x02")

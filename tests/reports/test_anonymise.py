@@ -213,7 +213,9 @@ def staff_lists(draw: st.DrawFn) -> list[dict[str, str]]:
         for i, p in enumerate(people):
             p["initial"] = chr(ord("B") + i)
             p["fore"] = p["initial"] + p["fore"][1:]
-            while not _is_name_word(p["fore"].lower()):  # "Dr" made from "Ar" is a title, not a name
+            while not _is_name_word(
+                p["fore"].lower()
+            ):  # "Dr" made from "Ar" is a title, not a name
                 p["fore"] += "e"
     return people
 

@@ -43,15 +43,25 @@ def visit_id(db: Database) -> str:
     return make_visit(db)
 
 
-def test_word_report_has_every_section_in_order_with_real_styles(db: Database, visit_id: str, tmp_path: Path) -> None:
+def test_word_report_has_every_section_in_order_with_real_styles(
+    db: Database, visit_id: str, tmp_path: Path
+) -> None:
     out = export_visit_report(db, visit_id, "docx", tmp_path / "feedback.docx")
     document = docx.Document(str(out))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
-        "Focus of the review", "Summary", "Agreed next steps", "Judgements", "What went well",
-        "Even better if", "Evidence base", "Thought-provoking questions",
+        "Focus of the review",
+        "Summary",
+        "Agreed next steps",
+        "Judgements",
+        "What went well",
+        "Even better if",
+        "Evidence base",
+        "Thought-provoking questions",
     ]
-    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == ["Peer review feedback"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == [
+        "Peer review feedback"
+    ]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Reading and phonics" in bullets and "Phonics is taught with fidelity" in bullets
     assert "Sharpen checks on the lowest 20% of readers" in bullets
@@ -61,15 +71,24 @@ def test_word_report_has_every_section_in_order_with_real_styles(db: Database, v
     assert header["School"] == "Blackhorse Primary"
     assert header["Date of visit"] == "Tuesday 18 November 2025"
     assert header["Kind of visit"] == "Evaluation day"
-    assert "Mr D. Okafor (Headteacher, Kings Forest Primary) – lead reviewer" in header["Review team"]
+    assert (
+        "Mr D. Okafor (Headteacher, Kings Forest Primary) – lead reviewer" in header["Review team"]
+    )
     assert header["Framework"].startswith("Ofsted renewed framework")
     rows = [[c.text for c in row.cells] for row in judgements.rows]
     assert rows[0] == ["Area", "School's self-evaluation", "Peer judgement", "Agreement"]
-    assert ["Curriculum and teaching", "Expected standard", "Strong standard", "Peer judgement higher"] in rows
+    assert [
+        "Curriculum and teaching",
+        "Expected standard",
+        "Strong standard",
+        "Peer judgement higher",
+    ] in rows
     assert ["Safeguarding", "Met", "Met", "Agreed"] in rows
     assert judgements.style.name == "Light Grid Accent 1"
     assert [[c.text for c in r.cells] for r in actions.rows][1] == [
-        "Track the lowest 20% of readers fortnightly", "Reading lead", "1 February 2026"
+        "Track the lowest 20% of readers fortnightly",
+        "Reading lead",
+        "1 February 2026",
     ]
     assert document.core_properties.title == "Peer review feedback – Blackhorse Primary"
     assert document.core_properties.author == "Mr D. Okafor"
@@ -77,14 +96,24 @@ def test_word_report_has_every_section_in_order_with_real_styles(db: Database, v
     assert "Blackhorse Primary · Confidential" in footer and "NUMPAGES" in footer
 
 
-def test_pdf_report_says_what_the_word_report_says(db: Database, visit_id: str, tmp_path: Path) -> None:
+def test_pdf_report_says_what_the_word_report_says(
+    db: Database, visit_id: str, tmp_path: Path
+) -> None:
     pdf = _flat(_pdf_text(export_visit_report(db, visit_id, "pdf", tmp_path / "feedback.pdf")))
     for words in (
-        "Peer review feedback", "Focus of the review", "Summary", "Judgements", "What went well",
-        "Even better if", "Evidence base", "Thought-provoking questions", "Agreed next steps",
+        "Peer review feedback",
+        "Focus of the review",
+        "Summary",
+        "Judgements",
+        "What went well",
+        "Even better if",
+        "Evidence base",
+        "Thought-provoking questions",
+        "Agreed next steps",
         "Curriculum and teaching Expected standard Strong standard Peer judgement higher",
         "Track the lowest 20% of readers fortnightly Reading lead 1 February 2026",
-        "Blackhorse Primary · Confidential", "Page 1 of",
+        "Blackhorse Primary · Confidential",
+        "Page 1 of",
     ):
         assert words in pdf
     reader = PdfReader(str(tmp_path / "feedback.pdf"))
@@ -98,21 +127,35 @@ def test_pdf_report_says_what_the_word_report_says(db: Database, visit_id: str, 
     assert any("Symbola" in f for f in fonts)  # emoji drawn in the fallback font
 
 
-def test_sections_follow_the_house_order_in_the_pdf(db: Database, visit_id: str, tmp_path: Path) -> None:
+def test_sections_follow_the_house_order_in_the_pdf(
+    db: Database, visit_id: str, tmp_path: Path
+) -> None:
     text = _flat(_pdf_text(export_visit_report(db, visit_id, "pdf", tmp_path / "f.pdf")))
     # The next steps, what a head acts on, straight after the summary.
-    order = ["Focus of the review", "Summary", "Agreed next steps", "Judgements", "What went well",
-             "Even better if", "Evidence base", "Thought-provoking questions"]
+    order = [
+        "Focus of the review",
+        "Summary",
+        "Agreed next steps",
+        "Judgements",
+        "What went well",
+        "Even better if",
+        "Evidence base",
+        "Thought-provoking questions",
+    ]
     positions = [text.index(h) for h in order]
     assert positions == sorted(positions)
 
 
-def test_adversarial_text_appears_exactly_as_typed(db: Database, visit_id: str, tmp_path: Path) -> None:
+def test_adversarial_text_appears_exactly_as_typed(
+    db: Database, visit_id: str, tmp_path: Path
+) -> None:
     big = "Long note. " * 10_000  # 110 kB
     with db.transaction() as s:
         s.get(Visit, visit_id).summary = ADVERSARIAL + "\n\n" + big
     options = ReportOptions(include_notes=True)
-    word = "\n".join(_docx_paragraphs(export_visit_report(db, visit_id, "docx", tmp_path / "a.docx", options)))
+    word = "\n".join(
+        _docx_paragraphs(export_visit_report(db, visit_id, "docx", tmp_path / "a.docx", options))
+    )
     assert ADVERSARIAL in word
     assert big.strip() in word
     pdf = _flat(_pdf_text(export_visit_report(db, visit_id, "pdf", tmp_path / "a.pdf", options)))
@@ -123,25 +166,50 @@ def test_adversarial_text_appears_exactly_as_typed(db: Database, visit_id: str, 
     # typing order (Arabic in its joined letter forms, which NFKC folds back).
     folded = unicodedata.normalize("NFKC", pdf)
     assert "مرحبا بالعالم" in folded and "שלום עולם" in folded
-    body = re.sub(r"Blackhorse Primary · Confidential Page \d+ of \d+ ", "", pdf.replace("DRAFT – not yet sent to the school ", ""))  # footers
+    body = re.sub(
+        r"Blackhorse Primary · Confidential Page \d+ of \d+ ",
+        "",
+        pdf.replace("DRAFT – not yet sent to the school ", ""),
+    )  # footers
     assert body.count("Long note.") == 10_000
 
 
-def test_anonymised_report_names_no_staff_and_is_consistent(db: Database, visit_id: str, tmp_path: Path) -> None:
+def test_anonymised_report_names_no_staff_and_is_consistent(
+    db: Database, visit_id: str, tmp_path: Path
+) -> None:
     with db.transaction() as s:
         visit = s.get(Visit, visit_id)
-        s.add(Evidence(visit=visit, kind="lesson-observation", position=5, staff="Mr K. Obi",
-                       notes="Mrs J. Patel joined Mr K. Obi's class for the plenary."))
-        s.add(Evidence(visit=visit, kind="lesson-observation", position=6, staff="Mrs J. Patel",
-                       notes="Second visit."))
+        s.add(
+            Evidence(
+                visit=visit,
+                kind="lesson-observation",
+                position=5,
+                staff="Mr K. Obi",
+                notes="Mrs J. Patel joined Mr K. Obi's class for the plenary.",
+            )
+        )
+        s.add(
+            Evidence(
+                visit=visit,
+                kind="lesson-observation",
+                position=6,
+                staff="Mrs J. Patel",
+                notes="Second visit.",
+            )
+        )
     options = ReportOptions(include_notes=True, anonymise=True)
     for fmt in ("docx", "pdf"):
-        text = read_document_text(export_visit_report(db, visit_id, fmt, tmp_path / f"anon.{fmt}", options))
+        text = read_document_text(
+            export_visit_report(db, visit_id, fmt, tmp_path / f"anon.{fmt}", options)
+        )
         assert "Patel" not in text and "Obi" not in text
         assert "Teacher A" in text and "Teacher B" in text
         assert "Teacher A joined Teacher B's class for the plenary." in _flat(text)
-    named = read_document_text(export_visit_report(db, visit_id, "docx", tmp_path / "named.docx",
-                                                   ReportOptions(include_notes=True)))
+    named = read_document_text(
+        export_visit_report(
+            db, visit_id, "docx", tmp_path / "named.docx", ReportOptions(include_notes=True)
+        )
+    )
     assert "Mrs J. Patel" in named
 
 
@@ -149,17 +217,23 @@ def test_observation_notes_only_when_asked(db: Database, visit_id: str, tmp_path
     plain = read_document_text(export_visit_report(db, visit_id, "docx", tmp_path / "p.docx"))
     assert "Observation notes" not in plain and "Mrs J. Patel" not in plain
     notes = read_document_text(
-        export_visit_report(db, visit_id, "docx", tmp_path / "n.docx", ReportOptions(include_notes=True))
+        export_visit_report(
+            db, visit_id, "docx", tmp_path / "n.docx", ReportOptions(include_notes=True)
+        )
     )
     assert "Observation notes" in notes
     assert "Drop-in 2: pupils explained their thinking" in notes
 
 
-def test_evidence_points_option_adds_the_logs_strengths(db: Database, visit_id: str, tmp_path: Path) -> None:
+def test_evidence_points_option_adds_the_logs_strengths(
+    db: Database, visit_id: str, tmp_path: Path
+) -> None:
     without = read_document_text(export_visit_report(db, visit_id, "docx", tmp_path / "a.docx"))
     assert "Clear modelling of the sound" not in without
     with_points = read_document_text(
-        export_visit_report(db, visit_id, "docx", tmp_path / "b.docx", ReportOptions(evidence_points=True))
+        export_visit_report(
+            db, visit_id, "docx", tmp_path / "b.docx", ReportOptions(evidence_points=True)
+        )
     )
     assert "Clear modelling of the sound" in with_points
     assert "More time for pupils to apply" in with_points
@@ -169,7 +243,8 @@ def test_evidence_base_counts_what_was_seen_not_who(db: Database, visit_id: str)
     with db.reading() as s:
         visit = visit_detail(s, visit_id)
     assert describe_evidence(visit.evidence) == [
-        "a lesson observation in phonics", "a learning walk through 3 classes",
+        "a lesson observation in phonics",
+        "a learning walk through 3 classes",
     ]
     document = build_feedback_report(visit)
     evidence = document.text().split("Evidence base")[1]
@@ -191,15 +266,21 @@ def test_empty_sections_are_left_out(db: Database, visit_id: str, tmp_path: Path
 
 def test_letter_paper(db: Database, visit_id: str, tmp_path: Path) -> None:
     options = ReportOptions(paper="letter")
-    page = PdfReader(str(export_visit_report(db, visit_id, "pdf", tmp_path / "l.pdf", options))).pages[0]
+    page = PdfReader(
+        str(export_visit_report(db, visit_id, "pdf", tmp_path / "l.pdf", options))
+    ).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
-    section = docx.Document(str(export_visit_report(db, visit_id, "docx", tmp_path / "l.docx", options))).sections[0]
+    section = docx.Document(
+        str(export_visit_report(db, visit_id, "docx", tmp_path / "l.docx", options))
+    ).sections[0]
     assert round(section.page_width.mm) == 216 and round(section.page_height.mm) == 279
     a4 = PdfReader(str(export_visit_report(db, visit_id, "pdf", tmp_path / "a4.pdf"))).pages[0]
     assert round(float(a4.mediabox.width)) == 595
 
 
-def test_a_failed_export_keeps_the_good_file_and_leaves_no_part(db: Database, visit_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_export_keeps_the_good_file_and_leaves_no_part(
+    db: Database, visit_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "keep.pdf"
     target.write_bytes(b"%PDF- the good one")
 
@@ -212,7 +293,12 @@ def test_a_failed_export_keeps_the_good_file_and_leaves_no_part(db: Database, vi
     with pytest.raises(ExportError, match="could not be made"):
         export_visit_report(db, visit_id, "pdf", target)
     assert target.read_bytes() == b"%PDF- the good one"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.pdf", "nexus.db", "nexus.db-shm", "nexus.db-wal"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "keep.pdf",
+        "nexus.db",
+        "nexus.db-shm",
+        "nexus.db-wal",
+    ]
 
 
 def test_unwritable_target_gives_one_sentence(db: Database, visit_id: str, tmp_path: Path) -> None:
@@ -225,7 +311,9 @@ def test_unwritable_target_gives_one_sentence(db: Database, visit_id: str, tmp_p
             export_visit_report(db, visit_id, "pdf", locked / "r.pdf")
 
 
-def test_every_demo_visit_exports_in_both_formats_and_names_only_its_school(demo_db: Database, tmp_path: Path) -> None:
+def test_every_demo_visit_exports_in_both_formats_and_names_only_its_school(
+    demo_db: Database, tmp_path: Path
+) -> None:
     with demo_db.reading() as s:
         visits = visit_summaries(s)
         schools = {v.host_school_name for v in visits}
@@ -235,7 +323,13 @@ def test_every_demo_visit_exports_in_both_formats_and_names_only_its_school(demo
         school = visit.host_school.name
         others = schools - {school}
         for fmt in ("docx", "pdf"):
-            out = export_visit_report(demo_db, visit.id, fmt, tmp_path / f"{visit.id}.{fmt}", ReportOptions(anonymise=True))
+            out = export_visit_report(
+                demo_db,
+                visit.id,
+                fmt,
+                tmp_path / f"{visit.id}.{fmt}",
+                ReportOptions(anonymise=True),
+            )
             text = _flat(read_document_text(out))
             assert "Peer review feedback" in text and school in text
             assert all(_flat(a.description) in text for a in visit.actions)
@@ -252,29 +346,69 @@ def test_report_command_line(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "cli.pdf"
     env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.run(
-        [sys.executable, "-m", "nexus_review", "--db", demo_db.url, "report", visit.id[:8],
-         "--format", "pdf", "--out", str(out), "--anonymise", "--notes", "--paper", "letter"],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "nexus_review",
+            "--db",
+            demo_db.url,
+            "report",
+            visit.id[:8],
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+            "--anonymise",
+            "--notes",
+            "--paper",
+            "letter",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert f"Feedback report written to {out}" in proc.stdout
     assert visit.host_school_name in _pdf_text(out)
     bad = subprocess.run(
-        [sys.executable, "-m", "nexus_review", "--db", demo_db.url, "report", visit.id[:8],
-         "--format", "pdf", "--out", str(tmp_path / "missing" / "x.pdf")],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "nexus_review",
+            "--db",
+            demo_db.url,
+            "report",
+            visit.id[:8],
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path / "missing" / "x.pdf"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1 and "does not exist" in bad.stderr
 
 
-def test_a_missing_program_file_is_not_blamed_on_the_target_folder(db: Database, visit_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_program_file_is_not_blamed_on_the_target_folder(
+    db: Database, visit_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from nexus_review.reports import export
 
     def missing_template(*_args: object) -> None:
-        raise FileNotFoundError(2, "No such file or directory", "/opt/app/docx/templates/default-footer.xml")
+        raise FileNotFoundError(
+            2, "No such file or directory", "/opt/app/docx/templates/default-footer.xml"
+        )
 
-    monkeypatch.setitem(export.EXPORTERS, "docx", export.Exporter("docx", "Word", ".docx", missing_template))
+    monkeypatch.setitem(
+        export.EXPORTERS, "docx", export.Exporter("docx", "Word", ".docx", missing_template)
+    )
     with pytest.raises(ExportError, match=r"missing default-footer\.xml; reinstall"):
         export_visit_report(db, visit_id, "docx", tmp_path / "r.docx")
     assert not (tmp_path / "r.docx").exists()

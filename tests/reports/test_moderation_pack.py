@@ -137,12 +137,18 @@ def test_the_years_calibration_exercise_is_in_the_pack(demo_db: Database, tmp_pa
     from nexus_review.usecases.calibration import list_exercises
 
     (exercise,) = list_exercises(demo_db)
-    pdf = export_moderation_pack(demo_db, "pdf", tmp_path / "pack.pdf", AgreementFilter(year=exercise.academic_year))
+    pdf = export_moderation_pack(
+        demo_db, "pdf", tmp_path / "pack.pdf", AgreementFilter(year=exercise.academic_year)
+    )
     text = " ".join(_pdf_text(pdf).split())
     assert f"Calibration exercise: {exercise.title}" in text
     assert "10 heads graded it on their own" in text and "The reasons each head gave" in text
-    word = export_moderation_pack(demo_db, "docx", tmp_path / "pack.docx", AgreementFilter(year=exercise.academic_year))
+    word = export_moderation_pack(
+        demo_db, "docx", tmp_path / "pack.docx", AgreementFilter(year=exercise.academic_year)
+    )
     cells = [c.text for t in docx.Document(str(word)).tables for row in t.rows for c in row.cells]
     assert "As the evidence shows." in cells or any("consistently" in c for c in cells)
-    other = export_moderation_pack(demo_db, "pdf", tmp_path / "other.pdf", AgreementFilter(year="2019-20"))
+    other = export_moderation_pack(
+        demo_db, "pdf", tmp_path / "other.pdf", AgreementFilter(year="2019-20")
+    )
     assert "Calibration exercise" not in _pdf_text(other)

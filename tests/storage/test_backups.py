@@ -32,8 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.sqlite_only
 
 
-
-
 def test_a_backup_is_a_consistent_copy_of_a_live_database(demo_db: Database) -> None:
     assert demo_db.path is not None
     with demo_db.transaction() as s:  # a change still in the write-ahead log
@@ -45,7 +43,14 @@ def test_a_backup_is_a_consistent_copy_of_a_live_database(demo_db: Database) -> 
     try:
         assert visit_count(copy) == 75
         with copy.reading() as s:
-            assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "Only in the WAL so far")) == 1
+            assert (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Visit)
+                    .where(Visit.summary == "Only in the WAL so far")
+                )
+                == 1
+            )
     finally:
         copy.close()
     assert [b.reason for b in list_backups(demo_db.path)] == ["manual"]
@@ -70,11 +75,16 @@ def test_rotation_keeps_seven_days_four_weeks_twelve_months(tmp_path: Path) -> N
         when = now - dt.timedelta(days=days)
         (folder / f"nexus-review-{when:%Y%m%d-%H%M%S}-daily.db").write_bytes(b"x")
         if days % 10 == 0:
-            (folder / f"nexus-review-{when - dt.timedelta(hours=2):%Y%m%d-%H%M%S}-before-import.db").write_bytes(b"x")
+            (
+                folder
+                / f"nexus-review-{when - dt.timedelta(hours=2):%Y%m%d-%H%M%S}-before-import.db"
+            ).write_bytes(b"x")
     rotate(db_path, now=now)
     kept = list_backups(db_path)
     days = {b.made.date() for b in kept}
-    assert all((now - dt.timedelta(days=d)).date() in days for d in range(7))  # each of the last 7 days
+    assert all(
+        (now - dt.timedelta(days=d)).date() in days for d in range(7)
+    )  # each of the last 7 days
     assert len(kept) <= 7 + 4 + 12 + 1  # and the other backup of today
     months = {(b.made.year, b.made.month) for b in kept}
     assert len(months) == 12
@@ -93,13 +103,27 @@ def test_restore_backs_up_the_current_database_first(demo_db: Database) -> None:
     restored = open_database(demo_db.path)
     try:
         with restored.reading() as s:
-            assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "after the backup")) == 0
+            assert (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Visit)
+                    .where(Visit.summary == "after the backup")
+                )
+                == 0
+            )
     finally:
         restored.close()
     kept = open_database(safety)
     try:
         with kept.reading() as s:
-            assert s.scalar(select(func.count()).select_from(Visit).where(Visit.summary == "after the backup")) == 5
+            assert (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Visit)
+                    .where(Visit.summary == "after the backup")
+                )
+                == 5
+            )
     finally:
         kept.close()
 
@@ -113,7 +137,9 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db: Database, tmp_path: Pat
 
 
 @pytest.mark.parametrize("where", ["header", "middle"])
-def test_a_damaged_database_is_refused_untouched_and_the_backup_offered(demo_db: Database, where: str) -> None:
+def test_a_damaged_database_is_refused_untouched_and_the_backup_offered(
+    demo_db: Database, where: str
+) -> None:
     assert demo_db.path is not None
     path = demo_db.path
     backup = make_backup(path, "daily")
@@ -136,7 +162,6 @@ def test_a_damaged_database_is_refused_untouched_and_the_backup_offered(demo_db:
     message = str(err.value)
     assert "damaged" in message and backup.name in message and "\n" not in message
     assert sha(path) == before  # never written to
-
 
 
 def test_the_desktop_program_can_tell_its_database_was_replaced(demo_db: Database) -> None:
@@ -169,7 +194,9 @@ def _unprivileged() -> list[str]:
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
 
 
-def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_db: Database, tmp_path: Path) -> None:
+def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(
+    demo_db: Database, tmp_path: Path
+) -> None:
     assert demo_db.path is not None
     path = demo_db.path
     backup = make_backup(path, "manual", out=tmp_path / "elsewhere.db")
@@ -190,7 +217,13 @@ def test_a_sound_wal_database_in_a_read_only_folder_is_not_called_damaged(demo_d
     folder.chmod(0o555)
     try:
         for argv in (["restore", str(backup)], ["visits"]):
-            proc = subprocess.run([*_unprivileged(), sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120, env=env)
+            proc = subprocess.run(
+                [*_unprivileged(), sys.executable, "-c", script, *argv],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=env,
+            )
             assert "CHECK None" in proc.stdout, proc.stdout + proc.stderr
             assert proc.returncode == 1, proc.stdout + proc.stderr
             assert "damaged" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr

@@ -203,9 +203,7 @@ def test_retention_on_the_command_line_against_a_server(
 
 
 @pytest.mark.parametrize("years", [0, 101])
-def test_retention_refused_on_a_server_changes_nothing(
-    network_server, years: int
-) -> None:  # type: ignore[no-untyped-def]
+def test_retention_refused_on_a_server_changes_nothing(network_server, years: int) -> None:  # type: ignore[no-untyped-def]
     from nexus_review.errors import NexusError
     from nexus_review.usecases.backups import apply_retention
     from tests.pg import dump

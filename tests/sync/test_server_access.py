@@ -334,13 +334,17 @@ def test_a_reviewer_writes_only_their_own_calibration_answers_and_reads_the_trus
     with network["db"].reading() as s:
         exercise = s.scalars(select(CalibrationExercise.id)).first()
         others = s.scalars(
-            select(CalibrationAnswer.id).where(CalibrationAnswer.reviewer_id != network["reviewer_id"])
+            select(CalibrationAnswer.id).where(
+                CalibrationAnswer.reviewer_id != network["reviewer_id"]
+            )
         ).all()
         other_reviewer = s.scalars(
             select(Reviewer.id).where(Reviewer.id != network["reviewer_id"])
         ).first()
         graded_elsewhere = s.scalars(
-            select(IndependentGrade.visit_id).where(IndependentGrade.visit_id.not_in(network["own"]))
+            select(IndependentGrade.visit_id).where(
+                IndependentGrade.visit_id.not_in(network["own"])
+            )
         ).first()
     assert exercise is not None and others and graded_elsewhere is not None
     row = (

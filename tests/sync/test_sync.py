@@ -202,7 +202,9 @@ def test_a_resolution_travels_in_a_review_package_too(
     (result,) = import_package_files(server, [package])
     assert result.closed == 1 and result.conflicts == 0
     (closed,) = _conflicts_of(server, first)
-    assert closed.resolved == "theirs" and field(server, first, "summary") == "The laptop's summary."
+    assert (
+        closed.resolved == "theirs" and field(server, first, "summary") == "The laptop's summary."
+    )
     # The sync after it finds both sides agreeing.
     again = sync_databases(laptop, server)
     assert again.conflicts == 0 and "closed" not in again.sentence()

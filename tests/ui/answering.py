@@ -51,7 +51,9 @@ class Seen:
 
 
 class DialogAnswerer(QObject):
-    def __init__(self, folder: Path, mode: str = ACCEPT, fill: Callable[[QDialog], bool | None] | None = None) -> None:
+    def __init__(
+        self, folder: Path, mode: str = ACCEPT, fill: Callable[[QDialog], bool | None] | None = None
+    ) -> None:
         super().__init__()
         self.folder = folder
         self.mode = mode
@@ -88,7 +90,14 @@ class DialogAnswerer(QObject):
     def _answer_one(self) -> None:
         widget = QApplication.activeModalWidget() or QApplication.activePopupWidget()
         if widget is None:
-            widget = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()), None)
+            widget = next(
+                (
+                    w
+                    for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QDialog) and w.isVisible()
+                ),
+                None,
+            )
         if widget is None or not widget.isVisible():
             return
         if isinstance(widget, QMenu):
@@ -127,11 +136,20 @@ class DialogAnswerer(QObject):
         patterns = re.findall(r"\*(\.[A-Za-z0-9]+)", ";".join(dialog.nameFilters()))
         if dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
             suffix = patterns[0] if patterns else ""
-            target = self.save_as.pop(0) if self.save_as else self.folder / f"answer-{next(_NAMES)}{suffix}"
+            target = (
+                self.save_as.pop(0)
+                if self.save_as
+                else self.folder / f"answer-{next(_NAMES)}{suffix}"
+            )
         else:
             folder = Path(dialog.directory().absolutePath())
             found = sorted(
-                (p for p in folder.glob("*") if p.is_file() and (not patterns or any(fnmatch.fnmatch(p.name, "*" + x) for x in patterns))),
+                (
+                    p
+                    for p in folder.glob("*")
+                    if p.is_file()
+                    and (not patterns or any(fnmatch.fnmatch(p.name, "*" + x) for x in patterns))
+                ),
                 key=lambda p: p.stat().st_mtime,
             )
             if not found:
@@ -171,7 +189,11 @@ class DialogAnswerer(QObject):
                 return  # the test works in the dialog itself; it is answered on a later round
         box = dialog.findChild(QDialogButtonBox)
         if box is not None:
-            role = QDialogButtonBox.ButtonRole.AcceptRole if mode == ACCEPT else QDialogButtonBox.ButtonRole.RejectRole
+            role = (
+                QDialogButtonBox.ButtonRole.AcceptRole
+                if mode == ACCEPT
+                else QDialogButtonBox.ButtonRole.RejectRole
+            )
             for button in box.buttons():
                 if box.buttonRole(button) == role and button.isEnabled():
                     _later(button.click)
@@ -183,7 +205,9 @@ class DialogAnswerer(QObject):
 
 
 @contextlib.contextmanager
-def answering(folder: Path, mode: str = ACCEPT, *, save_as: Iterable[Path] = (), note: str | None = None) -> Iterator[DialogAnswerer]:
+def answering(
+    folder: Path, mode: str = ACCEPT, *, save_as: Iterable[Path] = (), note: str | None = None
+) -> Iterator[DialogAnswerer]:
     """Answer every dialog opened inside the block; fails the test if a crash dialog appeared."""
     answerer = DialogAnswerer(folder, mode)
     answerer.save_as = list(save_as)

@@ -77,12 +77,16 @@ def main() -> None:
     editor.evidence.list.setFocus()
     QTest.keySequence(editor.evidence.list, QKeySequence("Ctrl+1"))
     wait()
-    assert QApplication.focusWidget() is editor.evidence.form.class_name, "the cursor is not in the class box"
+    assert QApplication.focusWidget() is editor.evidence.form.class_name, (
+        "the cursor is not in the class box"
+    )
     QTest.keyClicks(editor.evidence.form.class_name, "Oak class")
     QTest.keyClicks(editor.evidence.form.notes, "Pupils reasoned aloud in pairs before writing.")
     QTest.keySequence(editor.evidence.form.notes, QKeySequence("Ctrl+2"))
     wait()
-    assert QApplication.focusWidget() is editor.evidence.form.look_fors, "the cursor is not in the look-fors"
+    assert QApplication.focusWidget() is editor.evidence.form.look_fors, (
+        "the cursor is not in the look-fors"
+    )
     QTest.keyClicks(editor.evidence.form.look_fors, "Talk partners used")
     for n in range(3):
         QTest.keySequence(QApplication.focusWidget(), QKeySequence("Ctrl+D"))
@@ -119,7 +123,12 @@ def main() -> None:
     for button in (editor.report.export_word, editor.report.export_pdf):
         before = len(list(OUT.glob("answer-*")))
         click(button)
-        until(lambda before=before: len([p for p in OUT.glob("answer-*") if p.stat().st_size]) > before and not window.tasks.busy())
+        until(
+            lambda before=before: (
+                len([p for p in OUT.glob("answer-*") if p.stat().st_size]) > before
+                and not window.tasks.busy()
+            )
+        )
         focus_back(window)
     window.export_package_action.trigger()
     until(lambda: any(OUT.glob("*.nxr")) and not window.tasks.busy())

@@ -98,7 +98,9 @@ def test_the_rows_model_passes_the_model_tester(qtmodeltester) -> None:  # type:
     qtmodeltester.check(model)
 
 
-def test_the_moderation_pack_is_exported_from_the_view(qtbot, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_moderation_pack_is_exported_from_the_view(
+    qtbot, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     import docx
 
     from tests.ui.answering import answering, click
@@ -108,5 +110,9 @@ def test_the_moderation_pack_is_exported_from_the_view(qtbot, demo_db: Database,
     with answering(tmp_path, save_as=[target]), qtbot.waitSignal(tab.pack_exported, timeout=10000):
         click(tab.pack_word)
     assert tab.last_export == target
-    headings = [p.text for p in docx.Document(str(target)).paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    headings = [
+        p.text
+        for p in docx.Document(str(target)).paragraphs
+        if p.style is not None and p.style.name.startswith("Heading")
+    ]
     assert "Agreement per area" in headings

@@ -36,18 +36,36 @@ def _visit(db: Database) -> str:
     with db.reading() as s:
         school = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
         lead = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
-    return create_visit(db, host_school_id=school.id, visit_date=dt.date(2026, 11, 24), kind="evaluation-day",
-                        framework_key="ofsted-2025", team=[lead.id], lead_id=lead.id, focus_areas=["Oracy"])
+    return create_visit(
+        db,
+        host_school_id=school.id,
+        visit_date=dt.date(2026, 11, 24),
+        kind="evaluation-day",
+        framework_key="ofsted-2025",
+        team=[lead.id],
+        lead_id=lead.id,
+        focus_areas=["Oracy"],
+    )
 
 
 def _wheel(widget, steps: int = -3) -> None:  # type: ignore[no-untyped-def]
     centre = QPointF(widget.rect().center())
-    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(QPoint(5, 5))), QPoint(0, 0), QPoint(0, 120 * steps),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(QPoint(5, 5))),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 
-def test_the_mouse_wheel_over_a_grade_scrolls_and_changes_nothing(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_the_mouse_wheel_over_a_grade_scrolls_and_changes_nothing(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None
     status = editor.plan.status
@@ -67,7 +85,9 @@ def test_the_mouse_wheel_over_a_grade_scrolls_and_changes_nothing(qtbot, window:
     assert window.session is not None and not window.session.has_unsaved()
 
 
-def test_a_grade_cell_closes_when_a_grade_is_picked_and_the_arrows_move_on(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_grade_cell_closes_when_a_grade_is_picked_and_the_arrows_move_on(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None
     bar = editor.tabs.tabBar()
@@ -81,7 +101,11 @@ def test_a_grade_cell_closes_when_a_grade_is_picked_and_the_arrows_move_on(qtbot
     assert isinstance(combo, QComboBox)
     chosen = combo.currentIndex()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # moves on: the grade is not changed
-    assert editor.judgements.model.index(0, JudgementTableModel.PEER).data() in ("", None, combo.itemText(chosen))
+    assert editor.judgements.model.index(0, JudgementTableModel.PEER).data() in (
+        "",
+        None,
+        combo.itemText(chosen),
+    )
     assert table.currentIndex().row() == 1
     # Picking a grade saves it and closes the editor.
     combo = QApplication.focusWidget()
@@ -101,7 +125,9 @@ def test_return_opens_the_selected_visit(qtbot, window: MainWindow) -> None:  # 
     assert window.editor is not None
 
 
-def test_delete_is_offered_only_when_something_is_selected(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_delete_is_offered_only_when_something_is_selected(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None
     page = editor.evidence
@@ -116,7 +142,9 @@ def test_delete_is_offered_only_when_something_is_selected(qtbot, window: MainWi
     assert editor.report.remove_button.isEnabled()
 
 
-def test_a_new_visit_is_planned_at_another_school_and_the_hosts_head_is_flagged(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_visit_is_planned_at_another_school_and_the_hosts_head_is_flagged(
+    qtbot, window: MainWindow, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     with demo_db.reading() as s:
         me = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
     window.settings.set("reviewer/id", me.id)
@@ -128,13 +156,19 @@ def test_a_new_visit_is_planned_at_another_school_and_the_hosts_head_is_flagged(
     plan = window.editor.plan  # type: ignore[union-attr]
     assert not plan.team_warning.isVisibleTo(plan)
     head = next(r for r in plan.reviewers if r.home_school_id == host)
-    item = next(plan.team.item(i) for i in range(plan.team.count()) if plan.team.item(i).data(Qt.ItemDataRole.UserRole) == head.id)
+    item = next(
+        plan.team.item(i)
+        for i in range(plan.team.count())
+        if plan.team.item(i).data(Qt.ItemDataRole.UserRole) == head.id
+    )
     item.setCheckState(Qt.CheckState.Checked)
     assert plan.team_warning.isVisibleTo(plan)
     assert head.name in plan.team_warning.text()
 
 
-def test_a_mistyped_passphrase_asks_again(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_mistyped_passphrase_asks_again(
+    qtbot, window: MainWindow, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     package = tmp_path / "sealed.nxr"
     with demo_db.reading() as s:
         visit_id = next(v.id for v in visit_summaries(s) if v.status == "report-sent")
@@ -177,12 +211,16 @@ def test_a_date_cells_calendar_opens_wholly_on_screen(qtbot) -> None:  # type: i
     qtbot.addWidget(table)
     table.setItemDelegateForColumn(2, DateDelegate(table))
     table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
-    table.setGeometry(free.right() - 300, free.bottom() - 120, 300, 120)  # the corner of a small screen
+    table.setGeometry(
+        free.right() - 300, free.bottom() - 120, 300, 120
+    )  # the corner of a small screen
     table.show()
     table.setCurrentCell(2, 2)  # the next step's "by when", bottom right
     editor = table.findChild(QDateEdit)
     assert editor is not None
-    qtbot.mouseClick(editor, Qt.MouseButton.LeftButton, pos=QPoint(editor.width() - 8, editor.height() // 2))
+    qtbot.mouseClick(
+        editor, Qt.MouseButton.LeftButton, pos=QPoint(editor.width() - 8, editor.height() // 2)
+    )
     popup = editor.calendarWidget().window()
     qtbot.waitUntil(popup.isVisible)
     assert free.contains(popup.frameGeometry())

@@ -40,7 +40,9 @@ from ui.shortcuts import SHORTCUTS
 
 pytestmark = pytest.mark.slow
 
-SENTENCE = "Typed after every control had been used: pupils talked confidently about their learning."
+SENTENCE = (
+    "Typed after every control had been used: pupils talked confidently about their learning."
+)
 
 
 @dataclass
@@ -54,9 +56,15 @@ class Tally:
 def _visible_buttons(page: QWidget) -> list[QAbstractButton]:
     found = []
     for button in page.findChildren(QAbstractButton):
-        if isinstance(button.parentWidget(), QTabBar) or not button.isVisibleTo(page.window()) or not button.isVisible():
+        if (
+            isinstance(button.parentWidget(), QTabBar)
+            or not button.isVisibleTo(page.window())
+            or not button.isVisible()
+        ):
             continue
-        if button.objectName().startswith("qt_"):  # Qt's own parts (spin box arrows, scroll buttons)
+        if button.objectName().startswith(
+            "qt_"
+        ):  # Qt's own parts (spin box arrows, scroll buttons)
             continue
         found.append(button)
     return found
@@ -90,7 +98,9 @@ class Sweep:
             row = self.window.SECTIONS.index(name)
             item = self.window.nav.item(row)
             rect = self.window.nav.visualItemRect(item)
-            QTest.mouseClick(self.window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            QTest.mouseClick(
+                self.window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+            )
             return self.window.stack.currentWidget()
 
         return go
@@ -112,7 +122,11 @@ class Sweep:
                     window.back_action.trigger()
                 self.section("Visits")()
                 page = window.visits
-                row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data(ID_ROLE) == self.visit_id)
+                row = next(
+                    r
+                    for r in range(page.proxy.rowCount())
+                    if page.proxy.index(r, 0).data(ID_ROLE) == self.visit_id
+                )
                 page.view.setCurrentIndex(page.proxy.index(row, 0))
                 click(page.open_button)
             assert window.editor is not None
@@ -170,7 +184,9 @@ class Sweep:
                 action.trigger()
                 self.settle()
 
-    def use_actions(self, name: str, go: Callable[[], QWidget], skip: tuple[QAction, ...] = ()) -> None:
+    def use_actions(
+        self, name: str, go: Callable[[], QWidget], skip: tuple[QAction, ...] = ()
+    ) -> None:
         go()
         actions = self._window_actions()
         for index, _action in enumerate(actions):
@@ -228,7 +244,9 @@ class Sweep:
         assert not answerer.crashes(), f"{what}: a crash dialog appeared"
 
 
-def test_every_control_works_when_used(qtbot, demo_db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+def test_every_control_works_when_used(
+    qtbot, demo_db: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.WARNING)
     errors.shown.clear()
     window = MainWindow(demo_db)
@@ -239,13 +257,19 @@ def test_every_control_works_when_used(qtbot, demo_db: Database, tmp_path: Path,
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     with demo_db.reading() as s:
-        visit_id = next(v.id for v in visit_summaries(s) if v.kind == "evaluation-day" and v.status == "report-sent")
+        visit_id = next(
+            v.id
+            for v in visit_summaries(s)
+            if v.kind == "evaluation-day" and v.status == "report-sent"
+        )
     sweep = Sweep(qtbot, window, tmp_path, visit_id)
 
     sweep.use_buttons("visit list", sweep.section("Visits"))
     sweep.use_buttons("schools", sweep.section("Schools"))
     for index in range(window.network.tabs.count()):
-        sweep.use_buttons(f"network: {window.network.tabs.tabText(index)}", sweep.network_tab(index))
+        sweep.use_buttons(
+            f"network: {window.network.tabs.tabText(index)}", sweep.network_tab(index)
+        )
     sweep.use_buttons("imports", sweep.section("Imports"))
     for index, title in enumerate(("Plan", "Evidence log", "Judgements", "Report draft")):
         sweep.use_buttons(f"visit: {title}", sweep.visit_tab(index))
@@ -255,7 +279,9 @@ def test_every_control_works_when_used(qtbot, demo_db: Database, tmp_path: Path,
     sweep.press_shortcuts("visit open", sweep.visit_tab(1), ("anywhere", "evidence log"))
 
     # Nothing unexpected raised, logged or shown...
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [
+        r.getMessage() for r in caplog.records
+    ]
     # ...and saving still works: a sentence typed now is in the database a moment later.
     sweep.visit_tab(3)()
     assert window.editor is not None and window.session is not None
@@ -268,7 +294,9 @@ def test_every_control_works_when_used(qtbot, demo_db: Database, tmp_path: Path,
         assert visit_detail(s, window.session.visit_id).summary.endswith(SENTENCE)
 
     report = "\n".join(f"{page}: {count}" for page, count in sweep.tally.clicked.items())
-    print(f"\nControls used (each cancelled and accepted counts twice):\n{report}\ntotal: {sum(sweep.tally.clicked.values())}")
+    print(
+        f"\nControls used (each cancelled and accepted counts twice):\n{report}\ntotal: {sum(sweep.tally.clicked.values())}"
+    )
     assert sum(sweep.tally.clicked.values()) > 100
 
     window.quit_action.trigger()

@@ -39,7 +39,9 @@ def packages(demo_db: Database, tmp_path: Path) -> tuple[Path, Path, str]:
     return out[0], out[1], ids[2]
 
 
-def test_preview_then_import_then_resolve_the_conflict(qtbot, demo_db: Database, packages, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_preview_then_import_then_resolve_the_conflict(
+    qtbot, demo_db: Database, packages, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     pa, pb, shared = packages
     window = MainWindow(demo_db)
     window.tasks.run_inline = True
@@ -56,17 +58,27 @@ def test_preview_then_import_then_resolve_the_conflict(qtbot, demo_db: Database,
     monkeypatch.setattr(ImportPreviewDialog, "exec", accept)
     page.import_files([pa, pb])
     (preview,) = seen
-    rows = [[preview.table.item(r, c).text() for c in range(preview.table.columnCount())] for r in range(preview.table.rowCount())]
+    rows = [
+        [preview.table.item(r, c).text() for c in range(preview.table.columnCount())]
+        for r in range(preview.table.rowCount())
+    ]
     assert [r[0] for r in rows] == ["a.nxr", "b.nxr"]
     assert rows[0][4] == "2"  # two visits updated from laptop A
     assert rows[1][6] == "0"  # the preview looks at each package against the database as it is
     assert page.history.rowCount() == 2
-    assert [page.history.item(r, 1).text() for r in range(2)] == ["b.nxr", "a.nxr"] or [page.history.item(r, 1).text() for r in range(2)] == ["a.nxr", "b.nxr"]
+    assert [page.history.item(r, 1).text() for r in range(2)] == ["b.nxr", "a.nxr"] or [
+        page.history.item(r, 1).text() for r in range(2)
+    ] == ["a.nxr", "b.nxr"]
     assert page.conflicts.list.count() == 1
     assert page.conflicts.list.item(0).text().startswith("The visit to")
-    assert page.conflicts.list.item(0).text().endswith(": summary")  # the field, not the whole record
+    assert (
+        page.conflicts.list.item(0).text().endswith(": summary")
+    )  # the field, not the whole record
     sides = page.conflicts.sides
-    cells = {sides.item(r, 0).text(): (sides.item(r, 1).text(), sides.item(r, 2).text()) for r in range(sides.rowCount())}
+    cells = {
+        sides.item(r, 0).text(): (sides.item(r, 1).text(), sides.item(r, 2).text())
+        for r in range(sides.rowCount())
+    }
     assert set(cells) == {"summary"}
     assert set(cells["summary"]) == {"A wrote this", "B wrote this"}
     with demo_db.reading() as s:
@@ -79,7 +91,9 @@ def test_preview_then_import_then_resolve_the_conflict(qtbot, demo_db: Database,
     assert "No open conflicts" in page.conflicts.title.text()
 
 
-def test_dropping_a_package_on_the_view_imports_it(qtbot, demo_db: Database, packages, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_dropping_a_package_on_the_view_imports_it(
+    qtbot, demo_db: Database, packages, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     pa, _pb, _shared = packages
     window = MainWindow(demo_db)
     window.tasks.run_inline = True
@@ -88,7 +102,13 @@ def test_dropping_a_package_on_the_view_imports_it(qtbot, demo_db: Database, pac
     monkeypatch.setattr(ImportPreviewDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(pa))])
-    event = QDropEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.imports.dropEvent(event)
     assert [r.file_name for r in window.imports.last_results] == ["a.nxr"]
     assert window.imports.history.rowCount() == 1

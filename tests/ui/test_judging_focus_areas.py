@@ -35,13 +35,24 @@ def window(qtbot, demo_db: Database) -> MainWindow:  # type: ignore[no-untyped-d
     return win
 
 
-def _new_visit(db: Database, school: str = "Blackhorse Primary", framework: str = "ofsted-2025", focus: tuple[str, ...] = ("Oracy",)) -> str:
+def _new_visit(
+    db: Database,
+    school: str = "Blackhorse Primary",
+    framework: str = "ofsted-2025",
+    focus: tuple[str, ...] = ("Oracy",),
+) -> str:
     with db.reading() as s:
         host = next(sc for sc in list_schools(s) if sc.name == school)
         lead = next(r for r in list_reviewers(s) if r.home_school_id != host.id)
     return create_visit(
-        db, host_school_id=host.id, visit_date=dt.date(2026, 11, 24), kind="evaluation-day",
-        framework_key=framework, team=[lead.id], lead_id=lead.id, focus_areas=list(focus),
+        db,
+        host_school_id=host.id,
+        visit_date=dt.date(2026, 11, 24),
+        kind="evaluation-day",
+        framework_key=framework,
+        team=[lead.id],
+        lead_id=lead.id,
+        focus_areas=list(focus),
     )
 
 
@@ -60,21 +71,36 @@ def _wait_saved(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not win.session.has_unsaved(), timeout=4000)
 
 
-def test_a_primary_school_is_judged_on_early_years_not_sixth_form_then_on_its_focus_areas(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_primary_school_is_judged_on_early_years_not_sixth_form_then_on_its_focus_areas(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db, focus=("Oracy", "Reading for pleasure"))
     editor = window.open_visit(visit_id)
     assert editor is not None
     editor.tabs.setCurrentWidget(editor.judgements)
     model = editor.judgements.model
     assert _rows(model) == [
-        "Inclusion", "Curriculum and teaching", "Achievement", "Attendance and behaviour",
-        "Personal development and well-being", "Leadership and governance", "Early years",
-        "Safeguarding", "Focus area: Oracy", "Focus area: Reading for pleasure",
+        "Inclusion",
+        "Curriculum and teaching",
+        "Achievement",
+        "Attendance and behaviour",
+        "Personal development and well-being",
+        "Leadership and governance",
+        "Early years",
+        "Safeguarding",
+        "Focus area: Oracy",
+        "Focus area: Reading for pleasure",
     ]
     oracy = _rows(model).index("Focus area: Oracy")
     # A focus area is graded on the framework's own scale, as any area is.
     choices = model.index(oracy, JudgementTableModel.PEER).data(Qt.ItemDataRole.UserRole + 2)
-    assert [label for _key, label in choices][1:] == ["Exceptional", "Strong standard", "Expected standard", "Needs attention", "Urgent improvement"]
+    assert [label for _key, label in choices][1:] == [
+        "Exceptional",
+        "Strong standard",
+        "Expected standard",
+        "Needs attention",
+        "Urgent improvement",
+    ]
     model.setData(model.index(oracy, JudgementTableModel.SELF), "strong-standard")
     model.setData(model.index(oracy, JudgementTableModel.PEER), "expected-standard")
     assert model.index(oracy, JudgementTableModel.AGREEMENT).data() == "▼ Peer lower"
@@ -86,7 +112,11 @@ def test_a_primary_school_is_judged_on_early_years_not_sixth_form_then_on_its_fo
     with demo_db.reading() as s:
         j = visit_detail(s, visit_id).judgement(focus_key("Oracy"))
     assert j is not None
-    assert (j.self_grade, j.peer_grade, j.rationale) == ("strong-standard", "expected-standard", "Talk partners were used well in every class.")
+    assert (j.self_grade, j.peer_grade, j.rationale) == (
+        "strong-standard",
+        "expected-standard",
+        "Talk partners were used well in every class.",
+    )
 
     # A focus area agreed on the Plan page is at once a row to judge, there and on the Plan's
     # self-evaluation table; the row being judged stays chosen.
@@ -104,7 +134,9 @@ def test_a_primary_school_is_judged_on_early_years_not_sixth_form_then_on_its_fo
         editor.grab().save(str(Path(os.environ["NEXUS_SCREENSHOT_DIR"]) / "judgements.png"))
 
 
-def test_a_junior_school_has_no_early_years_row_unless_it_was_judged(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_junior_school_has_no_early_years_row_unless_it_was_judged(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db, school="Bromley Heath Junior")
     editor = window.open_visit(visit_id)
     assert editor is not None
@@ -119,7 +151,9 @@ def test_a_junior_school_has_no_early_years_row_unless_it_was_judged(qtbot, wind
     assert "Early years" in rows and rows.index("Early years") < rows.index("Safeguarding")
 
 
-def test_a_developmental_review_evaluates_its_focus_areas_in_words(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_developmental_review_evaluates_its_focus_areas_in_words(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db, framework="developmental", focus=("Early reading",))
     editor = window.open_visit(visit_id)
     assert editor is not None
@@ -129,7 +163,9 @@ def test_a_developmental_review_evaluates_its_focus_areas_in_words(qtbot, window
     row = _rows(editor.judgements.model).index("Focus area: Early reading")
     _click_row(qtbot, editor, row)
     editor.judgements.rationale.setFocus()
-    qtbot.keyClicks(editor.judgements.rationale, "Books are matched closely to the sounds pupils know.")
+    qtbot.keyClicks(
+        editor.judgements.rationale, "Books are matched closely to the sounds pupils know."
+    )
     _wait_saved(qtbot, window)
     with demo_db.reading() as s:
         j = visit_detail(s, visit_id).judgement(focus_key("Early reading"))
@@ -137,7 +173,9 @@ def test_a_developmental_review_evaluates_its_focus_areas_in_words(qtbot, window
     assert j.rationale == "Books are matched closely to the sounds pupils know."
 
 
-def test_single_lessons_are_graded_only_once_the_network_switches_it_on(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_single_lessons_are_graded_only_once_the_network_switches_it_on(
+    qtbot, window: MainWindow, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     assert not lesson_grading_enabled(demo_db)
     editor = window.open_visit(_new_visit(demo_db))
     assert editor is not None
@@ -174,10 +212,20 @@ def test_single_lessons_are_graded_only_once_the_network_switches_it_on(qtbot, w
     assert form.grades_box.isHidden()
 
 
-def test_a_lesson_graded_before_keeps_its_grades_in_sight(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_lesson_graded_before_keeps_its_grades_in_sight(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db)
     with demo_db.transaction() as s:
-        s.add(Evidence(visit_id=visit_id, kind="lesson-observation", position=0, class_name="Oak class", grades={"inclusion": "strong-standard"}))
+        s.add(
+            Evidence(
+                visit_id=visit_id,
+                kind="lesson-observation",
+                position=0,
+                class_name="Oak class",
+                grades={"inclusion": "strong-standard"},
+            )
+        )
     editor = window.open_visit(visit_id)
     assert editor is not None
     editor.tabs.setCurrentWidget(editor.evidence)
@@ -187,7 +235,9 @@ def test_a_lesson_graded_before_keeps_its_grades_in_sight(qtbot, window: MainWin
     assert form.grade_combos["inclusion"].currentText() == "Strong standard"
 
 
-def test_the_first_letter_of_a_rationale_for_an_area_not_yet_judged_is_kept(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_letter_of_a_rationale_for_an_area_not_yet_judged_is_kept(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db)
     editor = window.open_visit(visit_id)
     assert editor is not None
@@ -202,7 +252,9 @@ def test_the_first_letter_of_a_rationale_for_an_area_not_yet_judged_is_kept(qtbo
     assert j is not None and j.rationale == "Leaders know every pupil."
 
 
-def test_choosing_another_host_school_changes_the_areas_at_once(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_choosing_another_host_school_changes_the_areas_at_once(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_new_visit(demo_db))
     assert editor is not None
     assert "Early years" in _rows(editor.judgements.model)
@@ -215,7 +267,9 @@ def test_choosing_another_host_school_changes_the_areas_at_once(qtbot, window: M
     assert _rows(editor.judgements.model)[-1] == "Focus area: Oracy"
 
 
-def test_clearing_the_grade_of_a_row_kept_for_its_grade_does_not_take_the_row_away(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_clearing_the_grade_of_a_row_kept_for_its_grade_does_not_take_the_row_away(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db, school="Bromley Heath Junior")
     with demo_db.transaction() as s:
         s.add(Judgement(visit_id=visit_id, area_key="early-years", peer_grade="strong-standard"))

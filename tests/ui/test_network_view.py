@@ -44,7 +44,11 @@ def test_matrix_grouping_and_rota(qtbot, demo_db: Database) -> None:  # type: ig
     themes = [tab.grid.horizontalHeaderItem(c).text() for c in range(tab.grid.columnCount())]
     assert "Oracy" in themes and "Early years" in themes
     titles = [tab.groups.topLevelItem(i).text(0) for i in range(tab.groups.topLevelItemCount())]
-    assert titles == [f"1. Oracy quartet {LAST_YEAR} (4 schools)", f"2. Early years triad {LAST_YEAR} (3 schools)", f"3. Writing triad {LAST_YEAR} (3 schools)"]
+    assert titles == [
+        f"1. Oracy quartet {LAST_YEAR} (4 schools)",
+        f"2. Early years triad {LAST_YEAR} (3 schools)",
+        f"3. Writing triad {LAST_YEAR} (3 schools)",
+    ]
     # The administrator moves a school, then saves.
     first = tab.proposal[0][0]
     tab.groups.setCurrentItem(tab.groups.topLevelItem(0).child(0))
@@ -67,12 +71,21 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
     window = _window(qtbot, demo_db)
     judgements = window.network.judgements.table
     assert judgements.columnCount() > 0 and judgements.rowCount() > 0
-    texts = [judgements.item(r, c).text() for r in range(judgements.rowCount()) for c in range(judgements.columnCount()) if judgements.item(r, c)]
+    texts = [
+        judgements.item(r, c).text()
+        for r in range(judgements.rowCount())
+        for c in range(judgements.columnCount())
+        if judgements.item(r, c)
+    ]
     assert any(" / " in t for t in texts)
     tracker = window.network.next_steps
     tracker.today = academic_year_bounds(LAST_YEAR)[1] - dt.timedelta(days=42)  # 20 July
     total = len(tracker.tracked)
-    assert tracker.table.rowCount() == total == sum(len(v.actions) for v in network_visits(demo_db, LAST_YEAR))
+    assert (
+        tracker.table.rowCount()
+        == total
+        == sum(len(v.actions) for v in network_visits(demo_db, LAST_YEAR))
+    )
     tracker.overdue.setChecked(True)
     overdue = tracker.table.rowCount()
     assert 0 < overdue < total
@@ -82,12 +95,18 @@ def test_judgement_overview_and_action_tracker(qtbot, demo_db: Database) -> None
     with answering(Path("."), note="Checked at the summer group meeting"):
         click(tracker.note)
     click(tracker.done)
-    after = next(a for v in network_visits(demo_db, LAST_YEAR) for a in v.actions if a.id == action_id)
-    assert after.status == "done" and after.follow_up[-1].note == "Checked at the summer group meeting"
+    after = next(
+        a for v in network_visits(demo_db, LAST_YEAR) for a in v.actions if a.id == action_id
+    )
+    assert (
+        after.status == "done" and after.follow_up[-1].note == "Checked at the summer group meeting"
+    )
     assert tracker.table.rowCount() == overdue - 1  # done, so no longer overdue
 
 
-def test_compilation_and_spreadsheets_from_the_dashboard(qtbot, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_compilation_and_spreadsheets_from_the_dashboard(
+    qtbot, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     window = _window(qtbot, demo_db)
     page = window.network
     with answering(tmp_path, save_as=[tmp_path / "c.pdf"]):
@@ -96,7 +115,9 @@ def test_compilation_and_spreadsheets_from_the_dashboard(qtbot, demo_db: Databas
     text = read_document_text(tmp_path / "c.pdf")
     assert "Collaborative review compilation" in text and LAST_YEAR in text
     with answering(tmp_path, save_as=[tmp_path / "a.csv"]):
-        next(a for a in page.spreadsheets.menu().actions() if a.text().startswith("Next steps")).trigger()
+        next(
+            a for a in page.spreadsheets.menu().actions() if a.text().startswith("Next steps")
+        ).trigger()
     lines = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("action_id,school") and len(lines) > 10
 
@@ -143,7 +164,10 @@ def test_a_new_year_offers_to_copy_last_years_priorities_and_groups(qtbot, tmp_p
         page = window.network
         assert page.current_year() == this_year, "this school year is chosen at first"
         assert page.notice_bar.isVisible() and page.copy_button.isVisible()
-        assert page.notice.text() == f"{this_year} has no school priorities or review groups yet. You can start from {last_year}'s and change them."
+        assert (
+            page.notice.text()
+            == f"{this_year} has no school priorities or review groups yet. You can start from {last_year}'s and change them."
+        )
         assert page.rota.table.rowCount() == 0 and not page.priorities.save_button.isEnabled()
         with db.reading() as s:
             count = len(priority_matrix(s, last_year).cells)
@@ -154,7 +178,9 @@ def test_a_new_year_offers_to_copy_last_years_priorities_and_groups(qtbot, tmp_p
         _answer_confirmation(qtbot, window, "Cancel", seen)
         qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
         assert seen and (review_groups(db, this_year), year_start(db, this_year)) == before
-        assert seen[0].startswith(f"Copy {count} school priorities and 3 review groups from {last_year} into {this_year}?")
+        assert seen[0].startswith(
+            f"Copy {count} school priorities and 3 review groups from {last_year} into {this_year}?"
+        )
         assert page.notice_bar.isVisible()
 
         # Then copy.
@@ -166,8 +192,17 @@ def test_a_new_year_offers_to_copy_last_years_priorities_and_groups(qtbot, tmp_p
         assert not page.notice_bar.isVisible()
         assert page.rota.table.rowCount() == 10
         assert page.priorities.grid.rowCount() == 10 and page.priorities.grid.columnCount() > 0
-        assert page.priorities.save_button.isEnabled() and page.priorities.groups.topLevelItemCount() == 3
-        assert window.statusBar().currentMessage().startswith(f"Copied {count} school priorities and 3 review groups from {last_year} into {this_year}")
+        assert (
+            page.priorities.save_button.isEnabled()
+            and page.priorities.groups.topLevelItemCount() == 3
+        )
+        assert (
+            window.statusBar()
+            .currentMessage()
+            .startswith(
+                f"Copied {count} school priorities and 3 review groups from {last_year} into {this_year}"
+            )
+        )
         # Last year is still there as it was, a click away.
         page.year.setCurrentText(last_year)
         page.show_year()
@@ -185,7 +220,10 @@ def test_a_year_with_nothing_before_it_says_so_without_an_offer(qtbot, db: Datab
     this_year = academic_year_of(dt.date.today())
     assert page.current_year() == this_year
     assert page.notice_bar.isVisible() and not page.copy_button.isVisible()
-    assert page.notice.text() == f"{this_year} has no school priorities or review groups yet, and {previous_academic_year(this_year)} has none to copy."
+    assert (
+        page.notice.text()
+        == f"{this_year} has no school priorities or review groups yet, and {previous_academic_year(this_year)} has none to copy."
+    )
     # With no priorities there is nothing to group by, so nothing to suggest or save.
     tab = page.priorities
     assert tab.groups.topLevelItemCount() == 0

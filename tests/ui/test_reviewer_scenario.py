@@ -30,24 +30,51 @@ LAST_SENTENCE = "Pupils in Year 4 explained their methods with precise mathemati
 
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (./dev test installs it)")
-def test_a_reviewers_morning_under_a_real_window_system_survives_a_dead_battery(demo_db: Database, tmp_path: Path) -> None:
+def test_a_reviewers_morning_under_a_real_window_system_survives_a_dead_battery(
+    demo_db: Database, tmp_path: Path
+) -> None:
     path = demo_db.path
     assert path is not None
     demo_db.close()
     out = tmp_path / "exports"
     out.mkdir()
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "NEXUS_REVIEW_DATA_DIR": os.environ["NEXUS_REVIEW_DATA_DIR"]}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "xcb",
+        "NEXUS_REVIEW_DATA_DIR": os.environ["NEXUS_REVIEW_DATA_DIR"],
+    }
     env.pop("QT_LOGGING_RULES", None)
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, str(ROOT / "tests" / "ui" / "scenario_typist.py"), str(ROOT), str(path), str(out)]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True) as proc:
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1280x800x24",
+        sys.executable,
+        str(ROOT / "tests" / "ui" / "scenario_typist.py"),
+        str(ROOT),
+        str(path),
+        str(out),
+    ]
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    ) as proc:
         try:
             assert proc.stdout is not None and proc.stderr is not None
             visit_line = proc.stdout.readline()
             typed = proc.stdout.readline()
             if not visit_line.startswith("visit ") or typed.strip() != "typed":
                 os.killpg(proc.pid, signal.SIGKILL)
-                pytest.fail(f"the program stopped early: {visit_line}{typed}{proc.stderr.read()[-3000:]}")
-            os.kill(int(visit_line.split()[2]), signal.SIGKILL)  # the program itself, as a dead battery does
+                pytest.fail(
+                    f"the program stopped early: {visit_line}{typed}{proc.stderr.read()[-3000:]}"
+                )
+            os.kill(
+                int(visit_line.split()[2]), signal.SIGKILL
+            )  # the program itself, as a dead battery does
             proc.wait(timeout=20)
         finally:
             if proc.poll() is None:
@@ -77,7 +104,9 @@ def test_a_reviewers_morning_under_a_real_window_system_survives_a_dead_battery(
     (package,) = out.glob("*.nxr")
     network = open_database(tmp_path / "network.db")
     try:
-        results = import_package_files(network, [package], passphrase="correct horse battery staple")
+        results = import_package_files(
+            network, [package], passphrase="correct horse battery staple"
+        )
         assert results and results[0].visits >= 1
         with network.reading() as s:
             assert visit_detail(s, visit_id).host_school.name == school

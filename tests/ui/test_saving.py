@@ -25,8 +25,16 @@ def _visit(db: Database) -> str:
     with db.reading() as s:
         school = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
         lead = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
-    return create_visit(db, host_school_id=school.id, visit_date=dt.date(2026, 11, 24), kind="evaluation-day",
-                        framework_key="ofsted-2025", team=[lead.id], lead_id=lead.id, focus_areas=["Oracy"])
+    return create_visit(
+        db,
+        host_school_id=school.id,
+        visit_date=dt.date(2026, 11, 24),
+        kind="evaluation-day",
+        framework_key="ofsted-2025",
+        team=[lead.id],
+        lead_id=lead.id,
+        focus_areas=["Oracy"],
+    )
 
 
 @pytest.fixture
@@ -37,7 +45,9 @@ def window(qtbot, demo_db: Database) -> MainWindow:  # type: ignore[no-untyped-d
     return win
 
 
-def test_a_value_no_column_can_hold_is_refused_at_once_and_later_edits_still_save(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_value_no_column_can_hold_is_refused_at_once_and_later_edits_still_save(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None and window.session is not None
     session = window.session
@@ -55,7 +65,9 @@ def test_a_value_no_column_can_hold_is_refused_at_once_and_later_edits_still_sav
         assert visit_detail(s, session.visit_id).summary == "Still saved"
 
 
-def test_a_record_the_database_refuses_does_not_hold_back_the_others(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_record_the_database_refuses_does_not_hold_back_the_others(
+    qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None and window.session is not None
     session = window.session
@@ -80,7 +92,11 @@ def test_a_record_the_database_refuses_does_not_hold_back_the_others(qtbot, wind
     assert "refused" in window.saved_label.toolTip()
     assert [c.table for c in session._pending] == ["action"]  # only the refused record waits
     # The crash dialog tells the reviewer (every different error is shown).
-    crash = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle().endswith("something went wrong")]
+    crash = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and w.windowTitle().endswith("something went wrong")
+    ]
     assert crash
     for w in crash:
         w.close()
@@ -90,7 +106,9 @@ def test_a_record_the_database_refuses_does_not_hold_back_the_others(qtbot, wind
     assert window.saved_label.text().startswith("Saved ")
 
 
-def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(qtbot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(
+    qtbot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _visit(demo_db)
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
@@ -99,7 +117,9 @@ def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(qtbot, demo_
     assert editor is not None and window.session is not None
 
     def locked(db, changes):  # type: ignore[no-untyped-def]
-        raise DatabaseError("The database is busy in another program; close it there and try again.")
+        raise DatabaseError(
+            "The database is busy in another program; close it there and try again."
+        )
 
     real_save = ui.editing.save_changes
     monkeypatch.setattr(ui.editing, "save_changes", locked)
@@ -131,7 +151,9 @@ def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(qtbot, demo_
     assert reopened.report.summary.toPlainText() == "Typed while the database was locked"
 
 
-def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vanishes(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vanishes(
+    qtbot, window: MainWindow, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     import os
     import shutil
 
@@ -152,22 +174,32 @@ def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vani
 
     qtbot.keyClicks(editor.report.summary, "Typed after the file was replaced")
     window.save_action.trigger()
-    qtbot.waitUntil(lambda: any("was replaced by another program" in s for s in errors.shown), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any("was replaced by another program" in s for s in errors.shown), timeout=5000
+    )
     assert window.db is not demo_db  # the new file is open
     assert window.db.device_id != demo_db.device_id  # its next changes go under a new device id
-    qtbot.waitUntil(lambda: window.session is not None and not window.session.has_unsaved(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.session is not None and not window.session.has_unsaved(), timeout=5000
+    )
     with window.db.reading() as s:
         assert visit_detail(s, visit_id).summary == "Typed after the file was replaced"
 
 
-def test_a_kept_change_to_a_record_the_database_no_longer_has_is_set_aside_and_blocks_nothing(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_kept_change_to_a_record_the_database_no_longer_has_is_set_aside_and_blocks_nothing(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     """A restore from an older backup can leave the journal editing a record that is gone."""
     from nexus_review.storage.models import new_id
     from nexus_review.workspace import Change
     from ui import errors
 
     visit_id = _visit(demo_db)
-    unsaved.keep(str(demo_db.path), visit_id, [Change("evidence", new_id(), {"notes": "Typed before the restore"})])
+    unsaved.keep(
+        str(demo_db.path),
+        visit_id,
+        [Change("evidence", new_id(), {"notes": "Typed before the restore"})],
+    )
     editor = window.open_visit(visit_id)
     assert editor is not None and window.session is not None
     assert any("no longer in the database was kept in" in s for s in errors.shown)
@@ -179,7 +211,9 @@ def test_a_kept_change_to_a_record_the_database_no_longer_has_is_set_aside_and_b
         assert visit_detail(s, visit_id).summary == "Later typing is saved"
 
 
-def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(
+    qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     from nexus_review.workspace import Change
 
     visit_id = _visit(demo_db)
@@ -190,13 +224,19 @@ def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(qtbo
             raise IntegrityError("UPDATE visit", {}, Exception("refused"))
         return real_apply(db_session, change)
 
-    unsaved.keep(str(demo_db.path), visit_id, [Change("visit", visit_id, {"summary": "Kept from last time"})])
+    unsaved.keep(
+        str(demo_db.path), visit_id, [Change("visit", visit_id, {"summary": "Kept from last time"})]
+    )
     monkeypatch.setattr(workspace, "apply_change", refuse_summary)
     editor = window.open_visit(visit_id)
     assert editor is not None  # opened, with the kept text on screen and still queued
     assert editor.report.summary.toPlainText() == "Kept from last time"
     assert window.saved_label.text() == "Not saved — retrying"
-    for w in [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle().endswith("something went wrong")]:
+    for w in [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and w.windowTitle().endswith("something went wrong")
+    ]:
         w.close()
     monkeypatch.setattr(workspace, "apply_change", real_apply)
     assert window.session is not None and window.session.flush() is True
@@ -204,14 +244,18 @@ def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(qtbo
         assert visit_detail(s, visit_id).summary == "Kept from last time"
 
 
-def test_close_anyway_stays_open_when_the_typing_cannot_be_kept_on_disk_either(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_close_anyway_stays_open_when_the_typing_cannot_be_kept_on_disk_either(
+    qtbot, window: MainWindow, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     from ui import errors
 
     editor = window.open_visit(_visit(demo_db))
     assert editor is not None and window.session is not None
 
     def locked(db, changes):  # type: ignore[no-untyped-def]
-        raise DatabaseError("There is not enough disk space to save; free some space and try again.")
+        raise DatabaseError(
+            "There is not enough disk space to save; free some space and try again."
+        )
 
     def disk_full(*_args):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")

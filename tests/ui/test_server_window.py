@@ -96,7 +96,9 @@ def test_the_program_opened_on_the_server_works_and_says_what_does_not_apply(  #
         qtbot.addWidget(windows[0])
         # The window is shown first and the server opened behind it: wait until it is open,
         # filled and its opening work (nothing to check or back up on a server) is done.
-        qtbot.waitUntil(lambda: windows[0].opened is not None and not windows[0].tasks.busy(), timeout=30000)
+        qtbot.waitUntil(
+            lambda: windows[0].opened is not None and not windows[0].tasks.busy(), timeout=30000
+        )
         _check_window(windows[0], pg_server, monkeypatch)
         checked.append(windows[0])
         windows[0].close()

@@ -51,7 +51,10 @@ def _reference(db: Database) -> tuple[VisitTableModel, VisitFilterModel]:
 
 def _shown(proxy: Any) -> list[tuple[str, ...]]:
     return [
-        (*tuple(proxy.index(r, c).data() for c in range(proxy.columnCount())), proxy.index(r, 0).data(ID_ROLE))
+        (
+            *tuple(proxy.index(r, c).data() for c in range(proxy.columnCount())),
+            proxy.index(r, 0).data(ID_ROLE),
+        )
         for r in range(proxy.rowCount())
     ]
 

@@ -54,8 +54,14 @@ def _new_visit(db: Database, framework: str = "ofsted-2025") -> str:
         school = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
         lead = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
     return create_visit(
-        db, host_school_id=school.id, visit_date=dt.date(2026, 11, 24), kind="evaluation-day",
-        framework_key=framework, team=[lead.id], lead_id=lead.id, focus_areas=["Oracy"],
+        db,
+        host_school_id=school.id,
+        visit_date=dt.date(2026, 11, 24),
+        kind="evaluation-day",
+        framework_key=framework,
+        team=[lead.id],
+        lead_id=lead.id,
+        focus_areas=["Oracy"],
     )
 
 
@@ -64,7 +70,9 @@ def _wait_saved(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not win.session.has_unsaved(), timeout=4000)
 
 
-def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(qtbot, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(
+    qtbot, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     visit_id = _new_visit(demo_db)
     win = MainWindow(demo_db)
     qtbot.addWidget(win)
@@ -96,7 +104,9 @@ def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(qtbo
     assert walk_id != lesson_id
     qtbot.keyClicks(form.look_fors, "Talk partners used")
     for n in range(3):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
+        )
         editor_widget = QApplication.focusWidget()
         qtbot.keyClicks(editor_widget, f"Class {n + 1}")
         qtbot.keyClick(editor_widget, Qt.Key.Key_Tab)
@@ -147,8 +157,13 @@ def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(qtbo
         with reopened.reading() as s:
             visit = visit_detail(s, visit_id)
         lesson = next(e for e in visit.evidence if e.id == lesson_id)
-        assert (lesson.kind, lesson.class_name, lesson.year_group, lesson.subject, lesson.staff) == (
-            "lesson-observation", "Oak class", "Year 2", "Phonics", "Mrs J. Patel")
+        assert (
+            lesson.kind,
+            lesson.class_name,
+            lesson.year_group,
+            lesson.subject,
+            lesson.staff,
+        ) == ("lesson-observation", "Oak class", "Year 2", "Phonics", "Mrs J. Patel")
         assert lesson.notes == "Pupils blended sounds with confidence."
         assert lesson.strengths == "Precise modelling"
         walk = next(e for e in visit.evidence if e.id == walk_id)
@@ -157,13 +172,18 @@ def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(qtbo
         assert walk.drop_ins[0].look_for_results == {"Talk partners used": "seen"}
         teaching = visit.judgement("curriculum-and-teaching")
         assert teaching is not None
-        assert (teaching.self_grade, teaching.peer_grade) == ("expected-standard", "strong-standard")
+        assert (teaching.self_grade, teaching.peer_grade) == (
+            "expected-standard",
+            "strong-standard",
+        )
         assert set(teaching.evidence_ids) == {lesson_id, walk_id}
         assert teaching.rationale == "Phonics teaching is consistently strong."
         assert visit.judgement("inclusion").peer_grade == "expected-standard"  # type: ignore[union-attr]
         assert visit.summary == "A school where talk is at the heart of learning."
         assert visit.questions == "How will you know oracy has improved?"
-        assert [a.description for a in visit.actions] == ["Share the oracy look-fors with governors"]
+        assert [a.description for a in visit.actions] == [
+            "Share the oracy look-fors with governors"
+        ]
         assert visit.status == "in-progress"  # the first evidence started the visit
 
         # And the program shows it all again.
@@ -171,18 +191,27 @@ def test_a_whole_visit_typed_at_the_keyboard_survives_closing_and_reopening(qtbo
         qtbot.addWidget(win2)
         editor2 = win2.open_visit(visit_id)
         assert editor2 is not None
-        titles = [editor2.evidence.model.index(r).data() for r in range(editor2.evidence.model.rowCount())]
+        titles = [
+            editor2.evidence.model.index(r).data() for r in range(editor2.evidence.model.rowCount())
+        ]
         assert any("Lesson observation – Year 2, Oak class, Phonics" in t for t in titles)
-        assert editor2.report.summary.toPlainText() == "A school where talk is at the heart of learning."
+        assert (
+            editor2.report.summary.toPlainText()
+            == "A school where talk is at the heart of learning."
+        )
         win2.close()
     finally:
         reopened.close()
 
 
-def test_edits_are_saved_within_a_second_of_the_last_keystroke(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_edits_are_saved_within_a_second_of_the_last_keystroke(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_new_visit(demo_db))
     assert editor is not None
-    evidence_id = editor.evidence.add_evidence(__import__("nexus_review.domain.enums", fromlist=["EvidenceKind"]).EvidenceKind.PUPIL_VOICE)
+    evidence_id = editor.evidence.add_evidence(
+        __import__("nexus_review.domain.enums", fromlist=["EvidenceKind"]).EvidenceKind.PUPIL_VOICE
+    )
     qtbot.keyClicks(editor.evidence.form.notes, "Pupils said they feel safe")
 
     def saved() -> bool:
@@ -249,7 +278,9 @@ def test_undo_and_redo_an_edit_and_a_delete(qtbot, window: MainWindow, demo_db: 
         assert s.get(Evidence, first).notes == "Books show progress"
 
 
-def test_a_failed_save_keeps_the_typing_and_saves_it_later(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_save_keeps_the_typing_and_saves_it_later(
+    qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     import ui.editing
 
     editor = window.open_visit(_new_visit(demo_db))
@@ -260,7 +291,9 @@ def test_a_failed_save_keeps_the_typing_and_saves_it_later(qtbot, window: MainWi
     def locked_once(db, changes):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 1:
-            raise DatabaseError("The database is busy in another program; close it there and try again.")
+            raise DatabaseError(
+                "The database is busy in another program; close it there and try again."
+            )
         return real(db, changes)
 
     monkeypatch.setattr(ui.editing, "save_changes", locked_once)
@@ -273,35 +306,53 @@ def test_a_failed_save_keeps_the_typing_and_saves_it_later(qtbot, window: MainWi
         assert visit_detail(s, window.session.visit_id).summary == "Nothing lost"
 
 
-def test_developmental_framework_shows_no_grades(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_developmental_framework_shows_no_grades(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_new_visit(demo_db, framework="developmental"))
     assert editor is not None
     table = editor.judgements.table
     for col in (JudgementTableModel.SELF, JudgementTableModel.PEER, JudgementTableModel.AGREEMENT):
         assert table.isColumnHidden(col)
     assert not table.isColumnHidden(JudgementTableModel.RATIONALE)
-    ofsted = next(i for i in range(editor.plan.framework.count()) if editor.plan.framework.itemData(i) == "ofsted-2025")
+    ofsted = next(
+        i
+        for i in range(editor.plan.framework.count())
+        if editor.plan.framework.itemData(i) == "ofsted-2025"
+    )
     editor.plan.framework.setCurrentIndex(ofsted)
     editor.plan.framework.activated.emit(ofsted)
     assert not table.isColumnHidden(JudgementTableModel.PEER)
 
 
-def test_visit_list_filters_and_searches_notes(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_visit_list_filters_and_searches_notes(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     page = window.visits
     assert page.proxy.rowCount() == 75
     kind = page.kind.findData("learning-walk")
     page.kind.setCurrentIndex(kind)
     page.apply_filters()
     assert 0 < page.proxy.rowCount() < 75
-    assert all(page.model.visit(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).kind == "learning-walk" for r in range(page.proxy.rowCount()))
+    assert all(
+        page.model.visit(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).kind
+        == "learning-walk"
+        for r in range(page.proxy.rowCount())
+    )
     page.kind.setCurrentIndex(0)
     first_year = demo_years()[0]
     page.year.setCurrentIndex(page.year.findData(first_year))
     page.apply_filters()
-    assert page.proxy.rowCount() == sum(1 for r in range(75) if page.model.visit(r).visit_date <= academic_year_bounds(first_year)[1])
+    assert page.proxy.rowCount() == sum(
+        1
+        for r in range(75)
+        if page.model.visit(r).visit_date <= academic_year_bounds(first_year)[1]
+    )
     page.year.setCurrentIndex(0)
     with demo_db.transaction() as s:
-        s.get(Evidence, next(iter(s.scalars(__import__("sqlalchemy").select(Evidence.id).limit(1))))).notes = "A zebra crossing in the playground"
+        s.get(
+            Evidence, next(iter(s.scalars(__import__("sqlalchemy").select(Evidence.id).limit(1))))
+        ).notes = "A zebra crossing in the playground"
     window.find_action.trigger()
     qtbot.keyClicks(page.search, "ZEBRA")
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 1, timeout=2000)
@@ -329,7 +380,9 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, demo_db: Database) 
     assert again.splitter.sizes()[0] == nav
 
 
-def test_report_export_from_the_window_reads_back(qtbot, window: MainWindow, demo_db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_export_from_the_window_reads_back(
+    qtbot, window: MainWindow, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     from nexus_review.selftest import read_document_text
 
     with demo_db.reading() as s:
@@ -356,10 +409,17 @@ def test_every_custom_model_passes_the_model_tester(qtmodeltester, demo_db: Data
     with demo_db.reading() as s:
         rows = visit_summaries(s)
     qtmodeltester.check(VisitTableModel(rows))
-    days = [v for v in rows if v.kind == "evaluation-day" and v.framework_key == "ofsted-2025" and v.status != "planned"]
+    days = [
+        v
+        for v in rows
+        if v.kind == "evaluation-day" and v.framework_key == "ofsted-2025" and v.status != "planned"
+    ]
     # An evaluation day with a learning walk (some look at the school's data instead).
-    session = next(s for s in (VisitSession(demo_db, v.id) for v in days)
-                   if any(r["kind"] == "learning-walk" for r in s.rows("evidence")))
+    session = next(
+        s
+        for s in (VisitSession(demo_db, v.id) for v in days)
+        if any(r["kind"] == "learning-walk" for r in s.rows("evidence"))
+    )
     qtmodeltester.check(EvidenceListModel(session))
     walk = next(r for r in session.rows("evidence") if r["kind"] == "learning-walk")
     qtmodeltester.check(DropInTableModel(session, walk["id"]))
@@ -404,7 +464,14 @@ def test_the_welcome_is_shown_once_the_next_start_reads_it_back(qtbot, db: Datab
 
     remember_identity(db, Settings(), "Mrs Second Start", "", "", demo=False)
     code = "from ui.settings import Settings; print(Settings().get('program/first_run_done'))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     assert out.stdout.strip() == "True"
 
 
@@ -448,14 +515,28 @@ time.sleep(60)
 """
 
 
-def test_killing_the_program_after_autosave_loses_nothing(demo_db: Database, tmp_path: Path) -> None:
+def test_killing_the_program_after_autosave_loses_nothing(
+    demo_db: Database, tmp_path: Path
+) -> None:
     visit_id = _new_visit(demo_db)
     path = demo_db.path
     demo_db.close()
     script = tmp_path / "typist.py"
-    script.write_text(KILL_SCRIPT.format(root=str(ROOT), db=str(path), visit=visit_id), encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
-    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as proc:
+    script.write_text(
+        KILL_SCRIPT.format(root=str(ROOT), db=str(path), visit=visit_id), encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data"),
+    }
+    with subprocess.Popen(
+        [sys.executable, str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as proc:
         try:
             assert proc.stdout is not None and proc.stderr is not None
             line = proc.stdout.readline()
@@ -497,14 +578,19 @@ def test_retention_from_the_settings_page(qtbot, window: MainWindow, demo_db: Da
     with answering(Path(".")) as answerer:
         answerer.fill = delete_old
         window.settings_action.trigger()
-    assert any(seen.text.startswith("Delete ") and "visits from before" in seen.text for seen in answerer.seen)
+    assert any(
+        seen.text.startswith("Delete ") and "visits from before" in seen.text
+        for seen in answerer.seen
+    )
     deleted = before - window.visits.model.rowCount()
     assert deleted > 0
     with demo_db.reading() as s:
         assert len(visit_summaries(s)) == before - deleted
 
 
-def test_ctrl_z_in_a_note_undoes_on_the_visits_history(qtbot, window: MainWindow, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_z_in_a_note_undoes_on_the_visits_history(
+    qtbot, window: MainWindow, demo_db: Database
+) -> None:  # type: ignore[no-untyped-def]
     editor = window.open_visit(_new_visit(demo_db))
     assert editor is not None
     editor.tabs.setCurrentWidget(editor.report)
@@ -515,11 +601,15 @@ def test_ctrl_z_in_a_note_undoes_on_the_visits_history(qtbot, window: MainWindow
     qtbot.keyClicks(box, "What will you stop doing?")
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert box.toPlainText() == ""
-    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert box.toPlainText() == "What will you stop doing?"
 
 
-def test_first_run_asks_then_opens_the_chosen_database(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_first_run_asks_then_opens_the_chosen_database(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     from ui import app as app_module
     from ui.dialogs import FirstRunDialog
 
@@ -546,7 +636,9 @@ def test_first_run_asks_then_opens_the_chosen_database(qtbot, tmp_path: Path, mo
         db.close()
 
 
-def test_new_visit_dialog_plans_a_visit_with_its_lead(qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_new_visit_dialog_plans_a_visit_with_its_lead(
+    qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     from ui.dialogs import NewVisitDialog
 
     def answer(dialog: NewVisitDialog) -> int:

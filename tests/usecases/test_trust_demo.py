@@ -31,7 +31,9 @@ def test_the_demo_has_the_big_3_with_themes_and_a_delivery_plan(demo_db) -> None
     # Last year's plan is reported for all three terms, so a board report on it is whole.
     last = delivery_plan(demo_db, last_year)
     assert len(last) == 4 and all(a.outcome and a.lead and a.due_date for a in last)
-    assert all(a.progress_in(last_year, "summer") or a.progress_in(last_year, "spring") for a in last)
+    assert all(
+        a.progress_in(last_year, "summer") or a.progress_in(last_year, "spring") for a in last
+    )
     assert {p.term for a in last for p in a.progress} == {"autumn", "spring", "summer"}
 
 

@@ -337,7 +337,9 @@ def open_conflicts_on(session: Session, record_ids: list[str]) -> list[Any]:
 
     out: list[Any] = []
     for chunk in chunks(record_ids):
-        query = select(Conflict).where(Conflict.resolved_at.is_(None), Conflict.record_id.in_(chunk))
+        query = select(Conflict).where(
+            Conflict.resolved_at.is_(None), Conflict.record_id.in_(chunk)
+        )
         out += session.scalars(query.order_by(Conflict.created_at, Conflict.id))
     return out
 

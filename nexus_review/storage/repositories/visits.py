@@ -195,19 +195,25 @@ def visit_details(session: Session, visit_ids: list[str]) -> list[VisitDetail]:
     return sorted(out, key=lambda v: (v.visit_date, v.host_school.name, v.id))
 
 
-def _evidence_rows(session: Session, visit_ids: list[str]) -> dict[str, list[tuple[Any, list[Any]]]]:
+def _evidence_rows(
+    session: Session, visit_ids: list[str]
+) -> dict[str, list[tuple[Any, list[Any]]]]:
     """The visits' evidence (with its drop-ins) as plain rows, by visit, in the order the
     visit's own list keeps: a compilation reads thousands, and loading each as a tracked
     record (its lists and dictionaries watched for changes) was a third of its time."""
     evidence_columns = [c for c in Evidence.__table__.columns if c.key != "field_versions"]
     rows = session.execute(
-        select(*evidence_columns).where(Evidence.visit_id.in_(visit_ids)).order_by(Evidence.position)
+        select(*evidence_columns)
+        .where(Evidence.visit_id.in_(visit_ids))
+        .order_by(Evidence.position)
     ).all()
     drop_columns = [c for c in DropIn.__table__.columns if c.key != "field_versions"]
     drops: dict[str, list[Any]] = {}
     for start in range(0, len(rows), 500):
         ids = [r.id for r in rows[start : start + 500]]
-        for d in session.execute(select(*drop_columns).where(DropIn.evidence_id.in_(ids)).order_by(DropIn.position)):
+        for d in session.execute(
+            select(*drop_columns).where(DropIn.evidence_id.in_(ids)).order_by(DropIn.position)
+        ):
             drops.setdefault(d.evidence_id, []).append(d)
     by_visit: dict[str, list[tuple[Any, list[Any]]]] = {}
     for r in rows:
@@ -254,7 +260,9 @@ def _detail(v: Visit, evidence: list[tuple[Any, list[Any]]] | None = None) -> Vi
         revision=v.revision,
         staff_named=tuple(
             e.staff
-            for e in sorted((e for e, _drops in pieces), key=lambda e: (e.deleted, e.position, e.id))
+            for e in sorted(
+                (e for e, _drops in pieces), key=lambda e: (e.deleted, e.position, e.id)
+            )
             if e.staff and e.staff.strip()
         ),
     )
