@@ -50,6 +50,7 @@ from nexus_review.errors import NexusError
 from nexus_review.usecases.trust import Dashboard, dashboard, list_figures, set_figure
 from ui.errors import show_error
 from ui.plan_dialogs import PLAN_ROLE, PlanButtons
+from ui.widgets import row_table, table_item
 
 SCHOOL_COLOUR, NETWORK_COLOUR, NATIONAL_COLOUR = (
     QColor("#1f4e79"),
@@ -58,21 +59,11 @@ SCHOOL_COLOUR, NETWORK_COLOUR, NATIONAL_COLOUR = (
 )
 
 
-def _item(text: str, data: Any = None, editable: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if not editable:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
+_item = table_item
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
+    table = row_table(headers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table

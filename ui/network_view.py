@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolButton,
     QTreeWidget,
@@ -65,26 +64,13 @@ from ui.confirm import confirm
 from ui.consistency_view import ConsistencyTab
 from ui.dashboard_view import DashboardTab, show_aims_on_matrix
 from ui.errors import show_error
-from ui.widgets import keep_calendar_on_screen, quiet_wheel
+from ui.widgets import keep_calendar_on_screen, quiet_wheel, row_table, table_item
 
 AGREED, HIGHER, LOWER = QColor("#d8ecd9"), QColor("#d6e4f5"), QColor("#f6d6d6")
 
 
-def _item(text: str, data: Any = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    return table
+_item = table_item
+_table = row_table
 
 
 class PrioritiesTab(QWidget):

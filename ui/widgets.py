@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
     QTimeEdit,
     QWidget,
 )
@@ -272,3 +274,24 @@ class FieldBinder(QObject):
             self._fields[field][1](self.session.value(table, record_id, field))
         finally:
             self._loading = False
+
+
+def table_item(text: str, data: Any = None, editable: bool = False) -> QTableWidgetItem:
+    """A cell of a table the network screens fill: read-only unless asked, with its record's
+    id (or other data) kept under the user role."""
+    item = QTableWidgetItem(text)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    return item
+
+
+def row_table(headers: list[str]) -> QTableWidget:
+    """A read-only table chosen by whole rows, with no row numbers."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    return table
