@@ -94,11 +94,11 @@ def figure_years(session: Session) -> list[str]:
     return sorted(rows)
 
 
-def put_figure(
-    session: Session, school_id: str, year: str, group: str, key: str, tenths: int, pupils: int
-) -> str:
-    """Add or change one figure; returns "added", "updated" or "unchanged"."""
-    row = session.scalars(
+def _live_figure(
+    session: Session, school_id: str, year: str, group: str, key: str
+) -> IndicatorValue | None:
+    """The figure a school holds for a year, pupil group and indicator (not a deleted one)."""
+    return session.scalars(
         select(IndicatorValue).where(
             IndicatorValue.school_id == school_id,
             IndicatorValue.academic_year == year,
@@ -107,6 +107,13 @@ def put_figure(
             IndicatorValue.deleted.is_(False),
         )
     ).first()
+
+
+def put_figure(
+    session: Session, school_id: str, year: str, group: str, key: str, tenths: int, pupils: int
+) -> str:
+    """Add or change one figure; returns "added", "updated" or "unchanged"."""
+    row = _live_figure(session, school_id, year, group, key)
     if row is None:
         session.add(
             IndicatorValue(
@@ -127,15 +134,7 @@ def put_figure(
 
 
 def remove_figure(session: Session, school_id: str, year: str, group: str, key: str) -> bool:
-    row = session.scalars(
-        select(IndicatorValue).where(
-            IndicatorValue.school_id == school_id,
-            IndicatorValue.academic_year == year,
-            IndicatorValue.pupil_group == group,
-            IndicatorValue.indicator_key == key,
-            IndicatorValue.deleted.is_(False),
-        )
-    ).first()
+    row = _live_figure(session, school_id, year, group, key)
     if row is None:
         return False
     row.deleted = True
