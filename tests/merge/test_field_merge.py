@@ -378,12 +378,12 @@ def test_a_database_whose_file_was_replaced_can_be_given_a_new_device_id(net: Ne
 def test_a_laptop_whose_clock_was_ahead_still_exports_new_edits(
     net: Net, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nexus_review.merge as merge
+    import nexus_review.usecases.packages as exporting
 
     edit(net.a, Visit, net.x, summary="Written before the clock was put right")
-    ahead = merge.utcnow() + dt.timedelta(days=3)
+    ahead = exporting.utcnow() + dt.timedelta(days=3)
     with monkeypatch.context() as clock:
-        clock.setattr(merge, "utcnow", lambda: ahead)
+        clock.setattr(exporting, "utcnow", lambda: ahead)
         assert net.send(net.a, "ahead").exists()
     with pytest.raises(NexusError, match="No visit has changed"):
         net.send(net.a, "nothing-new")

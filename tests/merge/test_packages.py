@@ -192,7 +192,7 @@ def test_an_import_applies_completely_or_not_at_all(
         _edit_summary(a, vid, f"Change {i}")
     export_review_package(a, tmp / "all-or-nothing.nxr")
     before = snapshot(admin)
-    import nexus_review.merge as merge
+    import nexus_review.merge.apply as merge
 
     calls = {"n": 0}
     original_flush = merge.Session.flush
