@@ -15,42 +15,32 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from nexus_review import APP_NAME, __version__
-from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.wording import counted, plural
 from nexus_review.errors import NexusError
 from ui.errors import report_crash, show_error
+from ui.schools_page import SchoolsPage
 from ui.settings import Settings
 from ui.sync_action import sync_with_network
 from ui.tasks import TaskRunner
-from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
+from ui.undo_router import UndoRouter
+from ui.visit_list_page import VisitListPage
 
 if (
     TYPE_CHECKING
@@ -59,282 +49,6 @@ if (
     from ui.editing import VisitSession
     from ui.imports_view import ImportsPage
     from ui.visit_editor import VisitEditor
-
-
-def _visit_list() -> Any:
-    from nexus_review.usecases import visit_list
-
-    return visit_list
-
-
-class VisitListPage(QWidget):
-    """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__()
-        self.window_ = window
-        self.model = VisitListModel(
-            order=lambda column, descending: _visit_list().ordered_ids(
-                self.window_.db, column, descending
-            ),
-            fetch=lambda ids: _visit_list().rows(self.window_.db, ids),
-        )
-        self.proxy = VisitListFilter(accept=self._passing_filters)
-        self.proxy.setSourceModel(self.model)
-        self._search_generation = 0
-        self.searching = False  # a note search is running off the GUI thread
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setAlternatingRowColors(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((120, 200, 190, 110, 260)):
-            header.resizeSection(col, width)
-        self.view.doubleClicked.connect(self._on_view_double_clicked)
-        self.open_action = QAction("Open the selected visit", self.view)
-        self.open_action.setShortcuts(
-            [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
-        )
-        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.open_action.triggered.connect(self.open_selected)
-        self.view.addAction(self.open_action)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Find text in any note (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(250)
-        self._search_timer.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.school = QComboBox()
-        self.year = QComboBox()
-        self.kind = QComboBox()
-        self.kind.addItem("Every kind", "")
-        for k in VisitKind:
-            self.kind.addItem(k.label, k.value)
-        self.status = QComboBox()
-        self.status.addItem("Every status", "")
-        for st in VisitStatus:
-            self.status.addItem(st.label, st.value)
-        for combo in (self.school, self.year, self.kind, self.status):
-            combo.activated.connect(lambda _i: self.apply_filters())
-            # Narrow laptop screens: the filters shrink rather than push the list off screen.
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(8)
-        self.count = QLabel()
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 2)
-        for w in (self.school, self.year, self.kind, self.status):
-            bar.addWidget(w)
-        bar.addWidget(self.count)
-        self.open_button = QPushButton("Open visit")
-        self.open_button.clicked.connect(self.open_selected)
-        self.new_button = QPushButton("New visit…")
-        self.new_button.clicked.connect(window.new_visit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.view)
-        layout.addLayout(buttons)
-
-    def refresh(self) -> None:
-        choices = _visit_list().list_choices(self.window_.db)
-        self.model.reload()
-        current_school = self.school.currentData()
-        self.school.clear()
-        self.school.addItem("Every school", "")
-        for sc in choices.schools:
-            self.school.addItem(sc.name, sc.id)
-        self.school.setCurrentIndex(max(self.school.findData(current_school), 0))
-        current_year = self.year.currentData()
-        self.year.clear()
-        self.year.addItem("Every year", "")
-        for year in choices.years:
-            self.year.addItem(year, year)
-        self.year.setCurrentIndex(max(self.year.findData(current_year), 0))
-        self.apply_search()
-
-    def _passing_filters(self, filters: dict[str, str]) -> set[str]:
-        visit_list = _visit_list()
-        return set(
-            visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters))
-        )
-
-    def apply_filters(self) -> None:
-        self.proxy.set_filters(
-            school_id=self.school.currentData() or "",
-            year=self.year.currentData() or "",
-            kind=self.kind.currentData() or "",
-            status=self.status.currentData() or "",
-        )
-        self._show_count()
-
-    def apply_search(self) -> None:
-        """Search the notes off the GUI thread; a result that a newer search overtook is dropped."""
-        text = self.search.text().strip()
-        self._search_generation += 1
-        generation = self._search_generation
-        if not text:
-            self.searching = False
-            self.proxy.matching_ids = None
-            self.apply_filters()
-            return
-        db = self.window_.db
-
-        def done(found: set[str]) -> None:
-            if generation == self._search_generation and isValid(self):  # not overtaken, not closed
-                self.searching = False
-                self.proxy.matching_ids = found
-                self.apply_filters()
-
-        def failed(exc: BaseException) -> None:
-            if generation == self._search_generation and isValid(self):
-                self.searching = False
-                show_error(self, exc)
-
-        self.searching = True
-        self.window_.tasks.run(lambda: _visit_list().search_ids(db, text), done, failed)
-
-    def _show_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown} of {total} visits" if shown != total else f"{total} visits")
-
-    def selected_visit_id(self) -> str | None:
-        index = self.view.currentIndex()
-        return self.proxy.data(index, ID_ROLE) if index.isValid() else None
-
-    def open_selected(self) -> None:
-        visit_id = self.selected_visit_id()
-        if visit_id:
-            self.window_.open_visit(visit_id)
-
-    def _on_view_double_clicked(self, index: QModelIndex) -> None:
-        visit_id = self.proxy.data(index, ID_ROLE)
-        if visit_id:
-            self.window_.open_visit(visit_id)
-
-
-class SchoolsPage(QWidget):
-    """The network's schools with their headteachers and their priorities for a school year
-    (this one at first)."""
-
-    def __init__(self, db: Database | None) -> None:
-        super().__init__()
-        self.db = db
-        self.year = QComboBox()
-        self.year.activated.connect(lambda _i: self.refresh())
-        self.year.setAccessibleName("Priorities for the academic year")
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        top = QHBoxLayout()
-        top.addWidget(
-            QLabel("The schools of the network, with the development priorities they have shared.")
-        )
-        top.addStretch(1)
-        top.addWidget(QLabel("Priorities for"))
-        top.addWidget(self.year)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table)
-
-    def current_year(self) -> str:
-        return self.year.currentText()
-
-    def refresh(self) -> None:
-        if self.db is None:  # the window is still opening its database
-            return
-        from nexus_review.usecases import visits
-
-        shown = visits.school_priorities(self.db, self.year.currentText())
-        years, year, rows = list(shown.years), shown.year, shown.rows
-        self.year.clear()
-        self.year.addItems(years)
-        self.year.setCurrentText(year)
-        shared = any(themes for _sc, themes in rows)
-        self.note.setText(
-            ""
-            if shared or not rows
-            else f"No school has shared its priorities for {year} yet: the Network view can copy last year's as a start."
-        )
-        self.note.setVisible(not shared and bool(rows))
-        headers = ("School", "URN", "Phase", "Headteacher", f"Priorities for {year}")
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(rows))
-        for r, (sc, themes) in enumerate(rows):
-            for c, text in enumerate(
-                (sc.name, sc.urn, sc.phase, sc.headteacher, ", ".join(themes) or "–")
-            ):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
-
-
-class UndoRouter(QObject):
-    """Ctrl+Z and Ctrl+Shift+Z typed in any field of the open visit undo and redo on the
-    visit's own history. Text fields would otherwise take the keys for their own (switched
-    off) undo, and the window's Undo would never see them."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.watching = False
-
-    def follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """Watch the program's keys only while the typing cursor is in the open visit: a
-        filter on every event of the program (each widget made, laid out and painted) cost
-        a third of the time a visit takes to open."""
-        editor = self.window_.editor
-        wanted = (
-            new is not None and editor is not None and (new is editor or editor.isAncestorOf(new))
-        )
-        app = QApplication.instance()
-        if wanted == self.watching or app is None:
-            return
-        if wanted:
-            app.installEventFilter(self)
-        else:
-            app.removeEventFilter(self)
-        self.watching = wanted
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
-            return False
-        editor, session = self.window_.editor, self.window_.session
-        if (
-            editor is None
-            or session is None
-            or not isinstance(watched, QWidget)
-            or not editor.isAncestorOf(watched)
-        ):
-            return False
-        assert isinstance(event, QKeyEvent)
-        for key, act in (
-            (QKeySequence.StandardKey.Undo, session.undo_stack.undo),
-            (QKeySequence.StandardKey.Redo, session.undo_stack.redo),
-        ):
-            if event.matches(key):
-                if event.type() == QEvent.Type.KeyPress:
-                    act()
-                event.accept()
-                return True
-        return False
 
 
 class MainWindow(QMainWindow):
