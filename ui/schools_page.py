@@ -35,10 +35,11 @@ class SchoolsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         top = QHBoxLayout()
-        top.addWidget(
-            QLabel("The schools of the network, with the development priorities they have shared.")
+        intro = QLabel(
+            "The schools of the network, with the development priorities they have shared."
         )
-        top.addStretch(1)
+        intro.setWordWrap(True)  # on a small screen the line wraps rather than widen the window
+        top.addWidget(intro, 1)
         top.addWidget(QLabel("Priorities for"))
         top.addWidget(self.year)
         layout = QVBoxLayout(self)
