@@ -48,7 +48,7 @@ if (
     from nexus_review.usecases.opening import Database, OpenDatabase
     from ui.editing import VisitSession
     from ui.imports_view import ImportsPage
-    from ui.visit_editor import VisitEditor
+    from ui.visit.editor import VisitEditor
 
 
 class MainWindow(QMainWindow):
@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
         session.recover()
         session.undo_stack.canUndoChanged.connect(self._on_undo_stack_changed)
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
-        from ui.visit_editor import VisitEditor
+        from ui.visit.editor import VisitEditor
 
         self.editor = VisitEditor(session)
         self.editor.export_requested.connect(self.export_report)

@@ -22,7 +22,7 @@ from nexus_review.usecases.network import lesson_grading_enabled
 from tests.ui.answering import answering, click
 from ui.main_window import MainWindow
 from ui.models import JudgementTableModel
-from ui.visit_editor import VisitEditor
+from ui.visit.editor import VisitEditor
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 LATER = (
-    "ui.visit_editor",
+    "ui.visit.editor",
+    "ui.visit.evidence_page",
     "ui.editing",
     "ui.network_view",
     "ui.imports_view",
@@ -54,7 +55,8 @@ def test_the_network_and_imports_pages_are_built_when_first_shown(qtbot, demo_db
 
 def test_a_visit_opens_with_only_the_page_it_shows_built(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     from nexus_review.storage.repository import visit_detail, visit_summaries
-    from ui.visit_editor import JudgementsPage, ReportPage
+    from ui.visit.judgements_page import JudgementsPage
+    from ui.visit.report_page import ReportPage
 
     window = MainWindow(demo_db)
     window.tasks.run_inline = True

@@ -18,7 +18,7 @@ from nexus_review.usecases.editing import create_visit
 from tests.ui.answering import DialogAnswerer
 from ui.main_window import MainWindow
 from ui.settings import Settings
-from ui.visit_editor import VisitEditor
+from ui.visit.editor import VisitEditor
 
 LOOK_FORS = ("Talk partners used", "Working walls referred to")
 

@@ -16,7 +16,7 @@ from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
 from nexus_review.usecases.editing import create_visit
 from ui.main_window import MainWindow
 from ui.settings import Settings
-from ui.visit_editor import VisitEditor
+from ui.visit.editor import VisitEditor
 
 
 def _visit(db: Database) -> tuple[str, str, str]:

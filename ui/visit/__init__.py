@@ -1,0 +1,1 @@
+"""The visit editor: the open visit's pages, forms and dialogs."""
