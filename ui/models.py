@@ -1,7 +1,7 @@
-"""Qt models over the visit list and over the open visit's records.
+"""Qt models over the open visit's records: the evidence log, a learning walk's classrooms,
+the judgements and the next steps. (The visit list's models are in ``ui.visit_list_model``.)
 
-The visit list holds frozen ``VisitSummary`` rows. The editor's models read the open visit's
-working copy (:class:`ui.editing.VisitSession`) and write every edit back through it, so undo,
+They read the open visit's working copy (:class:`ui.editing.VisitSession`) and write every edit back through it, so undo,
 redo and autosave cover table edits as they cover typing.
 """
 
@@ -16,21 +16,17 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
 
-from nexus_review.domain.calendar import academic_year_of, half_a_term_after, parse_typed_date
+from nexus_review.domain.calendar import half_a_term_after, parse_typed_date
 from nexus_review.domain.enums import (
     ActionStatus,
     EvidenceKind,
     LookForResult,
-    VisitKind,
-    VisitStatus,
     label_of,
 )
-from nexus_review.domain.records import VisitSummary
 from nexus_review.frameworks import (
     Area,
     Framework,
@@ -72,136 +68,6 @@ def parse_time(text: str) -> dt.time | None:
         return dt.time(hours, minutes)
     except ValueError:
         return None
-
-
-# ---------------------------------------------------------------------------- the visit list
-
-
-class VisitTableModel(QAbstractTableModel):
-    """The visit list: date, host school, kind, status, review team, focus.
-
-    The words of each row are worked out once when the rows arrive, and sorting is a Python
-    sort of the rows by a key, so a list of ten thousand visits sorts and filters at once.
-    """
-
-    HEADERS = ("Date", "Host school", "Kind", "Status", "Review team", "Focus")
-
-    def __init__(self, rows: list[VisitSummary] | None = None) -> None:
-        super().__init__()
-        self._rows: list[VisitSummary] = []
-        self._text: list[tuple[str, ...]] = []
-        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.DescendingOrder)
-        self.set_rows(rows or [])
-
-    @staticmethod
-    def _words(v: VisitSummary) -> tuple[str, ...]:
-        return (
-            v.visit_date.strftime("%a %d %b %Y"),
-            v.host_school_name,
-            label_of(VisitKind, v.kind),
-            label_of(VisitStatus, v.status),
-            ", ".join(v.reviewers),
-            "; ".join(v.focus_areas),
-        )
-
-    def set_rows(self, rows: list[VisitSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._text = [self._words(v) for v in self._rows]
-        self._order_rows()
-        self.endResetModel()
-
-    def _order_rows(self) -> None:
-        column, order = self._sort
-        pairs = list(zip(self._rows, self._text, strict=True))
-        if column == 0:
-            pairs.sort(
-                key=lambda p: (p[0].visit_date, p[0].id),
-                reverse=order == Qt.SortOrder.DescendingOrder,
-            )
-        else:
-            pairs.sort(
-                key=lambda p: (p[1][column].lower(), p[0].visit_date, p[0].id),
-                reverse=order == Qt.SortOrder.DescendingOrder,
-            )
-        self._rows = [p[0] for p in pairs]
-        self._text = [p[1] for p in pairs]
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.HEADERS):
-            return
-        self.layoutAboutToBeChanged.emit()
-        self._sort = (column, order)
-        self._order_rows()
-        self.layoutChanged.emit()
-
-    def visit(self, row: int) -> VisitSummary:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role == DISPLAY:
-            return self._text[index.row()][index.column()]
-        if role == ID_ROLE:
-            return self._rows[index.row()].id
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (4, 5):
-            return self._text[index.row()][index.column()]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.HEADERS[section]
-        return None
-
-
-class VisitFilterModel(QSortFilterProxyModel):
-    """Filters the visit list by school, academic year, kind, status and a note search.
-    Sorting is handed to the visit list itself (a Python sort, not a comparison per call)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.school_id = ""
-        self.year = ""
-        self.kind = ""
-        self.status = ""
-        self.matching_ids: set[str] | None = None  # None: no search
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)
-
-    def set_filters(self, **filters: Any) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and newer
-            self.beginFilterChange()
-            for key, value in filters.items():
-                setattr(self, key, value)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            for key, value in filters.items():
-                setattr(self, key, value)
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, VisitTableModel)
-        v = model.visit(source_row)
-        if self.school_id and v.host_school_id != self.school_id:
-            return False
-        if self.year and academic_year_of(v.visit_date) != self.year:
-            return False
-        if self.kind and v.kind != self.kind:
-            return False
-        if self.status and v.status != self.status:
-            return False
-        return self.matching_ids is None or v.id in self.matching_ids
 
 
 # ---------------------------------------------------------------------------- the evidence log
