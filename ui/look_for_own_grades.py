@@ -26,9 +26,9 @@ from nexus_review.usecases.consistency import (
 )
 from ui.editing import VisitSession
 from ui.errors import show_error
-from ui.models import DropInTableModel
 from ui.own_grades_panel import HIDE_SETTING
 from ui.settings import Settings
+from ui.visit.drop_in_model import DropInTableModel
 from ui.widgets import QuietComboBox
 
 NO_GRADE = "No view of my own yet"

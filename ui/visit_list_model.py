@@ -28,7 +28,7 @@ from nexus_review.domain.records import VisitSummary
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 DISPLAY = Qt.ItemDataRole.DisplayRole
-ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the same role as ui.models.ID_ROLE
+ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the same role as ui.visit.models.ID_ROLE
 
 SHOWN_ROLES = frozenset({DISPLAY, ID_ROLE, Qt.ItemDataRole.ToolTipRole})
 

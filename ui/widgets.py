@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.editing import VisitSession
-from ui.models import CHOICES_ROLE, DEFAULT_DATE_ROLE
+from ui.visit.models import CHOICES_ROLE, DEFAULT_DATE_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -18,7 +18,7 @@ from nexus_review.usecases.editing import create_visit
 from nexus_review.usecases.packages import export_review_package
 from tests.ui.answering import ACCEPT, DialogAnswerer, answering, click
 from ui.main_window import MainWindow
-from ui.models import JudgementTableModel
+from ui.visit.judgement_model import JudgementTableModel
 
 
 @pytest.fixture

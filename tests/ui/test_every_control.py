@@ -35,8 +35,8 @@ from nexus_review.storage.repository import visit_detail, visit_summaries
 from tests.ui.answering import ACCEPT, REJECT, DialogAnswerer, click
 from ui import errors
 from ui.main_window import MainWindow
-from ui.models import ID_ROLE
 from ui.shortcuts import SHORTCUTS
+from ui.visit.models import ID_ROLE
 
 pytestmark = pytest.mark.slow
 

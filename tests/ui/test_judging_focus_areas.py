@@ -21,8 +21,8 @@ from nexus_review.usecases.editing import create_visit
 from nexus_review.usecases.network import lesson_grading_enabled
 from tests.ui.answering import answering, click
 from ui.main_window import MainWindow
-from ui.models import JudgementTableModel
 from ui.visit.editor import VisitEditor
+from ui.visit.judgement_model import JudgementTableModel
 
 
 @pytest.fixture

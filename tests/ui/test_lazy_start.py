@@ -20,7 +20,7 @@ LATER = (
     "ui.imports_view",
     "ui.dialogs",
     "nexus_review.usecases.network",
-    "ui.models",
+    "ui.visit.models",
 )
 
 

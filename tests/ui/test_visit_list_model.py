@@ -16,7 +16,7 @@ from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_schools, visit_summaries
 from nexus_review.usecases import visit_list
 from ui.main_window import MainWindow
-from ui.models import ID_ROLE
+from ui.visit.models import ID_ROLE
 from ui.visit_list_model import VisitListFilter, VisitListModel, row_words
 
 ORDERS = (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder)

@@ -28,13 +28,10 @@ from nexus_review.usecases.editing import create_visit
 from tests.ui.answering import answering, click
 from ui.editing import VisitSession
 from ui.main_window import MainWindow
-from ui.models import (
-    ActionTableModel,
-    DropInTableModel,
-    EvidenceListModel,
-    JudgementTableModel,
-)
 from ui.settings import Settings
+from ui.visit.drop_in_model import DropInTableModel
+from ui.visit.judgement_model import JudgementTableModel
+from ui.visit.models import ActionTableModel, EvidenceListModel
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,11 +22,9 @@ from PySide6.QtWidgets import (
 from nexus_review.domain.enums import EvidenceKind
 from nexus_review.usecases import editing
 from ui.editing import VisitSession
-from ui.models import (
-    EvidenceListModel,
-)
 from ui.visit.common import QUICK_ADD, now_minute
 from ui.visit.evidence_form import EvidenceForm
+from ui.visit.models import EvidenceListModel
 
 
 class EvidencePage(QWidget):

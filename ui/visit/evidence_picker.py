@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.editing import VisitSession
-from ui.models import (
-    evidence_title,
-)
+from ui.visit.models import evidence_title
 
 
 class EvidencePickerDialog(QDialog):

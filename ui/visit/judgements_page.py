@@ -20,13 +20,11 @@ from nexus_review.frameworks import (
     get_framework,
 )
 from ui.editing import VisitSession
-from ui.models import (
-    JudgementTableModel,
-    evidence_title,
-)
 from ui.own_grades_panel import OwnGradesPanel
 from ui.visit.common import text_box
 from ui.visit.evidence_picker import EvidencePickerDialog
+from ui.visit.judgement_model import JudgementTableModel
+from ui.visit.models import evidence_title
 from ui.widgets import (
     ChoiceDelegate,
 )

@@ -31,10 +31,8 @@ from nexus_review.frameworks import (
 )
 from nexus_review.usecases import editing, visits
 from ui.editing import VisitSession
-from ui.models import (
-    JudgementTableModel,
-)
 from ui.visit.common import text_box
+from ui.visit.judgement_model import JudgementTableModel
 from ui.widgets import (
     ChoiceDelegate,
     FieldBinder,

@@ -18,10 +18,8 @@ from PySide6.QtWidgets import (
 from nexus_review.domain.enums import VisitStatus
 from nexus_review.usecases import editing
 from ui.editing import VisitSession
-from ui.models import (
-    ActionTableModel,
-)
 from ui.visit.common import text_box
+from ui.visit.models import ActionTableModel
 from ui.widgets import (
     ChoiceDelegate,
     DateDelegate,
