@@ -24,11 +24,11 @@ from nexus_review.usecases.consistency import (
     record_own_grade,
     visit_own_grades,
 )
-from ui.editing import VisitSession
 from ui.errors import show_error
 from ui.own_grades_panel import HIDE_SETTING
 from ui.settings import Settings
 from ui.visit.drop_in_model import DropInTableModel
+from ui.visit.session import VisitSession
 from ui.widgets import QuietComboBox
 
 NO_GRADE = "No view of my own yet"

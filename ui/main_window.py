@@ -46,9 +46,9 @@ if (
     TYPE_CHECKING
 ):  # the editor, the dialogs, the network's rules and the database load when first used
     from nexus_review.usecases.opening import Database, OpenDatabase
-    from ui.editing import VisitSession
     from ui.imports_view import ImportsPage
     from ui.visit.editor import VisitEditor
+    from ui.visit.session import VisitSession
 
 
 class MainWindow(QMainWindow):
@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.close_visit():
             return None
         try:
-            from ui.editing import VisitSession
+            from ui.visit.session import VisitSession
 
             session = VisitSession(
                 self.db, visit_id, self.settings.get("editing/autosave_ms"), self

@@ -18,9 +18,9 @@ from nexus_review.domain.own_grades import VisibleGrades
 from nexus_review.errors import NexusError
 from nexus_review.frameworks import get_framework
 from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
-from ui.editing import VisitSession
 from ui.errors import show_error
 from ui.settings import Settings
+from ui.visit.session import VisitSession
 from ui.widgets import QuietComboBox
 
 HIDE_SETTING = "consistency/hide_until_own"

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.editing import VisitSession
 from ui.visit.models import CHOICES_ROLE, DEFAULT_DATE_ROLE
+from ui.visit.session import VisitSession
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LATER = (
     "ui.visit.editor",
     "ui.visit.evidence_page",
-    "ui.editing",
+    "ui.visit.session",
     "ui.network_view",
     "ui.imports_view",
     "ui.dialogs",

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy.exc import IntegrityError
 
 import nexus_review.workspace as workspace
-import ui.editing
+import ui.visit.session
 from nexus_review import unsaved
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import Database
@@ -121,8 +121,8 @@ def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(
             "The database is busy in another program; close it there and try again."
         )
 
-    real_save = ui.editing.save_changes
-    monkeypatch.setattr(ui.editing, "save_changes", locked)
+    real_save = ui.visit.session.save_changes
+    monkeypatch.setattr(ui.visit.session, "save_changes", locked)
     qtbot.keyClicks(editor.report.summary, "Typed while the database was locked")
     window.save_action.trigger()
     assert window.saved_label.text() == "Not saved — retrying"
@@ -137,7 +137,7 @@ def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(
     with answering(tmp_path, ACCEPT):
         window.close()
     assert not window.isVisible()
-    monkeypatch.setattr(ui.editing, "save_changes", real_save)  # the other program has let go
+    monkeypatch.setattr(ui.visit.session, "save_changes", real_save)  # the other program has let go
 
     again = MainWindow(demo_db)
     qtbot.addWidget(again)
@@ -260,13 +260,13 @@ def test_close_anyway_stays_open_when_the_typing_cannot_be_kept_on_disk_either(
     def disk_full(*_args):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
 
-    real_save = ui.editing.save_changes
-    monkeypatch.setattr(ui.editing, "save_changes", locked)
+    real_save = ui.visit.session.save_changes
+    monkeypatch.setattr(ui.visit.session, "save_changes", locked)
     monkeypatch.setattr(unsaved, "keep", disk_full)
     qtbot.keyClicks(editor.report.summary, "Nowhere to go")
     with answering(tmp_path, ACCEPT):
         window.close()
     assert window.isVisible() and window.session is not None and window.session.has_unsaved()
     assert any("could not be kept on this computer either" in s for s in errors.shown)
-    monkeypatch.setattr(ui.editing, "save_changes", real_save)
+    monkeypatch.setattr(ui.visit.session, "save_changes", real_save)
     assert window.session.flush() is True

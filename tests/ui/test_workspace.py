@@ -26,12 +26,12 @@ from nexus_review.storage.repository import (
 )
 from nexus_review.usecases.editing import create_visit
 from tests.ui.answering import answering, click
-from ui.editing import VisitSession
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.visit.drop_in_model import DropInTableModel
 from ui.visit.judgement_model import JudgementTableModel
 from ui.visit.models import ActionTableModel, EvidenceListModel
+from ui.visit.session import VisitSession
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -277,11 +277,11 @@ def test_undo_and_redo_an_edit_and_a_delete(qtbot, window: MainWindow, demo_db: 
 def test_a_failed_save_keeps_the_typing_and_saves_it_later(
     qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import ui.editing
+    import ui.visit.session
 
     editor = window.open_visit(_new_visit(demo_db))
     assert editor is not None and window.session is not None
-    real = ui.editing.save_changes
+    real = ui.visit.session.save_changes
     calls = {"n": 0}
 
     def locked_once(db, changes):  # type: ignore[no-untyped-def]
@@ -292,7 +292,7 @@ def test_a_failed_save_keeps_the_typing_and_saves_it_later(
             )
         return real(db, changes)
 
-    monkeypatch.setattr(ui.editing, "save_changes", locked_once)
+    monkeypatch.setattr(ui.visit.session, "save_changes", locked_once)
     qtbot.keyClicks(editor.report.summary, "Nothing lost")
     assert window.session.flush() is False
     assert window.saved_label.text() == "Not saved — retrying"

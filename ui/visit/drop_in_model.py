@@ -14,7 +14,6 @@ from nexus_review.domain.enums import (
     LookForResult,
     label_of,
 )
-from ui.editing import VisitSession
 from ui.visit.models import (
     AGREED,
     CHOICES_ROLE,
@@ -26,6 +25,7 @@ from ui.visit.models import (
     parse_time,
     time_text,
 )
+from ui.visit.session import VisitSession
 
 
 class DropInTableModel(QAbstractTableModel):

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from nexus_review.domain.enums import VisitKind
 from nexus_review.usecases import visits
-from ui.editing import VisitSession
 from ui.visit.evidence_page import EvidencePage
 from ui.visit.judgements_page import JudgementsPage
 from ui.visit.plan_page import PlanPage
 from ui.visit.report_page import ReportPage
+from ui.visit.session import VisitSession
 
 
 class VisitEditor(QWidget):

@@ -31,7 +31,6 @@ from nexus_review.frameworks import (
 )
 from nexus_review.usecases import editing
 from nexus_review.usecases.network import lesson_grading_enabled
-from ui.editing import VisitSession
 from ui.host_figures_view import HostFiguresBox
 from ui.look_for_own_grades import LookForOwnGradesBox
 from ui.visit.common import YEAR_GROUPS, now_minute, text_box
@@ -39,6 +38,7 @@ from ui.visit.drop_in_model import DropInTableModel
 from ui.visit.focus_links import FocusLinks
 from ui.visit.judgement_model import host_phase
 from ui.visit.models import CHOICES_ROLE, evidence_title
+from ui.visit.session import VisitSession
 from ui.widgets import (
     ChoiceDelegate,
     FieldBinder,

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from nexus_review.domain.enums import EvidenceKind
 from nexus_review.usecases import editing
-from ui.editing import VisitSession
 from ui.visit.common import QUICK_ADD, now_minute
 from ui.visit.evidence_form import EvidenceForm
 from ui.visit.models import EvidenceListModel
+from ui.visit.session import VisitSession
 
 
 class EvidencePage(QWidget):

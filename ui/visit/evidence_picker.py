@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.editing import VisitSession
 from ui.visit.models import evidence_title
+from ui.visit.session import VisitSession
 
 
 class EvidencePickerDialog(QDialog):

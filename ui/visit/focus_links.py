@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
 )
 
-from ui.editing import VisitSession
+from ui.visit.session import VisitSession
 
 
 class FocusLinks(QListWidget):

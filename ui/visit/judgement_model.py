@@ -20,7 +20,6 @@ from nexus_review.frameworks import (
     is_focus_key,
 )
 from nexus_review.usecases import visits
-from ui.editing import VisitSession
 from ui.visit.models import (
     AGREED,
     CHOICES_ROLE,
@@ -31,6 +30,7 @@ from ui.visit.models import (
     ROOT,
     Index,
 )
+from ui.visit.session import VisitSession
 
 # ---------------------------------------------------------------------------- judgements
 

@@ -19,12 +19,12 @@ from nexus_review.frameworks import (
     Framework,
     get_framework,
 )
-from ui.editing import VisitSession
 from ui.own_grades_panel import OwnGradesPanel
 from ui.visit.common import text_box
 from ui.visit.evidence_picker import EvidencePickerDialog
 from ui.visit.judgement_model import JudgementTableModel
 from ui.visit.models import evidence_title
+from ui.visit.session import VisitSession
 from ui.widgets import (
     ChoiceDelegate,
 )

@@ -1,7 +1,7 @@
 """Qt models over the open visit's records: the evidence log and the next steps, and what the
 visit's models share (their roles, times typed as text).
 
-They read the open visit's working copy (:class:`ui.editing.VisitSession`) and write every
+They read the open visit's working copy (:class:`ui.visit.session.VisitSession`) and write every
 edit back through it, so undo, redo and autosave cover table edits as they cover typing. A
 learning walk's classrooms are in :mod:`ui.visit.drop_in_model`, the judgements in
 :mod:`ui.visit.judgement_model`; the visit list's models in :mod:`ui.visit_list_model`.
@@ -28,7 +28,7 @@ from nexus_review.domain.enums import (
     EvidenceKind,
     label_of,
 )
-from ui.editing import VisitSession
+from ui.visit.session import VisitSession
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()

@@ -30,9 +30,9 @@ from nexus_review.frameworks import (
     get_framework,
 )
 from nexus_review.usecases import editing, visits
-from ui.editing import VisitSession
 from ui.visit.common import text_box
 from ui.visit.judgement_model import JudgementTableModel
+from ui.visit.session import VisitSession
 from ui.widgets import (
     ChoiceDelegate,
     FieldBinder,

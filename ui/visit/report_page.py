@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from nexus_review.domain.enums import VisitStatus
 from nexus_review.usecases import editing
-from ui.editing import VisitSession
 from ui.visit.common import text_box
 from ui.visit.models import ActionTableModel
+from ui.visit.session import VisitSession
 from ui.widgets import (
     ChoiceDelegate,
     DateDelegate,
