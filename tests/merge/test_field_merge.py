@@ -651,7 +651,7 @@ def test_a_sealed_package_whose_manifest_was_changed_is_refused(net: Net) -> Non
 def test_a_sealed_package_of_format_1_is_still_read(net: Net) -> None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from nexus_review.interchange.package import SCRYPT, _key
+    from nexus_review.interchange.sealing import SCRYPT, _key
 
     plain = net.send(net.a, "plain", all_visits=True)
     with zipfile.ZipFile(plain) as zf:

@@ -25,8 +25,9 @@ from sqlalchemy import Integer
 from sqlalchemy.types import JSON
 
 from nexus_review.errors import InterchangeError
-from nexus_review.interchange import package as package_module
-from nexus_review.interchange.package import TABLES, column_shapes, parse_package, write_package
+from nexus_review.interchange import sealing
+from nexus_review.interchange.package import TABLES, parse_package, write_package
+from nexus_review.interchange.package_schema import column_shapes
 from nexus_review.interchange.visit_json import parse_visit_bytes
 from nexus_review.storage.database import Database, open_database
 from nexus_review.usecases.packages import export_review_package, import_packages
@@ -262,7 +263,7 @@ def test_fuzzed_json_column_shapes_are_refused(
     rows = records[table]
     row = rows[data.draw(st.integers(0, len(rows) - 1))]
     if column == "field_versions":
-        from nexus_review.interchange.package import FIELD_VERSIONS_SCHEMA as shape
+        from nexus_review.interchange.package_schema import FIELD_VERSIONS_SCHEMA as shape
     else:
         shape = column_shapes()["vclock" if column == "vclock" else f"{table}.{column}"]
     value = data.draw(json_values)
@@ -382,7 +383,7 @@ def test_fuzzed_deep_nesting_is_refused(
 
 def _bad_setting(key: str) -> st.SearchStrategy[str]:
     """JSON text for a key-derivation setting outside what the reader accepts."""
-    low, high = package_module.SCRYPT_LIMITS[key]
+    low, high = sealing.SCRYPT_LIMITS[key]
     out_of_range = st.integers(high + 1, 2**4000) | st.integers(-(2**64), low - 1)
     texts = st.sampled_from(
         [
@@ -408,7 +409,7 @@ def _bad_setting(key: str) -> st.SearchStrategy[str]:
 
 
 def _good_setting(key: str) -> st.SearchStrategy[str]:
-    low, high = package_module.SCRYPT_LIMITS[key]
+    low, high = sealing.SCRYPT_LIMITS[key]
     if key == "n":
         return st.sampled_from([str(2**k) for k in range(low.bit_length() - 1, high.bit_length())])
     return st.integers(low, high).map(str)
@@ -439,12 +440,12 @@ def test_fuzzed_key_derivation_settings_are_refused_before_deriving(
     def no_deriving(*args: Any) -> bytes:
         raise AssertionError("a key was derived with settings the reader should have refused")
 
-    original = package_module._key
-    package_module._key = no_deriving
+    original = sealing._key
+    sealing._key = no_deriving
     try:
         must_refuse(network, dump_of, "package", raw, PASSPHRASE)
     finally:
-        package_module._key = original
+        sealing._key = original
 
 
 def test_the_fuzzers_start_from_files_that_import(

@@ -277,7 +277,7 @@ def test_unreasonable_key_derivation_settings_are_refused_before_deriving(
     setting: str,
     value: str,
 ) -> None:
-    from nexus_review.interchange import package as package_module
+    from nexus_review.interchange import sealing
 
     out = package(tmp_path, laptop_records, lambda r: None, passphrase="correct horse")
     defaults = {"n": 32768, "r": 8, "p": 1}
@@ -292,7 +292,7 @@ def test_unreasonable_key_derivation_settings_are_refused_before_deriving(
     def no_deriving(*args: Any) -> bytes:
         raise AssertionError("a key was derived with settings the reader should have refused")
 
-    monkeypatch.setattr(package_module, "_key", no_deriving)
+    monkeypatch.setattr(sealing, "_key", no_deriving)
     secret = tmp_path / "passphrase.txt"
     secret.write_text("correct horse", encoding="utf-8")
     err = refused(capsys, network, "package", "import", "--passphrase-file", str(secret), str(out))
@@ -408,7 +408,8 @@ def test_a_sound_package_still_imports(
 def test_every_json_column_that_travels_has_a_declared_shape() -> None:
     from sqlalchemy.types import JSON
 
-    from nexus_review.interchange.package import TABLES, payload_schema
+    from nexus_review.interchange.package import TABLES
+    from nexus_review.interchange.package_schema import payload_schema
 
     tables = payload_schema()["properties"]["records"]["properties"]
     for name, model in TABLES.items():

@@ -355,7 +355,7 @@ json_values = st.recursive(
 def test_the_quick_payload_check_agrees_with_the_schema(
     table: str, key: str, value: object, drop: bool
 ) -> None:
-    from nexus_review.interchange.package import _quick_check, _validator
+    from nexus_review.interchange.package_schema import _quick_check, _validator
     from nexus_review.storage.models import SYNCED_MODELS
 
     model = next(m for m in SYNCED_MODELS if m.__tablename__ == table)  # type: ignore[attr-defined]
@@ -481,7 +481,7 @@ stamps = (
 def test_the_quick_check_of_field_versions_agrees_with_the_schema(
     base: object, fields: object, drop: str, extra: bool
 ) -> None:
-    from nexus_review.interchange.package import _quick_check, _validator
+    from nexus_review.interchange.package_schema import _quick_check, _validator
 
     versions: dict[str, object] = {"base": base, "fields": fields}
     if drop:
