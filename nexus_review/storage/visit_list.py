@@ -28,6 +28,46 @@ def _label_key(column: Any, labels: type[VisitKind] | type[VisitStatus]) -> Any:
     return case({k.value: k.label.lower() for k in labels}, value=column, else_=func.lower(column))
 
 
+def narrowed(
+    query: Any,
+    *,
+    school_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> Any:
+    """A query over visits narrowed to the list's filters (an empty filter narrows nothing)."""
+    if school_id:
+        query = query.where(Visit.host_school_id == school_id)
+    if since:
+        query = query.where(Visit.visit_date >= since)
+    if until:
+        query = query.where(Visit.visit_date <= until)
+    if kind:
+        query = query.where(Visit.kind == kind)
+    if status:
+        query = query.where(Visit.status == status)
+    return query
+
+
+def team_names(session: Session, visit_ids: list[str] | None = None) -> dict[str, list[str]]:
+    """Each visit's review team by name, the lead first, then in the team's order (every
+    visit's, or only these visits')."""
+    team = (
+        select(VisitReviewer.visit_id, Reviewer.name)
+        .join(Reviewer, Reviewer.id == VisitReviewer.reviewer_id)
+        .where(VisitReviewer.deleted.is_(False))
+        .order_by(VisitReviewer.visit_id, VisitReviewer.is_lead.desc(), VisitReviewer.position)
+    )
+    if visit_ids is not None:
+        team = team.where(VisitReviewer.visit_id.in_(visit_ids))
+    names: dict[str, list[str]] = {}
+    for visit_id, name in session.execute(team):
+        names.setdefault(visit_id, []).append(name)
+    return names
+
+
 def ordered_visit_ids(
     session: Session,
     column: int = DATE,
@@ -40,17 +80,14 @@ def ordered_visit_ids(
     status: str = "",
 ) -> list[str]:
     """Ids of the live visits that pass the filters, in the list's order for a column."""
-    query = select(Visit.id, Visit.visit_date).where(Visit.deleted.is_(False))
-    if school_id:
-        query = query.where(Visit.host_school_id == school_id)
-    if since:
-        query = query.where(Visit.visit_date >= since)
-    if until:
-        query = query.where(Visit.visit_date <= until)
-    if kind:
-        query = query.where(Visit.kind == kind)
-    if status:
-        query = query.where(Visit.status == status)
+    query = narrowed(
+        select(Visit.id, Visit.visit_date).where(Visit.deleted.is_(False)),
+        school_id=school_id,
+        since=since,
+        until=until,
+        kind=kind,
+        status=status,
+    )
     if column in (REVIEW_TEAM, FOCUS):
         return _ordered_by_words(session, query, column, descending)
     only_ids = query.with_only_columns(Visit.id)
@@ -75,16 +112,7 @@ def _ordered_by_words(
     rows = {r[0]: r[1] for r in session.execute(query)}
     words: dict[str, str] = {}
     if column == REVIEW_TEAM:
-        team = (
-            select(VisitReviewer.visit_id, Reviewer.name)
-            .join(Reviewer, Reviewer.id == VisitReviewer.reviewer_id)
-            .where(VisitReviewer.deleted.is_(False))
-            .order_by(VisitReviewer.visit_id, VisitReviewer.is_lead.desc(), VisitReviewer.position)
-        )
-        names: dict[str, list[str]] = {}
-        for visit_id, name in session.execute(team):
-            names.setdefault(visit_id, []).append(name)
-        words = {v: ", ".join(n) for v, n in names.items()}
+        words = {v: ", ".join(n) for v, n in team_names(session).items()}
     else:
         focus = select(Visit.id, Visit.focus_areas).where(Visit.deleted.is_(False))
         words = {v: "; ".join(str(f) for f in areas or ()) for v, areas in session.execute(focus)}

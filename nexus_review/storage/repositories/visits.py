@@ -32,6 +32,7 @@ from nexus_review.storage.models import (
 )
 from nexus_review.storage.repositories.common import chunks, id_prefix
 from nexus_review.storage.repositories.people import school_item
+from nexus_review.storage.visit_list import narrowed, team_names
 
 
 def visit_summaries(
@@ -65,31 +66,12 @@ def visit_summaries(
         .where(Visit.deleted.is_(False))
         .order_by(Visit.visit_date.desc(), Visit.id)
     )
-    if school_id:
-        query = query.where(Visit.host_school_id == school_id)
-    if since:
-        query = query.where(Visit.visit_date >= since)
-    if until:
-        query = query.where(Visit.visit_date <= until)
-    if kind:
-        query = query.where(Visit.kind == kind)
-    if status:
-        query = query.where(Visit.status == status)
+    query = narrowed(query, school_id=school_id, since=since, until=until, kind=kind, status=status)
     id_list = list(ids) if ids is not None else None
     if id_list is not None:
         query = query.where(Visit.id.in_(id_list))
     rows = session.execute(query).all()
-    team_query = (
-        select(VisitReviewer.visit_id, Reviewer.name)
-        .join(Reviewer, Reviewer.id == VisitReviewer.reviewer_id)
-        .where(VisitReviewer.deleted.is_(False))
-        .order_by(VisitReviewer.visit_id, VisitReviewer.is_lead.desc(), VisitReviewer.position)
-    )
-    if id_list is not None:
-        team_query = team_query.where(VisitReviewer.visit_id.in_(id_list))
-    teams: dict[str, list[str]] = {}
-    for visit_id, name in session.execute(team_query):
-        teams.setdefault(visit_id, []).append(name)
+    teams = team_names(session, id_list)
     return [
         VisitSummary(
             id=r[0],
