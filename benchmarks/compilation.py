@@ -28,10 +28,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from benchmarks.anchor import goal_in_anchors, in_anchors  # noqa: E402
-from nexus_review.demo import fill_demo_network  # noqa: E402
-from nexus_review.storage.database import open_database  # noqa: E402
-from nexus_review.storage.models import Action, Evidence, Judgement, Visit, VisitReviewer, utcnow  # noqa: E402
-from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
+from benchmarks.made_up import demo_network, sync_columns, team_of_two  # noqa: E402
+from nexus_review.storage.models import Action, Evidence, Judgement, Visit, VisitReviewer  # noqa: E402
 
 AREAS = (
     "inclusion",
@@ -62,21 +60,9 @@ def build(
     first: dt.date = dt.date(2025, 9, 8),
 ) -> None:
     """The network database: ``visits`` evaluation days spread over ``days`` from ``first``."""
-    db = open_database(path)
-    fill_demo_network(db)
-    with db.reading() as s:
-        schools = [x.id for x in list_schools(s)]
-        reviewers = [x.id for x in list_reviewers(s)]
+    db, schools, reviewers = demo_network(path)
     rng = random.Random(11)
-    now = utcnow()
-    sync = {
-        "created_at": now,
-        "updated_at": now,
-        "device_id": "bench",
-        "revision": 1,
-        "vclock": {"bench": 1},
-        "deleted": False,
-    }
+    sync = sync_columns()
     rows: dict[type, list[dict[str, object]]] = {
         m: [] for m in (Visit, VisitReviewer, Evidence, Judgement, Action)
     }
@@ -104,17 +90,7 @@ def build(
                 "questions": "How do you know?\nWhat will you stop doing?",
             }
         )
-        for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            rows[VisitReviewer].append(
-                {
-                    **sync,
-                    "id": str(uuid.uuid4()),
-                    "visit_id": vid,
-                    "reviewer_id": rid,
-                    "is_lead": pos == 0,
-                    "position": pos,
-                }
-            )
+        rows[VisitReviewer].extend(team_of_two(rng, vid, reviewers, sync))
         for pos in range(evidence_per_visit):
             rows[Evidence].append(
                 {

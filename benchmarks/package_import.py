@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from benchmarks.made_up import demo_network, sync_columns, team_of_two  # noqa: E402
 from nexus_review.demo import fill_demo_network  # noqa: E402
 from nexus_review.interchange.package import read_package  # noqa: E402
 from nexus_review.storage.database import open_database  # noqa: E402
@@ -36,9 +37,7 @@ from nexus_review.storage.models import (  # noqa: E402
     Judgement,
     Visit,
     VisitReviewer,
-    utcnow,
 )
-from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
 from nexus_review.usecases.packages import export_review_package, import_packages  # noqa: E402
 
 AREAS = (
@@ -53,21 +52,9 @@ AREAS = (
 
 
 def laptop_visits(path: Path, count: int) -> list[str]:
-    db = open_database(path)
-    fill_demo_network(db)
-    with db.reading() as s:
-        schools = [x.id for x in list_schools(s)]
-        reviewers = [x.id for x in list_reviewers(s)]
+    db, schools, reviewers = demo_network(path)
     rng = random.Random(3)
-    now = utcnow()
-    sync = {
-        "created_at": now,
-        "updated_at": now,
-        "device_id": db.device_id,
-        "revision": 1,
-        "vclock": {db.device_id: 1},
-        "deleted": False,
-    }
+    sync = sync_columns(db.device_id)
     rows: dict[type, list[dict[str, object]]] = {
         m: [] for m in (Visit, VisitReviewer, Evidence, DropIn, Judgement, Action)
     }
@@ -91,17 +78,7 @@ def laptop_visits(path: Path, count: int) -> list[str]:
                 "questions": "How do you know?",
             }
         )
-        for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            rows[VisitReviewer].append(
-                {
-                    **sync,
-                    "id": str(uuid.uuid4()),
-                    "visit_id": vid,
-                    "reviewer_id": rid,
-                    "is_lead": pos == 0,
-                    "position": pos,
-                }
-            )
+        rows[VisitReviewer].extend(team_of_two(rng, vid, reviewers, sync))
         for pos in range(6):
             eid = str(uuid.uuid4())
             rows[Evidence].append(

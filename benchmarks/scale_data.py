@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from nexus_review.demo import fill_demo_network  # noqa: E402
-from nexus_review.storage.database import open_database  # noqa: E402
+from benchmarks.made_up import demo_network, sync_columns, team_of_two  # noqa: E402
 from nexus_review.storage.models import (  # noqa: E402
     Action,
     DropIn,
@@ -34,9 +33,7 @@ from nexus_review.storage.models import (  # noqa: E402
     Judgement,
     Visit,
     VisitReviewer,
-    utcnow,
 )
-from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
 from nexus_review.storage.schema import SCHEMA_HEAD  # noqa: E402
 
 WORDS = [
@@ -110,21 +107,9 @@ def build(path: Path, evidence: int) -> None:
 
 
 def _build(path: Path, evidence: int) -> None:
-    db = open_database(path)
-    fill_demo_network(db)
-    with db.reading() as s:
-        schools = [x.id for x in list_schools(s)]
-        reviewers = [x.id for x in list_reviewers(s)]
+    db, schools, reviewers = demo_network(path)
     rng = random.Random(evidence)
-    now = utcnow()
-    sync = {
-        "created_at": now,
-        "updated_at": now,
-        "device_id": "bench",
-        "revision": 1,
-        "vclock": {"bench": 1},
-        "deleted": False,
-    }
+    sync = sync_columns()
     visits = max(1, evidence // EVIDENCE_PER_VISIT)
     rows: dict[type, list[dict[str, object]]] = {
         m: [] for m in (Visit, VisitReviewer, Evidence, DropIn, Judgement, Action)
@@ -150,17 +135,7 @@ def _build(path: Path, evidence: int) -> None:
                 "questions": "How do you know?",
             }
         )
-        for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            rows[VisitReviewer].append(
-                {
-                    **sync,
-                    "id": str(uuid.uuid4()),
-                    "visit_id": vid,
-                    "reviewer_id": rid,
-                    "is_lead": pos == 0,
-                    "position": pos,
-                }
-            )
+        rows[VisitReviewer].extend(team_of_two(rng, vid, reviewers, sync))
         for pos in range(EVIDENCE_PER_VISIT):
             if made >= evidence:
                 break

@@ -24,10 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from nexus_review.demo import fill_demo_network  # noqa: E402
+from benchmarks.made_up import demo_network, sync_columns, team_of_two  # noqa: E402
 from nexus_review.storage.database import open_database  # noqa: E402
-from nexus_review.storage.models import Evidence, Visit, VisitReviewer, utcnow  # noqa: E402
-from nexus_review.storage.repository import list_reviewers, list_schools  # noqa: E402
+from nexus_review.storage.models import Evidence, Visit, VisitReviewer  # noqa: E402
 
 VISITS = 10_000
 WORDS = [
@@ -46,21 +45,9 @@ WORDS = [
 
 
 def build(path: Path) -> None:
-    db = open_database(path)
-    fill_demo_network(db)
-    with db.reading() as s:
-        schools = [x.id for x in list_schools(s)]
-        reviewers = [x.id for x in list_reviewers(s)]
+    db, schools, reviewers = demo_network(path)
     rng = random.Random(7)
-    now = utcnow()
-    sync = {
-        "created_at": now,
-        "updated_at": now,
-        "device_id": "bench",
-        "revision": 1,
-        "vclock": {"bench": 1},
-        "deleted": False,
-    }
+    sync = sync_columns()
     visits, team, evidence = [], [], []
     for i in range(VISITS):
         vid = str(uuid.uuid4())
@@ -82,17 +69,7 @@ def build(path: Path) -> None:
                 "questions": "",
             }
         )
-        for pos, rid in enumerate(rng.sample(reviewers, 2)):
-            team.append(
-                {
-                    **sync,
-                    "id": str(uuid.uuid4()),
-                    "visit_id": vid,
-                    "reviewer_id": rid,
-                    "is_lead": pos == 0,
-                    "position": pos,
-                }
-            )
+        team.extend(team_of_two(rng, vid, reviewers, sync))
         for pos in range(3):
             evidence.append(
                 {
