@@ -4,8 +4,8 @@ For the chosen year (and a review group, an area, a framework, a pair of reviewe
 of paired judgements, exact agreement, agreement within one grade and the weighted kappa with
 its 95 % confidence interval, per area and per pair of reviewers; each reviewer's lean against
 the agreed grade; each school's self-evaluation against its peers over the years; and two plain
-charts: the grades given per area, and agreement term by term. The figures are worked out off
-the GUI thread by the agreement use case.
+charts (drawn by ``ui.consistency_charts``): the grades given per area, and agreement term by
+term. The figures are worked out off the GUI thread by the agreement use case.
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
-    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -43,16 +40,12 @@ from nexus_review.domain.agreement import MIN_PAIRS_FOR_KAPPA, TOO_FEW, Agreemen
 from nexus_review.usecases.consistency import (
     AgreementFilter,
     AgreementReport,
-    Distribution,
-    TermAgreement,
     agreement_report,
 )
+from ui.consistency_charts import AgreementOverTimeChart, GradeDistributionChart
 from ui.errors import show_error
 
 ALL = "All"
-# Grades best first: from a deep green to a deep red, whatever the scale's length.
-GRADE_COLOURS = ("#1b7837", "#5aae61", "#a6dba0", "#f4a582", "#d6604d", "#b2182b")
-EXACT, WITHIN, PAIRS = QColor("#2c7fb8"), QColor("#7fcdbb"), QColor("#e3e3e3")
 
 
 def kappa_text(k: Kappa) -> str:
@@ -132,190 +125,6 @@ def _view(model: RowsTableModel, name: str) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.setMinimumHeight(150)
     return view
-
-
-class GradeDistributionChart(QWidget):
-    """One bar per area: how many own grades of each grade were given, best grade on the left."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: tuple[Distribution, ...] = ()
-        self.setAccessibleName("Grades given per area")
-        self.setMinimumHeight(120)
-
-    def set_data(self, data: Sequence[Distribution]) -> None:
-        self.data = tuple(data)
-        self.setAccessibleDescription(
-            "; ".join(
-                f"{d.area_name}: " + ", ".join(f"{g.count} {g.label}" for g in d.grades if g.count)
-                for d in self.data
-            )
-            or "No own grades given."
-        )
-        self.setMinimumHeight(40 + 26 * max(1, len(self.data)) + 30)
-        self.updateGeometry()
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(600, 40 + 26 * max(1, len(self.data)) + 30)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), self.palette().base())
-        p.setPen(self.palette().text().color())
-        title = QFont(self.font())
-        title.setBold(True)
-        p.setFont(title)
-        p.drawText(
-            QRectF(8, 4, self.width() - 16, 20),
-            Qt.AlignmentFlag.AlignLeft,
-            "Own grades given per area (best grade on the left)",
-        )
-        p.setFont(self.font())
-        if not self.data:
-            p.drawText(
-                QRectF(8, 30, self.width() - 16, 20),
-                Qt.AlignmentFlag.AlignLeft,
-                "No own grades given yet.",
-            )
-            return
-        metrics = p.fontMetrics()
-        widest = max(metrics.horizontalAdvance(d.area_name) for d in self.data) + 12
-        label_w = float(min(widest, self.width() * 0.45))
-        total_w = metrics.horizontalAdvance("000 grades") + 8
-        bar_w = max(40.0, self.width() - label_w - total_w - 24)
-        y = 30.0
-        for d in self.data:
-            p.setPen(self.palette().text().color())
-            name = metrics.elidedText(d.area_name, Qt.TextElideMode.ElideMiddle, int(label_w - 8))
-            p.drawText(
-                QRectF(8, y, label_w - 8, 22),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                name,
-            )
-            # Each bar is its own area's grades end to end, so areas graded often and rarely
-            # compare by their mix; the count of grades stands at the end of the bar.
-            x = label_w + 8
-            total = d.total or 1
-            for i, g in enumerate(d.grades):
-                if not g.count:
-                    continue
-                w = bar_w * g.count / total
-                colour = QColor(
-                    GRADE_COLOURS[
-                        min(
-                            i * (len(GRADE_COLOURS) - 1) // max(1, len(d.grades) - 1),
-                            len(GRADE_COLOURS) - 1,
-                        )
-                    ]
-                )
-                p.fillRect(QRectF(x, y + 2, w, 18), colour)
-                p.setPen(QColor("white") if colour.lightness() < 140 else QColor("black"))
-                if w >= metrics.horizontalAdvance(str(g.count)) + 6:
-                    p.drawText(QRectF(x, y + 2, w, 18), Qt.AlignmentFlag.AlignCenter, str(g.count))
-                x += w
-            p.setPen(self.palette().text().color())
-            p.drawText(
-                QRectF(x + 6, y, total_w, 22),
-                Qt.AlignmentFlag.AlignVCenter,
-                f"{d.total} {'grade' if d.total == 1 else 'grades'}",
-            )
-            y += 26
-        # The key: the first area's scale (areas of one framework share it).
-        x = label_w + 8
-        key = max(self.data, key=lambda d: len(d.grades)).grades
-        for i, g in enumerate(key):
-            colour = QColor(
-                GRADE_COLOURS[
-                    min(
-                        i * (len(GRADE_COLOURS) - 1) // max(1, len(key) - 1), len(GRADE_COLOURS) - 1
-                    )
-                ]
-            )
-            p.fillRect(QRectF(x, y + 6, 12, 12), colour)
-            p.setPen(self.palette().text().color())
-            text_w = p.fontMetrics().horizontalAdvance(g.label) + 20
-            p.drawText(QRectF(x + 16, y + 2, text_w, 20), Qt.AlignmentFlag.AlignVCenter, g.label)
-            x += text_w + 16
-
-
-class AgreementOverTimeChart(QWidget):
-    """Term by term: paired judgements (grey), those within one grade, those exactly the same."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: tuple[TermAgreement, ...] = ()
-        self.setAccessibleName("Agreement term by term")
-        self.setFixedHeight(240)
-
-    def set_data(self, data: Sequence[TermAgreement]) -> None:
-        self.data = tuple(data)
-        self.setAccessibleDescription(
-            "; ".join(
-                f"{t.term}: {t.agreement.exact} of {t.agreement.n} exact, {t.agreement.within_one} within one"
-                for t in self.data
-            )
-            or "No paired judgements."
-        )
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(600, 220)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.fillRect(self.rect(), self.palette().base())
-        text = self.palette().text().color()
-        p.setPen(text)
-        title = QFont(self.font())
-        title.setBold(True)
-        p.setFont(title)
-        p.drawText(
-            QRectF(8, 4, self.width() - 16, 20),
-            Qt.AlignmentFlag.AlignLeft,
-            "Agreement term by term (paired judgements)",
-        )
-        p.setFont(self.font())
-        shown = [t for t in self.data if t.agreement.n]
-        if not shown:
-            p.drawText(
-                QRectF(8, 30, self.width() - 16, 20),
-                Qt.AlignmentFlag.AlignLeft,
-                "Not enough paired judgements yet.",
-            )
-            return
-        top, bottom = 52.0, self.height() - 40.0
-        height = max(10.0, bottom - top)
-        most = max(t.agreement.n for t in shown)
-        slot = (self.width() - 16) / len(shown)
-        bar = min(70.0, slot * 0.6)
-        for i, t in enumerate(shown):
-            a = t.agreement
-            x = 8 + i * slot + (slot - bar) / 2
-            for value, colour in ((a.n, PAIRS), (a.within_one, WITHIN), (a.exact, EXACT)):
-                h = height * value / most
-                p.fillRect(QRectF(x, bottom - h, bar, h), colour)
-            p.setPen(text)
-            p.drawText(
-                QRectF(8 + i * slot, bottom + 2, slot, 18), Qt.AlignmentFlag.AlignHCenter, t.term
-            )
-            p.drawText(
-                QRectF(8 + i * slot, bottom + 18, slot, 18),
-                Qt.AlignmentFlag.AlignHCenter,
-                f"{a.exact} of {a.n} exact",
-            )
-        x = 8.0
-        for label, colour in (
-            ("Paired judgements", PAIRS),
-            ("Within one grade", WITHIN),
-            ("Exactly the same", EXACT),
-        ):
-            p.fillRect(QRectF(x, 30, 12, 12), colour)
-            p.setPen(text)
-            w = p.fontMetrics().horizontalAdvance(label) + 12
-            p.drawText(QRectF(x + 16, 26, w, 20), Qt.AlignmentFlag.AlignVCenter, label)
-            x += w + 28
 
 
 class ConsistencyTab(QWidget):
