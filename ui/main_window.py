@@ -592,7 +592,7 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.session.flush()
-        from ui.dialogs import ExportDialog
+        from ui.export_dialogs import ExportDialog
 
         dialog = ExportDialog(fmt, self.settings, self)
         accepted = dialog.exec() == dialog.DialogCode.Accepted
@@ -603,7 +603,7 @@ class MainWindow(QMainWindow):
         options = dialog.options()
         open_after = dialog.open_after.isChecked()
         from nexus_review.usecases import visits
-        from ui.dialogs import suggested_report_name
+        from ui.export_dialogs import suggested_report_name
 
         detail = visits.visit_detail(self.db, visit_id)
 
@@ -635,7 +635,7 @@ class MainWindow(QMainWindow):
 
     def export_folder(self) -> Path:
         remembered = self.settings.get("export/folder")
-        from ui.dialogs import default_export_folder
+        from ui.export_dialogs import default_export_folder
 
         return (
             Path(remembered)
@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
     def export_package(self) -> None:
         """Export a review package for the network administrator: which visits, then where."""
         from nexus_review.usecases.packages import export_review_package
-        from ui.dialogs import ExportPackageDialog
+        from ui.export_dialogs import ExportPackageDialog
 
         if self.session is not None:
             self.session.flush()

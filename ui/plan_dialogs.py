@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -53,19 +52,9 @@ from nexus_review.usecases.trust import (
     priority_themes,
     record_progress,
 )
-from ui.dialogs import RememberedDialog
+from ui.dialogs import RememberedDialog, ok_cancel
 from ui.errors import show_error
 from ui.widgets import QuietComboBox, keep_calendar_on_screen, quiet_wheel
-
-
-def _buttons(dialog: RememberedDialog, ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 def _text_box(text: str, lines: int = 3) -> QPlainTextEdit:
@@ -125,7 +114,7 @@ class AimDialog(_SavingDialog):
         form.addRow("Aim &number", self.number)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Save aim" if aim else "Add aim"))
+        layout.addWidget(ok_cancel(self, "Save aim" if aim else "Add aim"))
         self.resize(560, self.sizeHint().height())
 
     def save(self) -> None:
@@ -179,7 +168,7 @@ class ThemesDialog(_SavingDialog):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(empty)
-        layout.addWidget(_buttons(self, "Save"))
+        layout.addWidget(ok_cancel(self, "Save"))
         self.resize(720, 560)
 
     def save(self) -> None:
@@ -248,7 +237,7 @@ class DeliveryActionDialog(_SavingDialog):
         form.addRow("Due", due_row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Save action" if action else "Add action"))
+        layout.addWidget(ok_cancel(self, "Save action" if action else "Add action"))
         self.resize(620, self.sizeHint().height())
 
     def due_date(self) -> dt.date | None:
@@ -312,7 +301,7 @@ class ProgressDialog(_SavingDialog):
         form.addRow("&Note", self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Record progress"))
+        layout.addWidget(ok_cancel(self, "Record progress"))
         self.resize(560, self.sizeHint().height())
 
     def _show_term(self) -> None:

@@ -19,6 +19,7 @@ LATER = (
     "ui.network_view",
     "ui.imports_view",
     "ui.dialogs",
+    "ui.export_dialogs",
     "nexus_review.usecases.network",
     "ui.visit.models",
 )
