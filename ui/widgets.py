@@ -7,7 +7,7 @@ changes that arrive from elsewhere (undo, redo) without writing them back again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -295,3 +295,13 @@ def row_table(headers: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
     return table
+
+
+def fill_rows(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+    """Put these rows of words in the table, sized to them, the last column stretched."""
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
