@@ -38,8 +38,22 @@ def start_main_window(target: str | Path, settings: Settings) -> MainWindow:
     window.show()
     QApplication.processEvents()
     window.repaint()  # on screen before the database work starts competing for the processor
+    show_first_screen(window, target)
     open_in_window(window, target)
     return window
+
+
+def show_first_screen(window: MainWindow, target: str | Path) -> None:
+    """The newest visits in the list at once, read straight from the file (a few milliseconds,
+    without SQLAlchemy), while the database is opened for work behind them."""
+    from nexus_review.usecases.first_screen import first_screen
+
+    screen = first_screen(target)
+    if screen is None or not screen.visits:
+        return  # the list is filled when the database is open
+    window.visits.show_first_screen(screen)
+    window.visit_area.setCurrentWidget(window.visits)
+    window.visits.view.viewport().repaint()
 
 
 def open_in_window(window: MainWindow, target: str | Path) -> None:

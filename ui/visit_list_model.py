@@ -11,7 +11,7 @@ hold no database session themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -70,6 +70,14 @@ class VisitListModel(QAbstractTableModel):
         self._ids = self._order(column, order == Qt.SortOrder.DescendingOrder)
         self._rows.clear()
         self._loaded = True
+        self.endResetModel()
+
+    def show_first(self, visits: Sequence[VisitSummary]) -> None:
+        """Show these rows (the newest visits, read while the database opens) until the first
+        :meth:`reload`, which reads the list in full in the chosen order."""
+        self.beginResetModel()
+        self._ids = [v.id for v in visits]
+        self._rows = {v.id: (v, row_words(v)) for v in visits}
         self.endResetModel()
 
     def ids(self) -> list[str]:

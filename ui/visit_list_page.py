@@ -25,6 +25,7 @@ from ui.errors import show_error
 from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
 
 if TYPE_CHECKING:
+    from nexus_review.usecases.first_screen import FirstScreen
     from ui.main_window import MainWindow
 
 
@@ -49,6 +50,8 @@ class VisitListPage(QWidget):
         self.proxy = VisitListFilter(accept=self._passing_filters)
         self.proxy.setSourceModel(self.model)
         self._search_generation = 0
+        self.first_screen = False  # showing the newest visits while the database opens
+        self._open_when_ready: str | None = None
         self.searching = False  # a note search is running off the GUI thread
         self.view = QTableView()
         self.view.setModel(self.proxy)
@@ -116,8 +119,28 @@ class VisitListPage(QWidget):
         layout.addWidget(self.view)
         layout.addLayout(buttons)
 
+    def show_first_screen(self, screen: FirstScreen) -> None:
+        """The newest visits, read while the database is still being opened: they can be
+        looked at, scrolled and chosen at once; sorting, filters and search (and opening the
+        chosen visit) wait for the database, which fills the whole list (:meth:`refresh`)."""
+        self.model.show_first(screen.visits)
+        self.first_screen = True
+        for control in self._needs_database():
+            control.setEnabled(False)
+        self.view.horizontalHeader().setSectionsClickable(False)
+        shown = len(screen.visits)
+        self.count.setText(
+            f"{shown} of {screen.total} visits, opening…"
+            if shown < screen.total
+            else f"{screen.total} visits"
+        )
+
+    def _needs_database(self) -> tuple[QWidget, ...]:
+        return (self.search, self.school, self.year, self.kind, self.status, self.new_button)
+
     def refresh(self) -> None:
         choices = _visit_list().list_choices(self.window_.db)
+        chosen = self.selected_visit_id() if self.first_screen else None
         self.model.reload()
         current_school = self.school.currentData()
         self.school.clear()
@@ -132,6 +155,40 @@ class VisitListPage(QWidget):
             self.year.addItem(year, year)
         self.year.setCurrentIndex(max(self.year.findData(current_year), 0))
         self.apply_search()
+        if self.first_screen:
+            self._leave_first_screen(chosen)
+
+    def _leave_first_screen(self, chosen: str | None) -> None:
+        """The database is open: the whole list is there; the visit chosen meanwhile stays
+        chosen, and the one asked for is opened."""
+        self.first_screen = False
+        for control in self._needs_database():
+            control.setEnabled(True)
+        self.view.horizontalHeader().setSectionsClickable(True)
+        if chosen is not None:
+            self.select_visit(chosen)
+        waiting, self._open_when_ready = self._open_when_ready, None
+        if waiting is not None:
+            QTimer.singleShot(0, lambda: self.window_.open_visit(waiting))
+
+    def select_visit(self, visit_id: str) -> None:
+        """Make this visit the chosen row (if the list shows it)."""
+        ids = self.model.ids()
+        if visit_id not in ids:
+            return
+        index = self.proxy.mapFromSource(self.model.index(ids.index(visit_id), 0))
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+
+    def _open(self, visit_id: str) -> None:
+        if self.first_screen:  # the database is still opening: opened as soon as it is
+            self._open_when_ready = visit_id
+            self.window_.statusBar().showMessage(
+                "The visit opens as soon as the database is ready…", 5000
+            )
+            return
+        self.window_.open_visit(visit_id)
 
     def _passing_filters(self, filters: dict[str, str]) -> set[str]:
         visit_list = _visit_list()
@@ -185,9 +242,9 @@ class VisitListPage(QWidget):
     def open_selected(self) -> None:
         visit_id = self.selected_visit_id()
         if visit_id:
-            self.window_.open_visit(visit_id)
+            self._open(visit_id)
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         visit_id = self.proxy.data(index, ID_ROLE)
         if visit_id:
-            self.window_.open_visit(visit_id)
+            self._open(visit_id)

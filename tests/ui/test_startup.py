@@ -9,9 +9,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 import ui.app
 import ui.startup
@@ -21,6 +24,7 @@ from nexus_review.storage.lock import DatabaseLock
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.startup import start_main_window
+from ui.visit_list_model import ID_ROLE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,9 +116,10 @@ def test_the_list_is_filled_when_the_open_has_finished_then_checked_and_backed_u
     path = _closed(demo_db)
     window = start_main_window(path, Settings())
     qtbot.addWidget(window)
-    if window.opened is None:  # the open runs on the thread pool
-        assert window.visit_area.currentWidget() is window.waiting
+    if window.opened is None:  # the open runs on the thread pool; the newest visits show
+        assert window.visit_area.currentWidget() is window.visits
         assert not window.nav.isEnabled() and not window.new_visit_action.isEnabled()
+        assert not window.visits.search.isEnabled()
         with qtbot.waitSignal(window.filled, timeout=15000):
             pass
     assert window.visit_area.currentWidget() is window.visits
@@ -128,6 +133,61 @@ def test_the_list_is_filled_when_the_open_has_finished_then_checked_and_backed_u
         DatabaseLock(path).acquire()
     assert window.opened is not None
     window.close()
+    window.opened.close()
+
+
+@pytest.fixture
+def held_open(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The database open (on the thread pool) waits until the test lets it go on."""
+    from nexus_review.usecases import opening
+
+    go_on = threading.Event()
+    real = opening.open_for_work
+
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        go_on.wait(15)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(opening, "open_for_work", waiting)
+    return go_on
+
+
+def test_the_newest_visits_show_at_once_and_one_chosen_meanwhile_opens_when_ready(
+    qtbot, demo_db: Database, held_open: threading.Event
+) -> None:
+    from nexus_review.usecases import visit_list
+
+    newest = visit_list.rows(demo_db, visit_list.ordered_ids(demo_db, 0, True)[:1])[0]
+    path = _closed(demo_db)
+    window = start_main_window(path, Settings())
+    qtbot.addWidget(window)
+    page = window.visits
+    # Before the database is open: the visits are on screen, read straight from the file.
+    assert window.opened is None
+    assert window.visit_area.currentWidget() is page
+    assert page.view.model().rowCount() == 75
+    assert page.view.model().index(0, 1).data() == newest.host_school_name
+    assert page.count.text() == "75 visits"
+    assert not page.search.isEnabled() and not page.school.isEnabled()
+    assert not page.new_button.isEnabled() and not window.nav.isEnabled()
+    # A head picks the third visit and opens it: it opens as soon as the database is ready.
+    third = page.view.model().index(2, 0)
+    wanted = third.data(ID_ROLE)
+    rect = page.view.visualRect(third)
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.editor is None
+    assert "as soon as the database is ready" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.filled, timeout=15000):
+        held_open.set()
+    qtbot.waitUntil(lambda: window.editor is not None, timeout=15000)
+    assert window.session is not None and window.session.visit_id == wanted
+    assert page.search.isEnabled() and page.school.isEnabled() and page.new_button.isEnabled()
+    assert page.school.count() > 1  # the filters are filled
+    assert page.selected_visit_id() == wanted  # still the chosen row, back in the list
+    _wait_finished(qtbot, window)
+    window.close()
+    assert window.opened is not None
     window.opened.close()
 
 
