@@ -3,24 +3,13 @@ focus area, whichever laptops graded it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from nexus_review.frameworks import focus_key
 from nexus_review.storage.models import Judgement
 from nexus_review.storage.repository import visit_detail
 from nexus_review.usecases.packages import import_package_files, list_conflicts
-from tests.merge.test_field_merge import Net
-
-
-@pytest.fixture
-def net(tmp_path: Path) -> Iterator[Net]:
-    network = Net(tmp_path)
-    yield network
-    network.close()
+from tests.merge.small_network import Net
 
 
 def test_two_laptops_judging_the_same_focus_area_make_one_judgement(net: Net) -> None:
