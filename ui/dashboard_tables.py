@@ -15,7 +15,7 @@ from nexus_review.domain.trust import (
     pupils_text,
 )
 from nexus_review.usecases.trust import Dashboard, IndicatorStanding
-from ui.plan_dialogs import PLAN_ROLE
+from ui.plan_buttons import PLAN_ROLE
 from ui.widgets import row_table, table_item
 
 _item = table_item

@@ -46,7 +46,7 @@ from ui.dashboard_tables import (
     plan_items,
 )
 from ui.errors import show_error
-from ui.plan_dialogs import PLAN_ROLE, PlanButtons
+from ui.plan_buttons import PLAN_ROLE, PlanButtons
 from ui.trend_chart import NATIONAL_COLOUR, NETWORK_COLOUR, SCHOOL_COLOUR, TrendChart
 from ui.widgets import table_item
 
