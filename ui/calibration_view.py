@@ -44,7 +44,7 @@ from nexus_review.usecases.calibration import (
 )
 from ui.consistency_view import RowsTableModel
 from ui.errors import show_error
-from ui.own_grades_panel import HIDE_SETTING
+from ui.own_grades_box import HIDE_SETTING
 from ui.settings import Settings
 from ui.widgets import QuietComboBox
 

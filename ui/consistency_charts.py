@@ -25,6 +25,32 @@ GRADE_COLOURS = ("#1b7837", "#5aae61", "#a6dba0", "#f4a582", "#d6604d", "#b2182b
 EXACT, WITHIN, PAIRS = QColor("#2c7fb8"), QColor("#7fcdbb"), QColor("#e3e3e3")
 
 
+def grade_colour(i: int, grades: int) -> QColor:
+    """The colour of the i-th of so many grades, best first, spread over the whole range."""
+    last = len(GRADE_COLOURS) - 1
+    return QColor(GRADE_COLOURS[min(i * last // max(1, grades - 1), last)])
+
+
+def start_chart(
+    chart: QWidget, title: str, empty: str | None, antialiased: bool = False
+) -> QPainter:
+    """A painter over the chart's plain background with its title in bold above; when there
+    is nothing to draw, the ``empty`` line is said under the title."""
+    p = QPainter(chart)
+    if antialiased:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.fillRect(chart.rect(), chart.palette().base())
+    p.setPen(chart.palette().text().color())
+    bold = QFont(chart.font())
+    bold.setBold(True)
+    p.setFont(bold)
+    p.drawText(QRectF(8, 4, chart.width() - 16, 20), Qt.AlignmentFlag.AlignLeft, title)
+    p.setFont(chart.font())
+    if empty is not None:
+        p.drawText(QRectF(8, 30, chart.width() - 16, 20), Qt.AlignmentFlag.AlignLeft, empty)
+    return p
+
+
 class GradeDistributionChart(QWidget):
     """One bar per area: how many own grades of each grade were given, best grade on the left."""
 
@@ -51,25 +77,13 @@ class GradeDistributionChart(QWidget):
         return QSize(600, 40 + 26 * max(1, len(self.data)) + 30)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), self.palette().base())
-        p.setPen(self.palette().text().color())
-        title = QFont(self.font())
-        title.setBold(True)
-        p.setFont(title)
-        p.drawText(
-            QRectF(8, 4, self.width() - 16, 20),
-            Qt.AlignmentFlag.AlignLeft,
+        p = start_chart(
+            self,
             "Own grades given per area (best grade on the left)",
+            None if self.data else "No own grades given yet.",
+            antialiased=True,
         )
-        p.setFont(self.font())
         if not self.data:
-            p.drawText(
-                QRectF(8, 30, self.width() - 16, 20),
-                Qt.AlignmentFlag.AlignLeft,
-                "No own grades given yet.",
-            )
             return
         metrics = p.fontMetrics()
         widest = max(metrics.horizontalAdvance(d.area_name) for d in self.data) + 12
@@ -93,14 +107,7 @@ class GradeDistributionChart(QWidget):
                 if not g.count:
                     continue
                 w = bar_w * g.count / total
-                colour = QColor(
-                    GRADE_COLOURS[
-                        min(
-                            i * (len(GRADE_COLOURS) - 1) // max(1, len(d.grades) - 1),
-                            len(GRADE_COLOURS) - 1,
-                        )
-                    ]
-                )
+                colour = grade_colour(i, len(d.grades))
                 p.fillRect(QRectF(x, y + 2, w, 18), colour)
                 p.setPen(QColor("white") if colour.lightness() < 140 else QColor("black"))
                 if w >= metrics.horizontalAdvance(str(g.count)) + 6:
@@ -117,13 +124,7 @@ class GradeDistributionChart(QWidget):
         x = label_w + 8
         key = max(self.data, key=lambda d: len(d.grades)).grades
         for i, g in enumerate(key):
-            colour = QColor(
-                GRADE_COLOURS[
-                    min(
-                        i * (len(GRADE_COLOURS) - 1) // max(1, len(key) - 1), len(GRADE_COLOURS) - 1
-                    )
-                ]
-            )
+            colour = grade_colour(i, len(key))
             p.fillRect(QRectF(x, y + 6, 12, 12), colour)
             p.setPen(self.palette().text().color())
             text_w = p.fontMetrics().horizontalAdvance(g.label) + 20
@@ -155,27 +156,15 @@ class AgreementOverTimeChart(QWidget):
         return QSize(600, 220)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.fillRect(self.rect(), self.palette().base())
-        text = self.palette().text().color()
-        p.setPen(text)
-        title = QFont(self.font())
-        title.setBold(True)
-        p.setFont(title)
-        p.drawText(
-            QRectF(8, 4, self.width() - 16, 20),
-            Qt.AlignmentFlag.AlignLeft,
-            "Agreement term by term (paired judgements)",
-        )
-        p.setFont(self.font())
         shown = [t for t in self.data if t.agreement.n]
+        p = start_chart(
+            self,
+            "Agreement term by term (paired judgements)",
+            None if shown else "Not enough paired judgements yet.",
+        )
         if not shown:
-            p.drawText(
-                QRectF(8, 30, self.width() - 16, 20),
-                Qt.AlignmentFlag.AlignLeft,
-                "Not enough paired judgements yet.",
-            )
             return
+        text = self.palette().text().color()
         top, bottom = 52.0, self.height() - 40.0
         height = max(10.0, bottom - top)
         most = max(t.agreement.n for t in shown)

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 from nexus_review.domain.trust import PUPIL_GROUPS, format_value, pupils_text
 from nexus_review.errors import NexusError
 from nexus_review.usecases.trust import school_figures
-from ui.dashboard_view import _item, _table
+from ui.dashboard_tables import fitted_table, set_comparison
+from ui.widgets import table_item
 
 
 class HostFiguresBox(QGroupBox):
@@ -24,7 +25,7 @@ class HostFiguresBox(QGroupBox):
         self.session = session
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.table = _table(["Indicator", "School", "Network", "National"])
+        self.table = fitted_table(["Indicator", "School", "Network", "National"])
         self.groups = QLabel()
         self.groups.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -66,20 +67,9 @@ class HostFiguresBox(QGroupBox):
                     else f"{format_value(f.value, i.unit)} ({f.pupils})"
                 )
             )
-            self.table.setItem(r, 0, _item(i.name))
-            self.table.setItem(r, 1, _item(mine))
-            self.table.setItem(
-                r, 2, _item(format_value(i.network, i.unit) if i.network is not None else "–")
-            )
-            self.table.setItem(
-                r,
-                3,
-                _item(
-                    format_value(i.national, i.unit)
-                    if i.national is not None
-                    else "no checked figure"
-                ),
-            )
+            self.table.setItem(r, 0, table_item(i.name))
+            self.table.setItem(r, 1, table_item(mine))
+            set_comparison(self.table, r, i)
         judged = [r for r in data.risks if not r.too_small]
         small = [r for r in data.risks if r.too_small]
         lines = [

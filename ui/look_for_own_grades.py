@@ -12,21 +12,12 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from nexus_review.domain.enums import LookForResult
 from nexus_review.domain.own_grades import VisibleGrades
-from nexus_review.errors import NexusError
-from nexus_review.usecases.consistency import (
-    LOOK_FOR_LIMIT,
-    LOOK_FOR_SCALE,
-    record_own_grade,
-    visit_own_grades,
-)
-from ui.errors import show_error
-from ui.own_grades_panel import HIDE_SETTING
-from ui.settings import Settings
+from nexus_review.usecases.consistency import LOOK_FOR_LIMIT, LOOK_FOR_SCALE
+from ui.own_grades_box import OwnGradesBox
 from ui.visit.drop_in_model import DropInTableModel
 from ui.visit.session import VisitSession
 from ui.widgets import QuietComboBox
@@ -34,22 +25,15 @@ from ui.widgets import QuietComboBox
 NO_GRADE = "No view of my own yet"
 
 
-class LookForOwnGradesBox(QGroupBox):
+class LookForOwnGradesBox(OwnGradesBox):
     """The current reviewer's own view of each look-for in one classroom, and the team's."""
 
-    own_grade_saved = Signal(object)  # the OwnGrade as recorded (None: cleared)
-
     def __init__(self, session: VisitSession, settings: Any = None) -> None:
-        super().__init__("Your own view of the look-fors in this classroom")
-        self.session = session
-        self.settings = settings or Settings()
+        super().__init__("Your own view of the look-fors in this classroom", session, settings)
         self.evidence_id: str | None = None
         self.drop_in_id: str | None = None
         self.combos: dict[str, QuietComboBox] = {}
         self.others: dict[str, QLabel] = {}
-        self._loading = False
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         self.rows = QWidget()
         self.grid = QGridLayout(self.rows)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -61,17 +45,6 @@ class LookForOwnGradesBox(QGroupBox):
         self.setVisible(False)
 
     # ---- what is shown ------------------------------------------------------------------
-
-    @property
-    def reviewer_id(self) -> str:
-        return str(self.settings.get("reviewer/id") or "")
-
-    def _team(self) -> list[dict[str, Any]]:
-        return [r for r in self.session.rows("visit_reviewer") if not r.get("deleted")]
-
-    def _on_team(self) -> bool:
-        mine = self.reviewer_id
-        return bool(mine) and any(r.get("reviewer_id") == mine for r in self._team())
 
     def _look_fors(self) -> list[str]:
         if not self.evidence_id or self.evidence_id not in self.session.records["evidence"]:
@@ -124,17 +97,12 @@ class LookForOwnGradesBox(QGroupBox):
             on_team = self._on_team()
             class_name = self.session.value("drop_in", drop_in_id, "class_name") or ""
             where = f"in {class_name}" if class_name else "in this classroom"
-            if not self.reviewer_id:
-                self.status.setText("Say who you are (Settings) to give a view of your own.")
-            elif not on_team:
-                self.status.setText(
-                    "You are not on this visit's review team, so you give no view of your own here."
-                )
-            else:
-                self.status.setText(
-                    f"What you saw of each look-for {escape(where)}, before the team agrees "
-                    "what goes in the table."
-                )
+            self._say_who(
+                "view",
+                on_team,
+                f"What you saw of each look-for {escape(where)}, before the team agrees "
+                "what goes in the table.",
+            )
             for look_for, combo in self.combos.items():
                 mine = next(
                     (
@@ -187,23 +155,12 @@ class LookForOwnGradesBox(QGroupBox):
             self.combos[look_for] = combo
             self.others[look_for] = others
 
-    def _visible(self) -> VisibleGrades:
-        try:
-            return visit_own_grades(
-                self.session.db,
-                self.session.visit_id,
-                self.reviewer_id or None,
-                hide_until_own=bool(self.settings.get(HIDE_SETTING)),
-            )
-        except NexusError:
-            return VisibleGrades(())
-
     def _others_text(self, grades: VisibleGrades, look_for: str) -> str:
         others = [
             g for g in grades.of("", self.drop_in_id, look_for) if g.reviewer_id != self.reviewer_id
         ]
         hidden = grades.hidden_of("", self.drop_in_id, look_for)
-        leads = {r.get("reviewer_id") for r in self._team() if r.get("is_lead")}
+        leads = self._leads()
         parts = []
         for g in others:
             who = escape(g.reviewer_name) + (" (lead)" if g.reviewer_id in leads else "")
@@ -225,23 +182,7 @@ class LookForOwnGradesBox(QGroupBox):
         combo = self.combos.get(look_for)
         if combo is None or not self._live_drop_in() or not self._on_team():
             return
-        # The classroom, look-fors and team as they are on screen are what the database checks.
-        self.session.flush()
-        try:
-            saved = record_own_grade(
-                self.session.db,
-                self.session.visit_id,
-                self.reviewer_id,
-                grade=combo.currentData(),
-                drop_in_id=self.drop_in_id,
-                look_for=look_for,
-            )
-        except NexusError as exc:
-            show_error(self, exc)
-            self.refresh()
-            return
-        self.refresh()
-        self.own_grade_saved.emit(saved)
+        self._record(combo.currentData(), drop_in_id=self.drop_in_id, look_for=look_for)
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
         if (table == "evidence" and record_id == self.evidence_id and field == "look_fors") or (

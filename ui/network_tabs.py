@@ -1,5 +1,5 @@
-"""The four tabs of the Network view: priorities and grouping, the hosting rota, judgements
-beside the schools' own grades, and the agreed next steps."""
+"""Three tabs of the Network view: priorities and grouping, the hosting rota, and judgements
+beside the schools' own grades (the agreed next steps are in :mod:`ui.next_steps_tab`)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -26,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_review.domain.enums import ActionStatus
 from nexus_review.domain.grouping import group_name, suggest_groups
-from nexus_review.domain.network import PriorityMatrix, TrackedAction, tracked_actions
+from nexus_review.domain.network import PriorityMatrix
 from nexus_review.errors import NexusError
 from nexus_review.frameworks import get_framework
 from nexus_review.usecases.network import (
@@ -36,7 +33,6 @@ from nexus_review.usecases.network import (
     review_groups,
     save_groups,
     set_host_date,
-    update_action,
 )
 from ui.dashboard_view import show_aims_on_matrix
 from ui.errors import show_error
@@ -281,124 +277,3 @@ class JudgementsTab(QWidget):
         self.note.setText(
             f"{year}: each cell is the school's own grade / the peer judgement. Green: agreed; blue: peer higher; red: peer lower."
         )
-
-
-class ActionsTab(QWidget):
-    def __init__(self, page: NetworkPage) -> None:
-        super().__init__()
-        self.page = page
-        self.tracked: list[TrackedAction] = []
-        self.status = QComboBox()
-        self.status.addItem("Every status", "")
-        for st in ActionStatus:
-            self.status.addItem(st.label, st.value)
-        self.school = QComboBox()
-        self.overdue = QCheckBox("Only overdue")
-        for w in (self.status, self.school):
-            w.activated.connect(lambda _i: self.apply_filters())
-        self.overdue.toggled.connect(lambda _b: self.apply_filters())
-        self.table = _table(["Next step", "School", "Owner", "Due", "Status", "Follow-up notes"])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.progress = QPushButton("Mark in progress")
-        self.done = QPushButton("Mark done")
-        self.note = QPushButton("Add a follow-up note…")
-        self.progress.clicked.connect(lambda: self.mark("in-progress"))
-        self.done.clicked.connect(lambda: self.mark("done"))
-        self.note.clicked.connect(self.add_note)
-        self.count = QLabel()
-        top = QHBoxLayout()
-        for shown in (QLabel("Show"), self.status, self.school, self.overdue):
-            top.addWidget(shown)
-        top.addStretch(1)
-        top.addWidget(self.count)
-        bottom = QHBoxLayout()
-        for button in (self.progress, self.done, self.note):
-            bottom.addWidget(button)
-        bottom.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        layout.addLayout(bottom)
-        self.today = dt.date.today()
-
-    def show_year(self, _year: str, visits: list[Any]) -> None:
-        self.tracked = tracked_actions(visits)
-        current = self.school.currentData()
-        self.school.clear()
-        self.school.addItem("Every school", "")
-        for name in sorted({a.school for a in self.tracked}):
-            self.school.addItem(name, name)
-        self.school.setCurrentIndex(max(self.school.findData(current), 0))
-        self.apply_filters()
-
-    def shown(self) -> list[TrackedAction]:
-        status, school = self.status.currentData(), self.school.currentData()
-        return [
-            a
-            for a in self.tracked
-            if (not status or a.status == status)
-            and (not school or a.school == school)
-            and (not self.overdue.isChecked() or a.overdue(self.today))
-        ]
-
-    def apply_filters(self) -> None:
-        rows = self.shown()
-        self.table.setRowCount(len(rows))
-        for r, a in enumerate(rows):
-            notes = "\n".join(f"{d:%d %b %Y}: {n}" if d else n for d, n in a.follow_up)
-            values = (
-                a.description,
-                a.school,
-                a.owner,
-                a.due_date.strftime("%d %b %Y") if a.due_date else "–",
-                a.status_label(self.today),
-                notes,
-            )
-            for c, text in enumerate(values):
-                item = _item(text, a.id)
-                if c == 4 and a.overdue(self.today):
-                    item.setForeground(QBrush(QColor("#c62828")))
-                self.table.setItem(r, c, item)
-        self.count.setText(f"{len(rows)} of {len(self.tracked)} next steps")
-
-    def selected_id(self) -> str | None:
-        item = self.table.item(self.table.currentRow(), 0)
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-    def mark(self, status: str, note: str = "") -> None:
-        action_id = self.selected_id()
-        if not action_id:
-            return
-        try:
-            update_action(self.page.window_.db, action_id, status=status, note=note)
-        except NexusError as err:
-            show_error(self, err)
-            return
-        self.page.refresh_visits()
-        self._reselect(action_id)
-
-    def add_note(self) -> None:
-        action_id = self.selected_id()
-        if not action_id:
-            return
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Follow-up note", "What was reported at the meeting:"
-        )
-        if not ok or not text.strip():
-            return
-        try:
-            update_action(self.page.window_.db, action_id, note=text)
-        except NexusError as err:
-            show_error(self, err)
-            return
-        self.page.refresh_visits()
-        self._reselect(action_id)
-
-    def _reselect(self, action_id: str) -> None:
-        for r in range(self.table.rowCount()):
-            item = self.table.item(r, 0)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == action_id:
-                self.table.selectRow(r)

@@ -46,7 +46,8 @@ from ui.confirm import confirm
 from ui.consistency_view import ConsistencyTab
 from ui.dashboard_view import DashboardTab
 from ui.errors import show_error
-from ui.network_tabs import ActionsTab, JudgementsTab, PrioritiesTab, RotaTab
+from ui.network_tabs import JudgementsTab, PrioritiesTab, RotaTab
+from ui.next_steps_tab import ActionsTab
 from ui.widgets import row_table, table_item
 
 AGREED, HIGHER, LOWER = QColor("#d8ecd9"), QColor("#d6e4f5"), QColor("#f6d6d6")

@@ -11,32 +11,22 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from nexus_review.domain.own_grades import VisibleGrades
-from nexus_review.errors import NexusError
 from nexus_review.frameworks import get_framework
-from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
-from ui.errors import show_error
-from ui.settings import Settings
+from ui.own_grades_box import OwnGradesBox
 from ui.visit.session import VisitSession
 from ui.widgets import QuietComboBox
 
-HIDE_SETTING = "consistency/hide_until_own"
 
-
-class OwnGradesPanel(QGroupBox):
+class OwnGradesPanel(OwnGradesBox):
     """The current reviewer's own grade of one area, and the team's own grades of it."""
 
-    own_grade_saved = Signal(object)  # the OwnGrade as recorded (None: cleared)
-
     def __init__(self, session: VisitSession, settings: Any = None) -> None:
-        super().__init__("Own grades before agreeing")
-        self.session = session
-        self.settings = settings or Settings()
+        super().__init__("Own grades before agreeing", session, settings)
         self.area_key: str | None = None
-        self._loading = False
         self.grade = QuietComboBox()
         self.grade.setAccessibleName("Your own grade")
         self.grade.currentIndexChanged.connect(self._on_grade_current_index_changed)
@@ -44,8 +34,6 @@ class OwnGradesPanel(QGroupBox):
         self.reason.setPlaceholderText("Why, in a line (optional)")
         self.reason.setAccessibleName("Your reason")
         self.reason.editingFinished.connect(self._on_reason_editing_finished)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
         self.others = QLabel()
         self.others.setWordWrap(True)
         self.others.setAccessibleName("The review team's own grades")
@@ -60,18 +48,6 @@ class OwnGradesPanel(QGroupBox):
         layout.addWidget(self.others, 1)
 
     # ---- what is shown ------------------------------------------------------------------
-
-    @property
-    def reviewer_id(self) -> str:
-        return str(self.settings.get("reviewer/id") or "")
-
-    def _team(self) -> list[dict[str, Any]]:
-        return [r for r in self.session.rows("visit_reviewer") if not r.get("deleted")]
-
-    def _on_team(self) -> bool:
-        return any(r.get("reviewer_id") == self.reviewer_id for r in self._team()) and bool(
-            self.reviewer_id
-        )
 
     def set_area(self, area_key: str | None) -> None:
         self.area_key = area_key
@@ -99,36 +75,20 @@ class OwnGradesPanel(QGroupBox):
             on_team = self._on_team()
             self.grade.setEnabled(on_team)
             self.reason.setEnabled(on_team)
-            if not self.reviewer_id:
-                self.status.setText("Say who you are (Settings) to give a grade of your own.")
-            elif not on_team:
-                self.status.setText(
-                    "You are not on this visit's review team, so you give no grade of your own here."
-                )
-            else:
-                self.status.setText(
-                    "Choose your own grade before the team agrees; the agreed grade stays the team's."
-                )
+            self._say_who(
+                "grade",
+                on_team,
+                "Choose your own grade before the team agrees; the agreed grade stays the team's.",
+            )
             self.others.setText(self._others_text(grades))
         finally:
             self._loading = False
-
-    def _visible(self) -> VisibleGrades:
-        try:
-            return visit_own_grades(
-                self.session.db,
-                self.session.visit_id,
-                self.reviewer_id or None,
-                hide_until_own=bool(self.settings.get(HIDE_SETTING)),
-            )
-        except NexusError:
-            return VisibleGrades(())
 
     def _others_text(self, grades: VisibleGrades) -> str:
         assert self.area_key is not None
         shown = grades.of(self.area_key)
         hidden = grades.hidden_of(self.area_key)
-        leads = {r.get("reviewer_id") for r in self._team() if r.get("is_lead")}
+        leads = self._leads()
         lines = []
         for g in shown:
             who = "You" if g.reviewer_id == self.reviewer_id else escape(g.reviewer_name)
@@ -157,19 +117,4 @@ class OwnGradesPanel(QGroupBox):
         """Record the chosen grade and reason as this reviewer's own (one small operation)."""
         if self.area_key is None or not self._on_team():
             return
-        self.session.flush()  # the team as it is on screen is the team the database checks
-        try:
-            saved = record_own_grade(
-                self.session.db,
-                self.session.visit_id,
-                self.reviewer_id,
-                area_key=self.area_key,
-                grade=self.grade.currentData(),
-                reason=self.reason.text(),
-            )
-        except NexusError as exc:
-            show_error(self, exc)
-            self.refresh()
-            return
-        self.refresh()
-        self.own_grade_saved.emit(saved)
+        self._record(self.grade.currentData(), area_key=self.area_key, reason=self.reason.text())

@@ -16,8 +16,8 @@ from nexus_review.storage.database import Database
 from nexus_review.usecases.trust import delivery_plan, list_aims, theme_aims_now
 from tests.ui.answering import DialogAnswerer, click
 from ui.main_window import MainWindow
+from ui.plan_buttons import PLAN_ROLE
 from ui.plan_dialogs import (
-    PLAN_ROLE,
     AimDialog,
     DeliveryActionDialog,
     ProgressDialog,

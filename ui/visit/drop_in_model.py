@@ -21,6 +21,7 @@ from ui.visit.models import (
     EDIT,
     LOWER,
     ROOT,
+    EditableTable,
     Index,
     parse_time,
     time_text,
@@ -28,10 +29,11 @@ from ui.visit.models import (
 from ui.visit.session import VisitSession
 
 
-class DropInTableModel(QAbstractTableModel):
+class DropInTableModel(EditableTable, QAbstractTableModel):
     """The classrooms of one learning walk: class, year, time, each look-for, a note."""
 
     FIXED = ("Class", "Year group", "Time")
+    ROW_NUMBERS = True
 
     def __init__(self, session: VisitSession, evidence_id: str | None = None) -> None:
         super().__init__()
@@ -145,18 +147,5 @@ class DropInTableModel(QAbstractTableModel):
             )
         return True
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            if section < len(self.FIXED):
-                return self.FIXED[section]
-            if section < len(self.FIXED) + len(self.look_fors):
-                return self.look_fors[section - len(self.FIXED)]
-            return "Note"
-        if orientation == Qt.Orientation.Vertical and role == DISPLAY:
-            return str(section + 1)
-        return None
+    def column_titles(self) -> list[str]:
+        return [*self.FIXED, *self.look_fors, "Note"]

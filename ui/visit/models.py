@@ -1,5 +1,6 @@
 """Qt models over the open visit's records: the evidence log and the next steps, and what the
-visit's models share (their roles, times typed as text).
+visit's models share (their roles, times typed as text, the flags and titles of their editable
+tables).
 
 They read the open visit's working copy (:class:`ui.visit.session.VisitSession`) and write every
 edit back through it, so undo, redo and autosave cover table edits as they cover typing. A
@@ -10,6 +11,7 @@ learning walk's classrooms are in :mod:`ui.visit.drop_in_model`, the judgements 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -113,6 +115,30 @@ class _VisitRecords(_ModelBase):
             self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
 
+class EditableTable(_ModelBase):
+    """What the visit's editable tables share: every cell can be chosen and edited, their
+    column titles stand across the top, and row numbers down the side where ``ROW_NUMBERS``."""
+
+    HEADERS: tuple[str, ...] = ()
+    ROW_NUMBERS = False
+
+    def column_titles(self) -> Sequence[str]:
+        return self.HEADERS
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role != DISPLAY:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            titles = self.column_titles()
+            return titles[section] if 0 <= section < len(titles) else None
+        return str(section + 1) if self.ROW_NUMBERS else None
+
+
 class EvidenceListModel(_VisitRecords, QAbstractListModel):
     """The visit's evidence log, in the order it was gathered."""
 
@@ -147,7 +173,7 @@ class EvidenceListModel(_VisitRecords, QAbstractListModel):
 # ---------------------------------------------------------------------------- next steps
 
 
-class ActionTableModel(_VisitRecords, QAbstractTableModel):
+class ActionTableModel(_VisitRecords, EditableTable, QAbstractTableModel):
     """The agreed next steps: action, owner, by when, status."""
 
     HEADERS = ("Agreed next step", "Owner", "By when", "Status")
@@ -208,13 +234,3 @@ class ActionTableModel(_VisitRecords, QAbstractTableModel):
             "action", self._ids[index.row()], field, value, text="Edit a next step", merge=False
         )
         return True
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.HEADERS[section]
-        return None
