@@ -17,6 +17,13 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableView, QVBoxL
 
 from nexus_review.domain.enums import LookForResult
 from nexus_review.domain.own_grades import VisibleGrades
+from nexus_review.domain.working_copy import (
+    DropInField,
+    EvidenceField,
+    Record,
+    Table,
+    VisitReviewerField,
+)
 from nexus_review.errors import NexusError
 from nexus_review.usecases.consistency import (
     LOOK_FOR_LIMIT,
@@ -67,22 +74,25 @@ class LookForOwnGradesBox(QGroupBox):
         return str(self.settings.get("reviewer/id") or "")
 
     def _team(self) -> list[dict[str, Any]]:
-        return [r for r in self.session.rows("visit_reviewer") if not r.get("deleted")]
+        return [r for r in self.session.rows(Table.VISIT_REVIEWER) if not r.get(Record.DELETED)]
 
     def _on_team(self) -> bool:
         mine = self.reviewer_id
-        return bool(mine) and any(r.get("reviewer_id") == mine for r in self._team())
+        return bool(mine) and any(
+            r.get(VisitReviewerField.REVIEWER_ID) == mine for r in self._team()
+        )
 
     def _look_fors(self) -> list[str]:
-        if not self.evidence_id or self.evidence_id not in self.session.records["evidence"]:
+        if not self.evidence_id or self.evidence_id not in self.session.records[Table.EVIDENCE]:
             return []
-        return [str(x) for x in self.session.value("evidence", self.evidence_id, "look_fors") or []]
+        look_fors = self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.LOOK_FORS)
+        return [str(x) for x in look_fors or []]
 
     def _live_drop_in(self) -> bool:
         return bool(
             self.drop_in_id
-            and self.drop_in_id in self.session.records["drop_in"]
-            and not self.session.value("drop_in", self.drop_in_id, "deleted")
+            and self.drop_in_id in self.session.records[Table.DROP_IN]
+            and not self.session.value(Table.DROP_IN, self.drop_in_id, Record.DELETED)
         )
 
     def follow(self, view: QTableView, model: DropInTableModel) -> None:
@@ -122,7 +132,7 @@ class LookForOwnGradesBox(QGroupBox):
             self._build_rows(look_fors)
             grades = self._visible()
             on_team = self._on_team()
-            class_name = self.session.value("drop_in", drop_in_id, "class_name") or ""
+            class_name = self.session.value(Table.DROP_IN, drop_in_id, DropInField.CLASS_NAME) or ""
             where = f"in {class_name}" if class_name else "in this classroom"
             if not self.reviewer_id:
                 self.status.setText("Say who you are (Settings) to give a view of your own.")
@@ -203,7 +213,11 @@ class LookForOwnGradesBox(QGroupBox):
             g for g in grades.of("", self.drop_in_id, look_for) if g.reviewer_id != self.reviewer_id
         ]
         hidden = grades.hidden_of("", self.drop_in_id, look_for)
-        leads = {r.get("reviewer_id") for r in self._team() if r.get("is_lead")}
+        leads = {
+            r.get(VisitReviewerField.REVIEWER_ID)
+            for r in self._team()
+            if r.get(VisitReviewerField.IS_LEAD)
+        }
         parts = []
         for g in others:
             who = escape(g.reviewer_name) + (" (lead)" if g.reviewer_id in leads else "")
@@ -244,12 +258,16 @@ class LookForOwnGradesBox(QGroupBox):
         self.own_grade_saved.emit(saved)
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if (table == "evidence" and record_id == self.evidence_id and field == "look_fors") or (
-            table == "visit_reviewer"
+        if (
+            table == Table.EVIDENCE
+            and record_id == self.evidence_id
+            and field == EvidenceField.LOOK_FORS
+        ) or (
+            table == Table.VISIT_REVIEWER
             or (
-                table == "drop_in"
+                table == Table.DROP_IN
                 and record_id == self.drop_in_id
-                and field in ("deleted", "class_name")
+                and field in (Record.DELETED, DropInField.CLASS_NAME)
             )
         ):
             self.refresh()

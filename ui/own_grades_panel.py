@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout
 
 from nexus_review.domain.own_grades import VisibleGrades
+from nexus_review.domain.working_copy import Record, Table, VisitField, VisitReviewerField
 from nexus_review.errors import NexusError
 from nexus_review.frameworks import get_framework
 from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
@@ -66,19 +67,19 @@ class OwnGradesPanel(QGroupBox):
         return str(self.settings.get("reviewer/id") or "")
 
     def _team(self) -> list[dict[str, Any]]:
-        return [r for r in self.session.rows("visit_reviewer") if not r.get("deleted")]
+        return [r for r in self.session.rows(Table.VISIT_REVIEWER) if not r.get(Record.DELETED)]
 
     def _on_team(self) -> bool:
-        return any(r.get("reviewer_id") == self.reviewer_id for r in self._team()) and bool(
-            self.reviewer_id
-        )
+        return any(
+            r.get(VisitReviewerField.REVIEWER_ID) == self.reviewer_id for r in self._team()
+        ) and bool(self.reviewer_id)
 
     def set_area(self, area_key: str | None) -> None:
         self.area_key = area_key
         self.refresh()
 
     def refresh(self) -> None:
-        framework = get_framework(self.session.visit["framework_key"])
+        framework = get_framework(self.session.visit[VisitField.FRAMEWORK_KEY])
         self.setVisible(framework.graded and self.area_key is not None)
         if not framework.graded or self.area_key is None:
             return
@@ -128,7 +129,11 @@ class OwnGradesPanel(QGroupBox):
         assert self.area_key is not None
         shown = grades.of(self.area_key)
         hidden = grades.hidden_of(self.area_key)
-        leads = {r.get("reviewer_id") for r in self._team() if r.get("is_lead")}
+        leads = {
+            r.get(VisitReviewerField.REVIEWER_ID)
+            for r in self._team()
+            if r.get(VisitReviewerField.IS_LEAD)
+        }
         lines = []
         for g in shown:
             who = "You" if g.reviewer_id == self.reviewer_id else escape(g.reviewer_name)
