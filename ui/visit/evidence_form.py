@@ -24,20 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from nexus_review.domain.enums import EvidenceKind
-from nexus_review.domain.working_copy import EvidenceField, Table, VisitField
-from nexus_review.frameworks import (
-    SAFEGUARDING_KEY,
-    applicable_areas,
-    get_framework,
-)
+from nexus_review.domain.working_copy import EvidenceField, Table
 from nexus_review.usecases import editing
-from nexus_review.usecases.network import lesson_grading_enabled
 from ui.host_figures_view import HostFiguresBox
 from ui.look_for_own_grades import LookForOwnGradesBox
 from ui.visit.common import YEAR_GROUPS, now_minute, text_box
 from ui.visit.drop_in_model import DropInTableModel
 from ui.visit.focus_links import FocusLinks
-from ui.visit.judgement_model import host_phase
+from ui.visit.lesson_grades import LessonGradesBox
 from ui.visit.models import CHOICES_ROLE, evidence_title
 from ui.visit.session import VisitSession
 from ui.widgets import (
@@ -131,12 +125,7 @@ class EvidenceForm(QWidget):
         self.own_look_fors = LookForOwnGradesBox(session)
         self.own_look_fors.follow(self.drop_ins, self.drop_in_model)
         walk_layout.addWidget(self.own_look_fors)
-        # Ofsted no longer grades single lessons: the grades show only where the network grades
-        # them, or where a lesson already has grades.
-        self.lesson_grading = lesson_grading_enabled(session.db)
-        self.grades_box = QGroupBox("Grades for this lesson (optional)")
-        self.grades_layout = QFormLayout(self.grades_box)
-        self.grade_combos: dict[str, QComboBox] = {}
+        self.grades_box = LessonGradesBox(session)
 
         self.form = QFormLayout()
         self.form.addRow("Time", times)
@@ -190,7 +179,11 @@ class EvidenceForm(QWidget):
 
     def first_field(self) -> QWidget:
         """Where typing starts for this kind of evidence: its first text field on screen."""
-        kind = self._kind()
+        kind = (
+            self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.KIND)
+            if self.evidence_id
+            else ""
+        )
         if kind == EvidenceKind.LESSON_OBSERVATION:
             return self.class_name
         if kind == EvidenceKind.LEARNING_WALK:
@@ -198,11 +191,6 @@ class EvidenceForm(QWidget):
         if kind == EvidenceKind.WORK_SCRUTINY:
             return self.subject
         return self.who_what
-
-    def _kind(self) -> str:
-        if not self.evidence_id:
-            return ""
-        return str(self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.KIND))
 
     def set_evidence(self, evidence_id: str | None) -> None:
         self._loading = True
@@ -247,66 +235,12 @@ class EvidenceForm(QWidget):
                     self.form.setRowVisible(row, rows[name])
         self.walk_box.setVisible(walk)
         self.host_figures.show_for(kind == EvidenceKind.DATA_REVIEW)
-        self._build_grades(lesson)
+        self.grades_box.show_for(evidence_id)
         self._loading = False
 
     def set_lesson_grading(self, on: bool) -> None:
         """The network switched grading single lessons on or off."""
-        self.lesson_grading = on
-        self._build_grades(self._kind() == EvidenceKind.LESSON_OBSERVATION)
-
-    def _build_grades(self, lesson: bool) -> None:
-        while self.grades_layout.rowCount():
-            self.grades_layout.removeRow(0)
-        self.grade_combos.clear()
-        framework = get_framework(self.session.visit[VisitField.FRAMEWORK_KEY])
-        grades = (
-            (self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.GRADES) or {})
-            if self.evidence_id
-            else {}
-        )
-        shown = (
-            lesson
-            and framework.graded
-            and self.evidence_id is not None
-            and (self.lesson_grading or bool(grades))
-        )
-        self.grades_box.setVisible(shown)
-        if not shown:
-            return
-        phase = host_phase(self.session)
-        for area in applicable_areas(framework, phase, grades):
-            if area.key == SAFEGUARDING_KEY:
-                continue
-            combo = QuietComboBox()
-            combo.addItem("–", "")
-            for g in framework.scale:
-                combo.addItem(g.label, g.key)
-            combo.setCurrentIndex(max(combo.findData(grades.get(area.key, "")), 0))
-            combo.activated.connect(
-                lambda _i, key=area.key, c=combo: self._on_grade(key, c.currentData())
-            )
-            self.grade_combos[area.key] = combo
-            self.grades_layout.addRow(area.name, combo)
-
-    def _on_grade(self, area_key: str, grade: str) -> None:
-        if not self.evidence_id:
-            return
-        grades = dict(
-            self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.GRADES) or {}
-        )
-        if grade:
-            grades[area_key] = grade
-        else:
-            grades.pop(area_key, None)
-        self.session.edit(
-            Table.EVIDENCE,
-            self.evidence_id,
-            EvidenceField.GRADES,
-            grades,
-            text="Grade a lesson",
-            merge=False,
-        )
+        self.grades_box.set_lesson_grading(on)
 
     def _stamp(self, field: EvidenceField) -> None:
         if self.evidence_id:
@@ -351,10 +285,6 @@ class EvidenceForm(QWidget):
             current = [x.strip() for x in self.look_fors.toPlainText().splitlines() if x.strip()]
             if current != look_fors:
                 self.look_fors.setPlainText("\n".join(look_fors))
-        if field == EvidenceField.GRADES:
-            grades = record.get(EvidenceField.GRADES) or {}
-            for key, combo in self.grade_combos.items():
-                combo.setCurrentIndex(max(combo.findData(grades.get(key, "")), 0))
         self._loading = False
 
     def add_drop_in(self) -> None:
