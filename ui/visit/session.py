@@ -152,14 +152,8 @@ class VisitSession(QObject):
         rows = [r for r in self.records[table].values() if not r.get(Record.DELETED)]
         if where is not None:
             rows = [r for r in rows if where(r)]
-        return sorted(
-            rows,
-            key=lambda r: (
-                r.get(ListOrder.POSITION) or 0,
-                r.get(ListOrder.AREA_KEY) or "",
-                r[Record.ID],
-            ),
-        )
+        position, area = ListOrder.POSITION, ListOrder.AREA_KEY
+        return sorted(rows, key=lambda r: (r.get(position) or 0, r.get(area) or "", r[Record.ID]))
 
     # ---- editing (undoable) -----------------------------------------------------------
 
