@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from nexus_review.domain.working_copy import Table
 from nexus_review.paths import data_dir
 from nexus_review.storage.serialize import dump_value, from_dict
 from nexus_review.workspace import EDITABLE, Change, check_change, coalesce
@@ -34,7 +35,7 @@ def _encode(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if values is None else {k: dump_value(v) for k, v in values.items()}
 
 
-def _decode(table: str, values: Any) -> dict[str, Any] | None:
+def _decode(table: Table, values: Any) -> dict[str, Any] | None:
     """Column values read back by their columns' types (ValueError if they do not fit)."""
     if values is None:
         return None
@@ -106,7 +107,7 @@ def kept(database: str, visit_id: str) -> list[Change]:
     out: list[Change] = []
     for raw in body.get("changes", []) if isinstance(body, dict) else []:
         try:
-            table = str(raw["table"])
+            table = Table(str(raw["table"]))  # ValueError for a table the program never edits
             change = Change(
                 table,
                 str(raw["id"]),

@@ -12,11 +12,21 @@ failed save raises a :class:`DatabaseError` and changes nothing, so the queue ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from nexus_review.domain.enums import VisitStatus
+from nexus_review.domain.working_copy import (
+    VISIT_TABLES,
+    ActionField,
+    DropInField,
+    EvidenceField,
+    JudgementField,
+    Table,
+    VisitField,
+    VisitReviewerField,
+)
 from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.storage.database import Session, model_defaults
 from nexus_review.storage.models import (
@@ -33,15 +43,15 @@ from nexus_review.storage.models import (
 )
 from nexus_review.storage.repository import reviewer_named, school_named
 
-EDITABLE: dict[str, type[SyncMixin]] = {
-    "visit": Visit,
-    "visit_reviewer": VisitReviewer,
-    "evidence": Evidence,
-    "drop_in": DropIn,
-    "judgement": Judgement,
-    "action": Action,
-    "reviewer": Reviewer,
-    "school": School,
+EDITABLE: dict[Table, type[SyncMixin]] = {
+    Table.VISIT: Visit,
+    Table.VISIT_REVIEWER: VisitReviewer,
+    Table.EVIDENCE: Evidence,
+    Table.DROP_IN: DropIn,
+    Table.JUDGEMENT: Judgement,
+    Table.ACTION: Action,
+    Table.REVIEWER: Reviewer,
+    Table.SCHOOL: School,
 }
 # Columns a change may never set: identity and the sync bookkeeping the session stamps itself.
 PROTECTED = frozenset(
@@ -49,7 +59,7 @@ PROTECTED = frozenset(
 )
 
 
-def column_defaults(table: str) -> dict[str, Any]:
+def column_defaults(table: Table) -> dict[str, Any]:
     """The values a new record of a table starts with (what the database would give it)."""
     return {k: v for k, v in model_defaults(EDITABLE[table]).items() if k not in PROTECTED}
 
@@ -58,7 +68,7 @@ def column_defaults(table: str) -> dict[str, Any]:
 class Change:
     """New values for one record; ``create`` holds the values a new record starts with."""
 
-    table: str
+    table: Table
     record_id: str
     values: dict[str, Any] = field(default_factory=dict)
     create: dict[str, Any] | None = None
@@ -76,15 +86,16 @@ class InvalidChangeError(ValueError):
 
 # The shape of each JSON column a reviewer's edits can set: a list of what, or a dict of what.
 JSON_SHAPES: dict[str, tuple[type, type]] = {
-    "focus_areas": (list, str),
-    "focus_links": (list, str),
-    "look_fors": (list, str),
-    "evidence_ids": (list, str),
-    "grades": (dict, str),
-    "look_for_results": (dict, str),
-    "follow_up": (list, dict),
+    VisitField.FOCUS_AREAS: (list, str),
+    EvidenceField.FOCUS_LINKS: (list, str),
+    EvidenceField.LOOK_FORS: (list, str),
+    JudgementField.EVIDENCE_IDS: (list, str),
+    EvidenceField.GRADES: (dict, str),
+    DropInField.LOOK_FOR_RESULTS: (dict, str),
+    ActionField.FOLLOW_UP: (list, dict),
 }
 _INT64 = 2**63
+_Name = TypeVar("_Name", bound=str)  # a field's name: declared (a Field) or read from a file
 
 
 def _column_kinds(model: type[SyncMixin]) -> dict[str, tuple[type, bool]]:
@@ -99,7 +110,7 @@ def _column_kinds(model: type[SyncMixin]) -> dict[str, tuple[type, bool]]:
     return out
 
 
-def check_change(table: str, values: dict[str, Any]) -> None:
+def check_change(table: Table, values: Mapping[_Name, Any]) -> None:
     """Refuse at once a value that could never be saved: an unknown field, a protected one, or
     a value of the wrong type or shape. Raises :class:`InvalidChangeError`."""
     model = EDITABLE.get(table)
@@ -141,7 +152,7 @@ def check_change(table: str, values: dict[str, Any]) -> None:
             raise InvalidChangeError(f"{table}.{field_name} cannot hold {value!r}")
 
 
-def _model(table: str) -> type[SyncMixin]:
+def _model(table: Table) -> type[SyncMixin]:
     try:
         return EDITABLE[table]
     except KeyError:
@@ -191,28 +202,28 @@ def new_visit_change(
     visit_id = new_id()
     changes = [
         Change(
-            "visit",
+            Table.VISIT,
             visit_id,
             create={
-                "host_school_id": host_school_id,
-                "visit_date": visit_date,
-                "kind": kind,
-                "framework_key": framework_key,
-                "status": VisitStatus.PLANNED.value,
-                "focus_areas": list(focus_areas),
+                VisitField.HOST_SCHOOL_ID: host_school_id,
+                VisitField.VISIT_DATE: visit_date,
+                VisitField.KIND: kind,
+                VisitField.FRAMEWORK_KEY: framework_key,
+                VisitField.STATUS: VisitStatus.PLANNED.value,
+                VisitField.FOCUS_AREAS: list(focus_areas),
             },
         )
     ]
     for position, reviewer_id in enumerate(team):
         changes.append(
             Change(
-                "visit_reviewer",
+                Table.VISIT_REVIEWER,
                 new_id(),
                 create={
-                    "visit_id": visit_id,
-                    "reviewer_id": reviewer_id,
-                    "position": position,
-                    "is_lead": reviewer_id == (lead_id or team[0]),
+                    VisitReviewerField.VISIT_ID: visit_id,
+                    VisitReviewerField.REVIEWER_ID: reviewer_id,
+                    VisitReviewerField.POSITION: position,
+                    VisitReviewerField.IS_LEAD: reviewer_id == (lead_id or team[0]),
                 },
             )
         )
@@ -249,17 +260,15 @@ def school_for(session: Session, name: str) -> str:
 # ---------------------------------------------------------------------------- reading
 
 
-def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[str, Any]]]:
+def visit_records(session: Session, visit_id: str) -> dict[Table, dict[str, dict[str, Any]]]:
     """Every live record of a visit as plain column values, by table and id: the editor's
     working copy. Lists and dicts are copies, so editing them never touches the session."""
     from nexus_review.storage.repository import load_visit
 
     visit = load_visit(session, visit_id)
-    out: dict[str, dict[str, dict[str, Any]]] = {
-        t: {} for t in ("visit", "visit_reviewer", "evidence", "drop_in", "judgement", "action")
-    }
+    out: dict[Table, dict[str, dict[str, Any]]] = {t: {} for t in VISIT_TABLES}
 
-    def put(table: str, obj: SyncMixin) -> None:
+    def put(table: Table, obj: SyncMixin) -> None:
         values = {}
         for col in obj.__table__.columns:
             value = getattr(obj, col.key)
@@ -273,19 +282,19 @@ def visit_records(session: Session, visit_id: str) -> dict[str, dict[str, dict[s
             )
         out[table][obj.id] = values
 
-    put("visit", visit)
+    put(Table.VISIT, visit)
     for table, records in (
-        ("visit_reviewer", visit.team),
-        ("judgement", visit.judgements),
-        ("action", visit.actions),
+        (Table.VISIT_REVIEWER, visit.team),
+        (Table.JUDGEMENT, visit.judgements),
+        (Table.ACTION, visit.actions),
     ):
         for record in records:
             if not record.deleted:
                 put(table, record)
     for e in visit.evidence:
         if not e.deleted:
-            put("evidence", e)
+            put(Table.EVIDENCE, e)
             for d in e.drop_ins:
                 if not d.deleted:
-                    put("drop_in", d)
+                    put(Table.DROP_IN, d)
     return out

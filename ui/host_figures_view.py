@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
 from nexus_review.domain.trust import PUPIL_GROUPS, format_value, pupils_text
+from nexus_review.domain.working_copy import VisitField
 from nexus_review.errors import NexusError
 from nexus_review.usecases.trust import school_figures
 from ui.dashboard_tables import fitted_table, set_comparison
@@ -40,10 +41,10 @@ class HostFiguresBox(QGroupBox):
         if not shown:
             return
         visit = self.session.visit
-        day = visit.get("visit_date")
+        day = visit.get(VisitField.VISIT_DATE)
         on = dt.date.fromisoformat(day) if isinstance(day, str) else (day or dt.date.today())
         try:
-            data = school_figures(self.session.db, visit.get("host_school_id") or "", on)
+            data = school_figures(self.session.db, visit.get(VisitField.HOST_SCHOOL_ID) or "", on)
         except NexusError as err:
             self.note.setText(str(err))
             return

@@ -16,6 +16,12 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QVBoxLayout, QWid
 
 from nexus_review.domain.enums import LookForResult
 from nexus_review.domain.own_grades import VisibleGrades
+from nexus_review.domain.working_copy import (
+    DropInField,
+    EvidenceField,
+    Record,
+    Table,
+)
 from nexus_review.usecases.consistency import LOOK_FOR_LIMIT, LOOK_FOR_SCALE
 from ui.own_grades_box import OwnGradesBox
 from ui.visit.drop_in_model import DropInTableModel
@@ -47,15 +53,16 @@ class LookForOwnGradesBox(OwnGradesBox):
     # ---- what is shown ------------------------------------------------------------------
 
     def _look_fors(self) -> list[str]:
-        if not self.evidence_id or self.evidence_id not in self.session.records["evidence"]:
+        if not self.evidence_id or self.evidence_id not in self.session.records[Table.EVIDENCE]:
             return []
-        return [str(x) for x in self.session.value("evidence", self.evidence_id, "look_fors") or []]
+        look_fors = self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.LOOK_FORS)
+        return [str(x) for x in look_fors or []]
 
     def _live_drop_in(self) -> bool:
         return bool(
             self.drop_in_id
-            and self.drop_in_id in self.session.records["drop_in"]
-            and not self.session.value("drop_in", self.drop_in_id, "deleted")
+            and self.drop_in_id in self.session.records[Table.DROP_IN]
+            and not self.session.value(Table.DROP_IN, self.drop_in_id, Record.DELETED)
         )
 
     def follow(self, view: QTableView, model: DropInTableModel) -> None:
@@ -95,7 +102,7 @@ class LookForOwnGradesBox(OwnGradesBox):
             self._build_rows(look_fors)
             grades = self._visible()
             on_team = self._on_team()
-            class_name = self.session.value("drop_in", drop_in_id, "class_name") or ""
+            class_name = self.session.value(Table.DROP_IN, drop_in_id, DropInField.CLASS_NAME) or ""
             where = f"in {class_name}" if class_name else "in this classroom"
             self._say_who(
                 "view",
@@ -185,12 +192,16 @@ class LookForOwnGradesBox(OwnGradesBox):
         self._record(combo.currentData(), drop_in_id=self.drop_in_id, look_for=look_for)
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if (table == "evidence" and record_id == self.evidence_id and field == "look_fors") or (
-            table == "visit_reviewer"
+        if (
+            table == Table.EVIDENCE
+            and record_id == self.evidence_id
+            and field == EvidenceField.LOOK_FORS
+        ) or (
+            table == Table.VISIT_REVIEWER
             or (
-                table == "drop_in"
+                table == Table.DROP_IN
                 and record_id == self.drop_in_id
-                and field in ("deleted", "class_name")
+                and field in (Record.DELETED, DropInField.CLASS_NAME)
             )
         ):
             self.refresh()

@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QLabel
 
 from nexus_review.domain.own_grades import VisibleGrades
+from nexus_review.domain.working_copy import Record, Table, VisitReviewerField
 from nexus_review.errors import NexusError
 from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
 from ui.errors import show_error
@@ -42,14 +43,20 @@ class OwnGradesBox(QGroupBox):
         return str(self.settings.get("reviewer/id") or "")
 
     def _team(self) -> list[dict[str, Any]]:
-        return [r for r in self.session.rows("visit_reviewer") if not r.get("deleted")]
+        return [r for r in self.session.rows(Table.VISIT_REVIEWER) if not r.get(Record.DELETED)]
 
     def _on_team(self) -> bool:
         mine = self.reviewer_id
-        return bool(mine) and any(r.get("reviewer_id") == mine for r in self._team())
+        return bool(mine) and any(
+            r.get(VisitReviewerField.REVIEWER_ID) == mine for r in self._team()
+        )
 
     def _leads(self) -> set[Any]:
-        return {r.get("reviewer_id") for r in self._team() if r.get("is_lead")}
+        return {
+            r.get(VisitReviewerField.REVIEWER_ID)
+            for r in self._team()
+            if r.get(VisitReviewerField.IS_LEAD)
+        }
 
     def _say_who(self, what: str, on_team: bool, ready: str) -> None:
         """Say why the reviewer gives no own grade here (``what``: grade or view), or, when

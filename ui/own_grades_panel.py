@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from nexus_review.domain.own_grades import VisibleGrades
+from nexus_review.domain.working_copy import VisitField
 from nexus_review.frameworks import get_framework
 from ui.own_grades_box import OwnGradesBox
 from ui.visit.session import VisitSession
@@ -54,7 +55,7 @@ class OwnGradesPanel(OwnGradesBox):
         self.refresh()
 
     def refresh(self) -> None:
-        framework = get_framework(self.session.visit["framework_key"])
+        framework = get_framework(self.session.visit[VisitField.FRAMEWORK_KEY])
         self.setVisible(framework.graded and self.area_key is not None)
         if not framework.graded or self.area_key is None:
             return

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nexus_review.domain.working_copy import Field, Table
 from ui.visit.models import CHOICES_ROLE, DEFAULT_DATE_ROLE
 from ui.visit.session import VisitSession
 
@@ -188,7 +189,7 @@ class FieldBinder(QObject):
     """Binds form widgets to fields of one record of the open visit; the record can change
     (another piece of evidence selected) and the widgets follow."""
 
-    def __init__(self, session: VisitSession, table: str, parent: QObject | None = None) -> None:
+    def __init__(self, session: VisitSession, table: Table, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.table = table
@@ -197,7 +198,7 @@ class FieldBinder(QObject):
         self._loading = False
         session.changed.connect(self._on_session_changed)
 
-    def _write(self, field: str, value: Any, merge: bool = True, label: str = "") -> None:
+    def _write(self, field: Field, value: Any, merge: bool = True, label: str = "") -> None:
         if self._loading or self.record_id is None:
             return
         self.session.edit(
@@ -209,7 +210,7 @@ class FieldBinder(QObject):
             merge=merge,
         )
 
-    def text(self, widget: QLineEdit | QPlainTextEdit, field: str, label: str = "") -> None:
+    def text(self, widget: QLineEdit | QPlainTextEdit, field: Field, label: str = "") -> None:
         if isinstance(widget, QPlainTextEdit):
             widget.setUndoRedoEnabled(False)  # undo covers the whole visit instead
 
@@ -230,7 +231,7 @@ class FieldBinder(QObject):
             widget.textEdited.connect(lambda t: self._write(field, t, label=label))
         self._fields[field] = (widget, show, "text")
 
-    def time(self, widget: QTimeEdit, field: str) -> None:
+    def time(self, widget: QTimeEdit, field: Field) -> None:
         def show(value: Any) -> None:
             widget.setTime(to_qtime(value) if value else QTime(0, 0))
 
@@ -241,14 +242,14 @@ class FieldBinder(QObject):
         widget.timeChanged.connect(changed)
         self._fields[field] = (widget, show, "time")
 
-    def number(self, widget: QSpinBox, field: str) -> None:
+    def number(self, widget: QSpinBox, field: Field) -> None:
         def show(value: Any) -> None:
             widget.setValue(int(value or 0))
 
         widget.valueChanged.connect(lambda v: self._write(field, int(v) or None))
         self._fields[field] = (widget, show, "number")
 
-    def choice(self, widget: QComboBox, field: str) -> None:
+    def choice(self, widget: QComboBox, field: Field) -> None:
         def show(value: Any) -> None:
             pos = widget.findData(value)
             widget.setCurrentIndex(max(pos, 0))
@@ -260,9 +261,10 @@ class FieldBinder(QObject):
         self.record_id = record_id
         self._loading = True
         try:
+            record = self.session.record(self.table, record_id) if record_id else {}
             for field, (widget, show, _kind) in self._fields.items():
                 widget.setEnabled(record_id is not None)
-                show(self.session.value(self.table, record_id, field) if record_id else None)
+                show(record.get(field))
         finally:
             self._loading = False
 
@@ -271,7 +273,7 @@ class FieldBinder(QObject):
             return
         self._loading = True
         try:
-            self._fields[field][1](self.session.value(table, record_id, field))
+            self._fields[field][1](self.session.record(self.table, record_id).get(field))
         finally:
             self._loading = False
 

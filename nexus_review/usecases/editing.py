@@ -18,24 +18,35 @@ from nexus_review import workspace
 from nexus_review.domain.calendar import half_a_term_after
 from nexus_review.domain.enums import ActionStatus, EvidenceKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem
+from nexus_review.domain.working_copy import (
+    ActionField,
+    DropInField,
+    EvidenceField,
+    Field,
+    ListOrder,
+    Record,
+    Table,
+    VisitField,
+    VisitReviewerField,
+)
 from nexus_review.errors import NexusError
 from nexus_review.storage.database import Database
 from nexus_review.workspace import Change
 
-WorkingCopy = Mapping[str, Mapping[str, Mapping[str, Any]]]
+WorkingCopy = Mapping[Table, Mapping[str, Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
 class AddRecord:
-    table: str
-    values: Mapping[str, Any]
+    table: Table
+    values: Mapping[Field, Any]
 
 
 @dataclass(frozen=True)
 class SetField:
-    table: str
+    table: Table
     record_id: str
-    field: str
+    field: Field
     value: Any
 
 
@@ -51,9 +62,9 @@ class Edits:
         return self.add is not None or bool(self.fields)
 
 
-def _live(records: WorkingCopy, table: str) -> list[Mapping[str, Any]]:
-    rows = [r for r in records.get(table, {}).values() if not r.get("deleted")]
-    return sorted(rows, key=lambda r: r.get("position") or 0)
+def _live(records: WorkingCopy, table: Table) -> list[Mapping[str, Any]]:
+    rows = [r for r in records.get(table, {}).values() if not r.get(Record.DELETED)]
+    return sorted(rows, key=lambda r: r.get(ListOrder.POSITION) or 0)
 
 
 def add_evidence(
@@ -61,75 +72,89 @@ def add_evidence(
 ) -> Edits:
     """A new piece of evidence at the end of the log; the first one moves a planned visit to
     "in progress"."""
-    position = max((r.get("position") or 0 for r in _live(records, "evidence")), default=-1) + 1
-    values = {"visit_id": visit_id, "kind": kind.value, "position": position, "time_in": time_in}
-    visit = records["visit"][visit_id]
+    evidence = _live(records, Table.EVIDENCE)
+    position = max((r.get(EvidenceField.POSITION) or 0 for r in evidence), default=-1) + 1
+    values: dict[Field, Any] = {
+        EvidenceField.VISIT_ID: visit_id,
+        EvidenceField.KIND: kind.value,
+        EvidenceField.POSITION: position,
+        EvidenceField.TIME_IN: time_in,
+    }
+    visit = records[Table.VISIT][visit_id]
     started = (
-        (SetField("visit", visit_id, "status", VisitStatus.IN_PROGRESS.value),)
-        if visit.get("status") == VisitStatus.PLANNED
+        (SetField(Table.VISIT, visit_id, VisitField.STATUS, VisitStatus.IN_PROGRESS.value),)
+        if visit.get(VisitField.STATUS) == VisitStatus.PLANNED
         else ()
     )
-    return Edits(f"Add {kind.label.lower()}", AddRecord("evidence", values), started)
+    return Edits(f"Add {kind.label.lower()}", AddRecord(Table.EVIDENCE, values), started)
 
 
 def add_drop_in(records: WorkingCopy, evidence_id: str, time: dt.time) -> Edits:
     """A classroom visited on a learning walk, after the walk's others; nothing for evidence
     of any other kind."""
-    evidence = records.get("evidence", {}).get(evidence_id)
-    if evidence is None or evidence.get("kind") != EvidenceKind.LEARNING_WALK:
+    evidence = records.get(Table.EVIDENCE, {}).get(evidence_id)
+    if evidence is None or evidence.get(EvidenceField.KIND) != EvidenceKind.LEARNING_WALK:
         return Edits("")
-    mine = [r for r in _live(records, "drop_in") if r.get("evidence_id") == evidence_id]
-    position = max((r.get("position") or 0 for r in mine), default=-1) + 1
-    values: dict[str, Any] = {
-        "evidence_id": evidence_id,
-        "position": position,
-        "time": time,
-        "look_for_results": {},
+    mine = [
+        r for r in _live(records, Table.DROP_IN) if r.get(DropInField.EVIDENCE_ID) == evidence_id
+    ]
+    position = max((r.get(DropInField.POSITION) or 0 for r in mine), default=-1) + 1
+    values: dict[Field, Any] = {
+        DropInField.EVIDENCE_ID: evidence_id,
+        DropInField.POSITION: position,
+        DropInField.TIME: time,
+        DropInField.LOOK_FOR_RESULTS: {},
     }
-    return Edits("Add a classroom", AddRecord("drop_in", values))
+    return Edits("Add a classroom", AddRecord(Table.DROP_IN, values))
 
 
 def add_next_step(records: WorkingCopy, visit_id: str) -> Edits:
     """An agreed next step at the end of the list, open, due half a term after the visit (when
     the network follows next steps up)."""
-    position = max((r.get("position") or 0 for r in _live(records, "action")), default=-1) + 1
-    due = half_a_term_after(records["visit"][visit_id]["visit_date"])
-    values: dict[str, Any] = {
-        "visit_id": visit_id,
-        "position": position,
-        "description": "",
-        "status": ActionStatus.OPEN.value,
-        "due_date": due,
-        "follow_up": [],
+    actions = _live(records, Table.ACTION)
+    position = max((r.get(ActionField.POSITION) or 0 for r in actions), default=-1) + 1
+    due = half_a_term_after(records[Table.VISIT][visit_id][VisitField.VISIT_DATE])
+    values: dict[Field, Any] = {
+        ActionField.VISIT_ID: visit_id,
+        ActionField.POSITION: position,
+        ActionField.DESCRIPTION: "",
+        ActionField.STATUS: ActionStatus.OPEN.value,
+        ActionField.DUE_DATE: due,
+        ActionField.FOLLOW_UP: [],
     }
-    return Edits("Add a next step", AddRecord("action", values))
+    return Edits("Add a next step", AddRecord(Table.ACTION, values))
 
 
 def set_team_member(records: WorkingCopy, visit_id: str, reviewer_id: str, on_team: bool) -> Edits:
     """Put a reviewer on a visit's team or take them off. Someone taken off and put back gets
     their old place again; the first member of an empty team is its lead."""
     existing = [
-        m for m in records.get("visit_reviewer", {}).values() if m["reviewer_id"] == reviewer_id
+        m
+        for m in records.get(Table.VISIT_REVIEWER, {}).values()
+        if m[VisitReviewerField.REVIEWER_ID] == reviewer_id
     ]
-    live = [m for m in existing if not m.get("deleted")]
+    live = [m for m in existing if not m.get(Record.DELETED)]
     if on_team and not live:
         if existing:
+            first = existing[0][Record.ID]
             return Edits(
                 "Add to the team",
-                fields=(SetField("visit_reviewer", existing[0]["id"], "deleted", False),),
+                fields=(SetField(Table.VISIT_REVIEWER, first, Record.DELETED, False),),
             )
-        members = _live(records, "visit_reviewer")
-        values = {
-            "visit_id": visit_id,
-            "reviewer_id": reviewer_id,
-            "position": len(members),
-            "is_lead": not members,
+        members = _live(records, Table.VISIT_REVIEWER)
+        values: dict[Field, Any] = {
+            VisitReviewerField.VISIT_ID: visit_id,
+            VisitReviewerField.REVIEWER_ID: reviewer_id,
+            VisitReviewerField.POSITION: len(members),
+            VisitReviewerField.IS_LEAD: not members,
         }
-        return Edits("Add to the team", AddRecord("visit_reviewer", values))
+        return Edits("Add to the team", AddRecord(Table.VISIT_REVIEWER, values))
     if not on_team and live:
         return Edits(
             "Remove from the team",
-            fields=tuple(SetField("visit_reviewer", m["id"], "deleted", True) for m in live),
+            fields=tuple(
+                SetField(Table.VISIT_REVIEWER, m[Record.ID], Record.DELETED, True) for m in live
+            ),
         )
     return Edits("")
 
@@ -139,15 +164,20 @@ def choose_lead(records: WorkingCopy, lead_reviewer_id: str | None) -> Edits:
     return Edits(
         "Choose the lead reviewer",
         fields=tuple(
-            SetField("visit_reviewer", m["id"], "is_lead", m["reviewer_id"] == lead_reviewer_id)
-            for m in _live(records, "visit_reviewer")
+            SetField(
+                Table.VISIT_REVIEWER,
+                m[Record.ID],
+                VisitReviewerField.IS_LEAD,
+                m[VisitReviewerField.REVIEWER_ID] == lead_reviewer_id,
+            )
+            for m in _live(records, Table.VISIT_REVIEWER)
         ),
     )
 
 
 def team_in_order(records: WorkingCopy) -> list[Mapping[str, Any]]:
     """The visit's team as it is listed: by position."""
-    return _live(records, "visit_reviewer")
+    return _live(records, Table.VISIT_REVIEWER)
 
 
 def own_school_reviewers(
@@ -169,7 +199,7 @@ def own_school_warning(names: Sequence[str]) -> str:
 # ---------------------------------------------------------------------------- saving
 
 
-def working_copy(db: Database, visit_id: str) -> dict[str, dict[str, dict[str, Any]]]:
+def working_copy(db: Database, visit_id: str) -> dict[Table, dict[str, dict[str, Any]]]:
     """Every live record of a visit as plain values, by table and id: what the editor edits."""
     with db.reading() as session:
         return workspace.visit_records(session, visit_id)

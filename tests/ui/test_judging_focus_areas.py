@@ -202,8 +202,8 @@ def test_single_lessons_are_graded_only_once_the_network_switches_it_on(
     assert lesson_grading_enabled(demo_db)
     assert not form.grades_box.isHidden()
     # The areas that apply to a primary school: early years, no sixth form, no safeguarding.
-    assert "early-years" in form.grade_combos and "sixth-form" not in form.grade_combos
-    assert "safeguarding" not in form.grade_combos
+    assert "early-years" in form.grades_box.combos and "sixth-form" not in form.grades_box.combos
+    assert "safeguarding" not in form.grades_box.combos
 
     with answering(tmp_path) as answerer:
         answerer.fill = lambda dialog: click(dialog.lesson_grading)
@@ -232,7 +232,7 @@ def test_a_lesson_graded_before_keeps_its_grades_in_sight(
     form = editor.evidence.form
     assert not lesson_grading_enabled(demo_db)
     assert not form.grades_box.isHidden()
-    assert form.grade_combos["inclusion"].currentText() == "Strong standard"
+    assert form.grades_box.combos["inclusion"].currentText() == "Strong standard"
 
 
 def test_the_first_letter_of_a_rationale_for_an_area_not_yet_judged_is_kept(

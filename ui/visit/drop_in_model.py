@@ -14,6 +14,7 @@ from nexus_review.domain.enums import (
     LookForResult,
     label_of,
 )
+from nexus_review.domain.working_copy import DropInField, EvidenceField, Record, Table
 from ui.visit.models import (
     AGREED,
     CHOICES_ROLE,
@@ -50,25 +51,30 @@ class DropInTableModel(EditableTable, QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        if self.evidence_id and self.evidence_id in self.session.records["evidence"]:
+        if self.evidence_id and self.evidence_id in self.session.records[Table.EVIDENCE]:
             self._ids = [
-                r["id"]
+                r[Record.ID]
                 for r in self.session.rows(
-                    "drop_in", lambda r: r["evidence_id"] == self.evidence_id
+                    Table.DROP_IN, lambda r: r[DropInField.EVIDENCE_ID] == self.evidence_id
                 )
             ]
-            self.look_fors = [
-                str(x) for x in self.session.value("evidence", self.evidence_id, "look_fors") or []
-            ]
+            look_fors = self.session.value(
+                Table.EVIDENCE, self.evidence_id, EvidenceField.LOOK_FORS
+            )
+            self.look_fors = [str(x) for x in look_fors or []]
         else:
             self._ids, self.look_fors = [], []
         self.endResetModel()
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if table == "evidence" and record_id == self.evidence_id and field == "look_fors":
+        if (
+            table == Table.EVIDENCE
+            and record_id == self.evidence_id
+            and field == EvidenceField.LOOK_FORS
+        ):
             self.reload()
-        elif table == "drop_in":
-            if field in ("", "deleted"):
+        elif table == Table.DROP_IN:
+            if field in ("", Record.DELETED):
                 self.reload()
             elif record_id in self._ids:
                 row = self._ids.index(record_id)
@@ -83,20 +89,20 @@ class DropInTableModel(EditableTable, QAbstractTableModel):
     def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.FIXED) + len(self.look_fors) + 1
 
-    def _field(self, col: int) -> tuple[str, str | None]:
+    def _field(self, col: int) -> tuple[DropInField, str | None]:
         if col < len(self.FIXED):
-            return ("class_name", "year_group", "time")[col], None
+            return (DropInField.CLASS_NAME, DropInField.YEAR_GROUP, DropInField.TIME)[col], None
         if col < len(self.FIXED) + len(self.look_fors):
-            return "look_for_results", self.look_fors[col - len(self.FIXED)]
-        return "note", None
+            return DropInField.LOOK_FOR_RESULTS, self.look_fors[col - len(self.FIXED)]
+        return DropInField.NOTE, None
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        record = self.session.record("drop_in", self._ids[index.row()])
+        record = self.session.record(Table.DROP_IN, self._ids[index.row()])
         field, look_for = self._field(index.column())
         if look_for is not None:
-            result = (record.get("look_for_results") or {}).get(look_for, "")
+            result = (record.get(DropInField.LOOK_FOR_RESULTS) or {}).get(look_for, "")
             if role == DISPLAY:
                 return label_of(LookForResult, result) if result else ""
             if role == EDIT:
@@ -112,7 +118,7 @@ class DropInTableModel(EditableTable, QAbstractTableModel):
             return None
         value = record.get(field)
         if role in (DISPLAY, EDIT):
-            return time_text(value) if field == "time" else (value or "")
+            return time_text(value) if field == DropInField.TIME else (value or "")
         return None
 
     def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
@@ -121,24 +127,28 @@ class DropInTableModel(EditableTable, QAbstractTableModel):
         drop_in_id = self._ids[index.row()]
         field, look_for = self._field(index.column())
         if look_for is not None:
-            results = dict(self.session.value("drop_in", drop_in_id, "look_for_results") or {})
+            results = dict(
+                self.session.value(Table.DROP_IN, drop_in_id, DropInField.LOOK_FOR_RESULTS) or {}
+            )
             if value:
                 results[look_for] = str(value)
             else:
                 results.pop(look_for, None)
             self.session.edit(
-                "drop_in",
+                Table.DROP_IN,
                 drop_in_id,
-                "look_for_results",
+                DropInField.LOOK_FOR_RESULTS,
                 results,
                 text="Mark a look-for",
                 merge=False,
             )
-        elif field == "time":
-            self.session.edit("drop_in", drop_in_id, "time", parse_time(str(value)), merge=False)
+        elif field == DropInField.TIME:
+            self.session.edit(
+                Table.DROP_IN, drop_in_id, DropInField.TIME, parse_time(str(value)), merge=False
+            )
         else:
             self.session.edit(
-                "drop_in",
+                Table.DROP_IN,
                 drop_in_id,
                 field,
                 str(value),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nexus_review.domain.enums import VisitKind
+from nexus_review.domain.working_copy import Table, VisitField
 from nexus_review.usecases import visits
 from ui.visit.evidence_page import EvidencePage
 from ui.visit.judgements_page import JudgementsPage
@@ -61,10 +62,10 @@ class VisitEditor(QWidget):
         self._schools = {s.id: s.name for s in schools}
         session.changed.connect(self._on_session_changed)
         self._show_heading()
-        self.tabs.setCurrentWidget(self.evidence if session.rows("evidence") else self.plan)
+        self.tabs.setCurrentWidget(self.evidence if session.rows(Table.EVIDENCE) else self.plan)
 
     def _on_session_changed(self, table: str, _record_id: str, _field: str) -> None:
-        if table == "visit":
+        if table == Table.VISIT:
             self._show_heading()
 
     PAGES = (
@@ -119,9 +120,8 @@ class VisitEditor(QWidget):
 
     def _show_heading(self) -> None:
         v = self.session.visit
-        school = self._schools.get(v["host_school_id"], "")
-        kind = (
-            VisitKind(v["kind"]).label if v["kind"] in VisitKind._value2member_map_ else v["kind"]
-        )
-        day: dt.date = v["visit_date"]
+        school = self._schools.get(v[VisitField.HOST_SCHOOL_ID], "")
+        kind = v[VisitField.KIND]
+        kind = VisitKind(kind).label if kind in VisitKind._value2member_map_ else kind
+        day: dt.date = v[VisitField.VISIT_DATE]
         self.heading.setText(f"{school} · {kind} · {day:%A} {day.day} {day:%B %Y}")

@@ -24,19 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from nexus_review.domain.enums import EvidenceKind
-from nexus_review.frameworks import (
-    SAFEGUARDING_KEY,
-    applicable_areas,
-    get_framework,
-)
+from nexus_review.domain.working_copy import EvidenceField, Table
 from nexus_review.usecases import editing
-from nexus_review.usecases.network import lesson_grading_enabled
 from ui.host_figures_view import HostFiguresBox
 from ui.look_for_own_grades import LookForOwnGradesBox
 from ui.visit.common import YEAR_GROUPS, now_minute, text_box
 from ui.visit.drop_in_model import DropInTableModel
 from ui.visit.focus_links import FocusLinks
-from ui.visit.judgement_model import host_phase
+from ui.visit.lesson_grades import LessonGradesBox
 from ui.visit.models import CHOICES_ROLE, evidence_title
 from ui.visit.session import VisitSession
 from ui.widgets import (
@@ -53,7 +48,7 @@ class EvidenceForm(QWidget):
     def __init__(self, session: VisitSession) -> None:
         super().__init__()
         self.session = session
-        self.binder = FieldBinder(session, "evidence", self)
+        self.binder = FieldBinder(session, Table.EVIDENCE, self)
         self.kind_label = QLabel()
         self.kind_label.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.time_in = QTimeEdit()
@@ -65,8 +60,8 @@ class EvidenceForm(QWidget):
         self.start_now = QPushButton("Start now")
         self.start_now.setToolTip("Stamp the time in with the time now")
         self.stop_now = QPushButton("End now")
-        self.start_now.clicked.connect(lambda: self._stamp("time_in"))
-        self.stop_now.clicked.connect(lambda: self._stamp("time_out"))
+        self.start_now.clicked.connect(lambda: self._stamp(EvidenceField.TIME_IN))
+        self.stop_now.clicked.connect(lambda: self._stamp(EvidenceField.TIME_OUT))
         times = QHBoxLayout()
         for w in (
             QLabel("In"),
@@ -130,12 +125,7 @@ class EvidenceForm(QWidget):
         self.own_look_fors = LookForOwnGradesBox(session)
         self.own_look_fors.follow(self.drop_ins, self.drop_in_model)
         walk_layout.addWidget(self.own_look_fors)
-        # Ofsted no longer grades single lessons: the grades show only where the network grades
-        # them, or where a lesson already has grades.
-        self.lesson_grading = lesson_grading_enabled(session.db)
-        self.grades_box = QGroupBox("Grades for this lesson (optional)")
-        self.grades_layout = QFormLayout(self.grades_box)
-        self.grade_combos: dict[str, QComboBox] = {}
+        self.grades_box = LessonGradesBox(session)
 
         self.form = QFormLayout()
         self.form.addRow("Time", times)
@@ -161,16 +151,16 @@ class EvidenceForm(QWidget):
         layout.addWidget(self.grades_box)
 
         b = self.binder
-        b.time(self.time_in, "time_in")
-        b.time(self.time_out, "time_out")
-        b.text(self.class_name, "class_name")
-        b.text(self.subject, "subject")
-        b.text(self.staff, "staff")
-        b.text(self.who_what, "who_what")
-        b.number(self.participants, "participants")
-        b.text(self.notes, "notes")
-        b.text(self.strengths, "strengths")
-        b.text(self.areas, "areas_for_development")
+        b.time(self.time_in, EvidenceField.TIME_IN)
+        b.time(self.time_out, EvidenceField.TIME_OUT)
+        b.text(self.class_name, EvidenceField.CLASS_NAME)
+        b.text(self.subject, EvidenceField.SUBJECT)
+        b.text(self.staff, EvidenceField.STAFF)
+        b.text(self.who_what, EvidenceField.WHO_WHAT)
+        b.number(self.participants, EvidenceField.PARTICIPANTS)
+        b.text(self.notes, EvidenceField.NOTES)
+        b.text(self.strengths, EvidenceField.STRENGTHS)
+        b.text(self.areas, EvidenceField.AREAS_FOR_DEVELOPMENT)
         self.year_group.currentTextChanged.connect(self._on_year_group_changed)
         self.look_fors.setUndoRedoEnabled(False)
         self.look_fors.textChanged.connect(self._on_look_fors_changed)
@@ -189,7 +179,11 @@ class EvidenceForm(QWidget):
 
     def first_field(self) -> QWidget:
         """Where typing starts for this kind of evidence: its first text field on screen."""
-        kind = self.session.value("evidence", self.evidence_id, "kind") if self.evidence_id else ""
+        kind = (
+            self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.KIND)
+            if self.evidence_id
+            else ""
+        )
         if kind == EvidenceKind.LESSON_OBSERVATION:
             return self.class_name
         if kind == EvidenceKind.LEARNING_WALK:
@@ -201,11 +195,11 @@ class EvidenceForm(QWidget):
     def set_evidence(self, evidence_id: str | None) -> None:
         self._loading = True
         self.binder.set_record(evidence_id)
-        record = self.session.record("evidence", evidence_id) if evidence_id else {}
-        kind = record.get("kind", "")
+        record = self.session.record(Table.EVIDENCE, evidence_id) if evidence_id else {}
+        kind = record.get(EvidenceField.KIND, "")
         self.kind_label.setText(evidence_title(record) if record else "")
-        self.year_group.setCurrentText(record.get("year_group") or "")
-        text = "\n".join(record.get("look_fors") or [])
+        self.year_group.setCurrentText(record.get(EvidenceField.YEAR_GROUP) or "")
+        text = "\n".join(record.get(EvidenceField.LOOK_FORS) or [])
         if self.look_fors.toPlainText() != text:
             self.look_fors.setPlainText(text)
         self.focus.set_evidence(evidence_id)
@@ -241,65 +235,17 @@ class EvidenceForm(QWidget):
                     self.form.setRowVisible(row, rows[name])
         self.walk_box.setVisible(walk)
         self.host_figures.show_for(kind == EvidenceKind.DATA_REVIEW)
-        self._build_grades(lesson)
+        self.grades_box.show_for(evidence_id)
         self._loading = False
 
     def set_lesson_grading(self, on: bool) -> None:
         """The network switched grading single lessons on or off."""
-        self.lesson_grading = on
-        kind = self.session.value("evidence", self.evidence_id, "kind") if self.evidence_id else ""
-        self._build_grades(kind == EvidenceKind.LESSON_OBSERVATION)
+        self.grades_box.set_lesson_grading(on)
 
-    def _build_grades(self, lesson: bool) -> None:
-        while self.grades_layout.rowCount():
-            self.grades_layout.removeRow(0)
-        self.grade_combos.clear()
-        framework = get_framework(self.session.visit["framework_key"])
-        grades = (
-            (self.session.value("evidence", self.evidence_id, "grades") or {})
-            if self.evidence_id
-            else {}
-        )
-        shown = (
-            lesson
-            and framework.graded
-            and self.evidence_id is not None
-            and (self.lesson_grading or bool(grades))
-        )
-        self.grades_box.setVisible(shown)
-        if not shown:
-            return
-        phase = host_phase(self.session)
-        for area in applicable_areas(framework, phase, grades):
-            if area.key == SAFEGUARDING_KEY:
-                continue
-            combo = QuietComboBox()
-            combo.addItem("–", "")
-            for g in framework.scale:
-                combo.addItem(g.label, g.key)
-            combo.setCurrentIndex(max(combo.findData(grades.get(area.key, "")), 0))
-            combo.activated.connect(
-                lambda _i, key=area.key, c=combo: self._on_grade(key, c.currentData())
-            )
-            self.grade_combos[area.key] = combo
-            self.grades_layout.addRow(area.name, combo)
-
-    def _on_grade(self, area_key: str, grade: str) -> None:
-        if not self.evidence_id:
-            return
-        grades = dict(self.session.value("evidence", self.evidence_id, "grades") or {})
-        if grade:
-            grades[area_key] = grade
-        else:
-            grades.pop(area_key, None)
-        self.session.edit(
-            "evidence", self.evidence_id, "grades", grades, text="Grade a lesson", merge=False
-        )
-
-    def _stamp(self, field: str) -> None:
+    def _stamp(self, field: EvidenceField) -> None:
         if self.evidence_id:
             self.session.edit(
-                "evidence",
+                Table.EVIDENCE,
                 self.evidence_id,
                 field,
                 now_minute(),
@@ -310,35 +256,35 @@ class EvidenceForm(QWidget):
     def _on_year_group_changed(self, text: str) -> None:
         if not self._loading and self.evidence_id:
             self.session.edit(
-                "evidence", self.evidence_id, "year_group", text, text="Edit year group"
+                Table.EVIDENCE,
+                self.evidence_id,
+                EvidenceField.YEAR_GROUP,
+                text,
+                text="Edit year group",
             )
 
     def _on_look_fors_changed(self) -> None:
         if self._loading or not self.evidence_id:
             return
         items = [line.strip() for line in self.look_fors.toPlainText().splitlines() if line.strip()]
-        self.session.edit("evidence", self.evidence_id, "look_fors", items, text="Edit look-fors")
+        self.session.edit(
+            Table.EVIDENCE, self.evidence_id, EvidenceField.LOOK_FORS, items, text="Edit look-fors"
+        )
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if table != "evidence" or record_id != self.evidence_id:
+        if table != Table.EVIDENCE or record_id != self.evidence_id:
             return
-        record = self.session.record("evidence", record_id)
+        record = self.session.record(Table.EVIDENCE, record_id)
         self.kind_label.setText(evidence_title(record))
         self._loading = True
-        if field == "year_group" and self.year_group.currentText() != (
-            record.get("year_group") or ""
-        ):
-            self.year_group.setCurrentText(record.get("year_group") or "")
-        if field == "look_fors":
-            text = "\n".join(record.get("look_fors") or [])
+        year_group = record.get(EvidenceField.YEAR_GROUP) or ""
+        if field == EvidenceField.YEAR_GROUP and self.year_group.currentText() != year_group:
+            self.year_group.setCurrentText(year_group)
+        if field == EvidenceField.LOOK_FORS:
+            look_fors = list(record.get(EvidenceField.LOOK_FORS) or [])
             current = [x.strip() for x in self.look_fors.toPlainText().splitlines() if x.strip()]
-            if current != list(record.get("look_fors") or []):
-                self.look_fors.setPlainText(text)
-        if field == "grades":
-            for key, combo in self.grade_combos.items():
-                combo.setCurrentIndex(
-                    max(combo.findData((record.get("grades") or {}).get(key, "")), 0)
-                )
+            if current != look_fors:
+                self.look_fors.setPlainText("\n".join(look_fors))
         self._loading = False
 
     def add_drop_in(self) -> None:
@@ -386,7 +332,9 @@ class EvidenceForm(QWidget):
         index = self.drop_ins.currentIndex()
         if index.isValid():
             self.session.delete(
-                "drop_in", self.drop_in_model.drop_in_id(index.row()), text="Remove a classroom"
+                Table.DROP_IN,
+                self.drop_in_model.drop_in_id(index.row()),
+                text="Remove a classroom",
             )
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nexus_review.domain.enums import EvidenceKind
+from nexus_review.domain.working_copy import Table
 from nexus_review.usecases import editing
 from ui.visit.common import QUICK_ADD, now_minute
 from ui.visit.evidence_form import EvidenceForm
@@ -131,7 +132,7 @@ class EvidencePage(QWidget):
         index = self.list.currentIndex()
         if index.isValid():
             self.session.delete(
-                "evidence", self.model.evidence_id(index.row()), text="Delete evidence"
+                Table.EVIDENCE, self.model.evidence_id(index.row()), text="Delete evidence"
             )
 
     def _on_current_changed(self, current: Any, _previous: Any) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nexus_review.domain.working_copy import Record, Table
 from ui.visit.models import evidence_title
 from ui.visit.session import VisitSession
 
@@ -26,12 +27,12 @@ class EvidencePickerDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Link evidence")
         self.list = QListWidget()
-        for row in session.rows("evidence"):
+        for row in session.rows(Table.EVIDENCE):
             item = QListWidgetItem(evidence_title(row))
-            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            item.setData(Qt.ItemDataRole.UserRole, row[Record.ID])
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
-                Qt.CheckState.Checked if row["id"] in chosen else Qt.CheckState.Unchecked
+                Qt.CheckState.Checked if row[Record.ID] in chosen else Qt.CheckState.Unchecked
             )
             self.list.addItem(item)
         buttons = QDialogButtonBox(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
 )
 
+from nexus_review.domain.working_copy import EvidenceField, Table, VisitField
 from ui.visit.session import VisitSession
 
 
@@ -31,11 +32,14 @@ class FocusLinks(QListWidget):
         self._loading = True
         self.clear()
         linked = (
-            set(self.session.value("evidence", self.evidence_id, "focus_links") or [])
+            set(
+                self.session.value(Table.EVIDENCE, self.evidence_id, EvidenceField.FOCUS_LINKS)
+                or []
+            )
             if self.evidence_id
             else set()
         )
-        agreed = list(self.session.visit.get("focus_areas") or [])
+        agreed = list(self.session.visit.get(VisitField.FOCUS_AREAS) or [])
         for focus in agreed + sorted(linked - set(agreed)):
             item = QListWidgetItem(str(focus))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
@@ -54,16 +58,18 @@ class FocusLinks(QListWidget):
             if self.item(i).checkState() == Qt.CheckState.Checked
         ]
         self.session.edit(
-            "evidence",
+            Table.EVIDENCE,
             self.evidence_id,
-            "focus_links",
+            EvidenceField.FOCUS_LINKS,
             ticked,
             text="Link evidence to a focus area",
             merge=False,
         )
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if (table == "visit" and field == "focus_areas") or (
-            table == "evidence" and record_id == self.evidence_id and field == "focus_links"
+        if (table == Table.VISIT and field == VisitField.FOCUS_AREAS) or (
+            table == Table.EVIDENCE
+            and record_id == self.evidence_id
+            and field == EvidenceField.FOCUS_LINKS
         ):
             self.reload()

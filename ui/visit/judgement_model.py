@@ -10,6 +10,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush
 
+from nexus_review.domain.working_copy import JudgementField, Record, Table, VisitField
 from nexus_review.frameworks import (
     Area,
     Framework,
@@ -37,15 +38,15 @@ from ui.visit.session import VisitSession
 
 def host_phase(session: VisitSession) -> str:
     """The host school's phase ("Primary", "Junior"…): it says which areas apply."""
-    return visits.host_phase(session.db, session.visit.get("host_school_id"))
+    return visits.host_phase(session.db, session.visit.get(VisitField.HOST_SCHOOL_ID))
 
 
 def _has_content(judgement: dict[str, Any]) -> bool:
     return bool(
-        judgement.get("peer_grade")
-        or judgement.get("self_grade")
-        or (judgement.get("rationale") or "").strip()
-        or judgement.get("evidence_ids")
+        judgement.get(JudgementField.PEER_GRADE)
+        or judgement.get(JudgementField.SELF_GRADE)
+        or (judgement.get(JudgementField.RATIONALE) or "").strip()
+        or judgement.get(JudgementField.EVIDENCE_IDS)
     )
 
 
@@ -83,10 +84,14 @@ class JudgementTableModel(QAbstractTableModel):
     def _rows(self) -> list[Area]:
         # A row kept for what was written in it stays while the visit is open, even once its
         # grade or rationale is cleared: a row never vanishes under the reviewer's cursor.
-        self._kept.update(j["area_key"] for j in self.session.rows("judgement") if _has_content(j))
+        self._kept.update(
+            j[JudgementField.AREA_KEY]
+            for j in self.session.rows(Table.JUDGEMENT)
+            if _has_content(j)
+        )
         judged = sorted(self._kept)
         framework_rows = list(applicable_areas(self.framework, self.phase, judged))
-        agreed = focus_areas_by_key(list(self.session.visit.get("focus_areas") or []))
+        agreed = focus_areas_by_key(list(self.session.visit.get(VisitField.FOCUS_AREAS) or []))
         focus_rows = [Area(key, title) for key, title in agreed.items()]
         # A focus area taken off the list keeps its row while its judgement holds anything.
         for key in judged:
@@ -109,23 +114,34 @@ class JudgementTableModel(QAbstractTableModel):
             )
 
     def judgement_for(self, area_key: str) -> dict[str, Any] | None:
-        return next((j for j in self.session.rows("judgement") if j["area_key"] == area_key), None)
+        return next(
+            (
+                j
+                for j in self.session.rows(Table.JUDGEMENT)
+                if j[JudgementField.AREA_KEY] == area_key
+            ),
+            None,
+        )
 
     def ensure_judgement(self, area_key: str) -> str:
         found = self.judgement_for(area_key)
         if found is not None:
-            return str(found["id"])
+            return str(found[Record.ID])
         return self.session.add(
-            "judgement",
-            {"visit_id": self.session.visit_id, "area_key": area_key, "evidence_ids": []},
+            Table.JUDGEMENT,
+            {
+                JudgementField.VISIT_ID: self.session.visit_id,
+                JudgementField.AREA_KEY: area_key,
+                JudgementField.EVIDENCE_IDS: [],
+            },
             text="Add a judgement",
         )
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
-        if table == "visit" and field == "host_school_id":
+        if table == Table.VISIT and field == VisitField.HOST_SCHOOL_ID:
             self.phase = host_phase(self.session)
-        if table == "judgement" or (
-            table == "visit" and field in ("focus_areas", "host_school_id")
+        if table == Table.JUDGEMENT or (
+            table == Table.VISIT and field in (VisitField.FOCUS_AREAS, VisitField.HOST_SCHOOL_ID)
         ):
             self._refresh()
 
@@ -139,7 +155,9 @@ class JudgementTableModel(QAbstractTableModel):
         j = self.judgement_for(area_key)
         if j is None:
             return None
-        return self.framework.compare(area_key, j.get("peer_grade"), j.get("self_grade"))
+        return self.framework.compare(
+            area_key, j.get(JudgementField.PEER_GRADE), j.get(JudgementField.SELF_GRADE)
+        )
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.areas):
@@ -158,7 +176,9 @@ class JudgementTableModel(QAbstractTableModel):
                 return "An agreed focus area of this visit (on the Plan page)"
             return None
         if col in (self.SELF, self.PEER):
-            key = j.get("self_grade" if col == self.SELF else "peer_grade")
+            key = j.get(
+                JudgementField.SELF_GRADE if col == self.SELF else JudgementField.PEER_GRADE
+            )
             if role == DISPLAY:
                 return self.framework.grade_label(area.key, key)
             if role == EDIT:
@@ -175,12 +195,12 @@ class JudgementTableModel(QAbstractTableModel):
             return None
         if col == self.RATIONALE:
             if role in (DISPLAY, EDIT):
-                return j.get("rationale") or ""
+                return j.get(JudgementField.RATIONALE) or ""
             if role == Qt.ItemDataRole.ToolTipRole:
-                return j.get("rationale") or None
+                return j.get(JudgementField.RATIONALE) or None
             return None
         if col == self.EVIDENCE and role == DISPLAY:
-            n = len(j.get("evidence_ids") or [])
+            n = len(j.get(JudgementField.EVIDENCE_IDS) or [])
             return f"{n} linked" if n else ""
         return None
 
@@ -192,13 +212,15 @@ class JudgementTableModel(QAbstractTableModel):
         ):
             return False
         area = self.areas[index.row()]
-        field = {self.SELF: "self_grade", self.PEER: "peer_grade", self.RATIONALE: "rationale"}[
-            index.column()
-        ]
-        value = (str(value) or None) if field != "rationale" else str(value)
+        field = {
+            self.SELF: JudgementField.SELF_GRADE,
+            self.PEER: JudgementField.PEER_GRADE,
+            self.RATIONALE: JudgementField.RATIONALE,
+        }[index.column()]
+        value = (str(value) or None) if field != JudgementField.RATIONALE else str(value)
         self.session.begin_macro(f"Judge {area.name}")
         judgement_id = self.ensure_judgement(area.key)
-        self.session.edit("judgement", judgement_id, field, value, merge=False)
+        self.session.edit(Table.JUDGEMENT, judgement_id, field, value, merge=False)
         self.session.end_macro()
         return True
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nexus_review.domain.working_copy import JudgementField, Record, Table, VisitField
 from nexus_review.frameworks import (
     Framework,
     get_framework,
@@ -36,7 +37,7 @@ class JudgementsPage(QWidget):
     def __init__(self, session: VisitSession) -> None:
         super().__init__()
         self.session = session
-        self.framework = get_framework(session.visit["framework_key"])
+        self.framework = get_framework(session.visit[VisitField.FRAMEWORK_KEY])
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.model = JudgementTableModel(session, self.framework)
@@ -135,17 +136,17 @@ class JudgementsPage(QWidget):
         j = self.model.judgement_for(key) if key else None
         row = self.table.currentIndex().row()
         self.area_label.setText(self.model.areas[row].name if key else "")
-        text = (j or {}).get("rationale") or ""
+        text = (j or {}).get(JudgementField.RATIONALE) or ""
         if self.rationale.toPlainText() != text and not self._writing:
             self.rationale.setPlainText(text)
         self.rationale.setEnabled(key is not None)
         self.link_button.setEnabled(key is not None)
         self.evidence_list.clear()
-        for eid in (j or {}).get("evidence_ids") or []:
-            if eid in self.session.records["evidence"] and not self.session.value(
-                "evidence", eid, "deleted"
+        for eid in (j or {}).get(JudgementField.EVIDENCE_IDS) or []:
+            if eid in self.session.records[Table.EVIDENCE] and not self.session.value(
+                Table.EVIDENCE, eid, Record.DELETED
             ):
-                self.evidence_list.addItem(evidence_title(self.session.record("evidence", eid)))
+                self.evidence_list.addItem(evidence_title(self.session.record(Table.EVIDENCE, eid)))
         self.own_grades.set_area(key)
         self._loading = False
 
@@ -162,15 +163,17 @@ class JudgementsPage(QWidget):
             try:
                 self.session.begin_macro("Write a rationale")
                 judgement_id = self.model.ensure_judgement(key)
-                self.session.edit("judgement", judgement_id, "rationale", text, merge=False)
+                self.session.edit(
+                    Table.JUDGEMENT, judgement_id, JudgementField.RATIONALE, text, merge=False
+                )
                 self.session.end_macro()
             finally:
                 self._writing = False
         else:
             self.session.edit(
-                "judgement",
-                existing["id"],
-                "rationale",
+                Table.JUDGEMENT,
+                existing[Record.ID],
+                JudgementField.RATIONALE,
                 self.rationale.toPlainText(),
                 text="Write a rationale",
             )
@@ -180,7 +183,7 @@ class JudgementsPage(QWidget):
         key = self.current_area()
         if key is None:
             return
-        current = list((self.model.judgement_for(key) or {}).get("evidence_ids") or [])
+        current = list((self.model.judgement_for(key) or {}).get(JudgementField.EVIDENCE_IDS) or [])
         dialog = EvidencePickerDialog(self.session, current, self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
@@ -194,11 +197,13 @@ class JudgementsPage(QWidget):
             return
         self.session.begin_macro("Link evidence to a judgement")
         judgement_id = self.model.ensure_judgement(key)
-        self.session.edit("judgement", judgement_id, "evidence_ids", chosen, merge=False)
+        self.session.edit(
+            Table.JUDGEMENT, judgement_id, JudgementField.EVIDENCE_IDS, chosen, merge=False
+        )
         self.session.end_macro()
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
-        if table == "visit" and field == "framework_key":
-            self.set_framework(get_framework(self.session.visit["framework_key"]))
-        elif table in ("judgement", "evidence"):
+        if table == Table.VISIT and field == VisitField.FRAMEWORK_KEY:
+            self.set_framework(get_framework(self.session.visit[VisitField.FRAMEWORK_KEY]))
+        elif table in (Table.JUDGEMENT, Table.EVIDENCE):
             self._show_area()

@@ -30,6 +30,14 @@ from nexus_review.domain.enums import (
     EvidenceKind,
     label_of,
 )
+from nexus_review.domain.working_copy import (
+    ActionField,
+    EvidenceField,
+    ListOrder,
+    Record,
+    Table,
+    VisitField,
+)
 from ui.visit.session import VisitSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -67,12 +75,11 @@ def parse_time(text: str) -> dt.time | None:
 
 
 def evidence_title(row: dict[str, Any]) -> str:
-    kind = label_of(EvidenceKind, row.get("kind") or "")
-    when = time_text(row.get("time_in"))
-    where = ", ".join(
-        x for x in (row.get("year_group"), row.get("class_name"), row.get("subject")) if x
-    )
-    who = row.get("who_what") or ""
+    kind = label_of(EvidenceKind, row.get(EvidenceField.KIND) or "")
+    when = time_text(row.get(EvidenceField.TIME_IN))
+    place = (EvidenceField.YEAR_GROUP, EvidenceField.CLASS_NAME, EvidenceField.SUBJECT)
+    where = ", ".join(x for x in (row.get(f) for f in place) if x)
+    who = row.get(EvidenceField.WHO_WHAT) or ""
     detail = where or who
     return " ".join(x for x in (when, kind) if x) + (f" – {detail}" if detail else "")
 
@@ -89,7 +96,7 @@ class _VisitRecords(_ModelBase):
     """What the evidence and next-steps models share: the ids of one table's live records of
     the open visit, reloaded when a record appears, goes or moves, and a changed row repainted."""
 
-    TABLE = ""
+    TABLE: Table
     session: VisitSession
     _ids: list[str]
 
@@ -101,13 +108,13 @@ class _VisitRecords(_ModelBase):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._ids = [r["id"] for r in self.session.rows(self.TABLE)]
+        self._ids = [r[Record.ID] for r in self.session.rows(self.TABLE)]
         self.endResetModel()
 
     def _on_session_changed(self, table: str, record_id: str, field: str) -> None:
         if table != self.TABLE:
             return
-        if field in ("", "deleted", "position"):
+        if field in ("", Record.DELETED, ListOrder.POSITION):
             self.reload()
         elif record_id in self._ids:
             row = self._ids.index(record_id)
@@ -142,7 +149,7 @@ class EditableTable(_ModelBase):
 class EvidenceListModel(_VisitRecords, QAbstractListModel):
     """The visit's evidence log, in the order it was gathered."""
 
-    TABLE = "evidence"
+    TABLE = Table.EVIDENCE
 
     def __init__(self, session: VisitSession) -> None:
         QAbstractListModel.__init__(self)
@@ -160,13 +167,13 @@ class EvidenceListModel(_VisitRecords, QAbstractListModel):
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        record = self.session.record("evidence", self._ids[index.row()])
+        record = self.session.record(Table.EVIDENCE, self._ids[index.row()])
         if role == DISPLAY:
             return evidence_title(record)
         if role == ID_ROLE:
-            return record["id"]
+            return record[Record.ID]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (record.get("notes") or "")[:300]
+            return (record.get(EvidenceField.NOTES) or "")[:300]
         return None
 
 
@@ -177,8 +184,13 @@ class ActionTableModel(_VisitRecords, EditableTable, QAbstractTableModel):
     """The agreed next steps: action, owner, by when, status."""
 
     HEADERS = ("Agreed next step", "Owner", "By when", "Status")
-    FIELDS = ("description", "owner", "due_date", "status")
-    TABLE = "action"
+    FIELDS = (
+        ActionField.DESCRIPTION,
+        ActionField.OWNER,
+        ActionField.DUE_DATE,
+        ActionField.STATUS,
+    )
+    TABLE = Table.ACTION
 
     def __init__(self, session: VisitSession) -> None:
         QAbstractTableModel.__init__(self)
@@ -196,18 +208,18 @@ class ActionTableModel(_VisitRecords, EditableTable, QAbstractTableModel):
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        record = self.session.record("action", self._ids[index.row()])
+        record = self.session.record(Table.ACTION, self._ids[index.row()])
         field = self.FIELDS[index.column()]
         value = record.get(field)
-        if field == "due_date":
+        if field == ActionField.DUE_DATE:
             if role == DISPLAY:
                 return value.strftime("%d %b %Y") if value else ""
             if role == EDIT:
                 return value.isoformat() if value else ""
             if role == DEFAULT_DATE_ROLE:
-                return half_a_term_after(self.session.visit["visit_date"])
+                return half_a_term_after(self.session.visit[VisitField.VISIT_DATE])
             return None
-        if field == "status":
+        if field == ActionField.STATUS:
             if role == DISPLAY:
                 return label_of(ActionStatus, value or "open")
             if role == EDIT:
@@ -223,7 +235,7 @@ class ActionTableModel(_VisitRecords, EditableTable, QAbstractTableModel):
         if not index.isValid() or role != EDIT:
             return False
         field = self.FIELDS[index.column()]
-        if field == "due_date":
+        if field == ActionField.DUE_DATE:
             try:
                 value = parse_typed_date(str(value))
             except ValueError:
@@ -231,6 +243,6 @@ class ActionTableModel(_VisitRecords, EditableTable, QAbstractTableModel):
         else:
             value = str(value)
         self.session.edit(
-            "action", self._ids[index.row()], field, value, text="Edit a next step", merge=False
+            Table.ACTION, self._ids[index.row()], field, value, text="Edit a next step", merge=False
         )
         return True

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.records import ReviewerItem, SchoolItem
+from nexus_review.domain.working_copy import Table, VisitField, VisitReviewerField
 from nexus_review.frameworks import (
     all_frameworks,
     get_framework,
@@ -51,7 +52,7 @@ class PlanPage(QWidget):
     ) -> None:
         super().__init__()
         self.session = session
-        self.binder = FieldBinder(session, "visit", self)
+        self.binder = FieldBinder(session, Table.VISIT, self)
         self.school = QuietComboBox()
         for s in schools:
             self.school.addItem(s.name, s.id)
@@ -90,7 +91,7 @@ class PlanPage(QWidget):
             self.team.addItem(item)
         self.lead = QuietComboBox()
         self.self_model = JudgementTableModel(
-            session, get_framework(session.visit["framework_key"])
+            session, get_framework(session.visit[VisitField.FRAMEWORK_KEY])
         )
         self.self_table = QTableView()
         self.self_table.setModel(self.self_model)
@@ -131,10 +132,10 @@ class PlanPage(QWidget):
         layout.addWidget(left, 3)
         layout.addWidget(self.self_box, 2)
 
-        self.binder.choice(self.school, "host_school_id")
-        self.binder.choice(self.kind, "kind")
-        self.binder.choice(self.framework, "framework_key")
-        self.binder.choice(self.status, "status")
+        self.binder.choice(self.school, VisitField.HOST_SCHOOL_ID)
+        self.binder.choice(self.kind, VisitField.KIND)
+        self.binder.choice(self.framework, VisitField.FRAMEWORK_KEY)
+        self.binder.choice(self.status, VisitField.STATUS)
         self._loading = False
         self.date.dateChanged.connect(self._on_date_changed)
         self.focus.textChanged.connect(self._on_focus_changed)
@@ -147,14 +148,16 @@ class PlanPage(QWidget):
     def _show_visit(self) -> None:
         self._loading = True
         v = self.session.visit
-        day: dt.date = v["visit_date"]
+        day: dt.date = v[VisitField.VISIT_DATE]
         self.date.setDate(QDate(day.year, day.month, day.day))
-        text = "\n".join(v.get("focus_areas") or [])
+        text = "\n".join(v.get(VisitField.FOCUS_AREAS) or [])
         if [x.strip() for x in self.focus.toPlainText().splitlines() if x.strip()] != list(
-            v.get("focus_areas") or []
+            v.get(VisitField.FOCUS_AREAS) or []
         ):
             self.focus.setPlainText(text)
-        members = {m["reviewer_id"]: m for m in self.session.rows("visit_reviewer")}
+        members = {
+            m[VisitReviewerField.REVIEWER_ID]: m for m in self.session.rows(Table.VISIT_REVIEWER)
+        }
         for i in range(self.team.count()):
             item = self.team.item(i)
             item.setCheckState(
@@ -164,12 +167,12 @@ class PlanPage(QWidget):
             )
         self.lead.clear()
         lead_index = 0
-        for pos, m in enumerate(sorted(members.values(), key=lambda m: m.get("position") or 0)):
-            name = next(
-                (r.name for r in self.reviewers if r.id == m["reviewer_id"]), m["reviewer_id"]
-            )
-            self.lead.addItem(name, m["reviewer_id"])
-            if m.get("is_lead"):
+        in_order = sorted(members.values(), key=lambda m: m.get(VisitReviewerField.POSITION) or 0)
+        for pos, m in enumerate(in_order):
+            reviewer_id = m[VisitReviewerField.REVIEWER_ID]
+            name = next((r.name for r in self.reviewers if r.id == reviewer_id), reviewer_id)
+            self.lead.addItem(name, reviewer_id)
+            if m.get(VisitReviewerField.IS_LEAD):
                 lead_index = pos
         self.lead.setCurrentIndex(lead_index)
         self._show_team_warning()
@@ -177,9 +180,9 @@ class PlanPage(QWidget):
 
     def _show_team_warning(self) -> None:
         """A school's own head reviewing it is no peer review: say so beside the team."""
-        team = [m["reviewer_id"] for m in self.session.rows("visit_reviewer")]
+        team = [m[VisitReviewerField.REVIEWER_ID] for m in self.session.rows(Table.VISIT_REVIEWER)]
         own = editing.own_school_reviewers(
-            self.reviewers, team, self.session.visit["host_school_id"]
+            self.reviewers, team, self.session.visit[VisitField.HOST_SCHOOL_ID]
         )
         self.team_warning.setText(editing.own_school_warning(own))
         self.team_warning.setVisible(bool(own))
@@ -187,9 +190,9 @@ class PlanPage(QWidget):
     def _on_date_changed(self, qdate: QDate) -> None:
         if not self._loading:
             self.session.edit(
-                "visit",
+                Table.VISIT,
                 self.session.visit_id,
-                "visit_date",
+                VisitField.VISIT_DATE,
                 qdate.toPython(),
                 text="Change the date",
                 merge=False,
@@ -200,13 +203,19 @@ class PlanPage(QWidget):
             return
         items = [line.strip() for line in self.focus.toPlainText().splitlines() if line.strip()]
         self.session.edit(
-            "visit", self.session.visit_id, "focus_areas", items, text="Edit focus areas"
+            Table.VISIT,
+            self.session.visit_id,
+            VisitField.FOCUS_AREAS,
+            items,
+            text="Edit focus areas",
         )
 
     def _fill_priorities(self) -> None:
         self.priorities_menu.clear()
         v = self.session.visit
-        themes = visits.priorities_of(self.session.db, v["host_school_id"], v["visit_date"])
+        themes = visits.priorities_of(
+            self.session.db, v[VisitField.HOST_SCHOOL_ID], v[VisitField.VISIT_DATE]
+        )
         if not themes:
             self.priorities_menu.addAction(
                 "The school has shared no priorities for this year"
@@ -215,12 +224,12 @@ class PlanPage(QWidget):
             self.priorities_menu.addAction(theme, functools.partial(self.add_focus, theme))
 
     def add_focus(self, theme: str) -> None:
-        current = list(self.session.visit.get("focus_areas") or [])
+        current = list(self.session.visit.get(VisitField.FOCUS_AREAS) or [])
         if theme not in current:
             self.session.edit(
-                "visit",
+                Table.VISIT,
                 self.session.visit_id,
-                "focus_areas",
+                VisitField.FOCUS_AREAS,
                 [*current, theme],
                 text="Add a focus area",
                 merge=False,
@@ -244,9 +253,9 @@ class PlanPage(QWidget):
         self.session.end_macro()
 
     def _on_session_changed(self, table: str, _record_id: str, field: str) -> None:
-        if table == "visit_reviewer" or (
-            table == "visit" and field in ("visit_date", "focus_areas", "host_school_id")
-        ):
+        shown = (VisitField.VISIT_DATE, VisitField.FOCUS_AREAS, VisitField.HOST_SCHOOL_ID)
+        if table == Table.VISIT_REVIEWER or (table == Table.VISIT and field in shown):
             self._show_visit()
-        if table == "visit" and field == "framework_key":
-            self.self_model.set_framework(get_framework(self.session.visit["framework_key"]))
+        if table == Table.VISIT and field == VisitField.FRAMEWORK_KEY:
+            framework = get_framework(self.session.visit[VisitField.FRAMEWORK_KEY])
+            self.self_model.set_framework(framework)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nexus_review.domain.enums import VisitStatus
+from nexus_review.domain.working_copy import Table, VisitField
 from nexus_review.usecases import editing
 from ui.visit.common import text_box
 from ui.visit.models import ActionTableModel
@@ -36,7 +37,7 @@ class ReportPage(QWidget):
     def __init__(self, session: VisitSession) -> None:
         super().__init__()
         self.session = session
-        self.binder = FieldBinder(session, "visit", self)
+        self.binder = FieldBinder(session, Table.VISIT, self)
         self.status = QuietComboBox()
         for st in VisitStatus:
             self.status.addItem(st.label, st.value)
@@ -92,11 +93,11 @@ class ReportPage(QWidget):
         layout.addWidget(self.actions_table, 1)
         layout.addLayout(buttons)
         b = self.binder
-        b.choice(self.status, "status")
-        b.text(self.summary, "summary")
-        b.text(self.strengths, "strengths")
-        b.text(self.areas, "areas_for_development")
-        b.text(self.questions, "questions")
+        b.choice(self.status, VisitField.STATUS)
+        b.text(self.summary, VisitField.SUMMARY)
+        b.text(self.strengths, VisitField.STRENGTHS)
+        b.text(self.areas, VisitField.AREAS_FOR_DEVELOPMENT)
+        b.text(self.questions, VisitField.QUESTIONS)
         b.set_record(session.visit_id)
         self._update_buttons()
 
@@ -122,5 +123,5 @@ class ReportPage(QWidget):
         index = self.actions_table.currentIndex()
         if index.isValid():
             self.session.delete(
-                "action", self.actions_model.action_id(index.row()), text="Remove a next step"
+                Table.ACTION, self.actions_model.action_id(index.row()), text="Remove a next step"
             )

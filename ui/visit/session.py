@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from nexus_review import unsaved
+from nexus_review.domain.working_copy import Field, ListOrder, Record, Table
 from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.usecases.editing import Edits, save_changes, working_copy
 from nexus_review.usecases.opening import Database
@@ -45,9 +46,9 @@ class _SetField(QUndoCommand):
     def __init__(
         self,
         session: VisitSession,
-        table: str,
+        table: Table,
         record_id: str,
-        field: str,
+        field: Field,
         old: Any,
         new: Any,
         text: str,
@@ -79,7 +80,12 @@ class _SetField(QUndoCommand):
 
 class _AddRecord(QUndoCommand):
     def __init__(
-        self, session: VisitSession, table: str, record_id: str, values: dict[str, Any], text: str
+        self,
+        session: VisitSession,
+        table: Table,
+        record_id: str,
+        values: Mapping[Field, Any],
+        text: str,
     ) -> None:
         super().__init__(text)
         self.session, self.table, self.record_id, self.values = session, table, record_id, values
@@ -90,10 +96,10 @@ class _AddRecord(QUndoCommand):
             self.session._create(self.table, self.record_id, self.values)
             self.created = True
         else:
-            self.session._set(self.table, self.record_id, "deleted", False)
+            self.session._set(self.table, self.record_id, Record.DELETED, False)
 
     def undo(self) -> None:
-        self.session._set(self.table, self.record_id, "deleted", True)
+        self.session._set(self.table, self.record_id, Record.DELETED, True)
 
 
 class VisitSession(QObject):
@@ -131,32 +137,31 @@ class VisitSession(QObject):
 
     @property
     def visit(self) -> dict[str, Any]:
-        return self.records["visit"][self.visit_id]
+        return self.records[Table.VISIT][self.visit_id]
 
-    def record(self, table: str, record_id: str) -> dict[str, Any]:
+    def record(self, table: Table, record_id: str) -> dict[str, Any]:
         return self.records[table][record_id]
 
-    def value(self, table: str, record_id: str, field: str) -> Any:
+    def value(self, table: Table, record_id: str, field: Field) -> Any:
         return self.records[table][record_id].get(field)
 
     def rows(
-        self, table: str, where: Callable[[dict[str, Any]], bool] | None = None
+        self, table: Table, where: Callable[[dict[str, Any]], bool] | None = None
     ) -> list[dict[str, Any]]:
         """Live records of a table, in their on-screen order."""
-        rows = [r for r in self.records[table].values() if not r.get("deleted")]
+        rows = [r for r in self.records[table].values() if not r.get(Record.DELETED)]
         if where is not None:
             rows = [r for r in rows if where(r)]
-        return sorted(
-            rows, key=lambda r: (r.get("position") or 0, r.get("area_key") or "", r["id"])
-        )
+        position, area = ListOrder.POSITION, ListOrder.AREA_KEY
+        return sorted(rows, key=lambda r: (r.get(position) or 0, r.get(area) or "", r[Record.ID]))
 
     # ---- editing (undoable) -----------------------------------------------------------
 
     def edit(
         self,
-        table: str,
+        table: Table,
         record_id: str,
-        field: str,
+        field: Field,
         value: Any,
         *,
         text: str = "",
@@ -185,7 +190,7 @@ class VisitSession(QObject):
             )
         )
 
-    def add(self, table: str, values: dict[str, Any], *, text: str = "") -> str:
+    def add(self, table: Table, values: Mapping[Field, Any], *, text: str = "") -> str:
         check_change(table, values)
         record_id = new_id()
         self.undo_stack.push(
@@ -193,11 +198,11 @@ class VisitSession(QObject):
         )
         return record_id
 
-    def delete(self, table: str, record_id: str, *, text: str = "") -> None:
+    def delete(self, table: Table, record_id: str, *, text: str = "") -> None:
         self.edit(
             table,
             record_id,
-            "deleted",
+            Record.DELETED,
             True,
             text=text or f"Delete {table.replace('_', ' ')}",
             merge=False,
@@ -226,14 +231,16 @@ class VisitSession(QObject):
 
     # ---- the working copy and the save queue --------------------------------------------
 
-    def _create(self, table: str, record_id: str, values: dict[str, Any]) -> None:
-        record = {**column_defaults(table), **values, "id": record_id, "deleted": False}
+    def _create(self, table: Table, record_id: str, values: Mapping[Field, Any]) -> None:
+        record: dict[str, Any] = column_defaults(table)
+        record.update(values.items())
+        record.update({Record.ID: record_id, Record.DELETED: False})
         self.records[table][record_id] = record
         create = {k: v for k, v in record.items() if k not in PROTECTED}
         self._queue(Change(table, record_id, {}, create))
         self.changed.emit(table, record_id, "")
 
-    def _set(self, table: str, record_id: str, field: str, value: Any) -> None:
+    def _set(self, table: Table, record_id: str, field: Field, value: Any) -> None:
         self.records[table][record_id][field] = (
             type(value)(value) if isinstance(value, list | dict) else value
         )
@@ -267,8 +274,8 @@ class VisitSession(QObject):
                 table[change.record_id] = {
                     **column_defaults(change.table),
                     **change.create,
-                    "id": change.record_id,
-                    "deleted": False,
+                    Record.ID: change.record_id,
+                    Record.DELETED: False,
                 }
             if change.record_id in table:
                 table[change.record_id].update(change.values)
