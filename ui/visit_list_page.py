@@ -22,10 +22,11 @@ from shiboken6 import isValid
 
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from ui.errors import show_error
+from ui.operations.new_visit import new_visit
 from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.context import AppContext
 
 
 def _visit_list() -> Any:
@@ -37,14 +38,14 @@ def _visit_list() -> Any:
 class VisitListPage(QWidget):
     """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.window_ = window
+        self.context = context
         self.model = VisitListModel(
             order=lambda column, descending: _visit_list().ordered_ids(
-                self.window_.db, column, descending
+                self.context.db, column, descending
             ),
-            fetch=lambda ids: _visit_list().rows(self.window_.db, ids),
+            fetch=lambda ids: _visit_list().rows(self.context.db, ids),
         )
         self.proxy = VisitListFilter(accept=self._passing_filters)
         self.proxy.setSourceModel(self.model)
@@ -106,7 +107,7 @@ class VisitListPage(QWidget):
         self.open_button = QPushButton("Open visit")
         self.open_button.clicked.connect(self.open_selected)
         self.new_button = QPushButton("New visit…")
-        self.new_button.clicked.connect(window.new_visit)
+        self.new_button.clicked.connect(lambda: new_visit(context))
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
@@ -117,7 +118,7 @@ class VisitListPage(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        choices = _visit_list().list_choices(self.window_.db)
+        choices = _visit_list().list_choices(self.context.db)
         self.model.reload()
         current_school = self.school.currentData()
         self.school.clear()
@@ -136,7 +137,7 @@ class VisitListPage(QWidget):
     def _passing_filters(self, filters: dict[str, str]) -> set[str]:
         visit_list = _visit_list()
         return set(
-            visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters))
+            visit_list.ordered_ids(self.context.db, 0, True, visit_list.VisitFilters(**filters))
         )
 
     def apply_filters(self) -> None:
@@ -158,7 +159,7 @@ class VisitListPage(QWidget):
             self.proxy.matching_ids = None
             self.apply_filters()
             return
-        db = self.window_.db
+        db = self.context.db
 
         def done(found: set[str]) -> None:
             if generation == self._search_generation and isValid(self):  # not overtaken, not closed
@@ -172,7 +173,7 @@ class VisitListPage(QWidget):
                 show_error(self, exc)
 
         self.searching = True
-        self.window_.tasks.run(lambda: _visit_list().search_ids(db, text), done, failed)
+        self.context.tasks.run(lambda: _visit_list().search_ids(db, text), done, failed)
 
     def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
@@ -185,9 +186,9 @@ class VisitListPage(QWidget):
     def open_selected(self) -> None:
         visit_id = self.selected_visit_id()
         if visit_id:
-            self.window_.open_visit(visit_id)
+            self.context.open_visit(visit_id)
 
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         visit_id = self.proxy.data(index, ID_ROLE)
         if visit_id:
-            self.window_.open_visit(visit_id)
+            self.context.open_visit(visit_id)

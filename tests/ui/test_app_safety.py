@@ -48,8 +48,8 @@ def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  
         s.scalars(select(Visit)).first().summary = "typed after the backup"  # type: ignore[union-attr]
     from tests.ui.answering import answering
 
-    with answering(backup.parent):
-        window.restore_action.trigger()
+    with answering(backup.parent), qtbot.waitSignal(window.tasks.idle, timeout=30000):
+        window.restore_action.trigger()  # the file is replaced and checked off the GUI thread
     with window.db.reading() as s:
         assert (
             s.scalar(
