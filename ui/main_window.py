@@ -13,7 +13,7 @@ So this module imports no SQLAlchemy: the use cases load when the window first a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
@@ -44,6 +44,7 @@ from ui.window_actions import build_actions, database_actions, update_actions
 if TYPE_CHECKING:  # the editor, the pages shown later and the database load when first used
     from nexus_review.usecases.opening import Database, OpenDatabase
     from ui.imports_view import ImportsPage
+    from ui.network_view import NetworkPage
     from ui.visit.editor import VisitEditor
     from ui.visit.session import VisitSession
 
@@ -256,8 +257,12 @@ class MainWindow(QMainWindow):
     # ---- the pages ----------------------------------------------------------------------
 
     @property
-    def network(self) -> Any:
-        return self._section_page("Network")
+    def network(self) -> NetworkPage:
+        from ui.network_view import NetworkPage
+
+        page = self._section_page("Network")
+        assert isinstance(page, NetworkPage)
+        return page
 
     @property
     def imports(self) -> ImportsPage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from nexus_review.errors import DatabaseError
@@ -62,6 +63,21 @@ def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  
     assert any(b.reason == "before-restore" for b in list_backups(demo_db.path))
     assert window.visits.model.rowCount() == 75
     window.db.close()
+
+
+def test_back_up_now_in_the_program(qtbot: QtBot, demo_db: Database) -> None:
+    from ui.main_window import MainWindow
+
+    assert demo_db.path is not None
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    assert window.tasks.run_inline is False  # the copy is made on the thread pool
+    with qtbot.waitSignal(window.tasks.idle, timeout=30000):
+        window.backup_action.trigger()
+    manual = [b for b in list_backups(demo_db.path) if b.reason == "manual"]
+    assert len(manual) == 1
+    assert window.statusBar().currentMessage() == f"Backup written to {manual[0].path}"
+    window.close()
 
 
 def test_an_unexpected_error_is_logged_and_shown_once_a_minute(qtbot) -> None:  # type: ignore[no-untyped-def]
