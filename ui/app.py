@@ -169,8 +169,8 @@ def run_app(db_target: str | None = None) -> int:
     code = app.exec()
     if window.opened is not None:
         window.opened.close()
-    if window._db is not None:
-        window._db.close()
+    if window.context.open_db is not None:
+        window.context.open_db.close()
     return 1 if window.refused else int(code)
 
 

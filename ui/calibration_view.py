@@ -202,7 +202,7 @@ class CalibrationPanel(QWidget):
 
     @property
     def db(self) -> Any:
-        return self.page.window_.db
+        return self.page.context.db
 
     def current(self) -> ExerciseItem | None:
         index = self.choice.currentIndex()

@@ -263,7 +263,7 @@ class ConsistencyTab(QWidget):
         for box in (self.group, self.area, self.framework, self.pair):
             box.clear()
             box.addItem(ALL, None)
-        for g in review_groups(self.page.window_.db, year) if year else []:
+        for g in review_groups(self.page.context.db, year) if year else []:
             self.group.addItem(g.name, g.name)
         self.apply_filters(refill=True)
         self.calibration.refresh()
@@ -272,7 +272,7 @@ class ConsistencyTab(QWidget):
         if not self.year:
             return
         flt = self.current_filter()
-        db = self.page.window_.db
+        db = self.page.context.db
         self._asked += 1
         asked = self._asked
 
@@ -282,7 +282,7 @@ class ConsistencyTab(QWidget):
 
         # Off the GUI thread, but without a message in the status bar: the figures are quick,
         # and a message the page has just shown there (a year copied) must stay.
-        self.page.window_.tasks.run(
+        self.page.context.tasks.run(
             lambda: agreement_report(db, flt), done, lambda exc: show_error(self, exc)
         )
 
@@ -290,24 +290,24 @@ class ConsistencyTab(QWidget):
         """The moderation pack of the figures on screen (the same filters), as Word or PDF."""
         from nexus_review.usecases.consistency import export_moderation_pack
 
-        window = self.page.window_
+        context = self.page.context
         flt = self.current_filter()
-        suggested = window.export_folder() / f"Moderation-pack-{self.year}.{fmt}"
+        suggested = context.export_folder() / f"Moderation-pack-{self.year}.{fmt}"
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
         target, _ = QFileDialog.getSaveFileName(
             self, "Export the moderation pack", str(suggested), kind
         )
         if not target:
             return
-        window.remember_export_folder(target)
-        db, paper = window.db, window.settings.get("export/paper")
+        context.remember_export_folder(target)
+        db, paper = context.db, context.settings.get("export/paper")
 
         def done(path: Any) -> None:
             self.last_export = Path(str(path))
-            window.statusBar().showMessage(f"Moderation pack written to {path}", 8000)
+            context.show_message(f"Moderation pack written to {path}", 8000)
             self.pack_exported.emit(self.last_export)
 
-        window.run_task(
+        context.tasks.run_task(
             "Writing the moderation pack…",
             lambda: export_moderation_pack(db, fmt, target, flt, paper),
             done,

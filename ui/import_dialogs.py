@@ -144,7 +144,7 @@ class ConflictPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def refresh(self) -> None:
-        self.items = list_conflicts(self.page.window_.db)
+        self.items = list_conflicts(self.page.context.db)
         self.title.setText(
             f"Open conflicts ({len(self.items)})"
             if self.items
@@ -189,7 +189,7 @@ class ConflictPanel(QWidget):
         if not 0 <= row < len(self.items):
             return
         try:
-            resolve_conflict(self.page.window_.db, self.items[row].id, keep)
+            resolve_conflict(self.page.context.db, self.items[row].id, keep)
         except NexusError as err:
             show_error(self, err)
         self.page.refresh()

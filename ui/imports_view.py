@@ -37,15 +37,16 @@ from nexus_review.usecases.packages import (
     preview_import,
 )
 from nexus_review.usecases.visits import import_history
+from ui.context import AppContext
 from ui.errors import show_error
 from ui.import_dialogs import ConflictPanel, ImportPreviewDialog
 from ui.widgets import fill_rows, row_table
 
 
 class ImportsPage(QWidget):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.window_ = window
+        self.context = context
         self.setAcceptDrops(True)
         self.import_button = QPushButton("Import review packages…")
         self.import_button.clicked.connect(self.choose_files)
@@ -87,7 +88,7 @@ class ImportsPage(QWidget):
                 str(r.unchanged),
                 str(r.conflicts),
             )
-            for r in import_history(self.window_.db)
+            for r in import_history(self.context.db)
         ]
         fill_rows(self.history, rows)
         self.conflicts.refresh()
@@ -98,7 +99,7 @@ class ImportsPage(QWidget):
         paths, _ = QFileDialog.getOpenFileNames(
             self,
             "Import review packages",
-            str(self.window_.export_folder()),
+            str(self.context.export_folder()),
             "Review packages (*.nxr)",
         )
         if paths:
@@ -156,7 +157,7 @@ class ImportsPage(QWidget):
         packages = self.read_packages(paths)
         if not packages:
             return
-        db = self.window_.db
+        db = self.context.db
         try:
             plans = [preview_import(db, p) for p in packages]
         except NexusError as err:
@@ -175,7 +176,7 @@ class ImportsPage(QWidget):
 
     def _import_next(self) -> None:
         """One package per background task, so the progress bar moves package by package."""
-        db = self.window_.db
+        db = self.context.db
         if not self._pending:
             self._finished()
             return
@@ -194,17 +195,17 @@ class ImportsPage(QWidget):
             show_error(self, exc)
             self.refresh()
 
-        self.window_.tasks.run(lambda: import_packages(db, [package], backup=first), done, failed)
+        self.context.tasks.run(lambda: import_packages(db, [package], backup=first), done, failed)
 
     def _finished(self) -> None:
         results = self.last_results
         self.progress.setVisible(False)
         self.import_button.setEnabled(True)
         conflicts = sum(r.conflicts for r in results)
-        self.window_.statusBar().showMessage(
+        self.context.show_message(
             f"Imported {counted(len(results), 'review package')}: {counted(sum(r.added for r in results), 'record')} added, "
             f"{sum(r.updated for r in results):,} updated, {counted(conflicts, 'conflict')}.",
             10000,
         )
         self.refresh()
-        self.window_.visits.refresh()
+        self.context.refresh_visits()

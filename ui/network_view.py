@@ -44,6 +44,7 @@ from nexus_review.usecases.network import (
 from nexus_review.usecases.visits import network_years
 from ui.confirm import confirm
 from ui.consistency_view import ConsistencyTab
+from ui.context import AppContext
 from ui.dashboard_view import DashboardTab
 from ui.errors import show_error
 from ui.network_tabs import JudgementsTab, PrioritiesTab, RotaTab
@@ -60,7 +61,8 @@ _table = row_table
 class NetworkPage(QWidget):
     def __init__(self, window: Any) -> None:
         super().__init__()
-        self.window_ = window
+        self.window_ = window  # the tabs reach the database and the status bar through it
+        self.context: AppContext = window.context
         self.year = QComboBox()
         self.year.activated.connect(lambda _i: self.show_year())
         self.compile_word = QPushButton("Compilation as Word…")
@@ -115,7 +117,7 @@ class NetworkPage(QWidget):
 
     def refresh(self) -> None:
         # This school year is always listed, and chosen at first, even before it has records.
-        years = network_years(self.window_.db)
+        years = network_years(self.context.db)
         current = self.year.currentText() or academic_year_of(dt.date.today())
         self.year.clear()
         self.year.addItems(years)
@@ -128,7 +130,7 @@ class NetworkPage(QWidget):
 
     def refresh_visits(self) -> None:
         year = self.current_year()
-        self.visits = network_visits(self.window_.db, year) if year else []
+        self.visits = network_visits(self.context.db, year) if year else []
         self.judgements.show_year(year, self.visits)
         self.next_steps.show_year(year, self.visits)
         self.consistency.show_year(year)
@@ -145,7 +147,7 @@ class NetworkPage(QWidget):
 
     def show_notice(self, year: str) -> None:
         try:
-            start = year_start(self.window_.db, year)
+            start = year_start(self.context.db, year)
         except NexusError as err:
             show_error(self, err)
             return
@@ -159,17 +161,17 @@ class NetworkPage(QWidget):
         administrator has read what will be copied."""
         year = self.current_year()
         try:
-            start = year_start(self.window_.db, year)
+            start = year_start(self.context.db, year)
             if not any(start.to_copy):
                 return False
             if not confirm(self, start.confirmation(), "Copy"):
                 return False
-            copied = copy_previous_year(self.window_.db, year)
+            copied = copy_previous_year(self.context.db, year)
         except NexusError as err:
             show_error(self, err)
             return False
         rota = "; the groups' hosting dates are in the Hosting rota tab" if copied.groups else ""
-        self.window_.statusBar().showMessage(
+        self.context.show_message(
             f"Copied {copied.words()} from {copied.previous} into {year}{rota}.", 10000
         )
         self.show_year()
@@ -180,22 +182,22 @@ class NetworkPage(QWidget):
         from nexus_review.usecases.reports import export_compilation
 
         year = self.current_year()
-        window = self.window_
-        suggested = window.export_folder() / f"Collaborative-review-compilation-{year}.{fmt}"
+        context = self.context
+        suggested = context.export_folder() / f"Collaborative-review-compilation-{year}.{fmt}"
         kind = "Word document (*.docx)" if fmt == "docx" else "PDF document (*.pdf)"
         target, _ = QFileDialog.getSaveFileName(
             self, "Export the compilation", str(suggested), kind
         )
         if not target:
             return
-        window.remember_export_folder(target)
-        db = window.db
+        context.remember_export_folder(target)
+        db = context.db
 
         def done(path: Any) -> None:
             self.last_export = Path(str(path))
-            window.statusBar().showMessage(f"Compilation written to {path}", 8000)
+            context.show_message(f"Compilation written to {path}", 8000)
 
-        window.run_task(
+        context.tasks.run_task(
             "Compiling the collaborative review compilation…",
             lambda: export_compilation(db, fmt, target, CompilationOptions(year=year)),
             done,
@@ -205,16 +207,16 @@ class NetworkPage(QWidget):
         from nexus_review.reports.csv_export import actions_csv, judgements_csv, write_csv
 
         year = self.current_year()
-        window = self.window_
+        context = self.context
         target, _ = QFileDialog.getSaveFileName(
             self,
             "Export a spreadsheet",
-            str(window.export_folder() / f"{what}-{year}.csv"),
+            str(context.export_folder() / f"{what}-{year}.csv"),
             "CSV spreadsheet (*.csv)",
         )
         if not target:
             return
-        window.remember_export_folder(target)
+        context.remember_export_folder(target)
         text = (
             judgements_csv(self.visits)
             if what == "judgements"
@@ -226,4 +228,4 @@ class NetworkPage(QWidget):
             show_error(self, err)
             return
         self.last_export = path
-        window.statusBar().showMessage(f"Spreadsheet written to {path}", 8000)
+        context.show_message(f"Spreadsheet written to {path}", 8000)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.context import AppContext
 
 
 class UndoRouter(QObject):
@@ -17,16 +17,16 @@ class UndoRouter(QObject):
     visit's own history. Text fields would otherwise take the keys for their own (switched
     off) undo, and the window's Undo would never see them."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context.parent)
+        self.context = context
         self.watching = False
 
     def follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Watch the program's keys only while the typing cursor is in the open visit: a
         filter on every event of the program (each widget made, laid out and painted) cost
         a third of the time a visit takes to open."""
-        editor = self.window_.editor
+        editor = self.context.editor
         wanted = (
             new is not None and editor is not None and (new is editor or editor.isAncestorOf(new))
         )
@@ -42,7 +42,7 @@ class UndoRouter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
-        editor, session = self.window_.editor, self.window_.session
+        editor, session = self.context.editor, self.context.session
         if (
             editor is None
             or session is None

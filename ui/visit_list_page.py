@@ -22,11 +22,12 @@ from shiboken6 import isValid
 
 from nexus_review.domain.enums import VisitKind, VisitStatus
 from ui.errors import show_error
+from ui.operations.new_visit import new_visit
 from ui.visit_list_model import ID_ROLE, VisitListFilter, VisitListModel
 
 if TYPE_CHECKING:
     from nexus_review.usecases.first_screen import FirstScreen
-    from ui.main_window import MainWindow
+    from ui.context import AppContext
 
 
 def _visit_list() -> Any:
@@ -38,14 +39,14 @@ def _visit_list() -> Any:
 class VisitListPage(QWidget):
     """Every visit, sortable, filtered by school, year, kind and status, and searchable."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.window_ = window
+        self.context = context
         self.model = VisitListModel(
             order=lambda column, descending: _visit_list().ordered_ids(
-                self.window_.db, column, descending
+                self.context.db, column, descending
             ),
-            fetch=lambda ids: _visit_list().rows(self.window_.db, ids),
+            fetch=lambda ids: _visit_list().rows(self.context.db, ids),
         )
         self.proxy = VisitListFilter(accept=self._passing_filters)
         self.proxy.setSourceModel(self.model)
@@ -109,7 +110,7 @@ class VisitListPage(QWidget):
         self.open_button = QPushButton("Open visit")
         self.open_button.clicked.connect(self.open_selected)
         self.new_button = QPushButton("New visit…")
-        self.new_button.clicked.connect(window.new_visit)
+        self.new_button.clicked.connect(lambda: new_visit(context))
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
@@ -139,7 +140,7 @@ class VisitListPage(QWidget):
         return (self.search, self.school, self.year, self.kind, self.status, self.new_button)
 
     def refresh(self) -> None:
-        choices = _visit_list().list_choices(self.window_.db)
+        choices = _visit_list().list_choices(self.context.db)
         chosen = self.selected_visit_id() if self.first_screen else None
         self.model.reload()
         current_school = self.school.currentData()
@@ -169,7 +170,7 @@ class VisitListPage(QWidget):
             self.select_visit(chosen)
         waiting, self._open_when_ready = self._open_when_ready, None
         if waiting is not None:
-            QTimer.singleShot(0, lambda: self.window_.open_visit(waiting))
+            QTimer.singleShot(0, lambda: self.context.open_visit(waiting))
 
     def select_visit(self, visit_id: str) -> None:
         """Make this visit the chosen row (if the list shows it)."""
@@ -184,16 +185,14 @@ class VisitListPage(QWidget):
     def _open(self, visit_id: str) -> None:
         if self.first_screen:  # the database is still opening: opened as soon as it is
             self._open_when_ready = visit_id
-            self.window_.statusBar().showMessage(
-                "The visit opens as soon as the database is ready…", 5000
-            )
+            self.context.show_message("The visit opens as soon as the database is ready…", 5000)
             return
-        self.window_.open_visit(visit_id)
+        self.context.open_visit(visit_id)
 
     def _passing_filters(self, filters: dict[str, str]) -> set[str]:
         visit_list = _visit_list()
         return set(
-            visit_list.ordered_ids(self.window_.db, 0, True, visit_list.VisitFilters(**filters))
+            visit_list.ordered_ids(self.context.db, 0, True, visit_list.VisitFilters(**filters))
         )
 
     def apply_filters(self) -> None:
@@ -215,7 +214,7 @@ class VisitListPage(QWidget):
             self.proxy.matching_ids = None
             self.apply_filters()
             return
-        db = self.window_.db
+        db = self.context.db
 
         def done(found: set[str]) -> None:
             if generation == self._search_generation and isValid(self):  # not overtaken, not closed
@@ -229,7 +228,7 @@ class VisitListPage(QWidget):
                 show_error(self, exc)
 
         self.searching = True
-        self.window_.tasks.run(lambda: _visit_list().search_ids(db, text), done, failed)
+        self.context.tasks.run(lambda: _visit_list().search_ids(db, text), done, failed)
 
     def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

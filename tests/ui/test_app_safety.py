@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from nexus_review.errors import DatabaseError
@@ -48,8 +49,8 @@ def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  
         s.scalars(select(Visit)).first().summary = "typed after the backup"  # type: ignore[union-attr]
     from tests.ui.answering import answering
 
-    with answering(backup.parent):
-        window.restore_action.trigger()
+    with answering(backup.parent), qtbot.waitSignal(window.tasks.idle, timeout=30000):
+        window.restore_action.trigger()  # the file is replaced and checked off the GUI thread
     with window.db.reading() as s:
         assert (
             s.scalar(
@@ -62,6 +63,21 @@ def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  
     assert any(b.reason == "before-restore" for b in list_backups(demo_db.path))
     assert window.visits.model.rowCount() == 75
     window.db.close()
+
+
+def test_back_up_now_in_the_program(qtbot: QtBot, demo_db: Database) -> None:
+    from ui.main_window import MainWindow
+
+    assert demo_db.path is not None
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    assert window.tasks.run_inline is False  # the copy is made on the thread pool
+    with qtbot.waitSignal(window.tasks.idle, timeout=30000):
+        window.backup_action.trigger()
+    manual = [b for b in list_backups(demo_db.path) if b.reason == "manual"]
+    assert len(manual) == 1
+    assert window.statusBar().currentMessage() == f"Backup written to {manual[0].path}"
+    window.close()
 
 
 def test_an_unexpected_error_is_logged_and_shown_once_a_minute(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -130,5 +130,5 @@ def test_export_review_package_from_the_file_menu(qtbot, demo_db: Database, tmp_
     with answering(tmp_path, save_as=[target]) as answerer:
         answerer.fill = fill
         window.export_package_action.trigger()
-    assert window.last_package == target
+    assert window.context.last_package == target
     assert read_package(target, "secret words").visit_count == 75

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from nexus_review.demo import demo_years
 from tests.conftest import _demo_filled
 from tests.pg import PgServer, dump
-from ui import errors, sync_action
+from ui import errors
 from ui.main_window import MainWindow
+from ui.operations import sync as sync_operation
+from ui.operations.retention import apply_retention
 from ui.settings import Settings
 
 LAST_YEAR = demo_years()[1]
@@ -42,7 +44,9 @@ def _check_window(window: MainWindow, pg_server: PgServer, monkeypatch: pytest.M
         raise AssertionError("no file dialog on a server")
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", no_file_dialog)
-    monkeypatch.setattr(sync_action, "ask_server", lambda w: pytest.fail("no server to ask for"))
+    monkeypatch.setattr(
+        sync_operation, "ask_server", lambda *a: pytest.fail("no server to ask for")
+    )
     errors.shown.clear()
     window.backup_action.trigger()
     window.restore_action.trigger()
@@ -69,8 +73,9 @@ def _check_window(window: MainWindow, pg_server: PgServer, monkeypatch: pytest.M
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: pytest.fail(f"not expected: {a[2]}"))
-    deleted = window.apply_retention(1)
-    assert deleted > 0 and len(asked) == 1
+    listed = window.visits.model.rowCount()
+    apply_retention(window.context, 1)
+    assert window.visits.model.rowCount() < listed and len(asked) == 1
     assert "A backup is made first" not in asked[0] and "server's own backups" in asked[0]
     status = window.statusBar().currentMessage()
     assert "None" not in status and "server's own backups" in status

@@ -1,4 +1,4 @@
-"""File → Sync with the network server, through the window's task runner."""
+"""File → Sync with the network server, through the program's task runner."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import Visit
 from tests.conftest import _demo_filled
 from tests.pg import PgServer
-from ui import sync_action
 from ui.main_window import MainWindow
+from ui.operations import sync
 
 
 def test_file_sync_sends_the_laptops_change_and_keeps_no_password(  # type: ignore[no-untyped-def]
@@ -31,7 +31,9 @@ def test_file_sync_sends_the_laptops_change_and_keeps_no_password(  # type: igno
             assert visit is not None
             visit.summary = "Written on the laptop, sent from the File menu."
         address = url.replace(f":{pg_server.password}@", "@")
-        monkeypatch.setattr(sync_action, "ask_server", lambda window: (address, pg_server.password))
+        monkeypatch.setattr(
+            sync, "ask_server", lambda parent, remembered: (address, pg_server.password)
+        )
         window = MainWindow(laptop)
         window.tasks.run_inline = True
         qtbot.addWidget(window)
@@ -55,11 +57,14 @@ def test_file_sync_with_no_server_says_one_sentence(
 
     shown: list[str] = []
     monkeypatch.setattr(
-        sync_action,
+        sync,
         "ask_server",
-        lambda window: (f"postgresql+psycopg://me@127.0.0.1:{free_port()}/nexus", "pw-Secret"),
+        lambda parent, remembered: (
+            f"postgresql+psycopg://me@127.0.0.1:{free_port()}/nexus",
+            "pw-Secret",
+        ),
     )
-    monkeypatch.setattr("ui.main_window.show_error", lambda parent, exc: shown.append(str(exc)))
+    monkeypatch.setattr("ui.tasks.show_error", lambda parent, exc: shown.append(str(exc)))
     window = MainWindow(demo_db)
     window.tasks.run_inline = True
     qtbot.addWidget(window)

@@ -387,7 +387,7 @@ def test_report_export_from_the_window_reads_back(
     target = tmp_path / "feedback.docx"
     with answering(tmp_path, save_as=[target]):
         window.export_word_action.trigger()
-    assert window.last_export == target
+    assert window.context.last_export == target
     assert visit.host_school_name in read_document_text(target)
     assert window.settings.get("export/folder") == str(tmp_path)  # remembered for next time
     from ui import errors
