@@ -10,7 +10,7 @@ meeting.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -47,6 +47,9 @@ from ui.errors import show_error
 from ui.own_grades_box import HIDE_SETTING
 from ui.settings import Settings
 from ui.widgets import QuietComboBox
+
+if TYPE_CHECKING:
+    from ui.network_view import NetworkPage
 
 GRADABLE = (EvidenceKind.LESSON_OBSERVATION.value, EvidenceKind.WORK_SCRUTINY.value)
 
@@ -156,7 +159,7 @@ class CalibrationPanel(QWidget):
 
     results_shown = Signal(object)  # ExerciseResults (None: no exercise)
 
-    def __init__(self, page: Any, settings: Any = None) -> None:
+    def __init__(self, page: NetworkPage, settings: Any = None) -> None:
         super().__init__()
         self.page = page
         self.settings = settings or Settings()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -44,6 +44,9 @@ from nexus_review.usecases.consistency import (
 )
 from ui.consistency_charts import AgreementOverTimeChart, GradeDistributionChart
 from ui.errors import show_error
+
+if TYPE_CHECKING:
+    from ui.network_view import NetworkPage
 
 ALL = "All"
 
@@ -133,7 +136,7 @@ class ConsistencyTab(QWidget):
     report_shown = Signal(object)  # the AgreementReport now on screen
     pack_exported = Signal(object)  # the path of the moderation pack written
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: NetworkPage) -> None:
         super().__init__()
         self.page = page
         self.year = ""

@@ -16,7 +16,7 @@ only show them and pass typed values back. The tables and the tree of aims are f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -50,6 +50,9 @@ from ui.plan_buttons import PLAN_ROLE, PlanButtons
 from ui.trend_chart import NATIONAL_COLOUR, NETWORK_COLOUR, SCHOOL_COLOUR, TrendChart
 from ui.widgets import table_item
 
+if TYPE_CHECKING:
+    from ui.network_view import NetworkPage
+
 _item = table_item
 
 
@@ -58,7 +61,7 @@ class DashboardTab(QWidget):
 
     figure_saved = Signal()
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: NetworkPage) -> None:
         super().__init__()
         self.page = page
         self.data: Dashboard | None = None
@@ -90,7 +93,7 @@ class DashboardTab(QWidget):
         self.aims.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.plan_buttons = PlanButtons(
             self.aims,
-            lambda: self.page.window_.db,
+            lambda: self.page.context.db,
             lambda: self.data.year if self.data else "",
             lambda: self.data.aims if self.data else (),
         )
@@ -164,7 +167,7 @@ class DashboardTab(QWidget):
     def show_year(self, year: str) -> None:
         try:
             self.data = dashboard(
-                self.page.window_.db, year, visits=getattr(self.page, "visits", None)
+                self.page.context.db, year, visits=getattr(self.page, "visits", None)
             )
         except NexusError as err:
             show_error(self, err)
@@ -270,7 +273,7 @@ class DashboardTab(QWidget):
             return
         held = {
             (f.indicator_key, f.group): f
-            for f in list_figures(self.page.window_.db, years=[year])
+            for f in list_figures(self.page.context.db, years=[year])
             if f.school_id == school_id
         }
         indicators = self.data.indicators.ordered()
@@ -313,7 +316,7 @@ class DashboardTab(QWidget):
             return
         try:
             set_figure(
-                self.page.window_.db,
+                self.page.context.db,
                 self.grid_school.currentData(),
                 self.grid_year.currentText(),
                 group,

@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             if name == "Network":
                 from ui.network_view import NetworkPage
 
-                page = NetworkPage(self)
+                page = NetworkPage(self.context)
             else:
                 from ui.imports_view import ImportsPage
 

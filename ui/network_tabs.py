@@ -88,7 +88,7 @@ class PrioritiesTab(QWidget):
         self.proposal: list[list[str]] = []
 
     def show_year(self, year: str) -> None:
-        self.matrix = m = priority_matrix(self.page.window_.db, year)
+        self.matrix = m = priority_matrix(self.page.context.db, year)
         self.grid.setRowCount(len(m.schools))
         self.grid.setColumnCount(len(m.themes))
         self.grid.setHorizontalHeaderLabels(list(m.themes))
@@ -102,7 +102,7 @@ class PrioritiesTab(QWidget):
                     cell.setBackground(shade)
                 self.grid.setItem(r, c, cell)
         self.grid.resizeColumnsToContents()
-        show_aims_on_matrix(self.page.window_.db, self.grid, m.themes)
+        show_aims_on_matrix(self.page.context.db, self.grid, m.themes)
         # With no priorities there is nothing to group by: no suggestion to save.
         for control in (self.suggest_button, self.save_button, self.move_button, self.move_to):
             control.setEnabled(bool(m.themes))
@@ -156,7 +156,7 @@ class PrioritiesTab(QWidget):
             return
         try:
             save_groups(
-                self.page.window_.db,
+                self.page.context.db,
                 self.matrix.year,
                 self.proposal,
                 names=[group_name(self.matrix, g) for g in self.proposal],
@@ -165,7 +165,7 @@ class PrioritiesTab(QWidget):
         except NexusError as err:
             show_error(self, err)
             return
-        self.page.window_.statusBar().showMessage(
+        self.page.context.show_message(
             f"{len(self.proposal)} review groups saved for {self.matrix.year}, each with a hosting rota.",
             8000,
         )
@@ -194,7 +194,7 @@ class RotaTab(QWidget):
         self.editors: dict[str, QDateEdit] = {}
 
     def show_year(self, year: str) -> None:
-        groups = review_groups(self.page.window_.db, year)
+        groups = review_groups(self.page.context.db, year)
         rows = [(g, m) for g in groups for m in g.members]
         self.table.setRowCount(len(rows))
         self.editors = {}
@@ -216,7 +216,7 @@ class RotaTab(QWidget):
     def _on_date_changed(self, member_id: str, qdate: QDate) -> None:
         try:
             set_host_date(
-                self.page.window_.db, member_id, dt.date(qdate.year(), qdate.month(), qdate.day())
+                self.page.context.db, member_id, dt.date(qdate.year(), qdate.month(), qdate.day())
             )
         except NexusError as err:
             show_error(self, err)

@@ -59,10 +59,9 @@ _table = row_table
 
 
 class NetworkPage(QWidget):
-    def __init__(self, window: Any) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.window_ = window  # the tabs reach the database and the status bar through it
-        self.context: AppContext = window.context
+        self.context = context  # the tabs reach the database and the status bar through it
         self.year = QComboBox()
         self.year.activated.connect(lambda _i: self.show_year())
         self.compile_word = QPushButton("Compilation as Word…")

@@ -124,7 +124,7 @@ class ActionsTab(QWidget):
         if not action_id:
             return
         try:
-            update_action(self.page.window_.db, action_id, status=status, note=note)
+            update_action(self.page.context.db, action_id, status=status, note=note)
         except NexusError as err:
             show_error(self, err)
             return
@@ -141,7 +141,7 @@ class ActionsTab(QWidget):
         if not ok or not text.strip():
             return
         try:
-            update_action(self.page.window_.db, action_id, note=text)
+            update_action(self.page.context.db, action_id, note=text)
         except NexusError as err:
             show_error(self, err)
             return
