@@ -16,6 +16,9 @@ from nexus_review.storage.schema import SCHEMA_HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The SQLite file: its pragmas, its migrations (the server is tested in test_postgres.py).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_every_connection_has_wal_full_sync_and_foreign_keys(db) -> None:
     for _ in range(2):
