@@ -246,7 +246,7 @@ def _chart(doc: Any, block: BarChart, width_mm: float) -> None:
     from docx.shared import Mm
     from reportlab.graphics import renderPM
 
-    from nexus_review.reports.pdf_render import chart_drawing
+    from nexus_review.reports.charts import chart_drawing
 
     points = width_mm / 25.4 * 72
     drawing = chart_drawing(block, points)
