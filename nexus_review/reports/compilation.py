@@ -33,7 +33,8 @@ from nexus_review.reports.document import (
     TableOfContents,
     lines_of,
 )
-from nexus_review.reports.feedback import join_words, network_name_or_default
+from nexus_review.reports.feedback import network_name_or_default
+from nexus_review.reports.phrasing import join_words
 
 TERMS = {"autumn": "autumn term", "spring": "spring term", "summer": "summer term"}
 

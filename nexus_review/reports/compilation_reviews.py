@@ -23,7 +23,8 @@ from nexus_review.reports.document import (
     Table,
     lines_of,
 )
-from nexus_review.reports.feedback import ebi_text, focus_judgements, grade_key
+from nexus_review.reports.feedback import focus_judgements, grade_key
+from nexus_review.reports.phrasing import ebi_text
 
 
 def short_date(d: dt.date | None) -> str:

@@ -9,7 +9,7 @@ from nexus_review.domain.anonymise import Anonymiser
 from nexus_review.domain.records import VisitDetail
 from nexus_review.domain.wording import counted
 from nexus_review.reports.document import Block, BulletList, Heading, Paragraph, lines_of
-from nexus_review.reports.feedback import ebi_text
+from nexus_review.reports.phrasing import ebi_text
 
 
 def _theme_key(focus: str) -> str:

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from nexus_review.errors import ExportError
 from nexus_review.reports.export import ReportOptions
-from nexus_review.reports.feedback import build_feedback_report, describe_evidence
+from nexus_review.reports.feedback import build_feedback_report
+from nexus_review.reports.phrasing import describe_evidence
 from nexus_review.selftest import read_document_text
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Evidence, Visit
