@@ -19,7 +19,7 @@ from nexus_review.domain.enums import VisitKind, VisitStatus
 from nexus_review.domain.network import TrackedAction, tracked_actions
 from nexus_review.domain.records import VisitDetail
 from nexus_review.domain.wording import counted
-from nexus_review.reports.compilation_reviews import consistency_blocks, review_page, short_date
+from nexus_review.reports.compilation_reviews import consistency_blocks, review_page
 from nexus_review.reports.compilation_themes import theme_blocks
 from nexus_review.reports.document import (
     Block,
@@ -34,7 +34,7 @@ from nexus_review.reports.document import (
     lines_of,
 )
 from nexus_review.reports.feedback import network_name_or_default
-from nexus_review.reports.phrasing import join_words
+from nexus_review.reports.phrasing import join_words, short_date
 
 TERMS = {"autumn": "autumn term", "spring": "spring term", "summer": "summer term"}
 

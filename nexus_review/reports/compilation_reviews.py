@@ -3,7 +3,6 @@ schools' own across the network, and the one-page summary of each review."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -24,12 +23,7 @@ from nexus_review.reports.document import (
     lines_of,
 )
 from nexus_review.reports.feedback import focus_judgements, grade_key
-from nexus_review.reports.phrasing import ebi_text
-
-
-def short_date(d: dt.date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else "–"
-
+from nexus_review.reports.phrasing import ebi_text, short_date
 
 # Below this many, a share is given as a count ("2 of 3"), not as a percentage.
 PERCENT_FROM = 10

@@ -1,14 +1,20 @@
-"""How the reports put what they list into words: items joined as a sentence lists them, the
-evidence seen as a reader counts it (never naming staff), and "even better if" points as they
-read under that heading."""
+"""How the reports put what they list into words: dates as their tables give them, items joined
+as a sentence lists them, the evidence seen as a reader counts it (never naming staff), and
+"even better if" points as they read under that heading."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
 from nexus_review.domain.enums import EvidenceKind
 from nexus_review.domain.records import EvidenceItem
+
+
+def short_date(d: dt.date | None) -> str:
+    """ "3 Oct 2025", or a dash where there is no date."""
+    return f"{d.day} {d:%b %Y}" if d else "–"
 
 
 def _count(n: int, one: str, many: str) -> str:
