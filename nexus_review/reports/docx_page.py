@@ -7,7 +7,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from nexus_review import __version__
-from nexus_review.reports.document import Document
+from nexus_review.reports.document import DRAFT_MARK, Document
 from nexus_review.reports.docx_blocks import clean_text
 from nexus_review.reports.pdf_tags import LANGUAGE
 
@@ -60,7 +60,7 @@ def fresh_properties(doc: Any, document: Document) -> None:
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     props = doc.core_properties
-    props.title = document.title + (f" – {document.subtitle}" if document.subtitle else "")
+    props.title = document.full_title
     props.author = document.author
     props.last_modified_by = document.author
     props.subject = document.subtitle
@@ -114,7 +114,7 @@ def add_draft_header(section: Any) -> None:
 
     para = section.header.paragraphs[0]
     para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = para.add_run("DRAFT – not yet sent to the school")
+    run = para.add_run(DRAFT_MARK)
     run.bold = True
     run.font.size = Pt(10)
     run.font.color.rgb = RGBColor(0xA4, 0x26, 0x2C)

@@ -110,10 +110,7 @@ def render_docx(document: Document, path: Path, paper: str = "a4") -> None:
                 add_contents(doc, title)
                 end_contents(doc, listed)
 
-    footer = " · ".join(
-        x for x in (document.footer, "Confidential" if document.confidential else "") if x
-    )
-    add_footer(section, footer, text_width)
+    add_footer(section, document.footer_text, text_width)
     if document.draft:
         add_draft_header(section)
     doc.save(str(path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nexus_review.reports.document import Document
+from nexus_review.reports.document import DRAFT_MARK, Document
 from nexus_review.reports.pdf_fonts import BODY, BOLD, display_order
 from nexus_review.reports.pdf_styles import DRAFT_RED, MUTED, RULE
 from nexus_review.reports.pdf_tags import Node, Tagger
@@ -103,9 +103,7 @@ def numbered_canvas(document: Document, tagger: Tagger, contents: list[Contents]
     from reportlab.lib import colors
     from reportlab.pdfgen.canvas import Canvas
 
-    left = " · ".join(
-        x for x in (document.footer, "Confidential" if document.confidential else "") if x
-    )
+    left = document.footer_text
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -143,7 +141,7 @@ def numbered_canvas(document: Document, tagger: Tagger, contents: list[Contents]
             if document.draft:
                 self.setFont(BOLD, 10)
                 self.setFillColor(colors.HexColor(DRAFT_RED))
-                self.drawRightString(width - 50, height - 30, "DRAFT – not yet sent to the school")
+                self.drawRightString(width - 50, height - 30, DRAFT_MARK)
             self.restoreState()
 
     return NumberedCanvas

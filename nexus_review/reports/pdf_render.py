@@ -55,7 +55,7 @@ def render_pdf(document: Document, path: Path, paper: str = "a4") -> None:
     tagger = Tagger()
     listings: list[Contents] = []
     TaggedParagraph, ListItemFlowable, FigureFlowable = flowable_classes(tagger, listings)
-    title = document.title + (f" – {document.subtitle}" if document.subtitle else "")
+    title = document.full_title
 
     doc = BaseDocTemplate(
         str(path),

@@ -63,57 +63,43 @@ def test_unwritable_target_gives_one_sentence(db: Database, visit_id: str, tmp_p
             export_visit_report(db, visit_id, "pdf", locked / "r.pdf")
 
 
-def test_report_command_line(demo_db: Database, tmp_path: Path) -> None:
-    with demo_db.reading() as s:
-        visit = next(v for v in visit_summaries(s) if v.kind == "evaluation-day")
-    out = tmp_path / "cli.pdf"
-    env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nexus_review",
-            "--db",
-            demo_db.url,
-            "report",
-            visit.id[:8],
-            "--format",
-            "pdf",
-            "--out",
-            str(out),
-            "--anonymise",
-            "--notes",
-            "--paper",
-            "letter",
-        ],
+def _report_command(
+    db: Database, env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """``nexus_review --db … report …`` run as a user runs it, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "nexus_review", "--db", db.url, "report", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
     )
+
+
+def test_report_command_line(demo_db: Database, tmp_path: Path) -> None:
+    with demo_db.reading() as s:
+        visit = next(v for v in visit_summaries(s) if v.kind == "evaluation-day")
+    out = tmp_path / "cli.pdf"
+    env = {**os.environ, "NEXUS_REVIEW_DATA_DIR": str(tmp_path / "data")}
+    proc = _report_command(
+        demo_db,
+        env,
+        visit.id[:8],
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+        "--anonymise",
+        "--notes",
+        "--paper",
+        "letter",
+    )
     assert proc.returncode == 0, proc.stderr
     assert f"Feedback report written to {out}" in proc.stdout
     assert visit.host_school_name in _pdf_text(out)
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nexus_review",
-            "--db",
-            demo_db.url,
-            "report",
-            visit.id[:8],
-            "--format",
-            "pdf",
-            "--out",
-            str(tmp_path / "missing" / "x.pdf"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+    bad = _report_command(
+        demo_db, env, visit.id[:8], "--format", "pdf", "--out", str(tmp_path / "missing" / "x.pdf")
     )
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1 and "does not exist" in bad.stderr
