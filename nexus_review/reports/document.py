@@ -89,6 +89,9 @@ class TableOfContents:
 
 Block = Heading | Paragraph | BulletList | Table | KeyValue | BarChart | PageBreak | TableOfContents
 
+# What every page of a draft says at its top, in the Word file and the PDF alike.
+DRAFT_MARK = "DRAFT – not yet sent to the school"
+
 
 @dataclass(frozen=True)
 class Document:
@@ -101,6 +104,18 @@ class Document:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     # A report not yet sent to the school: every page says "Draft".
     draft: bool = False
+
+    @property
+    def full_title(self) -> str:
+        """The title with its subtitle, as the file's own properties give it."""
+        return self.title + (f" – {self.subtitle}" if self.subtitle else "")
+
+    @property
+    def footer_text(self) -> str:
+        """What the footer says beside the page number: "Staple Hill · Confidential"."""
+        return " · ".join(
+            x for x in (self.footer, "Confidential" if self.confidential else "") if x
+        )
 
     def text(self) -> str:
         """Every word a reader sees, in order; used by tests and by search."""

@@ -9,28 +9,15 @@ their judgements. Small groups are given by their count, never as a percentage.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-from nexus_review.domain.enums import VisitKind, label_of
 from nexus_review.domain.records import VisitDetail
 from nexus_review.domain.trust import (
     PROGRESS_STATUSES,
-    PUPIL_GROUPS,
     TERMS,
     AimPriorities,
-    Figure,
-    GroupAtRisk,
     IndicatorDef,
-    IndicatorSet,
-    Thresholds,
     academic_years_back,
-    network_figure,
-    pupils_text,
 )
 from nexus_review.reports.document import (
-    BarChart,
     Block,
     BulletList,
     Document,
@@ -41,35 +28,12 @@ from nexus_review.reports.document import (
     Table,
     TableOfContents,
 )
+from nexus_review.reports.phrasing import short_date
+from nexus_review.reports.standards_data import StandardsData
+from nexus_review.reports.standards_figures import indicator_blocks, risk_blocks
+from nexus_review.reports.standards_reviews import REVIEWS_HEADING, judgement_blocks, visit_rows
 
 OTHER = "Other"
-
-
-@dataclass(frozen=True)
-class StandardsData:
-    """Everything the report says, read in one go by the use case."""
-
-    year: str
-    term: str
-    network: str
-    figures_year: str  # the latest year with figures, "" if none
-    aims: tuple[AimPriorities, ...]
-    theme_aims: dict[str, str]  # theme -> aim id
-    indicators: IndicatorSet
-    figures: tuple[Figure, ...]  # the three years to figures_year
-    risks: tuple[GroupAtRisk, ...]
-    thresholds: Thresholds
-    visits: tuple[VisitDetail, ...]
-    today: dt.date = field(default_factory=dt.date.today)
-
-
-def _day(d: dt.date | None) -> str:
-    return f"{d.day} {d:%b %Y}" if d else "–"
-
-
-def _fixed(value: float, unit: str) -> str:
-    """A figure to one decimal place, so that a table's columns read alike (66.0%, 67.4%)."""
-    return f"{value:.1f}%" if unit == "%" else f"{value:.1f} {unit}"
 
 
 def _aim_of_indicator(data: StandardsData, d: IndicatorDef) -> str:
@@ -87,208 +51,8 @@ def _progress_rows(data: StandardsData, aim: AimPriorities) -> tuple[tuple[str, 
         p = a.progress_in(data.year, data.term)
         status = PROGRESS_STATUSES.get(p.status, p.status) if p else "Not reported"
         note = f"{status}: {p.note}" if p and p.note else status
-        rows.append((a.what, a.outcome or "–", a.lead or "–", _day(a.due_date), note))
+        rows.append((a.what, a.outcome or "–", a.lead or "–", short_date(a.due_date), note))
     return tuple(rows)
-
-
-def _indicator_blocks(data: StandardsData, d: IndicatorDef) -> list[Block]:
-    years = academic_years_back(data.figures_year, 3)
-    mine = [f for f in data.figures if f.indicator_key == d.key and f.group == "all"]
-    if not mine:
-        return []
-    schools = sorted({f.school_name for f in mine})
-    by = {(f.school_name, f.year): f for f in mine}
-    small = data.thresholds.small_group
-
-    def cell(f: Figure | None) -> str:
-        if f is None:
-            return "–"
-        if f.pupils < small:
-            return f"{pupils_text(f.pupils)}, too few to judge"
-        return f"{_fixed(f.value, d.unit)} ({f.pupils})"
-
-    rows = [(s, *(cell(by.get((s, y))) for y in years)) for s in schools]
-    network = [network_figure(data.figures, d.key, y, "all") for y in years]
-    national = [d.national_for(y, "all") for y in years]
-    rows.append(("Network", *(_fixed(n[0], d.unit) if n else "–" for n in network)))
-    rows.append(
-        (
-            "National",
-            *(_fixed(n.value, d.unit) if n else "no checked figure" for n in national),
-        )
-    )
-    better = "higher is better" if d.higher_is_better else "lower is better"
-    blocks: list[Block] = [
-        Table(
-            ("School", *years),
-            tuple(rows),
-            widths=(2.6, 1.6, 1.6, 1.6),
-            caption=f"{d.name}, all pupils ({better}); the number of pupils in brackets.",
-        ),
-    ]
-    # A chart only where it compares like with like: the network beside a national figure
-    # known for each of the three years.
-    if all(network) and all(national):
-        series = (
-            ("Network", tuple(round(n[0], 1) for n in network if n)),
-            ("National", tuple(float(n.value) for n in national if n)),
-        )
-        blocks.append(BarChart(f"{d.name}: network and national", tuple(years), series, d.unit))
-    return blocks
-
-
-def _risk_blocks(data: StandardsData, risks: Sequence[GroupAtRisk]) -> list[Block]:
-    judged = [r for r in risks if not r.too_small]
-    small = [r for r in risks if r.too_small]
-    blocks: list[Block] = []
-    if judged:
-        blocks.append(
-            Table(
-                (
-                    "School",
-                    "Group",
-                    "Indicator",
-                    "Points behind",
-                    "Pupils",
-                    "Trend over three years",
-                ),
-                tuple(
-                    (
-                        r.school_name,
-                        PUPIL_GROUPS.get(r.group, r.group),
-                        r.indicator_name,
-                        f"{r.gap:.1f} ({r.compared_with})",
-                        pupils_text(r.pupils),
-                        r.trend_word
-                        + ": "
-                        + ", ".join(
-                            f"{t.shortfall:+.1f}" if t.shortfall is not None else "–"
-                            for t in r.trend
-                        ),
-                    )
-                    for r in judged
-                ),
-                widths=(2.0, 1.8, 2.6, 1.2, 1.0, 2.0),
-            )
-        )
-        years = academic_years_back(judged[0].year, 3)
-        blocks.append(
-            Paragraph(
-                "Points behind: how far the group's figure lies behind the national figure for the same group "
-                "(national) where one is published with its source, otherwise behind the network's figure for the "
-                f"group (network). The trend gives the points behind in {', '.join(years)}; a minus sign means the "
-                "group was ahead that year.",
-                "note",
-            )
-        )
-    else:
-        blocks.append(
-            Paragraph("No group is further behind than the network's threshold.", "muted")
-        )
-    if small:
-        blocks.append(
-            Paragraph(
-                f"Groups of fewer than {data.thresholds.small_group} pupils are too small to judge on their figures; "
-                "they are named here by their count, for the school to look at pupil by pupil:",
-                "note",
-            )
-        )
-        by_school: dict[str, list[str]] = {}
-        for r in small:
-            by_school.setdefault(r.school_name, []).append(
-                f"{PUPIL_GROUPS.get(r.group, r.group)} ({pupils_text(r.pupils)}) in {r.indicator_name}"
-            )
-        blocks.append(
-            BulletList(
-                tuple(
-                    f"{school}: {'; '.join(items)}" for school, items in sorted(by_school.items())
-                )
-            )
-        )
-    return blocks
-
-
-def _by_date(visits: Sequence[VisitDetail]) -> list[VisitDetail]:
-    return sorted(visits, key=lambda v: (v.visit_date, v.host_school.name))
-
-
-def _visit_rows(visits: Sequence[VisitDetail]) -> tuple[tuple[str, ...], ...]:
-    """The reviews under an aim, one line each; their judgements come once, at the end."""
-    return tuple(
-        (
-            _day(v.visit_date),
-            v.host_school.name,
-            label_of(VisitKind, v.kind),
-            "; ".join(v.focus_areas) or "–",
-        )
-        for v in _by_date(visits)
-    )
-
-
-def _judgement_rows(v: VisitDetail) -> tuple[tuple[str, str, str], ...]:
-    """(area, the peers' judgement, the school's own) for each area judged at a review."""
-    from nexus_review.errors import FrameworkError
-    from nexus_review.frameworks import area_title, get_framework
-
-    try:
-        framework = get_framework(v.framework_key)
-    except FrameworkError:
-        framework = None
-    rows = []
-    for j in v.judgements:
-        if not j.peer_grade and not j.self_grade:
-            continue
-        name = area_title(framework, j.area_key, v.focus_areas) if framework else j.area_key
-        peer = framework.grade_label(j.area_key, j.peer_grade) if framework else j.peer_grade
-        own = framework.grade_label(j.area_key, j.self_grade) if framework else j.self_grade
-        rows.append((name, peer or "not judged", own or "not given"))
-    return tuple(rows)
-
-
-def _judgement_blocks(data: StandardsData, term_name: str) -> list[Block]:
-    """Each review of the term that recorded judgements: the peers' judgement of each area
-    beside the school's own evaluation; then the reviews that recorded none."""
-    judged = [(v, rows) for v in _by_date(data.visits) if (rows := _judgement_rows(v))]
-    others = [v for v in _by_date(data.visits) if not _judgement_rows(v)]
-    blocks: list[Block] = [
-        Heading(REVIEWS_HEADING),
-        Paragraph(
-            f"The {term_name}'s reviews, each with the reviewing heads' judgement of every area beside the "
-            "school's own evaluation of it.",
-            "muted",
-        ),
-    ]
-    for v, rows in judged:
-        title = f"{v.host_school.name}: {label_of(VisitKind, v.kind).lower()}, {_day(v.visit_date)}"
-        blocks += [
-            Heading(title, 2),
-            Table(
-                ("Area", "Peer judgement", "School's own evaluation"),
-                rows,
-                widths=(3.6, 2.6, 2.6),
-                caption=f"Focus: {'; '.join(v.focus_areas) or 'none given'}.",
-            ),
-        ]
-    if others:
-        blocks += [
-            Heading("Reviews with no judgements recorded", 2),
-            Paragraph(
-                "Collaborative reviews, learning walks and follow-up visits look at one issue in depth "
-                "and often record evidence and questions rather than judgements.",
-                "muted",
-            ),
-            BulletList(
-                tuple(
-                    f"{_day(v.visit_date)}: {v.host_school.name}, {label_of(VisitKind, v.kind).lower()}"
-                    f" ({'; '.join(v.focus_areas) or 'no focus given'})"
-                    for v in others
-                )
-            ),
-        ]
-    return blocks
-
-
-REVIEWS_HEADING = "The term's reviews and their judgements"
 
 
 def build_standards_report(data: StandardsData) -> Document:
@@ -375,15 +139,15 @@ def build_standards_report(data: StandardsData) -> Document:
                 else Paragraph("The delivery plan has no action under this aim yet.", "muted")
             )
         if data.figures_year and indicators:
-            shown = [b for d in indicators for b in _indicator_blocks(data, d)]
+            shown = [b for d in indicators for b in indicator_blocks(data, d)]
             if shown:
                 blocks += shown
-            blocks += [Heading("Pupil groups behind", 2), *_risk_blocks(data, risks)]
+            blocks += [Heading("Pupil groups behind", 2), *risk_blocks(data, risks)]
         blocks.append(Heading(f"Reviews in the {term_name}", 2))
         blocks.append(
             Table(
                 ("Date", "School", "Kind", "Focus"),
-                _visit_rows(visits),
+                visit_rows(visits),
                 widths=(1.2, 2.4, 2.2, 4.2),
                 caption=f"The term's reviews under this aim; their judgements are under '{REVIEWS_HEADING}'.",
             )
@@ -393,7 +157,7 @@ def build_standards_report(data: StandardsData) -> Document:
             )
         )
     if data.visits:
-        blocks += _judgement_blocks(data, term_name)
+        blocks += judgement_blocks(data, term_name)
     sources = [
         (n.year, d.name, n.source, n.url)
         for d in data.indicators.ordered()

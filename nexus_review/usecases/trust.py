@@ -37,7 +37,7 @@ from nexus_review.domain.trust import (
     groups_at_risk as analyse_groups,
 )
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.reports.standards import StandardsData
+from nexus_review.reports.standards_data import StandardsData
 from nexus_review.storage import trust as repo
 from nexus_review.storage.database import Database, get_info, set_info
 

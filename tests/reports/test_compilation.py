@@ -9,11 +9,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from nexus_review.reports.compilation import (
-    THEME_FINDINGS,
-    CompilationOptions,
-    build_compilation,
-)
+from nexus_review.reports.compilation import CompilationOptions, build_compilation
+from nexus_review.reports.compilation_themes import THEME_FINDINGS
 from nexus_review.reports.document import BulletList, Heading, Paragraph
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import Action, Evidence, Visit
