@@ -70,11 +70,9 @@ class OpenVisit(QObject):
         session.undo_stack.canRedoChanged.connect(self._on_undo_stack_changed)
         from ui.visit.editor import VisitEditor
 
-        self.editor = VisitEditor(session)
+        # The evidence log is built when first shown, in the proportions the head left it in.
+        self.editor = VisitEditor(session, context.settings.window_state("evidence-splitter"))
         self.editor.export_requested.connect(lambda fmt: export_report(context, fmt))
-        state = context.settings.window_state("evidence-splitter")
-        if state is not None:
-            self.editor.evidence.splitter.restoreState(state)
         self.area.addWidget(self.editor)
         self.area.setCurrentWidget(self.editor)
         context.show_section("Visits")
@@ -153,7 +151,7 @@ class OpenVisit(QObject):
         return visit_id
 
     def save_splitter(self) -> None:
-        if self.editor is not None:
+        if self.editor is not None and self.editor.built("evidence"):
             self.context.settings.set_window_state(
                 "evidence-splitter", self.editor.evidence.splitter.saveState()
             )

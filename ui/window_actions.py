@@ -107,6 +107,7 @@ def build_actions(window: MainWindow) -> None:
     edit.addAction(w.find_action)
     menus.addMenu("&View").addAction(w.back_action)
     w.evidence_menu = menus.addMenu("E&vidence")
+    w.evidence_menu.aboutToShow.connect(lambda: fill_evidence_menu(w))
     help_menu = menus.addMenu("&Help")
     help_menu.addAction(w.shortcuts_action)
     help_menu.addAction(w.about_action)
@@ -140,11 +141,20 @@ def update_actions(w: MainWindow) -> None:
     w.redo_action.setEnabled(bool(stack and stack.canRedo()))
     w.evidence_menu.clear()
     w.evidence_menu.setEnabled(session is not None)
-    if editor is not None:
-        for action in editor.evidence.add_actions.values():
-            w.evidence_menu.addAction(action)
-        w.evidence_menu.addSeparator()
-        w.evidence_menu.addAction(editor.evidence.form.add_drop_in_action)
+    if editor is not None and editor.built("evidence"):
+        fill_evidence_menu(w)
+
+
+def fill_evidence_menu(w: MainWindow) -> None:
+    """The Evidence menu holds the open visit's evidence log's own actions: filled when the
+    log has been built, or when the menu is first opened (which builds it)."""
+    editor = w.visit.editor
+    if editor is None or not w.evidence_menu.isEmpty():
+        return
+    for action in editor.evidence.add_actions.values():
+        w.evidence_menu.addAction(action)
+    w.evidence_menu.addSeparator()
+    w.evidence_menu.addAction(editor.evidence.form.add_drop_in_action)
 
 
 def show_shortcuts(parent: QWidget) -> None:

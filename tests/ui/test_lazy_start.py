@@ -81,3 +81,48 @@ def test_a_visit_opens_with_only_the_page_it_shows_built(qtbot, demo_db: Databas
     editor.tabs.setCurrentWidget(editor.report)
     assert isinstance(editor.tabs.currentWidget(), ReportPage)
     assert set(editor._built) == {"evidence", "judgements", "report"}
+
+
+def test_a_visit_without_evidence_opens_on_its_plan_alone_and_the_evidence_menu_builds_the_log(
+    qtbot, demo_db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
+    from nexus_review.storage.repository import visit_detail, visit_summaries
+    from ui.settings import Settings
+
+    settings = Settings()  # the test's own (tests/conftest.py)
+    with demo_db.reading() as s:
+        planned = next(v.id for v in visit_summaries(s) if not visit_detail(s, v.id).evidence)
+        logged = next(v.id for v in visit_summaries(s) if visit_detail(s, v.id).evidence)
+    # The head left the evidence log's list narrow last time.
+    window = MainWindow(demo_db, settings)
+    window.tasks.run_inline = True
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    editor = window.open_visit(logged)
+    assert editor is not None
+    splitter = editor.evidence.splitter
+    qtbot.waitUntil(lambda: sum(splitter.sizes()) > 600)
+    total = sum(splitter.sizes())
+    splitter.setSizes([200, total - 200])
+    narrow = splitter.sizes()
+    assert window.close_visit()
+    # A planned visit: only its Plan page is built, the evidence log waits.
+    editor = window.open_visit(planned)
+    assert editor is not None
+    assert set(editor._built) == {"plan"}
+    assert window.evidence_menu.isEnabled()
+    # Opening the Evidence menu (as a click on it does) builds the log and lists its actions,
+    # and the log comes back in the proportions it was left in.
+    menu = window.evidence_menu
+    QTimer.singleShot(0, menu.close)
+    menu.exec(window.mapToGlobal(window.rect().center()))
+    assert editor.built("evidence")
+    titles = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert "Add the next classroom" in titles and len(titles) > 3
+    editor.tabs.setCurrentWidget(editor.evidence)
+    qtbot.waitUntil(lambda: editor.evidence.splitter.sizes() == narrow)
+    assert window.close_visit()
+    window.close()

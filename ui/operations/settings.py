@@ -32,5 +32,6 @@ def open_settings(context: AppContext) -> None:
         context.session.set_autosave_ms(settings.get("editing/autosave_ms"))
     if wanted != grading:
         set_lesson_grading(context.db, wanted)
-        if context.editor is not None:
+        if context.editor is not None and context.editor.built("evidence"):
+            # (an evidence log built later reads the network's choice itself)
             context.editor.evidence.form.set_lesson_grading(wanted)

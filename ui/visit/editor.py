@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QTabWidget,
@@ -36,7 +36,7 @@ class VisitEditor(QWidget):
 
     export_requested = Signal(str)
 
-    def __init__(self, session: VisitSession) -> None:
+    def __init__(self, session: VisitSession, evidence_splitter: QByteArray | None = None) -> None:
         super().__init__()
         self.session = session
         people = visits.people(session.db)
@@ -45,7 +45,7 @@ class VisitEditor(QWidget):
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600; padding: 4px 2px;")
         self._makers: dict[str, Callable[[], QWidget]] = {
             "plan": lambda: PlanPage(session, schools, reviewers),
-            "evidence": lambda: EvidencePage(session),
+            "evidence": lambda: self._make_evidence(evidence_splitter),
             "judgements": lambda: JudgementsPage(session),
             "report": self._make_report,
         }
@@ -74,6 +74,16 @@ class VisitEditor(QWidget):
         ("judgements", "Judgements"),
         ("report", "Report draft"),
     )
+
+    def _make_evidence(self, splitter: QByteArray | None) -> EvidencePage:
+        page = EvidencePage(self.session)
+        if splitter is not None:  # the proportions the head left it in
+            page.splitter.restoreState(splitter)
+        return page
+
+    def built(self, key: str) -> bool:
+        """Whether a page has been built (shown or used) yet."""
+        return key in self._built
 
     def _make_report(self) -> ReportPage:
         page = ReportPage(self.session)
