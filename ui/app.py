@@ -32,8 +32,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     icon = resource_path("icons", "nexus-review.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    if FOCUS_STYLE not in app.styleSheet():
-        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
     return app
 
 
@@ -42,6 +40,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 FOCUS_STYLE = """
 QAbstractItemView:focus { border: 2px solid palette(highlight); }
 """
+
+
+def add_focus_style(app: QApplication) -> None:
+    """The focus frame, for the whole program. Added once the main window is on screen: a
+    style sheet makes every widget slower to build, and the first paint waits for none."""
+    if FOCUS_STYLE not in app.styleSheet():
+        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
 
 
 def apply_theme(theme: str) -> None:

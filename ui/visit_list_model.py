@@ -12,7 +12,7 @@ hold no database session themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractProxyModel,
@@ -23,7 +23,9 @@ from PySide6.QtCore import (
 )
 
 from nexus_review.domain.enums import VisitKind, VisitStatus, label_of
-from nexus_review.domain.records import VisitSummary
+
+if TYPE_CHECKING:  # the rows' records load with the first rows, off the start path
+    from nexus_review.domain.records import VisitSummary
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -33,7 +35,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the same role as ui.visit.models.ID_RO
 SHOWN_ROLES = frozenset({DISPLAY, ID_ROLE, Qt.ItemDataRole.ToolTipRole})
 
 OrderFn = Callable[[int, bool], list[str]]  # (column, descending) -> ids in order
-FetchFn = Callable[[list[str]], list[VisitSummary]]  # ids -> their rows
+FetchFn = Callable[[list[str]], "list[VisitSummary]"]  # ids -> their rows
 AcceptFn = Callable[[dict[str, Any]], "set[str] | None"]  # filters -> ids that pass (None: all)
 
 
