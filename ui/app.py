@@ -32,21 +32,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     icon = resource_path("icons", "nexus-review.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    from ui.focus_frame import add_focus_frame
+
+    add_focus_frame(app)  # the list or table with the keyboard is framed
     return app
-
-
-# Where the keyboard is, clearly: a list or table with the focus gets a highlight-coloured
-# frame, so a reviewer moving with Tab and the arrow keys always sees which list they are in.
-FOCUS_STYLE = """
-QAbstractItemView:focus { border: 2px solid palette(highlight); }
-"""
-
-
-def add_focus_style(app: QApplication) -> None:
-    """The focus frame, for the whole program. Added once the main window is on screen: a
-    style sheet makes every widget slower to build, and the first paint waits for none."""
-    if FOCUS_STYLE not in app.styleSheet():
-        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
 
 
 def apply_theme(theme: str) -> None:

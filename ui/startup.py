@@ -39,11 +39,6 @@ def start_main_window(target: str | Path, settings: Settings) -> MainWindow:
     QApplication.processEvents()
     window.repaint()  # on screen before the database work starts competing for the processor
     show_first_screen(window, target)
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        from ui.app import add_focus_style
-
-        add_focus_style(app)
     open_in_window(window, target)
     return window
 

@@ -88,7 +88,7 @@ while window.opened is None and not window.refused:
     app.processEvents()
 while window.tasks.busy():
     app.processEvents()
-print("filled", window.visits.model.rowCount() > 0, "ui.visit.editor" in sys.modules, "QAbstractItemView:focus" in app.styleSheet(), flush=True)
+print("filled", window.visits.model.rowCount() > 0, "ui.visit.editor" in sys.modules, flush=True)
 window.opened.close()
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -99,8 +99,7 @@ window.opened.close()
     lines = proc.stdout.splitlines()
     assert lines[0] == f"task False False True True Opening {path}…"
     # The visit editor is loaded behind the filled window, before any visit is opened.
-    # The focus frame (around the list or table with the keyboard) is on once the window is shown.
-    assert lines[-1] == "filled True True True"
+    assert lines[-1] == "filled True True"
 
 
 def test_the_start_modules_import_no_sqlalchemy() -> None:
