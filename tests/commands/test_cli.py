@@ -12,6 +12,7 @@ import pytest
 from nexus_review.cli import main
 from nexus_review.storage.database import open_database
 from tests.core.builders import make_visit
+from tests.core.test_demo import NEXUS_SCHOOLS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,18 +178,7 @@ def test_demo_fills_three_years_across_all_ten_schools_once(
     assert code == 0 and "10 schools" in out
     code, out, _ = run(capsys, "--db", path, "visits", "--json")
     visits = json.loads(out)
-    assert {v["host_school"] for v in visits} == {
-        "Mangotsfield CE VC Primary",
-        "Blackhorse Primary",
-        "Bromley Heath Junior",
-        "Bromley Heath Infant",
-        "Emersons Green Primary",
-        "Kings Forest Primary",
-        "Staple Hill",
-        "Stanbridge Primary",
-        "St Michaels CE Primary",
-        "St Stephens Junior",
-    }
+    assert {v["host_school"] for v in visits} == NEXUS_SCHOOLS
     import datetime as dt
 
     from nexus_review.domain.calendar import academic_year_of
