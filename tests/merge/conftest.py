@@ -2,9 +2,10 @@
 and the demo network with two laptops (tests/merge/two_laptops.py). A test module may give
 ``network`` its own meaning.
 
-For the fuzzing tests, one for each module: one laptop's visit as package records, as a visit
-file and sealed, and the administrator's database the fuzzed files are offered to, with its
-SQL dump (what "unchanged" means)."""
+For the hostile-file tests, one for each module: the records of one reviewer's package; and
+for the fuzzing tests, one laptop's visit as package records, as a visit file and sealed, and
+the administrator's database the fuzzed files are offered to, with its SQL dump (what
+"unchanged" means)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from nexus_review.interchange.package import read_package
 from nexus_review.storage.database import Database, open_database
 from nexus_review.usecases.packages import export_review_package, import_package_files
 from nexus_review.usecases.visit_files import export_visit_file
 from tests.core.builders import make_visit
 from tests.merge.fuzzing import PASSPHRASE
+from tests.merge.hostile_files import Records
 from tests.merge.small_network import Net
 
 
@@ -54,6 +57,17 @@ def good_package(network: dict[str, object]) -> Path:
     out = tmp / "good.nxr"
     export_review_package(a, out, all_visits=True)
     return out
+
+
+@pytest.fixture(scope="module")
+def laptop_records(tmp_path_factory: pytest.TempPathFactory) -> Records:
+    """The records of one reviewer's package (one visit with everything in it)."""
+    folder = tmp_path_factory.mktemp("laptop")
+    laptop = open_database(folder / "laptop.db")
+    make_visit(laptop)
+    export_review_package(laptop, folder / "visit.nxr", all_visits=True)
+    laptop.close()
+    return read_package(folder / "visit.nxr").records
 
 
 @pytest.fixture(scope="module")
