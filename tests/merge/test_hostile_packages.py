@@ -1,21 +1,17 @@
-"""Hostile review packages and visit files: each is refused in one sentence, nothing written.
+"""Hostile review packages and visit files at the command line: each is refused in one
+sentence, nothing written.
 
 A package reaches the administrator's database from a laptop the office does not control. The
 reader validates the shape of every value (JSON columns included), bounds integers, text,
-nesting and the passphrase's key-derivation settings, and reads a bounded amount from any file;
-whatever the file holds, the command line answers in one line and the database is unchanged.
+nesting, the reviewer's name and the passphrase's key-derivation settings; whatever the file
+holds, the command line answers in one line and the database is unchanged, and a sound package
+still imports.
 """
 
 from __future__ import annotations
 
 import copy
-import io
 import json
-import resource
-import sqlite3
-import subprocess
-import sys
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,34 +19,9 @@ from typing import Any
 import pytest
 
 from nexus_review.cli import main
-from nexus_review.interchange.package import read_package, write_package
 from nexus_review.storage.database import Database, open_database
-from nexus_review.usecases.packages import export_review_package
 from tests.core.builders import make_visit
-
-ROOT = Path(__file__).resolve().parents[2]
-
-Records = dict[str, list[dict[str, Any]]]
-
-
-def dump(path: Path) -> str:
-    """The whole database as SQL: what "unchanged" means."""
-    conn = sqlite3.connect(path)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
-
-
-@pytest.fixture(scope="module")
-def laptop_records(tmp_path_factory: pytest.TempPathFactory) -> Records:
-    """The records of one reviewer's package (one visit with everything in it)."""
-    folder = tmp_path_factory.mktemp("laptop")
-    laptop = open_database(folder / "laptop.db")
-    make_visit(laptop)
-    export_review_package(laptop, folder / "visit.nxr", all_visits=True)
-    laptop.close()
-    return read_package(folder / "visit.nxr").records
+from tests.merge.hostile_files import Records, dump, member, package, rewrite
 
 
 @pytest.fixture
@@ -61,26 +32,6 @@ def network(tmp_path: Path) -> Path:
     make_visit(db, school_name="Oakfield Primary")
     db.close()
     return path
-
-
-def package(
-    tmp_path: Path,
-    records: Records,
-    edit: Callable[[Records], None],
-    *,
-    passphrase: str | None = None,
-) -> Path:
-    changed = copy.deepcopy(records)
-    edit(changed)
-    out = tmp_path / "hostile.nxr"
-    if passphrase:
-        write_package(
-            out, changed, reviewer="Mr D. Okafor", device_id="laptop-1", passphrase=passphrase
-        )
-    else:  # written as JSON with escapes, so that text the writer could never hold can travel
-        write_package(out, {}, reviewer="Mr D. Okafor", device_id="laptop-1")
-        _rewrite(out, json.dumps({"records": changed}).encode("ascii"))
-    return out
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -212,41 +163,13 @@ def test_deeply_nested_lists_are_refused(
     depth: int,
 ) -> None:
     out = package(tmp_path, laptop_records, lambda r: None)
-    payload = json.loads(_member(out, "payload.json"))
+    payload = json.loads(member(out, "payload.json"))
     text = json.dumps(payload)
     nested = "[" * depth + "]" * depth
     text = text.replace('"focus_areas": [', f'"focus_areas": [{nested}, ', 1)
-    _rewrite(out, text.encode("utf-8"))
+    rewrite(out, text.encode("utf-8"))
     err = refused(capsys, network, "package", "import", str(out))
     assert "nested" in err or "focus_areas" in err
-
-
-def _member(path: Path, name: str) -> bytes:
-    with zipfile.ZipFile(path) as zf:
-        return zf.read(name)
-
-
-def _rewrite(
-    path: Path, payload: bytes | None = None, manifest: Callable[[str], str] | None = None
-) -> None:
-    """Rewrite a package's members, keeping its checksum true (what a careful forger does)."""
-    import hashlib
-
-    with zipfile.ZipFile(path) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    info = json.loads(members["manifest.json"])
-    if payload is not None:
-        members[info["payload"]] = payload
-        info["payload_sha256"] = hashlib.sha256(payload).hexdigest()
-    text = json.dumps(info, indent=2)
-    if manifest is not None:
-        text = manifest(text)
-    members["manifest.json"] = text.encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    path.write_bytes(buffer.getvalue())
 
 
 @pytest.mark.parametrize(
@@ -281,13 +204,13 @@ def test_unreasonable_key_derivation_settings_are_refused_before_deriving(
 
     out = package(tmp_path, laptop_records, lambda r: None, passphrase="correct horse")
     defaults = {"n": 32768, "r": 8, "p": 1}
-    _rewrite(
+    rewrite(
         out,
         manifest=lambda text: text.replace(
             f'"{setting}": {defaults[setting]}', f'"{setting}": {value}', 1
         ),
     )
-    assert value in _member(out, "manifest.json").decode()
+    assert value in member(out, "manifest.json").decode()
 
     def no_deriving(*args: Any) -> bytes:
         raise AssertionError("a key was derived with settings the reader should have refused")
@@ -297,53 +220,6 @@ def test_unreasonable_key_derivation_settings_are_refused_before_deriving(
     secret.write_text("correct horse", encoding="utf-8")
     err = refused(capsys, network, "package", "import", "--passphrase-file", str(secret), str(out))
     assert "protection settings" in err or "number far too long" in err
-
-
-def test_the_writers_own_key_derivation_settings_are_accepted(
-    laptop_records: Records, tmp_path: Path
-) -> None:
-    out = package(tmp_path, laptop_records, lambda r: None, passphrase="correct horse")
-    assert read_package(out, "correct horse").records == laptop_records
-
-
-def test_a_package_that_never_ends_is_read_only_as_far_as_the_limit(tmp_path: Path) -> None:
-    """`package import /dev/zero` (or a pipe) stops at the size limit instead of filling memory."""
-    network = tmp_path / "network.db"
-    open_database(network).close()
-    before = dump(network)
-
-    def limit_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
-
-    for argv in (["package", "import", "/dev/zero"], ["visit", "import", "/dev/zero"]):
-        proc = subprocess.run(
-            [sys.executable, "-m", "nexus_review", "--db", str(network), *argv],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            preexec_fn=limit_memory,
-        )
-        assert proc.returncode == 1, proc.stderr
-        assert proc.stderr.count("\n") == 1 and "too large" in proc.stderr, proc.stderr
-    assert dump(network) == before
-
-
-def test_the_size_limits_hold_for_files_that_are_not_regular(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from nexus_review.errors import InterchangeError
-    from nexus_review.interchange import package as package_module
-    from nexus_review.interchange import visit_json
-
-    monkeypatch.setattr(package_module, "MAX_PACKAGE_BYTES", 1000)
-    monkeypatch.setattr(visit_json, "MAX_FILE_BYTES", 1000)
-    with pytest.raises(InterchangeError, match="too large"):
-        read_package(Path("/dev/zero"))
-    with pytest.raises(InterchangeError, match="too large"):
-        visit_json.read_visit_file(Path("/dev/zero"))
-    with pytest.raises(InterchangeError, match="not a Nexus Review review package"):
-        read_package(Path("/dev/null"))
 
 
 def test_a_visit_file_with_bad_values_is_refused_in_one_sentence(
@@ -405,22 +281,6 @@ def test_a_sound_package_still_imports(
     )
 
 
-def test_every_json_column_that_travels_has_a_declared_shape() -> None:
-    from sqlalchemy.types import JSON
-
-    from nexus_review.interchange.package import TABLES
-    from nexus_review.interchange.package_schema import payload_schema
-
-    tables = payload_schema()["properties"]["records"]["properties"]
-    for name, model in TABLES.items():
-        for column in model.__table__.columns:  # type: ignore[attr-defined]
-            if isinstance(column.type, JSON):
-                shape = tables[name]["items"]["properties"][column.key]
-                assert shape["type"] in ("object", "array"), (name, column.key)
-                assert ("items" in shape) or ("additionalProperties" in shape), (name, column.key)
-                assert ("maxItems" in shape) or ("maxProperties" in shape), (name, column.key)
-
-
 @pytest.mark.parametrize(
     "reviewer", ["Mr D. Okafor\nnexus-review: 5 visits imported", "\x1b[2J", "x" * 201, "a\ud800"]
 )
@@ -432,7 +292,7 @@ def test_a_manifest_name_that_would_forge_output_is_refused(
     reviewer: str,
 ) -> None:
     out = package(tmp_path, laptop_records, lambda r: None)
-    _rewrite(
+    rewrite(
         out,
         manifest=lambda text: text.replace(
             '"reviewer": "Mr D. Okafor"', f'"reviewer": {json.dumps(reviewer)}', 1
