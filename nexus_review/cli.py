@@ -61,7 +61,7 @@ class Context:
     def db(self) -> Any:
         if self._db is None:
             from nexus_review.fileio import shown_name
-            from nexus_review.storage.database import database_url, sqlite_path
+            from nexus_review.storage.connection import database_url, sqlite_path
             from nexus_review.usecases.opening import open_for_work
 
             target = self.args.db or default_db_target()

@@ -18,7 +18,7 @@ from nexus_review.domain import vclock
 from nexus_review.errors import InterchangeError
 from nexus_review.interchange.limits import TooLarge, check_tree, megabytes, read_at_most
 from nexus_review.paths import resource_path
-from nexus_review.storage.database import Session, bump
+from nexus_review.storage.database import Session
 from nexus_review.storage.models import (
     Action,
     DropIn,
@@ -33,6 +33,7 @@ from nexus_review.storage.models import (
 )
 from nexus_review.storage.repository import load_visit
 from nexus_review.storage.serialize import content_equal, expand, from_dict, to_dict
+from nexus_review.storage.stamping import bump
 
 FORMAT = "nexus-review-visit"
 VERSION = 1

@@ -18,9 +18,7 @@ from nexus_review.domain.trust import (
     academic_years_back,
     parse_indicator_file,
 )
-from nexus_review.domain.trust import (
-    groups_at_risk as analyse_groups,
-)
+from nexus_review.domain.trust import groups_at_risk as analyse_groups
 from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.storage import trust as repo
 from nexus_review.storage.database import Database, get_info, set_info

@@ -19,9 +19,7 @@ from nexus_review.domain.trust import (
     Thresholds,
     academic_years_back,
 )
-from nexus_review.domain.trust import (
-    groups_at_risk as analyse_groups,
-)
+from nexus_review.domain.trust import groups_at_risk as analyse_groups
 from nexus_review.errors import NexusError
 from nexus_review.reports.standards import StandardsData
 from nexus_review.storage import trust as repo
