@@ -14,7 +14,7 @@ from nexus_review.domain.trust import (
     DeliveryActionItem,
 )
 from nexus_review.errors import NexusError, NotFoundError
-from nexus_review.storage import trust as repo
+from nexus_review.storage import trust_plan as repo
 from nexus_review.storage.database import Database
 from nexus_review.usecases.trust.indicators import year_problem
 

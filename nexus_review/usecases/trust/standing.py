@@ -23,6 +23,7 @@ from nexus_review.domain.trust import groups_at_risk as analyse_groups
 from nexus_review.errors import NexusError
 from nexus_review.reports.standards import StandardsData
 from nexus_review.storage import trust as repo
+from nexus_review.storage import trust_plan
 from nexus_review.storage.database import Database, get_info
 from nexus_review.usecases.trust.indicators import (
     indicator_set,
@@ -47,7 +48,7 @@ def standards_data(
         raise NexusError(f"'{term}' is not a term (autumn, spring or summer).")
     with db.reading() as session:
         network = get_info(session, "network_name")
-        mapping = repo.theme_aims(session)
+        mapping = trust_plan.theme_aims(session)
         years = [y for y in repo.figure_years(session) if y <= year]
     from nexus_review.reports.feedback import network_name_or_default
 
