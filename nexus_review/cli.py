@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.consistency",
     "nexus_review.commands.calibration",
     "nexus_review.commands.trust",
+    "nexus_review.commands.trust_plan",
 )
 
 log = logging.getLogger("nexus_review")
