@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QTableView, QVBoxL
 from nexus_review.domain.enums import LookForResult
 from nexus_review.domain.own_grades import VisibleGrades
 from nexus_review.errors import NexusError
-from nexus_review.usecases.consistency import (
+from nexus_review.usecases.own_grades import (
     LOOK_FOR_LIMIT,
     LOOK_FOR_SCALE,
     record_own_grade,
