@@ -78,7 +78,7 @@ def check_tree(data: Any, name: str, what: str, *, surrogates: bool = True) -> N
     """Refuse nesting deeper than :data:`MAX_DEPTH` and (unless told there can be none) text
     that is not valid Unicode, in one sentence naming where it is. Iterative: the depth of
     the data never becomes the depth of the stack."""
-    from nexus_review.interchange.visit_json import field_path
+    from nexus_review.interchange.visit_check import field_path
 
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:

@@ -336,7 +336,7 @@ def validate_payload(
     read from cannot hold a lone surrogate (see :func:`limits.may_hold_surrogates`)."""
     from jsonschema.exceptions import best_match
 
-    from nexus_review.interchange.visit_json import field_path
+    from nexus_review.interchange.visit_check import field_path
 
     if surrogates:
         check_tree(data, name, "review package")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from nexus_review.errors import InterchangeError
-from nexus_review.interchange.visit_json import MAX_OWN_GRADES
+from nexus_review.interchange.visit_check import MAX_OWN_GRADES
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.repository import visit_detail
 from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades

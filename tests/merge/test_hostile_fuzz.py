@@ -28,7 +28,7 @@ from nexus_review.errors import InterchangeError
 from nexus_review.interchange import sealing
 from nexus_review.interchange.package import TABLES, parse_package, write_package
 from nexus_review.interchange.package_schema import column_shapes
-from nexus_review.interchange.visit_json import parse_visit_bytes
+from nexus_review.interchange.visit_check import parse_visit_bytes
 from nexus_review.storage.database import Database, open_database
 from nexus_review.usecases.packages import export_review_package, import_packages
 from nexus_review.usecases.visit_files import export_visit_file, import_visit_document
