@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nexus_review.errors import InterchangeError
-from nexus_review.interchange.limits import TooLarge, check_tree, megabytes, read_at_most
+from nexus_review.interchange.limits import check_tree, read_outside_file
 from nexus_review.paths import resource_path
 
 FORMAT = "nexus-review-visit"
@@ -43,23 +43,7 @@ def field_path(parts: Any) -> str:
 
 def read_visit_file(path: Path) -> dict[str, Any]:
     """Read and validate a visit file; every problem is one InterchangeError sentence."""
-    name = path.name
-    try:
-        raw = read_at_most(path, MAX_FILE_BYTES)
-    except TooLarge as exc:
-        size = (
-            megabytes(exc.size)
-            if exc.size is not None
-            else f"more than {megabytes(MAX_FILE_BYTES)}"
-        )
-        raise InterchangeError(f"{name} is too large to be a visit file ({size}).") from None
-    except FileNotFoundError:
-        raise InterchangeError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise InterchangeError(f"{path} is a folder, not a visit file.") from None
-    except OSError as exc:
-        raise InterchangeError(f"{path} cannot be read ({exc.strerror}).") from exc
-    return parse_visit_bytes(raw, name)
+    return parse_visit_bytes(read_outside_file(path, MAX_FILE_BYTES, "visit file"), path.name)
 
 
 def parse_visit_bytes(raw: bytes, name: str) -> dict[str, Any]:
