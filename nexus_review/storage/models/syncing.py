@@ -5,35 +5,8 @@ records with a natural key and what each record belongs to.
 
 from __future__ import annotations
 
+from nexus_review.storage.models import independent, network, trust, visits
 from nexus_review.storage.models.base import SyncMixin
-from nexus_review.storage.models.independent import (
-    CalibrationAnswer,
-    CalibrationExercise,
-    IndependentGrade,
-)
-from nexus_review.storage.models.network import (
-    Reviewer,
-    ReviewGroup,
-    ReviewGroupMember,
-    School,
-    SchoolPriority,
-)
-from nexus_review.storage.models.trust import (
-    Aim,
-    AimTheme,
-    DeliveryAction,
-    DeliveryProgress,
-    Indicator,
-    IndicatorValue,
-)
-from nexus_review.storage.models.visits import (
-    Action,
-    DropIn,
-    Evidence,
-    Judgement,
-    Visit,
-    VisitReviewer,
-)
 
 # Fields holding a mapping by natural key (look-for -> result, area -> grade): they merge key by key.
 KEYED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -83,24 +56,24 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Tables whose records travel between laptops, parents before children.
 SYNCED_MODELS: tuple[type[SyncMixin], ...] = (
-    School,
-    ReviewGroup,
-    ReviewGroupMember,
-    Reviewer,
-    SchoolPriority,
-    Visit,
-    VisitReviewer,
-    Evidence,
-    DropIn,
-    Judgement,
-    Action,
-    IndependentGrade,
-    CalibrationExercise,
-    CalibrationAnswer,
-    Aim,
-    AimTheme,
-    Indicator,
-    IndicatorValue,
-    DeliveryAction,
-    DeliveryProgress,
+    network.School,
+    network.ReviewGroup,
+    network.ReviewGroupMember,
+    network.Reviewer,
+    network.SchoolPriority,
+    visits.Visit,
+    visits.VisitReviewer,
+    visits.Evidence,
+    visits.DropIn,
+    visits.Judgement,
+    visits.Action,
+    independent.IndependentGrade,
+    independent.CalibrationExercise,
+    independent.CalibrationAnswer,
+    trust.Aim,
+    trust.AimTheme,
+    trust.Indicator,
+    trust.IndicatorValue,
+    trust.DeliveryAction,
+    trust.DeliveryProgress,
 )
