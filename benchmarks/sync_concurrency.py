@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
+from benchmarks.made_up import team_of_two  # noqa: E402
 from nexus_review.interchange.package import read_package  # noqa: E402
 from nexus_review.storage.database import Database, open_database  # noqa: E402
 from nexus_review.storage.models import (  # noqa: E402
@@ -41,6 +42,7 @@ from nexus_review.storage.models import (  # noqa: E402
     School,
     Visit,
     VisitReviewer,
+    new_id,
 )
 from nexus_review.storage.serialize import to_dict  # noqa: E402
 from nexus_review.usecases import sync as sync_use_case  # noqa: E402
@@ -57,17 +59,17 @@ def add_visits(db: Database, count: int, seed: int) -> None:
     rng = random.Random(seed)
     with db.transaction() as s:
         schools = list(s.scalars(select(School).order_by(School.id)))
-        reviewers = list(s.scalars(select(Reviewer).order_by(Reviewer.id)))
+        reviewer_ids = list(s.scalars(select(Reviewer.id).order_by(Reviewer.id)))
         for i in range(count):
             visit = Visit(
+                id=new_id(),
                 host_school=rng.choice(schools), visit_date=dt.date(2026, 1, 5) + dt.timedelta(days=i),
                 kind="evaluation-day", framework_key="ofsted-2025", status="report-drafted",
                 focus_areas=["Reading and phonics", "Oracy"], summary=f"Laptop {seed}, visit {i}: pupils read widely. " * 5,
                 strengths="Phonics\nVocabulary", areas_for_development="Writing stamina", questions="How do you know?",
             )  # fmt: skip
             s.add(visit)
-            for pos, reviewer in enumerate(rng.sample(reviewers, 2)):
-                s.add(VisitReviewer(visit=visit, reviewer=reviewer, is_lead=pos == 0, position=pos))
+            s.add_all(VisitReviewer(**row) for row in team_of_two(rng, visit.id, reviewer_ids, {}))
             for pos in range(4):
                 s.add(
                     Evidence(

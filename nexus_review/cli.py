@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "nexus_review.commands.consistency",
     "nexus_review.commands.calibration",
     "nexus_review.commands.trust",
+    "nexus_review.commands.trust_plan",
 )
 
 log = logging.getLogger("nexus_review")
@@ -61,7 +62,7 @@ class Context:
     def db(self) -> Any:
         if self._db is None:
             from nexus_review.fileio import shown_name
-            from nexus_review.storage.database import database_url, sqlite_path
+            from nexus_review.storage.connection import database_url, sqlite_path
             from nexus_review.usecases.opening import open_for_work
 
             target = self.args.db or default_db_target()

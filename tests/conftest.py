@@ -75,7 +75,8 @@ def database_kind(request: pytest.FixtureRequest) -> str:
 
 
 def _schema_only(url: str) -> None:
-    from nexus_review.storage.database import ensure_schema, make_engine
+    from nexus_review.storage.connection import make_engine
+    from nexus_review.storage.schema import ensure_schema
 
     engine = make_engine(url)
     ensure_schema(engine, url)

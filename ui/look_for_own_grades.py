@@ -22,7 +22,7 @@ from nexus_review.domain.working_copy import (
     Record,
     Table,
 )
-from nexus_review.usecases.consistency import LOOK_FOR_LIMIT, LOOK_FOR_SCALE
+from nexus_review.usecases.own_grades import LOOK_FOR_LIMIT, LOOK_FOR_SCALE
 from ui.own_grades_box import OwnGradesBox
 from ui.visit.drop_in_model import DropInTableModel
 from ui.visit.session import VisitSession

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel
 from nexus_review.domain.own_grades import VisibleGrades
 from nexus_review.domain.working_copy import Record, Table, VisitReviewerField
 from nexus_review.errors import NexusError
-from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
+from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 from ui.errors import show_error
 from ui.settings import Settings
 from ui.visit.session import VisitSession

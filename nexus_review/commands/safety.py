@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def _path(ctx: Any) -> Path:
-    from nexus_review.storage.database import database_url, sqlite_path
+    from nexus_review.storage.connection import database_url, sqlite_path
 
     path = sqlite_path(database_url(ctx.args.db or ctx.default_target()))
     if path is None:

@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
 def server_url(url: str, password_file: Path | None) -> str:
     """The server address, with the password from a file when one is given."""
     from nexus_review.commands.packages import read_passphrase
-    from nexus_review.storage.database import database_url, with_password
+    from nexus_review.storage.connection import database_url, with_password
 
     url = database_url(url)
     if password_file is None:

@@ -58,6 +58,22 @@ def megabytes(size: int) -> str:
     return f"{size / 1_048_576:.0f} MB"
 
 
+def read_outside_file(path: Path, limit: int, kind: str) -> bytes:
+    """The bytes of a visit file or review package (``kind`` names which), read at most to
+    the limit; every problem is one InterchangeError sentence."""
+    try:
+        return read_at_most(path, limit)
+    except TooLarge as exc:
+        size = megabytes(exc.size) if exc.size is not None else f"more than {megabytes(limit)}"
+        raise InterchangeError(f"{path.name} is too large to be a {kind} ({size}).") from None
+    except FileNotFoundError:
+        raise InterchangeError(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise InterchangeError(f"{path} is a folder, not a {kind}.") from None
+    except OSError as exc:
+        raise InterchangeError(f"{path} cannot be read ({exc.strerror}).") from exc
+
+
 def may_hold_surrogates(raw: bytes) -> bool:
     """False when the JSON text certainly holds no lone surrogate (the fast, common case)."""
     return _ESCAPED_SURROGATE.search(raw) is not None
@@ -78,7 +94,7 @@ def check_tree(data: Any, name: str, what: str, *, surrogates: bool = True) -> N
     """Refuse nesting deeper than :data:`MAX_DEPTH` and (unless told there can be none) text
     that is not valid Unicode, in one sentence naming where it is. Iterative: the depth of
     the data never becomes the depth of the stack."""
-    from nexus_review.interchange.visit_json import field_path
+    from nexus_review.interchange.visit_check import field_path
 
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:

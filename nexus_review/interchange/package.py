@@ -27,13 +27,7 @@ from typing import Any
 from nexus_review import __version__
 from nexus_review.errors import InterchangeError
 from nexus_review.fileio import atomic_write
-from nexus_review.interchange.limits import (
-    TooLarge,
-    check_tree,
-    may_hold_surrogates,
-    megabytes,
-    read_at_most,
-)
+from nexus_review.interchange.limits import check_tree, may_hold_surrogates, read_outside_file
 from nexus_review.interchange.package_schema import (
     ID_PATTERN,
     TABLES,
@@ -186,23 +180,8 @@ def _json(data: bytes, name: str, what: str) -> Any:
 
 def read_package(path: Path | str, passphrase: str | None = None) -> Package:
     path = Path(path)
-    name = path.name
-    try:
-        raw = read_at_most(path, MAX_PACKAGE_BYTES)
-    except TooLarge as exc:
-        size = (
-            megabytes(exc.size)
-            if exc.size is not None
-            else f"more than {megabytes(MAX_PACKAGE_BYTES)}"
-        )
-        raise InterchangeError(f"{name} is too large to be a review package ({size}).") from None
-    except FileNotFoundError:
-        raise InterchangeError(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise InterchangeError(f"{path} is a folder, not a review package.") from None
-    except OSError as exc:
-        raise InterchangeError(f"{path} cannot be read ({exc.strerror}).") from exc
-    return parse_package(raw, name, passphrase)
+    raw = read_outside_file(path, MAX_PACKAGE_BYTES, "review package")
+    return parse_package(raw, path.name, passphrase)
 
 
 def parse_package(raw: bytes, name: str, passphrase: str | None = None) -> Package:
@@ -336,7 +315,7 @@ def validate_payload(
     read from cannot hold a lone surrogate (see :func:`limits.may_hold_surrogates`)."""
     from jsonschema.exceptions import best_match
 
-    from nexus_review.interchange.visit_json import field_path
+    from nexus_review.interchange.visit_check import field_path
 
     if surrogates:
         check_tree(data, name, "review package")

@@ -14,12 +14,13 @@ from nexus_review.interchange.package import (
 from nexus_review.merge.fields import field_value, split_name
 from nexus_review.merge.plan import META
 from nexus_review.storage import repository as repo
-from nexus_review.storage.database import Session, bump
+from nexus_review.storage.database import Session
 from nexus_review.storage.models import (
     Conflict,
     utcnow,
 )
 from nexus_review.storage.serialize import from_dict
+from nexus_review.storage.stamping import bump
 
 
 @dataclass(frozen=True)

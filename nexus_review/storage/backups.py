@@ -345,7 +345,9 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
             raise _explain_os(exc, f"restore {db_path.name}") from exc
     # The restored file's version counters are behind what this laptop may already have sent:
     # its next changes go under a new device id, so none is mistaken for one sent before.
-    from nexus_review.storage.database import forget_device_id  # it imports this module
+    from nexus_review.storage.devices import (
+        forget_device_id,  # it needs SQLAlchemy; a backup does not
+    )
 
     forget_device_id(db_path)
     return safety or backup

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from nexus_review.storage.database import Database, NexusSession, get_info, set_info
+from nexus_review.storage.database import Database, get_info, set_info
 from nexus_review.storage.models import (
     Action,
     Conflict,
@@ -40,6 +40,7 @@ from nexus_review.storage.models import (
     Visit,
     VisitReviewer,
 )
+from nexus_review.storage.stamping import NexusSession
 
 ServerError = DBAPIError  # what a failure on the server raises, for the use cases to catch
 

@@ -11,7 +11,7 @@ ignoring case, then date, then id; a descending order reverses every key.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from nexus_review.storage.models import Reviewer, School, Visit, VisitReviewer
 # The visit list's columns, in the order the screen shows them.
 DATE, HOST_SCHOOL, KIND, STATUS, REVIEW_TEAM, FOCUS = range(6)
 
+# A select over visits, of whatever columns: narrowing it keeps its columns.
+VisitQuery = TypeVar("VisitQuery", bound=Select[*tuple[Any, ...]])
+
 
 def _label_key(column: Any, labels: type[VisitKind] | type[VisitStatus]) -> Any:
     """The column's display words in lower case, as a key SQL can sort by."""
@@ -29,14 +32,14 @@ def _label_key(column: Any, labels: type[VisitKind] | type[VisitStatus]) -> Any:
 
 
 def narrowed(
-    query: Any,
+    query: VisitQuery,
     *,
     school_id: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     kind: str | None = None,
     status: str | None = None,
-) -> Any:
+) -> VisitQuery:
     """A query over visits narrowed to the list's filters (an empty filter narrows nothing)."""
     if school_id:
         query = query.where(Visit.host_school_id == school_id)

@@ -28,7 +28,8 @@ from nexus_review.storage.backups import (
     newest_good_backup,
     restore_backup,
 )
-from nexus_review.storage.database import Database, is_retryable, shown_location, translate_error
+from nexus_review.storage.connection import is_retryable, shown_location, translate_error
+from nexus_review.storage.database import Database
 from nexus_review.storage.lock import exclusive_use
 from nexus_review.storage.sync_store import (
     ServerError,

@@ -21,7 +21,8 @@ from nexus_review.domain.network import (
 from nexus_review.domain.records import VisitDetail
 from nexus_review.errors import NexusError
 from nexus_review.storage import repository as repo
-from nexus_review.storage.database import Database, NexusSession, get_info, set_info
+from nexus_review.storage.database import Database, get_info, set_info
+from nexus_review.storage.stamping import NexusSession
 
 
 def review_groups(db: Database, year: str) -> list[GroupItem]:

@@ -20,13 +20,9 @@ from nexus_review.storage.backups import (
     light_check,
     newest_good_backup,
 )
-from nexus_review.storage.database import (
-    Database,
-    database_url,
-    forget_device_id,
-    open_database,
-    sqlite_path,
-)
+from nexus_review.storage.connection import database_url, sqlite_path
+from nexus_review.storage.database import Database, open_database
+from nexus_review.storage.devices import forget_device_id
 from nexus_review.storage.lock import DatabaseLock
 
 __all__ = [

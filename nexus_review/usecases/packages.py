@@ -25,7 +25,9 @@ from nexus_review.merge import (
 )
 from nexus_review.storage import repository as repo
 from nexus_review.storage.backups import make_backup
-from nexus_review.storage.database import Database, is_retryable, own_device_ids
+from nexus_review.storage.connection import is_retryable
+from nexus_review.storage.database import Database
+from nexus_review.storage.devices import own_device_ids
 from nexus_review.storage.models import utcnow
 from nexus_review.storage.sync_store import network_write_lock
 

@@ -32,13 +32,13 @@ def export_compilation(
     db: Database, fmt: str, out: Path | str, options: CompilationOptions
 ) -> Path:
     """The network's collaborative review compilation for a year (a term, a group), as a file."""
-    from nexus_review.storage import trust
+    from nexus_review.storage import trust_plan
 
     visits = network_visits(db, options.year, options.term, options.group, options.schools)
     with db.reading() as session:
         network = get_info(session, "network_name")
-        aims = trust.aims(session)
-        priorities = trust.priorities_of_year(session, options.year)
+        aims = trust_plan.aims(session)
+        priorities = trust_plan.priorities_of_year(session, options.year)
     # The schools' priorities under the network's aims, and those no aim takes yet.
     mapped = {theme for a in aims for theme in a.themes}
     by_aim = [

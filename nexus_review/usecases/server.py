@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from nexus_review.errors import DatabaseError, NexusError, NotFoundError
 from nexus_review.storage import repository as repo
 from nexus_review.storage import server_access as access
-from nexus_review.storage.database import Database, shown_location
+from nexus_review.storage.connection import shown_location
+from nexus_review.storage.database import Database
 from nexus_review.storage.sync_store import ServerError, is_server
 
 MIN_PASSWORD = 10
@@ -41,7 +42,7 @@ def _refused(db: Database, exc: ServerError, doing: str) -> DatabaseError:
             f"The login used may not {doing} on {shown_location(db.url)}; use the login that owns the "
             "network's database and may create roles."
         )
-    from nexus_review.storage.database import translate_error
+    from nexus_review.storage.connection import translate_error
 
     return translate_error(exc, db.url)
 

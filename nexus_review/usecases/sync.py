@@ -41,19 +41,16 @@ from nexus_review.merge import ImportResult, apply_in_session
 from nexus_review.storage import repository as repo
 from nexus_review.storage import sync_store as store
 from nexus_review.storage.backups import make_backup
-from nexus_review.storage.database import (
-    Database,
+from nexus_review.storage.connection import (
     database_url,
-    get_info,
     is_retryable,
-    open_database,
-    own_device_ids,
-    set_info,
     shown_location,
     translate_error,
     with_password,
     without_password,
 )
+from nexus_review.storage.database import Database, get_info, open_database, set_info
+from nexus_review.storage.devices import own_device_ids
 from nexus_review.storage.serialize import to_dict
 
 log = logging.getLogger(__name__)

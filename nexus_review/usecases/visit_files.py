@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from nexus_review.fileio import write_bytes_atomic
+from nexus_review.interchange.visit_check import read_visit_file
 from nexus_review.interchange.visit_json import (
     ImportResult,
     apply_visit_document,
     dumps,
-    read_visit_file,
     visit_document,
 )
 from nexus_review.storage.database import Database

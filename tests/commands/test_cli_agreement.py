@@ -70,7 +70,7 @@ def test_the_year_defaults_to_the_current_one(
     path = tmp_path / "now.db"
     db = open_database(path)
     visit, ids = team_visit(db, "Oak Primary", dt.date.today(), ("Ann", "Ben"))
-    from nexus_review.usecases.consistency import record_own_grade
+    from nexus_review.usecases.own_grades import record_own_grade
 
     for rid in ids:
         record_own_grade(db, visit, rid, area_key="inclusion", grade=GRADES[1])

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from nexus_review.errors import InterchangeError
-from nexus_review.interchange.visit_json import MAX_OWN_GRADES
+from nexus_review.interchange.visit_check import MAX_OWN_GRADES
 from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.repository import visit_detail
-from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
+from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 from nexus_review.usecases.visit_files import export_visit_file, import_visit_file
 from tests.core.builders import make_visit
 

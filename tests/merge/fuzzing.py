@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 
 from nexus_review.errors import InterchangeError
 from nexus_review.interchange.package import parse_package
-from nexus_review.interchange.visit_json import parse_visit_bytes
+from nexus_review.interchange.visit_check import parse_visit_bytes
 from nexus_review.storage.database import Database
 from nexus_review.usecases.packages import import_packages
 from nexus_review.usecases.visit_files import import_visit_document

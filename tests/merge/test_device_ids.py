@@ -72,7 +72,7 @@ def test_a_database_copied_beside_itself_takes_a_new_device_id(net: Net, tmp_pat
 
 
 def test_a_database_whose_file_was_replaced_can_be_given_a_new_device_id(net: Net) -> None:
-    from nexus_review.storage.database import forget_device_id, own_device_ids
+    from nexus_review.storage.devices import forget_device_id, own_device_ids
 
     old = net.a.device_id
     edit(net.a, Visit, net.x, summary="Before the file was replaced")

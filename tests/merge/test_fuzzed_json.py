@@ -22,7 +22,7 @@ from sqlalchemy.types import JSON
 
 from nexus_review.interchange.package import TABLES, parse_package, write_package
 from nexus_review.interchange.package_schema import column_shapes
-from nexus_review.interchange.visit_json import parse_visit_bytes
+from nexus_review.interchange.visit_check import parse_visit_bytes
 from nexus_review.storage.database import Database
 from tests.merge.fuzzing import (
     FUZZ,

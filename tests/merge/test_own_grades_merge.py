@@ -21,12 +21,8 @@ from nexus_review.storage.models import (
     Visit,
     VisitReviewer,
 )
-from nexus_review.usecases.consistency import (
-    AgreementFilter,
-    agreement_report,
-    record_own_grade,
-    visit_own_grades,
-)
+from nexus_review.usecases.consistency import AgreementFilter, agreement_report
+from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 from nexus_review.usecases.packages import (
     export_review_package,
     import_package_files,

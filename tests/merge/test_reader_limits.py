@@ -54,14 +54,14 @@ def test_the_size_limits_hold_for_files_that_are_not_regular(
 ) -> None:
     from nexus_review.errors import InterchangeError
     from nexus_review.interchange import package as package_module
-    from nexus_review.interchange import visit_json
+    from nexus_review.interchange import visit_check
 
     monkeypatch.setattr(package_module, "MAX_PACKAGE_BYTES", 1000)
-    monkeypatch.setattr(visit_json, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(visit_check, "MAX_FILE_BYTES", 1000)
     with pytest.raises(InterchangeError, match="too large"):
         read_package(Path("/dev/zero"))
     with pytest.raises(InterchangeError, match="too large"):
-        visit_json.read_visit_file(Path("/dev/zero"))
+        visit_check.read_visit_file(Path("/dev/zero"))
     with pytest.raises(InterchangeError, match="not a Nexus Review review package"):
         read_package(Path("/dev/null"))
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from nexus_review.errors import DatabaseError
-from nexus_review.storage.database import database_url, get_info, open_database
+from nexus_review.storage.connection import database_url
+from nexus_review.storage.database import get_info, open_database
 from nexus_review.storage.models import School, Visit
 from nexus_review.storage.schema import SCHEMA_HEAD
 

@@ -250,7 +250,7 @@ def test_fuzzed_visit_files_give_the_programs_own_error_and_change_nothing(
 ) -> None:
     import json
 
-    from nexus_review.interchange.visit_json import parse_visit_bytes
+    from nexus_review.interchange.visit_check import parse_visit_bytes
     from nexus_review.usecases.visit_files import import_visit_document
 
     assert fuzz_db.path is not None

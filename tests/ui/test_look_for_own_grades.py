@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_reviewers, list_schools
-from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
 from nexus_review.usecases.editing import create_visit
+from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 from tests.ui.answering import DialogAnswerer
 from ui.main_window import MainWindow
 from ui.settings import Settings

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_reviewers, list_schools
-from nexus_review.usecases.consistency import record_own_grade, visit_own_grades
 from nexus_review.usecases.editing import create_visit
+from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.visit.editor import VisitEditor

@@ -21,6 +21,7 @@ from nexus_review.storage.models import (
 )
 from nexus_review.usecases import consistency as uc
 from nexus_review.usecases.consistency import AgreementFilter
+from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 
 AREAS = ("inclusion", "curriculum-and-teaching", "achievement", "attendance-and-behaviour")
 GRADES = (
@@ -68,7 +69,7 @@ def test_each_reviewer_keeps_their_own_grade_apart_from_the_agreed_one(db: Datab
     visit, (ann, ben) = team_visit(db, "Oak Primary", dt.date(2025, 10, 1), ("Ann", "Ben"))
     with db.transaction() as s:
         s.add(Judgement(visit_id=visit, area_key="inclusion", peer_grade="strong-standard"))
-    a = uc.record_own_grade(
+    a = record_own_grade(
         db,
         visit,
         ann,
@@ -76,14 +77,14 @@ def test_each_reviewer_keeps_their_own_grade_apart_from_the_agreed_one(db: Datab
         grade="strong-standard",
         reason="Adaptations in every class",
     )
-    b = uc.record_own_grade(db, visit, ben, area_key="inclusion", grade="expected-standard")
+    b = record_own_grade(db, visit, ben, area_key="inclusion", grade="expected-standard")
     assert (
         a is not None
         and b is not None
         and a.grade_label == "Strong standard"
         and b.grade_label == "Expected standard"
     )
-    again = uc.record_own_grade(db, visit, ben, area_key="inclusion", grade="needs-attention")
+    again = record_own_grade(db, visit, ben, area_key="inclusion", grade="needs-attention")
     assert again is not None and again.id == b.id  # changed, not added
     with db.reading() as s:
         rows = list(s.scalars(select(IndependentGrade).order_by(IndependentGrade.grade)))
@@ -93,26 +94,26 @@ def test_each_reviewer_keeps_their_own_grade_apart_from_the_agreed_one(db: Datab
         (ann, "strong-standard"),
     ]
     assert agreed == "strong-standard"
-    assert uc.record_own_grade(db, visit, ben, area_key="inclusion", grade=None) is not None
-    assert uc.record_own_grade(db, visit, ben, area_key="achievement", grade=None) is None
+    assert record_own_grade(db, visit, ben, area_key="inclusion", grade=None) is not None
+    assert record_own_grade(db, visit, ben, area_key="achievement", grade=None) is None
 
 
 def test_others_grades_are_hidden_until_you_have_given_your_own(db: Database) -> None:
     visit, (lead, ann, ben) = team_visit(
         db, "Oak Primary", dt.date(2025, 10, 1), ("Lee", "Ann", "Ben")
     )
-    uc.record_own_grade(db, visit, lead, area_key="inclusion", grade="strong-standard")
-    uc.record_own_grade(db, visit, ann, area_key="inclusion", grade="expected-standard")
-    ben_sees = uc.visit_own_grades(db, visit, ben)
+    record_own_grade(db, visit, lead, area_key="inclusion", grade="strong-standard")
+    record_own_grade(db, visit, ann, area_key="inclusion", grade="expected-standard")
+    ben_sees = visit_own_grades(db, visit, ben)
     assert ben_sees.shown == () and ben_sees.hidden == 2
-    uc.record_own_grade(db, visit, ben, area_key="inclusion", grade="strong-standard")
-    assert [g.reviewer_name for g in uc.visit_own_grades(db, visit, ben).of("inclusion")] == [
+    record_own_grade(db, visit, ben, area_key="inclusion", grade="strong-standard")
+    assert [g.reviewer_name for g in visit_own_grades(db, visit, ben).of("inclusion")] == [
         "Ann",
         "Ben",
         "Lee",
     ]
-    assert len(uc.visit_own_grades(db, visit, lead).shown) == 3  # the lead, agreeing, sees them all
-    assert uc.visit_own_grades(db, visit, ann, hide_until_own=False).hidden == 0
+    assert len(visit_own_grades(db, visit, lead).shown) == 3  # the lead, agreeing, sees them all
+    assert visit_own_grades(db, visit, ann, hide_until_own=False).hidden == 0
 
 
 def test_bad_own_grades_are_refused_in_a_sentence_and_change_nothing(db: Database) -> None:
@@ -140,7 +141,7 @@ def test_bad_own_grades_are_refused_in_a_sentence_and_change_nothing(db: Databas
     ]
     for kwargs, words in cases:
         with pytest.raises(NexusError, match=words):
-            uc.record_own_grade(db, visit, **kwargs)  # type: ignore[arg-type]
+            record_own_grade(db, visit, **kwargs)  # type: ignore[arg-type]
     assert dump(db) == before
 
 
@@ -156,16 +157,12 @@ def test_look_fors_in_a_learning_walk_classroom(db: Database) -> None:
         s.add(room)
         s.flush()
         room_id = room.id
-    uc.record_own_grade(db, visit, ann, drop_in_id=room_id, look_for="Talk partners", grade="seen")
-    uc.record_own_grade(
-        db, visit, ben, drop_in_id=room_id, look_for="Talk partners", grade="partly"
-    )
+    record_own_grade(db, visit, ann, drop_in_id=room_id, look_for="Talk partners", grade="seen")
+    record_own_grade(db, visit, ben, drop_in_id=room_id, look_for="Talk partners", grade="partly")
     with pytest.raises(NexusError, match="not one of this learning walk's look-fors"):
-        uc.record_own_grade(
-            db, visit, ben, drop_in_id=room_id, look_for="Questioning", grade="seen"
-        )
+        record_own_grade(db, visit, ben, drop_in_id=room_id, look_for="Questioning", grade="seen")
     with pytest.raises(NexusError, match="seen, partly seen or not seen"):
-        uc.record_own_grade(
+        record_own_grade(
             db, visit, ben, drop_in_id=room_id, look_for="Talk partners", grade="strong-standard"
         )
     report = uc.agreement_report(db, AgreementFilter(year="2025-26"))
@@ -214,7 +211,7 @@ def grade_many(db: Database) -> None:
         visit, ids = team_visit(db, school, day, names)
         for area, grades in areas.items():
             for rid, g in zip(ids, grades, strict=True):
-                uc.record_own_grade(db, visit, rid, area_key=area, grade=GRADES[g])
+                record_own_grade(db, visit, rid, area_key=area, grade=GRADES[g])
             with db.transaction() as s:
                 s.add(
                     Judgement(

@@ -11,7 +11,7 @@ import pytest
 from nexus_review.errors import NexusError
 from nexus_review.storage.database import Database
 from nexus_review.storage.models import DropIn, Evidence
-from nexus_review.usecases import consistency as uc
+from nexus_review.usecases.own_grades import record_own_grade
 from tests.usecases.test_consistency import dump, team_visit
 
 
@@ -30,10 +30,10 @@ def test_a_look_for_too_long_for_an_own_grade_is_refused(db: Database) -> None:
         room_id = room.id
     before = dump(db)
     with pytest.raises(NexusError, match="at most 200 characters") as info:
-        uc.record_own_grade(db, visit, ann, drop_in_id=room_id, look_for=long.strip(), grade="seen")
+        record_own_grade(db, visit, ann, drop_in_id=room_id, look_for=long.strip(), grade="seen")
     assert "\n" not in str(info.value)
     assert dump(db) == before
-    saved = uc.record_own_grade(
+    saved = record_own_grade(
         db, visit, ann, drop_in_id=room_id, look_for="Talk partners", grade="seen"
     )
     assert saved is not None and saved.grade == "seen"

@@ -172,7 +172,7 @@ def test_a_missing_or_unknown_column_is_refused(demo_db, tmp_path: Path) -> None
 def test_size_rows_and_encoding_are_bounded(
     demo_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nexus_review.usecases.trust as uc
+    import nexus_review.usecases.trust.figures_file as uc
 
     monkeypatch.setattr(uc, "MAX_CSV_ROWS", 3)
     rows = "".join(f"109187,,eyfs_gld,20{y}-{y + 1},all,70,30\n" for y in range(10, 15))
