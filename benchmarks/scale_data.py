@@ -34,7 +34,7 @@ from nexus_review.storage.models import (  # noqa: E402
     Visit,
     VisitReviewer,
 )
-from nexus_review.storage.schema import SCHEMA_HEAD  # noqa: E402
+from nexus_review.storage.revision import SCHEMA_HEAD  # noqa: E402
 
 WORDS = [
     "pupils",

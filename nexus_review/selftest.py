@@ -21,7 +21,7 @@ Check = tuple[str, Callable[[dict[str, Any]], str]]
 def _check_database(state: dict[str, Any]) -> str:
     from nexus_review.storage.database import open_database
     from nexus_review.storage.migrate import head_revision, migrate_new_file
-    from nexus_review.storage.schema import SCHEMA_HEAD
+    from nexus_review.storage.revision import SCHEMA_HEAD
 
     folder: Path = state["folder"]
     db = open_database(folder / "selftest.db")

@@ -20,7 +20,7 @@ import sqlite3
 from pathlib import Path
 
 from nexus_review.domain.records import VisitSummary
-from nexus_review.storage.schema import SCHEMA_HEAD
+from nexus_review.storage.revision import SCHEMA_HEAD
 
 # The list's default order (date, newest first; then id, as ``ordered_visit_ids`` sorts).
 _NEWEST_VISITS = """

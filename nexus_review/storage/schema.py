@@ -2,7 +2,7 @@
 
 Checking that the schema is current reads ``alembic_version`` with plain SQLAlchemy; Alembic is
 imported only when a migration is really needed (it costs most of a second to import). A test
-proves ``SCHEMA_HEAD`` equals the head of the migration scripts, so the two cannot drift apart.
+proves ``SCHEMA_HEAD`` (from :mod:`revision`) equals the head of the migration scripts.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from sqlalchemy import Engine, inspect, text
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.connection import shown_location, sqlite_path
 from nexus_review.storage.models import Base
+from nexus_review.storage.revision import SCHEMA_HEAD
 
-SCHEMA_HEAD = "0005_trust_data"
+__all__ = ["SCHEMA_HEAD", "VERSION_TABLE", "current_revision"]
+
 VERSION_TABLE = "alembic_version"
 
 

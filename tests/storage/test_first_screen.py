@@ -86,3 +86,16 @@ def test_a_file_it_should_not_read_gives_no_first_screen(
     assert first_screen(target) is None
     if make == "missing":
         assert not Path(target).exists()  # never created
+
+
+def test_the_first_screen_reads_without_loading_sqlalchemy() -> None:
+    """It is read while SQLAlchemy is still to be loaded: importing it must not load it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nexus_review.usecases.first_screen; "
+        "print([m for m in ('sqlalchemy', 'alembic') if m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
