@@ -14,6 +14,7 @@ once (:meth:`ui.main_window.MainWindow.database_found_damaged`).
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,4 +138,11 @@ def load_the_visit_editor(window: MainWindow) -> None:
         # there what is wrong.
         log.warning("the visit editor could not be loaded ahead: %s", exc)
 
-    window.tasks.run(work, lambda _none: None, not_loaded)
+    window.tasks.run(work, lambda _none: settle(), not_loaded)
+
+
+def settle() -> None:
+    """What the start made stays: Python's garbage collector is told not to look through it
+    again, so that its rare full sweeps (tens of milliseconds once a network database's list
+    is in memory) do not fall in the middle of opening a visit or typing a note."""
+    gc.freeze()
