@@ -36,8 +36,22 @@ def program(target: str, first_open: bool = False) -> None:
     app = make_application()
     settings = Settings()
     apply_theme(settings.get("appearance/theme"))
+    import logging
+
+    import ui.startup
+
+    shown: list[str] = []
+
+    class OnScreen(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said = {ui.startup.ON_SCREEN: "painted", ui.startup.LIST_ON_SCREEN: "usable"}
+            if record.getMessage() in said:
+                shown.append(said[record.getMessage()])
+                print(said[record.getMessage()], flush=True)
+
+    ui.startup.log.addHandler(OnScreen())
+    ui.startup.log.setLevel(logging.DEBUG)
     window = start_main_window(target, settings)  # shown and painted before it returns
-    print("painted", flush=True)
     from PySide6.QtCore import QEventLoop
 
     page = window.visits
@@ -48,8 +62,9 @@ def program(target: str, first_open: bool = False) -> None:
         loop.exec()
     while page.view.model().rowCount() == 0 and not window.refused:
         app.processEvents()
-    page.view.viewport().repaint()
-    print("usable", flush=True)
+    if "usable" not in shown:  # no first screen: the list is filled when the database is open
+        page.view.viewport().repaint()
+        print("usable", flush=True)
     while window.opened is None and not window.refused:  # the whole list, filters and search
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
     print("opened", flush=True)
