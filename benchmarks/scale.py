@@ -175,6 +175,9 @@ def measure_size(evidence: int, env: dict[str, str], work: Path) -> None:
     window.show()
     app.processEvents()
     page = window.visits
+    from ui.startup import settle
+
+    settle()  # as the program's start does once its window is filled
 
     def refresh() -> None:
         page.refresh()
