@@ -130,16 +130,8 @@ def test_export_to_an_unwritable_place_is_a_plain_error(
     capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path
 ) -> None:
     path, visit_id = filled
-    code, _, err = run(
-        capsys,
-        "--db",
-        str(path),
-        "visit",
-        "export",
-        visit_id,
-        "--out",
-        str(tmp_path / "no" / "such" / "v.json"),
-    )
+    out = tmp_path / "no" / "such" / "v.json"
+    code, _, err = run(capsys, "--db", str(path), "visit", "export", visit_id, "--out", str(out))
     assert code == 1 and "does not exist" in err
 
 

@@ -38,6 +38,16 @@ def assert_one_sentence(code: int, err: str, *words: str) -> None:
         assert word in err, err
 
 
+def refused_and_unchanged(capsys: pytest.CaptureFixture[str], target: Path, *argv: str) -> None:
+    """The command, run on a fresh administrator's database, is refused in one sentence and
+    leaves the database as it was."""
+    open_database(target).close()
+    before = dump(target)
+    code, _, err = run(capsys, "--db", str(target), *argv)
+    assert_one_sentence(code, err)
+    assert dump(target) == before
+
+
 @pytest.fixture
 def filled(tmp_path: Path) -> tuple[Path, str]:
     path = tmp_path / "cli.db"
@@ -166,15 +176,9 @@ def test_a_whole_id_in_capitals_or_with_spaces_around_it_still_names_the_visit(
     capsys: pytest.CaptureFixture[str], filled: tuple[Path, str], tmp_path: Path
 ) -> None:
     path, visit_id = filled
+    spoken = f" {visit_id.upper()} "
     code, _, err = run(
-        capsys,
-        "--db",
-        str(path),
-        "visit",
-        "export",
-        f" {visit_id.upper()} ",
-        "--out",
-        str(tmp_path / "v.json"),
+        capsys, "--db", str(path), "visit", "export", spoken, "--out", str(tmp_path / "v.json")
     )
     assert code == 0, err
     assert json.loads((tmp_path / "v.json").read_text("utf-8"))["visit"]["id"] == visit_id
@@ -197,12 +201,7 @@ def test_a_visit_file_whose_id_ends_in_a_newline_is_refused(
     bad = _visit_file_with_id(
         capsys, path, visit_id, tmp_path / "v.json", visit_id[:-12] + "0123456789ab\n"
     )
-    target = tmp_path / "admin.db"
-    open_database(target).close()
-    before = dump(target)
-    code, _, err = run(capsys, "--db", str(target), "visit", "import", str(bad))
-    assert_one_sentence(code, err)
-    assert dump(target) == before
+    refused_and_unchanged(capsys, tmp_path / "admin.db", "visit", "import", str(bad))
 
 
 def test_a_package_whose_id_ends_in_a_newline_is_refused(
@@ -224,12 +223,7 @@ def test_a_package_whose_id_ends_in_a_newline_is_refused(
     with zipfile.ZipFile(bad, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)
-    target = tmp_path / "admin.db"
-    open_database(target).close()
-    before = dump(target)
-    code, _, err = run(capsys, "--db", str(target), "package", "import", str(bad))
-    assert_one_sentence(code, err)
-    assert dump(target) == before
+    refused_and_unchanged(capsys, tmp_path / "admin.db", "package", "import", str(bad))
 
 
 def test_a_year_with_a_trailing_newline_is_not_a_year(
