@@ -13,6 +13,28 @@ from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.models import utcnow
 from nexus_review.storage.repository import list_reviewers, list_schools
 
+# The words made-up notes are written in (a benchmark's own seed picks from them).
+WORDS = [
+    "pupils",
+    "teacher",
+    "reading",
+    "phonics",
+    "oracy",
+    "talk",
+    "vocabulary",
+    "books",
+    "progress",
+    "leaders",
+    "curriculum",
+    "writing",
+    "fluency",
+    "questions",
+    "modelling",
+    "practice",
+    "Year",
+    "class",
+]
+
 
 def demo_network(path: Path) -> tuple[Database, list[str], list[str]]:
     """A new database at ``path`` holding the demo network, with its school and reviewer ids."""

@@ -25,7 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from benchmarks.made_up import demo_network, sync_columns, team_of_two  # noqa: E402
+from benchmarks.made_up import (  # noqa: E402
+    WORDS,
+    demo_network,
+    sync_columns,
+    team_of_two,
+)
 from nexus_review.storage.models import (  # noqa: E402
     Action,
     DropIn,
@@ -36,26 +41,6 @@ from nexus_review.storage.models import (  # noqa: E402
 )
 from nexus_review.storage.revision import SCHEMA_HEAD  # noqa: E402
 
-WORDS = [
-    "pupils",
-    "teacher",
-    "reading",
-    "phonics",
-    "oracy",
-    "talk",
-    "vocabulary",
-    "books",
-    "progress",
-    "leaders",
-    "curriculum",
-    "writing",
-    "fluency",
-    "questions",
-    "modelling",
-    "practice",
-    "Year",
-    "class",
-]
 AREAS = ("inclusion", "curriculum-and-teaching", "achievement")
 GRADES = ("exceptional", "strong-standard", "expected-standard", "needs-attention")
 UNIQUE = "kingfisher"  # in the notes of exactly one piece of evidence
