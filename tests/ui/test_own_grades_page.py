@@ -4,7 +4,6 @@ reviewer drives the program (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -12,28 +11,11 @@ from PySide6.QtCore import Qt
 
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_reviewers, list_schools
-from nexus_review.usecases.editing import create_visit
 from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
+from tests.ui.planned_visit import visit_of_two
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.visit.editor import VisitEditor
-
-
-def _visit(db: Database) -> tuple[str, str, str]:
-    with db.reading() as s:
-        host = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
-        lead, second = [r for r in list_reviewers(s) if r.home_school_id != host.id][:2]
-    visit = create_visit(
-        db,
-        host_school_id=host.id,
-        visit_date=dt.date(2026, 11, 24),
-        kind="evaluation-day",
-        framework_key="ofsted-2025",
-        team=[lead.id, second.id],
-        lead_id=lead.id,
-        focus_areas=["Oracy"],
-    )
-    return visit, lead.id, second.id
 
 
 def _open(qtbot, db: Database, visit: str, me: str) -> tuple[MainWindow, VisitEditor]:  # type: ignore[no-untyped-def]
@@ -56,7 +38,7 @@ def _open(qtbot, db: Database, visit: str, me: str) -> tuple[MainWindow, VisitEd
 def test_a_reviewer_sees_the_others_grade_only_after_giving_their_own(
     qtbot, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db)
     record_own_grade(
         demo_db,
         visit,
@@ -101,7 +83,7 @@ def test_a_reviewer_sees_the_others_grade_only_after_giving_their_own(
 
 
 def test_the_lead_sees_every_own_grade_side_by_side(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db)
     record_own_grade(
         demo_db,
         visit,
@@ -117,7 +99,7 @@ def test_the_lead_sees_every_own_grade_side_by_side(qtbot, demo_db: Database) ->
 
 
 def test_with_the_setting_off_the_others_show_at_once(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db)
     record_own_grade(
         demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
     )
@@ -127,7 +109,7 @@ def test_with_the_setting_off_the_others_show_at_once(qtbot, demo_db: Database) 
 
 
 def test_someone_not_on_the_team_gives_no_own_grade(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db)
     with demo_db.reading() as s:
         outsider = next(r.id for r in list_reviewers(s) if r.id not in (lead, second))
     _win, editor = _open(qtbot, demo_db, visit, outsider)
@@ -139,7 +121,7 @@ def test_someone_not_on_the_team_gives_no_own_grade(qtbot, demo_db: Database) ->
 def test_the_setting_is_turned_off_in_the_settings_dialog(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     from ui.dialogs import SettingsDialog
 
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db)
     record_own_grade(
         demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
     )
