@@ -35,18 +35,20 @@ def _open(qtbot, db: Database, visit: str, me: str) -> tuple[MainWindow, VisitEd
     return win, editor
 
 
+def _grade_curriculum(
+    db: Database, visit: str, reviewer: str, grade: str, reason: str = ""
+) -> None:
+    """The reviewer's own grade, and why, for Curriculum and teaching."""
+    record_own_grade(
+        db, visit, reviewer, area_key="curriculum-and-teaching", grade=grade, reason=reason
+    )
+
+
 def test_a_reviewer_sees_the_others_grade_only_after_giving_their_own(
     qtbot, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
     visit, lead, second = visit_of_two(demo_db)
-    record_own_grade(
-        demo_db,
-        visit,
-        lead,
-        area_key="curriculum-and-teaching",
-        grade="strong-standard",
-        reason="Sequenced well",
-    )
+    _grade_curriculum(demo_db, visit, lead, "strong-standard", "Sequenced well")
     _win, editor = _open(qtbot, demo_db, visit, second)
     panel = editor.judgements.own_grades
     assert panel.isVisible() and panel.area_key == "curriculum-and-teaching"
@@ -84,14 +86,7 @@ def test_a_reviewer_sees_the_others_grade_only_after_giving_their_own(
 
 def test_the_lead_sees_every_own_grade_side_by_side(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     visit, lead, second = visit_of_two(demo_db)
-    record_own_grade(
-        demo_db,
-        visit,
-        second,
-        area_key="curriculum-and-teaching",
-        grade="expected-standard",
-        reason="Not yet in Year 6",
-    )
+    _grade_curriculum(demo_db, visit, second, "expected-standard", "Not yet in Year 6")
     _win, editor = _open(qtbot, demo_db, visit, lead)
     panel = editor.judgements.own_grades
     assert "Expected standard — Not yet in Year 6" in panel.others.text()
@@ -100,9 +95,7 @@ def test_the_lead_sees_every_own_grade_side_by_side(qtbot, demo_db: Database) ->
 
 def test_with_the_setting_off_the_others_show_at_once(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     visit, lead, second = visit_of_two(demo_db)
-    record_own_grade(
-        demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
-    )
+    _grade_curriculum(demo_db, visit, lead, "strong-standard")
     Settings().set("consistency/hide_until_own", False)
     _win, editor = _open(qtbot, demo_db, visit, second)
     assert "Strong standard" in editor.judgements.own_grades.others.text()
@@ -122,9 +115,7 @@ def test_the_setting_is_turned_off_in_the_settings_dialog(qtbot, demo_db: Databa
     from ui.dialogs import SettingsDialog
 
     visit, lead, second = visit_of_two(demo_db)
-    record_own_grade(
-        demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
-    )
+    _grade_curriculum(demo_db, visit, lead, "strong-standard")
     with demo_db.reading() as s:
         schools = list_schools(s)
     settings = Settings()
