@@ -13,6 +13,12 @@ def run(path: str, *args: str) -> int:
     return main(["--db", path, *args])
 
 
+def autumn_progress(path: str, action: str, status: str, *more: str) -> int:
+    """Progress on a delivery action in the autumn term of 2025-26, given from the command line."""
+    when = ["--year", "2025-26", "--term", "autumn"]
+    return run(path, "delivery", "progress", action, *when, "--status", status, *more)
+
+
 def test_aims_themes_and_a_delivery_action_with_progress(
     db, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -59,40 +65,8 @@ def test_aims_themes_and_a_delivery_action_with_progress(
         == 0
     )
     action = capsys.readouterr().out.split()[2]
-    assert (
-        run(
-            path,
-            "delivery",
-            "progress",
-            action,
-            "--year",
-            "2025-26",
-            "--term",
-            "autumn",
-            "--status",
-            "on_track",
-            "--note",
-            "14 teachers trained",
-        )
-        == 0
-    )
-    assert (
-        run(
-            path,
-            "delivery",
-            "progress",
-            action,
-            "--year",
-            "2025-26",
-            "--term",
-            "autumn",
-            "--status",
-            "at_risk",
-            "--note",
-            "Two left",
-        )
-        == 0
-    )
+    assert autumn_progress(path, action, "on_track", "--note", "14 teachers trained") == 0
+    assert autumn_progress(path, action, "at_risk", "--note", "Two left") == 0
     capsys.readouterr()
     assert run(path, "delivery", "--json") == 0
     [item] = json.loads(capsys.readouterr().out)
@@ -127,21 +101,7 @@ def test_mistakes_get_one_sentence(db, capsys: pytest.CaptureFixture[str]) -> No
     assert "is not a date written like" in capsys.readouterr().err
     assert run(path, "delivery", "add", "--aim", "1", "--year", "2025-27", "--what", "x") == 1
     assert "not an academic year" in capsys.readouterr().err
-    assert (
-        run(
-            path,
-            "delivery",
-            "progress",
-            "abcd",
-            "--year",
-            "2025-26",
-            "--term",
-            "autumn",
-            "--status",
-            "on_track",
-        )
-        == 1
-    )
+    assert autumn_progress(path, "abcd", "on_track") == 1
     assert "No delivery action has the id" in capsys.readouterr().err
     assert run(path, "indicators", "thresholds", "--gap", "101") == 1
     assert "between 0 and 100" in capsys.readouterr().err
