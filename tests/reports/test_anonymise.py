@@ -238,29 +238,18 @@ def test_the_anonymised_compilation_names_no_staff_in_any_field(
     assert "Quixley" in read_document_text(out)
 
 
+def _export_actions(db: Database, out: Path, *asked: str) -> int:
+    """The next steps exported as a spreadsheet from the command line."""
+    csv_of_actions = ["data", "export", "--format", "csv", "--what", "actions"]
+    return main(["--db", str(db.path), *csv_of_actions, *asked, "--out", str(out)])
+
+
 def test_the_anonymised_next_steps_spreadsheet_names_no_staff(
     capsys: pytest.CaptureFixture[str], db: Database, named: str, tmp_path: Path
 ) -> None:
     assert db.path is not None
     out = tmp_path / "actions.csv"
-    assert (
-        main(
-            [
-                "--db",
-                str(db.path),
-                "data",
-                "export",
-                "--format",
-                "csv",
-                "--what",
-                "actions",
-                "--anonymise",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert _export_actions(db, out, "--anonymise") == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     cells = " ".join(v for r in rows for v in r.values())
     assert rows
@@ -268,22 +257,6 @@ def test_the_anonymised_next_steps_spreadsheet_names_no_staff(
         assert f"{marker} {CLEANED}" in cells
     for word in STAFF_WORDS:
         assert word not in cells
-    assert (
-        main(
-            [
-                "--db",
-                str(db.path),
-                "data",
-                "export",
-                "--format",
-                "csv",
-                "--what",
-                "actions",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert _export_actions(db, out) == 0
     assert "Quixley" in out.read_text("utf-8-sig")  # named unless asked
     capsys.readouterr()

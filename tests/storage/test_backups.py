@@ -91,6 +91,17 @@ def test_rotation_keeps_seven_days_four_weeks_twelve_months(tmp_path: Path) -> N
     assert max(b.made for b in kept) == now
 
 
+def _summaries_written_after_the_backup(path: Path) -> int | None:
+    """How many visits in the database at this path have the summary written after the backup."""
+    after = select(func.count()).select_from(Visit).where(Visit.summary == "after the backup")
+    db = open_database(path)
+    try:
+        with db.reading() as s:
+            return s.scalar(after)
+    finally:
+        db.close()
+
+
 def test_restore_backs_up_the_current_database_first(demo_db: Database) -> None:
     assert demo_db.path is not None
     backup = make_backup(demo_db.path, "manual")
@@ -100,32 +111,8 @@ def test_restore_backs_up_the_current_database_first(demo_db: Database) -> None:
     demo_db.close()
     safety = restore_backup(demo_db.path, backup)
     assert "before-restore" in safety.name
-    restored = open_database(demo_db.path)
-    try:
-        with restored.reading() as s:
-            assert (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Visit)
-                    .where(Visit.summary == "after the backup")
-                )
-                == 0
-            )
-    finally:
-        restored.close()
-    kept = open_database(safety)
-    try:
-        with kept.reading() as s:
-            assert (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Visit)
-                    .where(Visit.summary == "after the backup")
-                )
-                == 5
-            )
-    finally:
-        kept.close()
+    assert _summaries_written_after_the_backup(demo_db.path) == 0
+    assert _summaries_written_after_the_backup(safety) == 5
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(db: Database, tmp_path: Path) -> None:

@@ -14,23 +14,15 @@ from nexus_review.storage.database import Database
 from nexus_review.storage.models import Reviewer
 from nexus_review.usecases.calibration import exercise_results, list_exercises
 from tests.ui.answering import ACCEPT, DialogAnswerer, click
+from tests.ui.network_page import network_window
 from ui.calibration_view import AnswerExerciseDialog, CalibrationPanel, MakeExerciseDialog
-from ui.main_window import MainWindow
 from ui.settings import Settings
 
 LAST_YEAR = demo_years()[1]
 
 
 def _panel(qtbot, db: Database) -> CalibrationPanel:  # type: ignore[no-untyped-def]
-    window = MainWindow(db)
-    window.tasks.run_inline = True
-    qtbot.addWidget(window)
-    window.resize(1400, 950)
-    window.show()
-    window.show_section("Network")
-    page = window.network
-    page.year.setCurrentText(LAST_YEAR)
-    page.show_year()
+    page = network_window(qtbot, db, LAST_YEAR, (1400, 950)).network
     page.tabs.setCurrentWidget(page.consistency)
     sections = page.consistency.sections
     bar = sections.tabBar()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from nexus_review.demo import demo_years
 from nexus_review.storage.database import Database
+from tests.ui.network_page import network_window
 from ui.consistency_view import ConsistencyTab, RowsTableModel
 from ui.main_window import MainWindow
 
@@ -17,15 +18,8 @@ LAST_YEAR = demo_years()[1]
 
 
 def _tab(qtbot, db: Database) -> tuple[MainWindow, ConsistencyTab]:  # type: ignore[no-untyped-def]
-    window = MainWindow(db)
-    window.tasks.run_inline = True
-    qtbot.addWidget(window)
-    window.resize(1400, 950)
-    window.show()
-    window.show_section("Network")
+    window = network_window(qtbot, db, LAST_YEAR, (1400, 950))
     page = window.network
-    page.year.setCurrentText(LAST_YEAR)
-    page.show_year()
     tab = page.consistency
     bar = page.tabs.tabBar()
     qtbot.mouseClick(

@@ -12,7 +12,7 @@ from nexus_review.demo import demo_years
 from nexus_review.storage.database import Database
 from nexus_review.usecases.trust import list_figures
 from tests.ui.answering import answering
-from ui.main_window import MainWindow
+from tests.ui.network_page import click_tab, network_window
 
 THIS_YEAR = demo_years()[2]
 SHOTS = os.environ.get(
@@ -21,20 +21,10 @@ SHOTS = os.environ.get(
 
 
 def _dashboard(qtbot, db: Database):  # type: ignore[no-untyped-def]
-    window = MainWindow(db)
-    window.tasks.run_inline = True
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    window.show_section("Network")
+    window = network_window(qtbot, db, THIS_YEAR, (1280, 860))
     page = window.network
-    page.year.setCurrentText(THIS_YEAR)
-    page.show_year()
-    tabs = page.tabs
-    bar = tabs.tabBar()
-    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Dashboard")
-    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
-    assert tabs.currentWidget() is page.dashboard
+    click_tab(page.tabs, "Dashboard")
+    assert page.tabs.currentWidget() is page.dashboard
     return window, page.dashboard
 
 
@@ -44,9 +34,7 @@ def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _open(qtbot, dash, title: str) -> None:  # type: ignore[no-untyped-def]
-    bar = dash.tabs.tabBar()
-    index = next(i for i in range(dash.tabs.count()) if dash.tabs.tabText(i) == title)
-    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    index = click_tab(dash.tabs, title)
     assert dash.tabs.currentIndex() == index
 
 

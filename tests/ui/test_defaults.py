@@ -3,7 +3,6 @@ that move on, sensible defaults, and controls that are only offered when they ca
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from nexus_review.domain.enums import EvidenceKind
 from nexus_review.storage.database import Database
-from nexus_review.storage.repository import list_reviewers, list_schools, visit_summaries
-from nexus_review.usecases.editing import create_visit
+from nexus_review.storage.repository import list_reviewers, visit_summaries
 from nexus_review.usecases.packages import export_review_package
 from tests.ui.answering import ACCEPT, DialogAnswerer, answering, click
+from tests.ui.planned_visit import new_visit
 from ui.main_window import MainWindow
 from ui.visit.judgement_model import JudgementTableModel
 
@@ -30,22 +29,6 @@ def window(qtbot, demo_db: Database) -> MainWindow:  # type: ignore[no-untyped-d
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
     return win
-
-
-def _visit(db: Database) -> str:
-    with db.reading() as s:
-        school = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
-        lead = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
-    return create_visit(
-        db,
-        host_school_id=school.id,
-        visit_date=dt.date(2026, 11, 24),
-        kind="evaluation-day",
-        framework_key="ofsted-2025",
-        team=[lead.id],
-        lead_id=lead.id,
-        focus_areas=["Oracy"],
-    )
 
 
 def _wheel(widget, steps: int = -3) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +49,7 @@ def _wheel(widget, steps: int = -3) -> None:  # type: ignore[no-untyped-def]
 def test_the_mouse_wheel_over_a_grade_scrolls_and_changes_nothing(
     qtbot, window: MainWindow, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    editor = window.open_visit(_visit(demo_db))
+    editor = window.open_visit(new_visit(demo_db))
     assert editor is not None
     status = editor.plan.status
     before = status.currentIndex()
@@ -88,7 +71,7 @@ def test_the_mouse_wheel_over_a_grade_scrolls_and_changes_nothing(
 def test_a_grade_cell_closes_when_a_grade_is_picked_and_the_arrows_move_on(
     qtbot, window: MainWindow, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    editor = window.open_visit(_visit(demo_db))
+    editor = window.open_visit(new_visit(demo_db))
     assert editor is not None
     bar = editor.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
@@ -128,7 +111,7 @@ def test_return_opens_the_selected_visit(qtbot, window: MainWindow) -> None:  # 
 def test_delete_is_offered_only_when_something_is_selected(
     qtbot, window: MainWindow, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    editor = window.open_visit(_visit(demo_db))
+    editor = window.open_visit(new_visit(demo_db))
     assert editor is not None
     page = editor.evidence
     assert not page.delete_button.isEnabled()  # a new visit has no evidence

@@ -4,7 +4,6 @@ hidden until then; the lead sees them all. Driven as a reviewer drives the progr
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -12,31 +11,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from nexus_review.storage.database import Database
-from nexus_review.storage.repository import list_reviewers, list_schools
-from nexus_review.usecases.editing import create_visit
+from nexus_review.storage.repository import list_reviewers
 from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
 from tests.ui.answering import DialogAnswerer
+from tests.ui.planned_visit import visit_of_two
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.visit.editor import VisitEditor
 
 LOOK_FORS = ("Talk partners used", "Working walls referred to")
-
-
-def _visit(db: Database) -> tuple[str, str, str]:
-    with db.reading() as s:
-        host = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
-        lead, second = [r for r in list_reviewers(s) if r.home_school_id != host.id][:2]
-    visit = create_visit(
-        db,
-        host_school_id=host.id,
-        visit_date=dt.date(2026, 11, 24),
-        kind="learning-walk",
-        framework_key="ofsted-2025",
-        team=[lead.id, second.id],
-        lead_id=lead.id,
-    )
-    return visit, lead.id, second.id
 
 
 def _open(qtbot, db: Database, visit: str, me: str) -> tuple[MainWindow, VisitEditor]:  # type: ignore[no-untyped-def]
@@ -86,7 +69,7 @@ def _choose(qtbot, combo, label: str) -> None:  # type: ignore[no-untyped-def]
 def test_a_reviewer_records_their_own_view_of_each_look_for(
     qtbot, demo_db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    visit, _lead, second = _visit(demo_db)
+    visit, _lead, second = visit_of_two(demo_db, kind="learning-walk", focus_areas=())
     answerer = DialogAnswerer(tmp_path)
     try:
         _win, editor = _open(qtbot, demo_db, visit, second)
@@ -121,7 +104,7 @@ def test_a_reviewer_records_their_own_view_of_each_look_for(
 def test_the_others_views_stay_hidden_until_you_give_yours(
     qtbot, demo_db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db, kind="learning-walk", focus_areas=())
     _win, editor = _open(qtbot, demo_db, visit, lead)
     _walk_typed(qtbot, editor, "Class 2")
     box = editor.evidence.form.own_look_fors
@@ -175,7 +158,7 @@ def test_the_others_views_stay_hidden_until_you_give_yours(
 
 
 def test_someone_not_on_the_team_gives_no_view(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db, kind="learning-walk", focus_areas=())
     with demo_db.reading() as s:
         outsider = next(r.id for r in list_reviewers(s) if r.id not in (lead, second))
     _win, editor = _open(qtbot, demo_db, visit, outsider)
@@ -187,7 +170,7 @@ def test_someone_not_on_the_team_gives_no_view(qtbot, demo_db: Database) -> None
 
 
 def test_a_look_for_too_long_for_a_view_of_your_own_says_so(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, _lead, second = _visit(demo_db)
+    visit, _lead, second = visit_of_two(demo_db, kind="learning-walk", focus_areas=())
     _win, editor = _open(qtbot, demo_db, visit, second)
     _walk_typed(qtbot, editor, "Class 3")
     form = editor.evidence.form
@@ -204,7 +187,7 @@ def test_a_look_for_too_long_for_a_view_of_your_own_says_so(qtbot, demo_db: Data
 
 
 def test_the_view_follows_the_classroom_and_goes_with_it(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, _lead, second = _visit(demo_db)
+    visit, _lead, second = visit_of_two(demo_db, kind="learning-walk", focus_areas=())
     _win, editor = _open(qtbot, demo_db, visit, second)
     _walk_typed(qtbot, editor, "Class 5")
     form = editor.evidence.form

@@ -19,6 +19,7 @@ from nexus_review.storage.database import Database, open_database
 from nexus_review.storage.repository import priority_matrix
 from nexus_review.usecases.network import network_visits, review_groups, year_start
 from tests.ui.answering import answering, click
+from tests.ui.network_page import network_window
 from ui.main_window import MainWindow
 
 # The demo network is dated from today: the year before the current one is complete.
@@ -26,15 +27,7 @@ LAST_YEAR = demo_years()[1]
 
 
 def _window(qtbot, db: Database) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(db)
-    window.tasks.run_inline = True
-    qtbot.addWidget(window)
-    window.show()
-    window.show_section("Network")
-    page = window.network
-    page.year.setCurrentText(LAST_YEAR)
-    page.show_year()
-    return window
+    return network_window(qtbot, db, LAST_YEAR)
 
 
 def test_matrix_grouping_and_rota(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ reviewer drives the program (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -12,28 +11,11 @@ from PySide6.QtCore import Qt
 
 from nexus_review.storage.database import Database
 from nexus_review.storage.repository import list_reviewers, list_schools
-from nexus_review.usecases.editing import create_visit
 from nexus_review.usecases.own_grades import record_own_grade, visit_own_grades
+from tests.ui.planned_visit import visit_of_two
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.visit.editor import VisitEditor
-
-
-def _visit(db: Database) -> tuple[str, str, str]:
-    with db.reading() as s:
-        host = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
-        lead, second = [r for r in list_reviewers(s) if r.home_school_id != host.id][:2]
-    visit = create_visit(
-        db,
-        host_school_id=host.id,
-        visit_date=dt.date(2026, 11, 24),
-        kind="evaluation-day",
-        framework_key="ofsted-2025",
-        team=[lead.id, second.id],
-        lead_id=lead.id,
-        focus_areas=["Oracy"],
-    )
-    return visit, lead.id, second.id
 
 
 def _open(qtbot, db: Database, visit: str, me: str) -> tuple[MainWindow, VisitEditor]:  # type: ignore[no-untyped-def]
@@ -53,18 +35,20 @@ def _open(qtbot, db: Database, visit: str, me: str) -> tuple[MainWindow, VisitEd
     return win, editor
 
 
+def _grade_curriculum(
+    db: Database, visit: str, reviewer: str, grade: str, reason: str = ""
+) -> None:
+    """The reviewer's own grade, and why, for Curriculum and teaching."""
+    record_own_grade(
+        db, visit, reviewer, area_key="curriculum-and-teaching", grade=grade, reason=reason
+    )
+
+
 def test_a_reviewer_sees_the_others_grade_only_after_giving_their_own(
     qtbot, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
-    record_own_grade(
-        demo_db,
-        visit,
-        lead,
-        area_key="curriculum-and-teaching",
-        grade="strong-standard",
-        reason="Sequenced well",
-    )
+    visit, lead, second = visit_of_two(demo_db)
+    _grade_curriculum(demo_db, visit, lead, "strong-standard", "Sequenced well")
     _win, editor = _open(qtbot, demo_db, visit, second)
     panel = editor.judgements.own_grades
     assert panel.isVisible() and panel.area_key == "curriculum-and-teaching"
@@ -101,15 +85,8 @@ def test_a_reviewer_sees_the_others_grade_only_after_giving_their_own(
 
 
 def test_the_lead_sees_every_own_grade_side_by_side(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
-    record_own_grade(
-        demo_db,
-        visit,
-        second,
-        area_key="curriculum-and-teaching",
-        grade="expected-standard",
-        reason="Not yet in Year 6",
-    )
+    visit, lead, second = visit_of_two(demo_db)
+    _grade_curriculum(demo_db, visit, second, "expected-standard", "Not yet in Year 6")
     _win, editor = _open(qtbot, demo_db, visit, lead)
     panel = editor.judgements.own_grades
     assert "Expected standard — Not yet in Year 6" in panel.others.text()
@@ -117,17 +94,15 @@ def test_the_lead_sees_every_own_grade_side_by_side(qtbot, demo_db: Database) ->
 
 
 def test_with_the_setting_off_the_others_show_at_once(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
-    record_own_grade(
-        demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
-    )
+    visit, lead, second = visit_of_two(demo_db)
+    _grade_curriculum(demo_db, visit, lead, "strong-standard")
     Settings().set("consistency/hide_until_own", False)
     _win, editor = _open(qtbot, demo_db, visit, second)
     assert "Strong standard" in editor.judgements.own_grades.others.text()
 
 
 def test_someone_not_on_the_team_gives_no_own_grade(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    visit, lead, second = _visit(demo_db)
+    visit, lead, second = visit_of_two(demo_db)
     with demo_db.reading() as s:
         outsider = next(r.id for r in list_reviewers(s) if r.id not in (lead, second))
     _win, editor = _open(qtbot, demo_db, visit, outsider)
@@ -139,10 +114,8 @@ def test_someone_not_on_the_team_gives_no_own_grade(qtbot, demo_db: Database) ->
 def test_the_setting_is_turned_off_in_the_settings_dialog(qtbot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     from ui.dialogs import SettingsDialog
 
-    visit, lead, second = _visit(demo_db)
-    record_own_grade(
-        demo_db, visit, lead, area_key="curriculum-and-teaching", grade="strong-standard"
-    )
+    visit, lead, second = visit_of_two(demo_db)
+    _grade_curriculum(demo_db, visit, lead, "strong-standard")
     with demo_db.reading() as s:
         schools = list_schools(s)
     settings = Settings()

@@ -15,7 +15,7 @@ from nexus_review.demo import demo_years
 from nexus_review.storage.database import Database
 from nexus_review.usecases.trust import delivery_plan, list_aims, theme_aims_now
 from tests.ui.answering import DialogAnswerer, click
-from ui.main_window import MainWindow
+from tests.ui.network_page import click_tab, network_window
 from ui.plan_buttons import PLAN_ROLE
 from ui.plan_dialogs import (
     AimDialog,
@@ -34,19 +34,10 @@ def _shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _aims_tab(qtbot, db: Database):  # type: ignore[no-untyped-def]
-    window = MainWindow(db)
-    window.tasks.run_inline = True
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    window.show_section("Network")
+    window = network_window(qtbot, db, THIS_YEAR, (1280, 860))
     page = window.network
-    page.year.setCurrentText(THIS_YEAR)
-    page.show_year()
     for tabs, title in ((page.tabs, "Dashboard"), (page.dashboard.tabs, "Aims")):
-        bar = tabs.tabBar()
-        index = next(i for i in range(tabs.count()) if tabs.tabText(i) == title)
-        QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+        index = click_tab(tabs, title)
         assert tabs.currentIndex() == index
     return window, page.dashboard
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,11 @@ import ui.visit.session
 from nexus_review import unsaved
 from nexus_review.errors import DatabaseError
 from nexus_review.storage.database import Database
-from nexus_review.storage.repository import list_reviewers, list_schools, visit_detail
-from nexus_review.usecases.editing import create_visit
+from nexus_review.storage.repository import visit_detail
 from nexus_review.workspace import InvalidChangeError
 from tests.ui.answering import ACCEPT, REJECT, answering, click
+from tests.ui.planned_visit import new_visit
 from ui.main_window import MainWindow
-
-
-def _visit(db: Database) -> str:
-    with db.reading() as s:
-        school = next(sc for sc in list_schools(s) if sc.name == "Blackhorse Primary")
-        lead = next(r for r in list_reviewers(s) if r.name == "Mrs Helen Ashworth")
-    return create_visit(
-        db,
-        host_school_id=school.id,
-        visit_date=dt.date(2026, 11, 24),
-        kind="evaluation-day",
-        framework_key="ofsted-2025",
-        team=[lead.id],
-        lead_id=lead.id,
-        focus_areas=["Oracy"],
-    )
 
 
 @pytest.fixture
@@ -48,7 +31,7 @@ def window(qtbot, demo_db: Database) -> MainWindow:  # type: ignore[no-untyped-d
 def test_a_value_no_column_can_hold_is_refused_at_once_and_later_edits_still_save(
     qtbot, window: MainWindow, demo_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    editor = window.open_visit(_visit(demo_db))
+    editor = window.open_visit(new_visit(demo_db))
     assert editor is not None and window.session is not None
     session = window.session
     judgement = editor.judgements.model.ensure_judgement("inclusion")
@@ -68,7 +51,7 @@ def test_a_value_no_column_can_hold_is_refused_at_once_and_later_edits_still_sav
 def test_a_record_the_database_refuses_does_not_hold_back_the_others(
     qtbot, window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    editor = window.open_visit(_visit(demo_db))
+    editor = window.open_visit(new_visit(demo_db))
     assert editor is not None and window.session is not None
     session = window.session
     real_apply = workspace.apply_change
@@ -109,7 +92,7 @@ def test_a_record_the_database_refuses_does_not_hold_back_the_others(
 def test_closing_with_unsaved_work_asks_and_the_next_start_saves_it(
     qtbot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    visit_id = _visit(demo_db)
+    visit_id = new_visit(demo_db)
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     window.show()
@@ -161,7 +144,7 @@ def test_a_database_replaced_under_the_program_is_noticed_and_nothing_typed_vani
     from ui import errors
 
     assert demo_db.path is not None
-    visit_id = _visit(demo_db)
+    visit_id = new_visit(demo_db)
     editor = window.open_visit(visit_id)
     assert editor is not None and window.session is not None
     # Another program puts a copy in place of the database file (as a restore does).
@@ -194,7 +177,7 @@ def test_a_kept_change_to_a_record_the_database_no_longer_has_is_set_aside_and_b
     from nexus_review.workspace import Change
     from ui import errors
 
-    visit_id = _visit(demo_db)
+    visit_id = new_visit(demo_db)
     unsaved.keep(
         str(demo_db.path),
         visit_id,
@@ -216,7 +199,7 @@ def test_a_kept_change_the_database_refuses_does_not_stop_the_visit_opening(
 ) -> None:  # type: ignore[no-untyped-def]
     from nexus_review.workspace import Change
 
-    visit_id = _visit(demo_db)
+    visit_id = new_visit(demo_db)
     real_apply = workspace.apply_change
 
     def refuse_summary(db_session, change):  # type: ignore[no-untyped-def]
@@ -249,7 +232,7 @@ def test_close_anyway_stays_open_when_the_typing_cannot_be_kept_on_disk_either(
 ) -> None:  # type: ignore[no-untyped-def]
     from ui import errors
 
-    editor = window.open_visit(_visit(demo_db))
+    editor = window.open_visit(new_visit(demo_db))
     assert editor is not None and window.session is not None
 
     def locked(db, changes):  # type: ignore[no-untyped-def]

@@ -13,6 +13,17 @@ def run(path: str, *args: str) -> int:
     return main(["--db", path, *args])
 
 
+def add_to_aim_1(path: str, year: str, *more: str) -> int:
+    """A delivery action for aim 1 in the year, added from the command line."""
+    return run(path, "delivery", "add", "--aim", "1", "--year", year, *more)
+
+
+def autumn_progress(path: str, action: str, status: str, *more: str) -> int:
+    """Progress on a delivery action in the autumn term of 2025-26, given from the command line."""
+    when = ["--year", "2025-26", "--term", "autumn"]
+    return run(path, "delivery", "progress", action, *when, "--status", status, *more)
+
+
 def test_aims_themes_and_a_delivery_action_with_progress(
     db, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -38,61 +49,11 @@ def test_aims_themes_and_a_delivery_action_with_progress(
         (1, ["Attendance", "Reading and phonics"]),
         (2, []),
     ]
-    assert (
-        run(
-            path,
-            "delivery",
-            "add",
-            "--aim",
-            "1",
-            "--year",
-            "2025-26",
-            "--what",
-            "Phonics refresher",
-            "--outcome",
-            "Phonics at national",
-            "--lead",
-            "Miss Lomax",
-            "--due",
-            "2026-03-20",
-        )
-        == 0
-    )
+    what = ["--what", "Phonics refresher", "--outcome", "Phonics at national"]
+    assert add_to_aim_1(path, "2025-26", *what, "--lead", "Miss Lomax", "--due", "2026-03-20") == 0
     action = capsys.readouterr().out.split()[2]
-    assert (
-        run(
-            path,
-            "delivery",
-            "progress",
-            action,
-            "--year",
-            "2025-26",
-            "--term",
-            "autumn",
-            "--status",
-            "on_track",
-            "--note",
-            "14 teachers trained",
-        )
-        == 0
-    )
-    assert (
-        run(
-            path,
-            "delivery",
-            "progress",
-            action,
-            "--year",
-            "2025-26",
-            "--term",
-            "autumn",
-            "--status",
-            "at_risk",
-            "--note",
-            "Two left",
-        )
-        == 0
-    )
+    assert autumn_progress(path, action, "on_track", "--note", "14 teachers trained") == 0
+    assert autumn_progress(path, action, "at_risk", "--note", "Two left") == 0
     capsys.readouterr()
     assert run(path, "delivery", "--json") == 0
     [item] = json.loads(capsys.readouterr().out)
@@ -108,40 +69,11 @@ def test_mistakes_get_one_sentence(db, capsys: pytest.CaptureFixture[str]) -> No
     assert run(path, "aims", "theme", "Attendance", "--aim", "3") == 1
     assert "There is no aim 3" in capsys.readouterr().err
     assert run(path, "aims", "add", "An aim") == 0
-    assert (
-        run(
-            path,
-            "delivery",
-            "add",
-            "--aim",
-            "1",
-            "--year",
-            "2025-26",
-            "--what",
-            "x",
-            "--due",
-            "20/03/2026",
-        )
-        == 1
-    )
+    assert add_to_aim_1(path, "2025-26", "--what", "x", "--due", "20/03/2026") == 1
     assert "is not a date written like" in capsys.readouterr().err
-    assert run(path, "delivery", "add", "--aim", "1", "--year", "2025-27", "--what", "x") == 1
+    assert add_to_aim_1(path, "2025-27", "--what", "x") == 1
     assert "not an academic year" in capsys.readouterr().err
-    assert (
-        run(
-            path,
-            "delivery",
-            "progress",
-            "abcd",
-            "--year",
-            "2025-26",
-            "--term",
-            "autumn",
-            "--status",
-            "on_track",
-        )
-        == 1
-    )
+    assert autumn_progress(path, "abcd", "on_track") == 1
     assert "No delivery action has the id" in capsys.readouterr().err
     assert run(path, "indicators", "thresholds", "--gap", "101") == 1
     assert "between 0 and 100" in capsys.readouterr().err
