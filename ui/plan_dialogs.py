@@ -38,6 +38,7 @@ from nexus_review.domain.trust import (
 from nexus_review.errors import NexusError
 from nexus_review.usecases.opening import Database
 from nexus_review.usecases.trust import (
+    ActionWording,
     add_aim,
     add_delivery_action,
     edit_aim,
@@ -244,7 +245,7 @@ class DeliveryActionDialog(_SavingDialog):
         aim_id = self.aim.currentData()
         if not aim_id:
             raise NexusError("Add an aim first: every delivery action sits under an aim.")
-        fields = (
+        wording = ActionWording(
             self.what.toPlainText(),
             self.how.toPlainText(),
             self.outcome.toPlainText(),
@@ -252,9 +253,9 @@ class DeliveryActionDialog(_SavingDialog):
             self.due_date(),
         )
         if self.action is None:
-            self.saved_id = add_delivery_action(self.db, aim_id, self.year, *fields)
+            self.saved_id = add_delivery_action(self.db, aim_id, self.year, wording)
         else:
-            edit_delivery_action(self.db, self.action.id, aim_id, *fields)
+            edit_delivery_action(self.db, self.action.id, aim_id, wording)
 
 
 class ProgressDialog(_SavingDialog):

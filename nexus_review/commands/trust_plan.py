@@ -180,23 +180,15 @@ def cmd_delivery_add(ctx: Any) -> int:
     import datetime as dt
 
     from nexus_review.cli import UsageError
-    from nexus_review.usecases.trust import add_delivery_action
+    from nexus_review.usecases.trust import ActionWording, add_delivery_action
 
     args = ctx.args
     try:
         due = dt.date.fromisoformat(args.due) if args.due else None
     except ValueError:
         raise UsageError(f"'{args.due}' is not a date written like 2026-07-20.") from None
-    action_id = add_delivery_action(
-        ctx.db,
-        _aim_by_number(ctx, args.aim),
-        args.year,
-        args.what,
-        args.how,
-        args.outcome,
-        args.lead,
-        due,
-    )
+    wording = ActionWording(args.what, args.how, args.outcome, args.lead, due)
+    action_id = add_delivery_action(ctx.db, _aim_by_number(ctx, args.aim), args.year, wording)
     ctx.print(f"Delivery action {action_id[:8]} added.")
     return 0
 

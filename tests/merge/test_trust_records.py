@@ -16,6 +16,7 @@ from nexus_review.usecases.packages import (
     list_conflicts,
 )
 from nexus_review.usecases.trust import (
+    ActionWording,
     add_aim,
     add_delivery_action,
     delivery_plan,
@@ -40,8 +41,7 @@ def laptops(demo_db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
         demo_db,
         aim,
         "2016-17",
-        "Phonics refresher for every Year 1 teacher",
-        lead="Trust English lead",
+        ActionWording("Phonics refresher for every Year 1 teacher", lead="Trust English lead"),
     )
     set_figure(
         demo_db,

@@ -10,6 +10,7 @@ import pytest
 from nexus_review.errors import NexusError, NotFoundError
 from nexus_review.storage.database import Database
 from nexus_review.usecases.trust import (
+    ActionWording,
     add_aim,
     add_delivery_action,
     delivery_plan,
@@ -71,19 +72,15 @@ def test_themes_of_the_priorities_are_listed_with_their_aim(demo_db: Database) -
 
 def test_a_delivery_action_is_edited_and_moved_keeping_its_progress(db: Database) -> None:
     one, two = add_aim(db, "Enjoy learning"), add_aim(db, "Citizens")
-    add_delivery_action(db, two, "2025-26", "Pupil parliament")
-    action = add_delivery_action(db, one, "2025-26", "Phonics refresher", lead="Miss Lomax")
-    record_progress(db, action, "2025-26", "autumn", "on_track", "Begun in all schools.")
-    changed = edit_delivery_action(
-        db,
-        action,
-        two,
-        "Phonics and oracy",
-        "Training",
-        "At national",
-        "Mr Hale",
-        dt.date(2026, 7, 17),
+    add_delivery_action(db, two, "2025-26", ActionWording("Pupil parliament"))
+    action = add_delivery_action(
+        db, one, "2025-26", ActionWording("Phonics refresher", lead="Miss Lomax")
     )
+    record_progress(db, action, "2025-26", "autumn", "on_track", "Begun in all schools.")
+    moved_to = ActionWording(
+        "Phonics and oracy", "Training", "At national", "Mr Hale", dt.date(2026, 7, 17)
+    )
+    changed = edit_delivery_action(db, action, two, moved_to)
     assert changed
     [moved] = [a for a in delivery_plan(db, "2025-26") if a.id == action]
     assert (moved.aim_id, moved.what, moved.how, moved.outcome, moved.lead, moved.due_date) == (
@@ -96,16 +93,7 @@ def test_a_delivery_action_is_edited_and_moved_keeping_its_progress(db: Database
     )
     assert moved.position == 1  # after the aim's own action
     assert [(p.term, p.status) for p in moved.progress] == [("autumn", "on_track")]
-    assert not edit_delivery_action(
-        db,
-        action,
-        two,
-        "Phonics and oracy",
-        "Training",
-        "At national",
-        "Mr Hale",
-        dt.date(2026, 7, 17),
-    )
+    assert not edit_delivery_action(db, action, two, moved_to)
     record_progress(db, action, "2025-26", "autumn", "at_risk", "Two schools behind.")
     [again] = [a for a in delivery_plan(db, "2025-26") if a.id == action]
     assert [(p.status, p.note) for p in again.progress] == [("at_risk", "Two schools behind.")]
@@ -114,16 +102,16 @@ def test_a_delivery_action_is_edited_and_moved_keeping_its_progress(db: Database
 @pytest.mark.sqlite_only
 def test_a_bad_action_edit_or_progress_says_why_and_changes_nothing(db: Database) -> None:
     aim = add_aim(db, "Enjoy learning")
-    action = add_delivery_action(db, aim, "2025-26", "Phonics refresher")
+    action = add_delivery_action(db, aim, "2025-26", ActionWording("Phonics refresher"))
     before = _dump(db)
     with pytest.raises(NexusError, match="what will be done"):
-        edit_delivery_action(db, action, aim, "   ")
+        edit_delivery_action(db, action, aim, ActionWording("   "))
     with pytest.raises(NotFoundError, match="aim"):
-        edit_delivery_action(db, action, "no-such-aim", "Phonics")
+        edit_delivery_action(db, action, "no-such-aim", ActionWording("Phonics"))
     with pytest.raises(NotFoundError, match="delivery action"):
-        edit_delivery_action(db, "no-such-action", aim, "Phonics")
+        edit_delivery_action(db, "no-such-action", aim, ActionWording("Phonics"))
     with pytest.raises(NexusError, match="lead"):
-        edit_delivery_action(db, action, aim, "Phonics", lead="x" * 201)
+        edit_delivery_action(db, action, aim, ActionWording("Phonics", lead="x" * 201))
     with pytest.raises(NexusError, match="term"):
         record_progress(db, action, "2025-26", "winter", "on_track")
     with pytest.raises(NexusError, match="academic year"):

@@ -24,6 +24,7 @@ from nexus_review.usecases.trust.indicators import (
     thresholds,
 )
 from nexus_review.usecases.trust.plan import (
+    ActionWording,
     add_aim,
     add_delivery_action,
     aim_of_themes,
@@ -50,6 +51,7 @@ from nexus_review.usecases.trust.standing import (
 )
 
 __all__ = [
+    "ActionWording",
     "Dashboard",
     "ImportSummary",
     "IndicatorImportError",

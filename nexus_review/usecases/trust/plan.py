@@ -5,6 +5,7 @@ progress; each function opens one unit of work.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from nexus_review.domain.trust import (
     PROGRESS_STATUSES,
@@ -124,27 +125,34 @@ def priorities_by_aim(db: Database, year: str) -> tuple[list[AimPriorities], lis
     return out, unmapped
 
 
-def add_delivery_action(
-    db: Database,
-    aim_id: str,
-    year: str,
-    what: str,
-    how: str = "",
-    outcome: str = "",
-    lead: str = "",
-    due: dt.date | None = None,
-) -> str:
+@dataclass(frozen=True)
+class ActionWording:
+    """What a delivery action says: what will be done, how, the outcome looked for, who
+    leads it and by when."""
+
+    what: str
+    how: str = ""
+    outcome: str = ""
+    lead: str = ""
+    due: dt.date | None = None
+
+
+def add_delivery_action(db: Database, aim_id: str, year: str, wording: ActionWording) -> str:
     if year_problem(year):
         raise NexusError(f"'{year}' is not an academic year written like 2024-25.")
-    what, how, outcome, lead = _plan_wording(what, how, outcome, lead)
+    w = _plan_wording(wording)
     with db.transaction() as session:
         if not repo.aim_exists(session, aim_id):
             raise NotFoundError("That aim no longer exists.")
-        return repo.add_delivery_action(session, aim_id, year, what, how, outcome, lead, due)
+        return repo.add_delivery_action(
+            session, aim_id, year, w.what, w.how, w.outcome, w.lead, w.due
+        )
 
 
-def _plan_wording(what: str, how: str, outcome: str, lead: str) -> tuple[str, str, str, str]:
-    what, how, outcome, lead = what.strip(), how.strip(), outcome.strip(), lead.strip()
+def _plan_wording(wording: ActionWording) -> ActionWording:
+    """The wording trimmed, or one sentence on what is wrong with it."""
+    what, how = wording.what.strip(), wording.how.strip()
+    outcome, lead = wording.outcome.strip(), wording.lead.strip()
     if not what:
         raise NexusError("A delivery action needs to say what will be done.")
     if max(len(what), len(how), len(outcome)) > MAX_PLAN_TEXT:
@@ -153,29 +161,20 @@ def _plan_wording(what: str, how: str, outcome: str, lead: str) -> tuple[str, st
         )
     if len(lead) > 200:
         raise NexusError("An action's lead can be at most 200 characters.")
-    return what, how, outcome, lead
+    return ActionWording(what, how, outcome, lead, wording.due)
 
 
-def edit_delivery_action(
-    db: Database,
-    action_id: str,
-    aim_id: str,
-    what: str,
-    how: str = "",
-    outcome: str = "",
-    lead: str = "",
-    due: dt.date | None = None,
-) -> bool:
+def edit_delivery_action(db: Database, action_id: str, aim_id: str, wording: ActionWording) -> bool:
     """Change what a delivery action says, or move it under another aim; its year and its
     progress stay. Returns whether anything changed."""
-    what, how, outcome, lead = _plan_wording(what, how, outcome, lead)
+    w = _plan_wording(wording)
     with db.transaction() as session:
         if not repo.delivery_action_exists(session, action_id):
             raise NotFoundError("That delivery action no longer exists.")
         if not repo.aim_exists(session, aim_id):
             raise NotFoundError("That aim no longer exists.")
         return repo.update_delivery_action(
-            session, action_id, aim_id, what, how, outcome, lead, due
+            session, action_id, aim_id, w.what, w.how, w.outcome, w.lead, w.due
         )
 
 
