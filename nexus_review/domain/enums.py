@@ -5,45 +5,61 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class VisitKind(StrEnum):
+class Vocabulary(StrEnum):
+    """A fixed vocabulary: each member is stored as its value and shown as its label."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS[type(self).__name__, self.value]
+
+
+# The words for each member, by vocabulary and stored value (values repeat across
+# vocabularies: a visit and a piece of evidence can both be a "learning-walk").
+_LABELS: dict[tuple[str, str], str] = {}
+
+
+def _words(vocabulary: type[Vocabulary], labels: dict[str, str]) -> None:
+    assert set(labels) == {m.value for m in vocabulary}, vocabulary.__name__
+    _LABELS.update({(vocabulary.__name__, value): label for value, label in labels.items()})
+
+
+class VisitKind(Vocabulary):
     EVALUATION_DAY = "evaluation-day"
     COLLABORATIVE_REVIEW = "collaborative-review"
     LEARNING_WALK = "learning-walk"
     FOLLOW_UP = "follow-up"
 
-    @property
-    def label(self) -> str:
-        return _VISIT_KIND_LABELS[self]
+
+_words(
+    VisitKind,
+    {
+        "evaluation-day": "Evaluation day",
+        "collaborative-review": "Half-day collaborative review",
+        "learning-walk": "Learning walk",
+        "follow-up": "Follow-up visit",
+    },
+)
 
 
-_VISIT_KIND_LABELS = {
-    VisitKind.EVALUATION_DAY: "Evaluation day",
-    VisitKind.COLLABORATIVE_REVIEW: "Half-day collaborative review",
-    VisitKind.LEARNING_WALK: "Learning walk",
-    VisitKind.FOLLOW_UP: "Follow-up visit",
-}
-
-
-class VisitStatus(StrEnum):
+class VisitStatus(Vocabulary):
     PLANNED = "planned"
     IN_PROGRESS = "in-progress"
     REPORT_DRAFTED = "report-drafted"
     REPORT_SENT = "report-sent"
 
-    @property
-    def label(self) -> str:
-        return _VISIT_STATUS_LABELS[self]
+
+_words(
+    VisitStatus,
+    {
+        "planned": "Planned",
+        "in-progress": "In progress",
+        "report-drafted": "Report drafted",
+        "report-sent": "Report sent",
+    },
+)
 
 
-_VISIT_STATUS_LABELS = {
-    VisitStatus.PLANNED: "Planned",
-    VisitStatus.IN_PROGRESS: "In progress",
-    VisitStatus.REPORT_DRAFTED: "Report drafted",
-    VisitStatus.REPORT_SENT: "Report sent",
-}
-
-
-class EvidenceKind(StrEnum):
+class EvidenceKind(Vocabulary):
     LESSON_OBSERVATION = "lesson-observation"
     LEARNING_WALK = "learning-walk"
     WORK_SCRUTINY = "work-scrutiny"
@@ -52,45 +68,42 @@ class EvidenceKind(StrEnum):
     DATA_REVIEW = "data-review"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return _EVIDENCE_KIND_LABELS[self]
+
+_words(
+    EvidenceKind,
+    {
+        "lesson-observation": "Lesson observation",
+        "learning-walk": "Learning walk",
+        "work-scrutiny": "Work scrutiny",
+        "pupil-voice": "Pupil voice",
+        "leader-meeting": "Meeting with leaders",
+        "data-review": "Data review",
+        "other": "Other",
+    },
+)
 
 
-_EVIDENCE_KIND_LABELS = {
-    EvidenceKind.LESSON_OBSERVATION: "Lesson observation",
-    EvidenceKind.LEARNING_WALK: "Learning walk",
-    EvidenceKind.WORK_SCRUTINY: "Work scrutiny",
-    EvidenceKind.PUPIL_VOICE: "Pupil voice",
-    EvidenceKind.LEADER_MEETING: "Meeting with leaders",
-    EvidenceKind.DATA_REVIEW: "Data review",
-    EvidenceKind.OTHER: "Other",
-}
-
-
-class LookForResult(StrEnum):
+class LookForResult(Vocabulary):
     SEEN = "seen"
     PARTLY = "partly"
     NOT_SEEN = "not-seen"
 
-    @property
-    def label(self) -> str:
-        return {"seen": "Seen", "partly": "Partly seen", "not-seen": "Not seen"}[self.value]
+
+_words(LookForResult, {"seen": "Seen", "partly": "Partly seen", "not-seen": "Not seen"})
 
 
-class ActionStatus(StrEnum):
+class ActionStatus(Vocabulary):
     OPEN = "open"
     IN_PROGRESS = "in-progress"
     DONE = "done"
 
-    @property
-    def label(self) -> str:
-        return {"open": "Open", "in-progress": "In progress", "done": "Done"}[self.value]
+
+_words(ActionStatus, {"open": "Open", "in-progress": "In progress", "done": "Done"})
 
 
-def label_of(enum_type: type[StrEnum], value: str) -> str:
+def label_of(vocabulary: type[Vocabulary], value: str) -> str:
     """The display word for a stored value, or the value itself if it is unknown."""
     try:
-        return enum_type(value).label  # type: ignore[attr-defined]
+        return vocabulary(value).label
     except ValueError:
         return value
