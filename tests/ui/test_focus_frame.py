@@ -62,4 +62,3 @@ def test_the_list_with_the_keyboard_is_framed_and_loses_the_frame_with_it(
     )
     qtbot.waitUntil(lambda: window.nav.hasFocus())
     assert _framed(window.nav) and not _framed(page.view)
-    window.grab().save("/tmp/focus_frame.png")
