@@ -46,6 +46,8 @@ class Workbench(Protocol):
 
     def reopen(self, db: Database) -> None: ...
 
+    def set_aside(self, sentence: str) -> None: ...
+
     def update_title(self) -> None: ...
 
 
@@ -84,6 +86,13 @@ class AppContext:
     def reopen(self, db: Database) -> None:
         """Show ``db`` (the database file opened again, after a restore) on every page."""
         self.bench.reopen(db)
+
+    def set_aside(self, sentence: str) -> None:
+        """No database for a moment (its file is being replaced): the window says so in one
+        sentence, and nothing that reads or writes the database can be chosen until
+        :meth:`reopen`."""
+        self._db = None
+        self.bench.set_aside(sentence)
 
     # ---- the status bar and files -------------------------------------------------------
 

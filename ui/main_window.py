@@ -177,10 +177,14 @@ class MainWindow(QMainWindow):
 
     def reopen(self, db: Database) -> None:
         self.context.set_database(db)
-        self.database_file.remember()
         self.schools.db = db
-        self.update_title()
-        self.refresh()
+        self._fill()  # the navigation and the database's actions back, every page read again
+        if self.stack.currentWidget() is not self.schools:
+            self.schools.refresh()
+
+    def set_aside(self, sentence: str) -> None:
+        self.schools.db = None
+        self._show_closed(sentence, Path(self.windowFilePath()).name)
 
     def update_title(self) -> None:
         who = self.settings.get("reviewer/name")

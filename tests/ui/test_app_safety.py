@@ -49,8 +49,22 @@ def test_restore_from_backup_in_the_program(qtbot, demo_db: Database) -> None:  
         s.scalars(select(Visit)).first().summary = "typed after the backup"  # type: ignore[union-attr]
     from tests.ui.answering import answering
 
+    seen_while_restoring: list[tuple[str, bool, bool]] = []
+    real_run_task = window.tasks.run_task
+
+    def watching(message, work, done, failed=None):  # type: ignore[no-untyped-def]
+        # What the head sees while the file is replaced off the GUI thread.
+        seen_while_restoring.append(
+            (window.waiting.text(), window.nav.isEnabled(), window.new_visit_action.isEnabled())
+        )
+        real_run_task(message, work, done, failed)
+
+    window.tasks.run_task = watching  # type: ignore[method-assign]
     with answering(backup.parent), qtbot.waitSignal(window.tasks.idle, timeout=30000):
         window.restore_action.trigger()  # the file is replaced and checked off the GUI thread
+    assert seen_while_restoring == [(f"Restoring the backup {backup.name}…", False, False)]
+    assert window.visit_area.currentWidget() is window.visits
+    assert window.nav.isEnabled() and window.new_visit_action.isEnabled()
     with window.db.reading() as s:
         assert (
             s.scalar(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nexus_review import APP_NAME
+from nexus_review.errors import NexusError
 from ui.context import AppContext
 from ui.errors import show_error
 
@@ -44,7 +45,8 @@ def restore_backup(context: AppContext) -> None:
     if not context.close_visit():
         return
     db.close()
-    context.set_database(None)  # nothing reads or writes the file while it is replaced
+    # Nothing reads or writes the file while it is replaced: the window says so meanwhile.
+    context.set_aside(f"Restoring the backup {Path(backup).name}…")
 
     def work() -> Database:
         replace_with_backup(path, Path(backup))
@@ -55,6 +57,13 @@ def restore_backup(context: AppContext) -> None:
         context.show_message(f"Restored from {Path(backup).name}", 8000)
 
     def failed(_exc: BaseException) -> None:
-        context.reopen(open_database(path))  # the file as it was (the error is shown next)
+        # The file as it was (the error is shown next); if even that cannot be opened, the
+        # window keeps saying there is no database, and the error says why.
+        try:
+            context.reopen(open_database(path))
+        except NexusError:
+            context.set_aside(
+                "The database could not be opened again: close the program and start it again."
+            )
 
     context.tasks.run_task("Restoring the backup…", work, done, failed)
