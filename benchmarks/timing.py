@@ -56,11 +56,11 @@ def start_times(
         for line in proc.stdout:
             seen[line.strip()] = time.perf_counter() - started
         proc.wait()
-        if "usable" not in seen:
+        if not {"painted", "usable", "opened"} <= set(seen):
             raise SystemExit(f"the start-up probe failed ({args})")
         painted.append(seen["painted"])
         usable.append(seen["usable"])
-        opened.append(seen.get("opened", seen["usable"]))
+        opened.append(seen["opened"])
 
     def median(times: list[float]) -> float:
         return statistics.median(times[1:] or times)
