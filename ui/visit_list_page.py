@@ -174,10 +174,11 @@ class VisitListPage(QWidget):
 
     def select_visit(self, visit_id: str) -> None:
         """Make this visit the chosen row (if the list shows it)."""
-        ids = self.model.ids()
-        if visit_id not in ids:
+        try:
+            row = self.model.ids().index(visit_id)
+        except ValueError:
             return
-        index = self.proxy.mapFromSource(self.model.index(ids.index(visit_id), 0))
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)

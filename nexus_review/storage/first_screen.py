@@ -41,6 +41,8 @@ ORDER BY vr.visit_id, vr.is_lead DESC, vr.position
 
 
 def _file_of(target: str | Path) -> Path | None:
+    """The file a path or ``sqlite:///`` URL names, read as ``storage.connection.database_url``
+    reads it, without its SQLAlchemy URL parser (the point of the first screen)."""
     text = str(target)
     if text.startswith("sqlite:///"):
         text = text.removeprefix("sqlite:///")
