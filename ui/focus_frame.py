@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QWidget
+from shiboken6 import isValid
 
 WIDTH = 2  # pixels
 
@@ -49,25 +50,19 @@ class FocusFrame(QObject):
         view.setFrameShadow(QFrame.Shadow.Plain)
         view.setLineWidth(WIDTH)
         self._framed = view
-        view.destroyed.connect(self._on_framed_destroyed)
 
     def _unframe(self) -> None:
         view, before = self._framed, self._before
         self._framed = self._before = None
-        if view is None or before is None:
+        # A list deleted with its window (a drop-down's own list, say) moves the focus on as it
+        # goes, when it is already gone: there is no frame left to give back.
+        if view is None or before is None or not isValid(view):
             return
-        try:
-            view.destroyed.disconnect(self._on_framed_destroyed)
-        except (RuntimeError, TypeError):
-            return  # already gone
         shape, shadow, width, palette = before
         view.setFrameShape(shape)
         view.setFrameShadow(shadow)
         view.setLineWidth(width)
         view.setPalette(palette)
-
-    def _on_framed_destroyed(self) -> None:
-        self._framed = self._before = None
 
 
 def add_focus_frame(app: QApplication) -> FocusFrame:

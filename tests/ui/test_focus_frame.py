@@ -62,3 +62,33 @@ def test_the_list_with_the_keyboard_is_framed_and_loses_the_frame_with_it(
     )
     qtbot.waitUntil(lambda: window.nav.hasFocus())
     assert _framed(window.nav) and not _framed(page.view)
+
+
+def test_a_framed_list_closed_with_its_dialog_takes_its_frame_with_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Found by the suite: a choice list (a drop-down's own list, made by Qt) had the keyboard
+    when its dialog was deleted, and the focus moving on gave the deleted list its old frame
+    back, which raised in the middle of the event loop."""
+    from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QVBoxLayout, QWidget
+
+    make_application()
+    home = QWidget()
+    qtbot.addWidget(home)
+    box = QLineEdit(home)
+    home.show()
+    qtbot.waitExposed(home)
+    for _ in range(3):
+        dialog = QDialog(home)
+        choice = QComboBox(dialog)
+        choice.addItems(["Aim 1: Every family", "Aim 2: Citizens"])
+        QVBoxLayout(dialog).addWidget(choice)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        choice.showPopup()
+        qtbot.waitUntil(lambda: choice.view().isVisible())  # noqa: B023
+        choice.view().setFocus()
+        qtbot.waitUntil(choice.view().hasFocus)
+        assert _framed(choice.view())
+        dialog.deleteLater()  # as a dialog closed with WA_DeleteOnClose goes
+        qtbot.wait(20)
+        box.setFocus()
+        qtbot.wait(20)
